@@ -1,0 +1,211 @@
+//! Stage one of loading: the scenario document exactly as JSON spells it. Nothing here is
+//! trusted; `validate` turns it into a model or an error naming the field.
+
+use crate::i18n::Text;
+use serde::{Deserialize, Serialize};
+
+/// A scenario: a topology, its settings, a seed and a script of timed actions and faults.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioDoc {
+    /// A short stable id, e.g. "kafka-leader-kill".
+    pub id: String,
+    pub title: Text,
+    #[serde(default)]
+    pub description: Text,
+    #[serde(default)]
+    pub seed: u64,
+    /// The trace ends at this simulated time.
+    pub duration_ms: u64,
+    #[serde(default)]
+    pub network: NetworkDoc,
+    pub kafka: KafkaDoc,
+    #[serde(default)]
+    pub producers: Vec<ProducerDoc>,
+    #[serde(default)]
+    pub readers: Vec<ReaderDoc>,
+    #[serde(default)]
+    pub script: Vec<ScriptEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkDoc {
+    /// One-way delay of every healthy link.
+    pub latency_ms: u64,
+    /// The most a seeded draw adds to the latency of one message.
+    pub jitter_ms: u64,
+}
+
+impl Default for NetworkDoc {
+    fn default() -> Self {
+        Self { latency_ms: 1, jitter_ms: 1 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaDoc {
+    /// Number of brokers; they are named broker-1 … broker-N.
+    pub brokers: u32,
+    pub topics: Vec<TopicDoc>,
+    /// `auto.leader.rebalance.enable`: move leadership back to preferred leaders periodically.
+    #[serde(default)]
+    pub auto_leader_rebalance: bool,
+    #[serde(default)]
+    pub timing: KafkaTimingDoc,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicDoc {
+    pub name: String,
+    pub partitions: u32,
+    pub replication_factor: u32,
+    /// `min.insync.replicas`.
+    #[serde(default = "one")]
+    pub min_insync_replicas: u32,
+    /// `unclean.leader.election.enable`.
+    #[serde(default)]
+    pub unclean_leader_election: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Broker and controller timing, real Kafka defaults unless a scenario scales them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KafkaTimingDoc {
+    /// `broker.heartbeat.interval.ms`.
+    pub heartbeat_interval_ms: u64,
+    /// `broker.session.timeout.ms`: the controller fences a broker silent this long.
+    pub session_timeout_ms: u64,
+    /// `replica.lag.time.max.ms`: the leader drops a follower not caught up this long.
+    pub replica_lag_time_max_ms: u64,
+    /// `replica.fetch.wait.max.ms`: how long a follower that got nothing waits to fetch again.
+    pub replica_fetch_wait_max_ms: u64,
+    /// `replica.socket.timeout.ms`: a follower re-sends a fetch that got no answer.
+    pub replica_socket_timeout_ms: u64,
+    /// `leader.imbalance.check.interval.seconds` × 1000.
+    pub leader_imbalance_check_interval_ms: u64,
+}
+
+impl Default for KafkaTimingDoc {
+    fn default() -> Self {
+        Self {
+            heartbeat_interval_ms: 2_000,
+            session_timeout_ms: 9_000,
+            replica_lag_time_max_ms: 30_000,
+            replica_fetch_wait_max_ms: 500,
+            replica_socket_timeout_ms: 30_000,
+            leader_imbalance_check_interval_ms: 300_000,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AcksDoc {
+    #[serde(rename = "0")]
+    Zero,
+    #[serde(rename = "1")]
+    One,
+    #[serde(rename = "all")]
+    All,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerDoc {
+    pub name: String,
+    #[serde(default = "acks_all")]
+    pub acks: AcksDoc,
+    /// `retries`: how many times a failed batch is re-sent (bounded by the delivery timeout).
+    #[serde(default = "max_retries")]
+    pub retries: u32,
+    #[serde(default = "thirty_seconds")]
+    pub request_timeout_ms: u64,
+    #[serde(default = "two_minutes")]
+    pub delivery_timeout_ms: u64,
+    #[serde(default = "hundred")]
+    pub retry_backoff_ms: u64,
+    /// `max.in.flight.requests.per.connection`.
+    #[serde(default = "five")]
+    pub max_in_flight: u32,
+}
+
+fn acks_all() -> AcksDoc {
+    AcksDoc::All
+}
+fn max_retries() -> u32 {
+    i32::MAX as u32
+}
+fn thirty_seconds() -> u64 {
+    30_000
+}
+fn two_minutes() -> u64 {
+    120_000
+}
+fn hundred() -> u64 {
+    100
+}
+fn five() -> u32 {
+    5
+}
+
+/// A plain consumer (no group yet) that fetches a topic from the start and records what it
+/// could read: the "what would a consumer see" probe.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReaderDoc {
+    pub name: String,
+    pub topic: String,
+    #[serde(default = "five_hundred")]
+    pub poll_interval_ms: u64,
+}
+
+fn five_hundred() -> u64 {
+    500
+}
+
+/// When a script entry happens: at a simulated time, or right after a given step of the
+/// trace (how faults injected from the stage are recorded, so replay is exact).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScriptEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_step: Option<u64>,
+    #[serde(flatten)]
+    pub action: ActionDoc,
+}
+
+/// What a script entry does. Nodes are named: "broker-2", "controller", or a client's name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum ActionDoc {
+    /// Produce `count` keyed messages; keys are "<key>-<n>" and also serve as labels.
+    Produce {
+        producer: String,
+        topic: String,
+        count: u32,
+        key: String,
+        /// Send to this partition instead of hashing the key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partition: Option<u32>,
+    },
+    Crash { node: String },
+    Stop { node: String },
+    Restart { node: String },
+    Isolate { node: String },
+    /// Heal every link of one node.
+    Reconnect { node: String },
+    Partition { left: Vec<String>, right: Vec<String> },
+    CutLink { a: String, b: String },
+    SlowLink { a: String, b: String, extra_ms: u64 },
+    HealLink { a: String, b: String },
+    HealAll,
+    /// `kafka-leader-election.sh --election-type preferred` on every partition.
+    ElectPreferredLeaders,
+}

@@ -1,0 +1,222 @@
+//! Plain-data frames: everything the stage draws at one step of the trace. No model type
+//! leaks through here; the UI and the command line see only these structs.
+
+use crate::i18n::Lang;
+use serde::Serialize;
+
+/// The world at one step.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Frame {
+    /// Steps applied so far: 0 is the initial state, `total_steps` the end of the trace.
+    pub step: u64,
+    pub total_steps: u64,
+    /// Simulated time of this step, in milliseconds.
+    pub time_ms: u64,
+    /// Simulated time at the end of the trace.
+    pub end_time_ms: u64,
+    pub nodes: Vec<NodeView>,
+    pub partitions: Vec<PartitionView>,
+    /// Messages on the wire at this step, to animate between `sent_at_ms` and `arrives_at_ms`.
+    pub envelopes: Vec<EnvelopeView>,
+    /// Links that are cut or slowed (one entry per unordered pair).
+    pub faulty_links: Vec<LinkView>,
+    /// What the step that led here did, in order.
+    pub happenings: Vec<Happening>,
+    /// The message ledger: every message produced so far and its fate.
+    pub messages: Vec<MessageView>,
+    pub ledger: LedgerSummary,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Controller,
+    Broker,
+    Producer,
+    Reader,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeStatus {
+    Up,
+    /// Killed with kill -9.
+    Crashed,
+    /// Stopped gracefully.
+    Stopped,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeView {
+    /// Stable id, used in envelopes and commands.
+    pub id: u32,
+    pub kind: NodeKind,
+    /// Name as in the scenario: "broker-1", "controller", "app".
+    pub name: String,
+    pub status: NodeStatus,
+    /// Every link of this node is cut.
+    pub isolated: bool,
+    /// Brokers only: fenced by the controller (no heartbeat within the session timeout).
+    pub fenced: bool,
+    /// Producers: "acks=all" etc., one short line of settings.
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartitionView {
+    pub topic: String,
+    pub partition: u32,
+    /// "orders-0".
+    pub name: String,
+    /// The leader according to the controller; `None` when the partition is offline.
+    pub leader: Option<u32>,
+    pub leader_epoch: u32,
+    /// In-sync replicas according to the controller (broker node ids).
+    pub isr: Vec<u32>,
+    /// The first replica of the assignment.
+    pub preferred_leader: u32,
+    pub replicas: Vec<ReplicaView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplicaView {
+    /// Broker node id.
+    pub broker: u32,
+    /// This broker believes it leads the partition (a zombie may believe it wrongly).
+    pub acts_as_leader: bool,
+    pub log_end_offset: u64,
+    pub high_watermark: u64,
+    pub cells: Vec<CellView>,
+}
+
+/// One record in a replica's log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CellView {
+    pub offset: u64,
+    pub leader_epoch: u32,
+    /// Ledger id of the message stored here.
+    pub message: u32,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EnvelopeView {
+    pub id: u64,
+    pub from: u32,
+    pub to: u32,
+    pub sent_at_ms: u64,
+    pub arrives_at_ms: u64,
+    /// What travels, e.g. "Produce order-3", "Fetch @4", "Heartbeat".
+    pub label: String,
+    pub kind: EnvelopeKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvelopeKind {
+    /// Carries records (produce requests, fetch responses with data).
+    Data,
+    /// Acknowledgements and successful responses.
+    Ack,
+    /// Error responses.
+    Error,
+    /// Heartbeats, metadata, empty fetches: the background chatter.
+    Control,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkStatus {
+    Cut,
+    Slow,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LinkView {
+    pub a: u32,
+    pub b: u32,
+    pub status: LinkStatus,
+}
+
+/// One thing that happened in a step, in both languages.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Happening {
+    /// The node it happened at, if any (to highlight it).
+    pub node: Option<u32>,
+    pub severity: Severity,
+    pub en: String,
+    pub zh: String,
+}
+
+impl Happening {
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Routine: a fetch, a heartbeat.
+    Info,
+    /// Worth noticing: an election, an ISR change, an ack.
+    Notice,
+    /// A fault, an error returned, a truncation that loses data.
+    Alert,
+}
+
+/// A message's fate so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    /// Produced, no answer yet.
+    Pending,
+    /// The producer gave up (an error it reported to the application).
+    Failed,
+    /// Acknowledged (or sent with acks=0) and readable by consumers.
+    Visible,
+    /// Acknowledged (or sent with acks=0), stored on the leader, not yet below the high watermark.
+    Stored,
+    /// Acknowledged, on replicas, but the partition has no leader now.
+    Unavailable,
+    /// Acknowledged (or sent with acks=0) and no longer on the leader, or on no replica at all.
+    Lost,
+    /// Never acknowledged but readable anyway (e.g. a write whose ack timed out).
+    VisibleUnacked,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MessageView {
+    pub id: u32,
+    pub label: String,
+    pub producer: String,
+    pub partition: String,
+    /// "acked at offset 3", "NotEnoughReplicas", ...
+    pub acked: bool,
+    /// Offset the producer was told, if any.
+    pub acked_offset: Option<u64>,
+    /// Last error the producer saw for it, if any.
+    pub last_error: Option<String>,
+    pub attempts: u32,
+    /// Broker node ids whose log holds it.
+    pub replicas: Vec<u32>,
+    /// Times a reader fetched it.
+    pub reads: u32,
+    pub fate: Fate,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LedgerSummary {
+    pub produced: u32,
+    pub acknowledged: u32,
+    pub failed: u32,
+    pub pending: u32,
+    pub visible: u32,
+    pub lost: u32,
+    pub unavailable: u32,
+    /// Messages stored more than once in one partition's leader log (retries without idempotence).
+    pub duplicated: u32,
+}
