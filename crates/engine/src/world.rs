@@ -6,7 +6,8 @@ use std::fmt::Debug;
 /// pushing effects. Handlers are only called for nodes that are up.
 pub trait Model: Clone + Debug {
     type Msg: Clone + Debug;
-    type Timer: Clone + Debug;
+    /// Ord so that a timer can be named, reset and cancelled (see [`Effects::reset_timer`]).
+    type Timer: Clone + Debug + Ord;
     /// Model-specific facts recorded in the trace ("appended at offset 4", "ISR shrank").
     type Note: Clone + Debug;
     /// Scripted actions that are not faults ("produce 5 messages", "elect preferred leaders").
@@ -33,7 +34,8 @@ pub struct Effects<'a, M: Model> {
     now: Millis,
     rng: &'a mut SimRng,
     sends: Vec<(NodeId, NodeId, M::Msg)>,
-    timers: Vec<(NodeId, Millis, M::Timer)>,
+    timers: Vec<(NodeId, Millis, M::Timer, bool)>,
+    cancels: Vec<(NodeId, M::Timer)>,
     notes: Vec<M::Note>,
     halts: Vec<NodeId>,
 }
@@ -47,7 +49,16 @@ impl<M: Model> Effects<'_, M> {
     }
     /// Fire `timer` on `node` after `after_ms`, unless the node goes down first.
     pub fn set_timer(&mut self, node: NodeId, after_ms: Millis, timer: M::Timer) {
-        self.timers.push((node, after_ms, timer));
+        self.timers.push((node, after_ms, timer, false));
+    }
+    /// Like [`Effects::set_timer`], but any pending timer equal to this one on this node is
+    /// superseded and will never fire (a deadline pushed back, like a session timeout).
+    pub fn reset_timer(&mut self, node: NodeId, after_ms: Millis, timer: M::Timer) {
+        self.timers.push((node, after_ms, timer, true));
+    }
+    /// Supersede a timer set with [`Effects::reset_timer`] without setting a new one.
+    pub fn cancel_timer(&mut self, node: NodeId, timer: M::Timer) {
+        self.cancels.push((node, timer));
     }
     pub fn note(&mut self, note: M::Note) {
         self.notes.push(note);
@@ -85,7 +96,7 @@ pub struct Envelope<Msg> {
 #[derive(Clone, Debug)]
 enum Event<M: Model> {
     Deliver(Envelope<M::Msg>),
-    Timer { node: NodeId, incarnation: u32, timer: M::Timer },
+    Timer { node: NodeId, incarnation: u32, generation: Option<u64>, timer: M::Timer },
     Fault(Fault),
     Action(M::Action),
 }
@@ -132,6 +143,9 @@ pub struct World<M: Model> {
     jitter_ms: Millis,
     steps_taken: u64,
     next_envelope: u64,
+    /// Current generation of each named timer; an older generation firing is skipped.
+    timer_generations: BTreeMap<(NodeId, M::Timer), u64>,
+    next_generation: u64,
 }
 
 impl<M: Model> World<M> {
@@ -149,6 +163,8 @@ impl<M: Model> World<M> {
             jitter_ms,
             steps_taken: 0,
             next_envelope: 0,
+            timer_generations: BTreeMap::new(),
+            next_generation: 0,
         };
         let mut notes = Vec::new();
         for &node in nodes {
@@ -211,9 +227,16 @@ impl<M: Model> World<M> {
             self.now = at;
             let mut notes = Vec::new();
             let kind = match event {
-                Event::Timer { node, incarnation, timer } => {
+                Event::Timer { node, incarnation, generation, timer } => {
                     let alive = self.nodes.get(&node).is_some_and(|s| s.liveness == Liveness::Up && s.incarnation == incarnation);
-                    if !alive {
+                    let current = match generation {
+                        None => true,
+                        Some(g) => self.timer_generations.get(&(node, timer.clone())) == Some(&g),
+                    };
+                    if current && generation.is_some() {
+                        self.timer_generations.remove(&(node, timer.clone()));
+                    }
+                    if !alive || !current {
                         continue; // a timer of a previous life: not an event at all
                     }
                     let t = timer.clone();
@@ -307,9 +330,12 @@ impl<M: Model> World<M> {
 
     /// Run a handler and apply what it asked for.
     fn handle(&mut self, notes: &mut Vec<M::Note>, f: impl FnOnce(&mut M, &mut Effects<'_, M>)) {
-        let mut fx = Effects { now: self.now, rng: &mut self.rng, sends: Vec::new(), timers: Vec::new(), notes: Vec::new(), halts: Vec::new() };
+        let mut fx = Effects { now: self.now, rng: &mut self.rng, sends: Vec::new(), timers: Vec::new(), cancels: Vec::new(), notes: Vec::new(), halts: Vec::new() };
         f(&mut self.model, &mut fx);
-        let Effects { sends, timers, notes: new_notes, halts, .. } = fx;
+        let Effects { sends, timers, cancels, notes: new_notes, halts, .. } = fx;
+        for key in cancels {
+            self.timer_generations.remove(&key);
+        }
         notes.extend(new_notes);
         for (from, to, msg) in sends {
             if !self.is_up(from) {
@@ -322,12 +348,17 @@ impl<M: Model> World<M> {
             let envelope = Envelope { id, from, to, sent_at: self.now, arrives_at, msg };
             self.queue.push(arrives_at, Event::Deliver(envelope));
         }
-        for (node, after, timer) in timers {
-            if let Some(state) = self.nodes.get(&node) {
-                if state.liveness == Liveness::Up {
-                    self.queue.push(self.now + after, Event::Timer { node, incarnation: state.incarnation, timer });
-                }
+        for (node, after, timer, named) in timers {
+            let Some(state) = self.nodes.get(&node).copied() else { continue };
+            if state.liveness != Liveness::Up {
+                continue;
             }
+            let generation = named.then(|| {
+                self.next_generation += 1;
+                self.timer_generations.insert((node, timer.clone()), self.next_generation);
+                self.next_generation
+            });
+            self.queue.push(self.now + after, Event::Timer { node, incarnation: state.incarnation, generation, timer });
         }
         for node in halts {
             if self.is_up(node) {
