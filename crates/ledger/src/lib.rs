@@ -1,1 +1,252 @@
+//! The message ledger: 不能多，不能少 (no more, no fewer).
+//!
+//! Every message gets an identity when it is produced, and the clients record what happens to
+//! it: sent, acknowledged or failed, delivered to whom. Where copies of it are stored is the
+//! broker model's business; it reports that as a [`Placement`] and the ledger turns the two
+//! into a [`Fate`]. Nothing here knows Kafka or RabbitMQ.
 
+use mqlab_engine::{Millis, NodeId};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct MessageId(pub u32);
+
+/// What the producer was last told about a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// No answer yet.
+    Pending,
+    /// Acknowledged; `position` is where the broker says it stored it (a Kafka offset), if it says.
+    Acknowledged { at: Millis, position: Option<u64> },
+    /// The producer gave up and reported this error to the application.
+    Failed { at: Millis, error: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct MessageRecord {
+    pub id: MessageId,
+    /// Readable identity, e.g. "order-17"; also the key.
+    pub label: String,
+    pub producer: NodeId,
+    /// Where it was sent: a Kafka partition "orders-0", a queue.
+    pub destination: String,
+    pub produced_at: Millis,
+    /// How many times the producer sent it (1 + retries).
+    pub attempts: u32,
+    pub outcome: Outcome,
+    /// The most recent error the producer saw for it, even if a retry later succeeded.
+    pub last_error: Option<String>,
+    /// (consumer, time) of every delivery.
+    pub deliveries: Vec<(NodeId, Millis)>,
+}
+
+impl MessageRecord {
+    pub fn is_acknowledged(&self) -> bool {
+        matches!(self.outcome, Outcome::Acknowledged { .. })
+    }
+}
+
+/// Where a broker model says a message's copies are now.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// Nodes holding a copy.
+    pub copies: Vec<NodeId>,
+    /// How many times it appears on the authoritative copy (more than one: a duplicate).
+    pub on_authority: u32,
+    /// There is an authoritative copy at all (a Kafka partition with a leader).
+    pub has_authority: bool,
+    /// A consumer could read it now.
+    pub readable: bool,
+}
+
+/// A message's fate so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    /// Produced, no answer yet, not readable.
+    Pending,
+    /// The producer gave up (an error it reported to the application), and it is not readable.
+    Failed,
+    /// Acknowledged and readable by consumers.
+    Visible,
+    /// Acknowledged and stored where it counts, not yet readable (above the high watermark).
+    Stored,
+    /// Acknowledged, on some node, but nothing can serve it now (no leader).
+    Unavailable,
+    /// Acknowledged and gone: not on the authoritative copy, or on no node at all.
+    Lost,
+    /// Readable although the producer was never told it succeeded (a timed-out ack, a failure).
+    VisibleUnacked,
+}
+
+impl Fate {
+    pub fn of(record: &MessageRecord, placement: &Placement) -> Fate {
+        let acked = record.is_acknowledged();
+        if placement.readable {
+            return if acked { Fate::Visible } else { Fate::VisibleUnacked };
+        }
+        if !acked {
+            return match record.outcome {
+                Outcome::Failed { .. } => Fate::Failed,
+                _ => Fate::Pending,
+            };
+        }
+        if placement.has_authority {
+            if placement.on_authority > 0 {
+                Fate::Stored
+            } else {
+                Fate::Lost
+            }
+        } else if placement.copies.is_empty() {
+            Fate::Lost
+        } else {
+            Fate::Unavailable
+        }
+    }
+}
+
+/// Counts over the whole ledger.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub produced: u32,
+    pub acknowledged: u32,
+    pub failed: u32,
+    pub pending: u32,
+    pub visible: u32,
+    pub lost: u32,
+    pub unavailable: u32,
+    /// Messages stored more than once on their authoritative copy.
+    pub duplicated: u32,
+}
+
+impl Tally {
+    pub fn add(&mut self, record: &MessageRecord, placement: &Placement, fate: Fate) {
+        self.produced += 1;
+        match record.outcome {
+            Outcome::Acknowledged { .. } => self.acknowledged += 1,
+            Outcome::Failed { .. } => self.failed += 1,
+            Outcome::Pending => self.pending += 1,
+        }
+        match fate {
+            Fate::Visible | Fate::VisibleUnacked => self.visible += 1,
+            Fate::Lost => self.lost += 1,
+            Fate::Unavailable => self.unavailable += 1,
+            _ => {}
+        }
+        if placement.on_authority > 1 {
+            self.duplicated += 1;
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    records: Vec<MessageRecord>,
+}
+
+impl Ledger {
+    pub fn produce(&mut self, label: String, producer: NodeId, destination: String, at: Millis) -> MessageId {
+        let id = MessageId(self.records.len() as u32);
+        self.records.push(MessageRecord {
+            id,
+            label,
+            producer,
+            destination,
+            produced_at: at,
+            attempts: 0,
+            outcome: Outcome::Pending,
+            last_error: None,
+            deliveries: Vec::new(),
+        });
+        id
+    }
+
+    pub fn get(&self, id: MessageId) -> Option<&MessageRecord> {
+        self.records.get(id.0 as usize)
+    }
+
+    pub fn label(&self, id: MessageId) -> &str {
+        self.get(id).map_or("?", |r| r.label.as_str())
+    }
+
+    pub fn records(&self) -> &[MessageRecord] {
+        &self.records
+    }
+
+    fn with(&mut self, id: MessageId, f: impl FnOnce(&mut MessageRecord)) {
+        if let Some(record) = self.records.get_mut(id.0 as usize) {
+            f(record);
+        }
+    }
+
+    pub fn sent(&mut self, id: MessageId) {
+        self.with(id, |r| r.attempts += 1);
+    }
+
+    /// The first acknowledgement counts; a later one (a duplicate's) does not move it.
+    pub fn acknowledged(&mut self, id: MessageId, at: Millis, position: Option<u64>) {
+        self.with(id, |r| {
+            if !r.is_acknowledged() {
+                r.outcome = Outcome::Acknowledged { at, position };
+            }
+        });
+    }
+
+    /// An error the producer saw; it may still retry.
+    pub fn error(&mut self, id: MessageId, error: &str) {
+        self.with(id, |r| r.last_error = Some(error.to_string()));
+    }
+
+    pub fn failed(&mut self, id: MessageId, at: Millis, error: &str) {
+        self.with(id, |r| {
+            r.last_error = Some(error.to_string());
+            if !r.is_acknowledged() {
+                r.outcome = Outcome::Failed { at, error: error.to_string() };
+            }
+        });
+    }
+
+    pub fn delivered(&mut self, id: MessageId, consumer: NodeId, at: Millis) {
+        self.with(id, |r| r.deliveries.push((consumer, at)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(outcome: Outcome) -> MessageRecord {
+        let mut ledger = Ledger::default();
+        let id = ledger.produce("m".into(), NodeId(9), "t-0".into(), 0);
+        let mut r = ledger.get(id).unwrap().clone();
+        r.outcome = outcome;
+        r
+    }
+
+    #[test]
+    fn fates_follow_acknowledgement_and_placement() {
+        let acked = record(Outcome::Acknowledged { at: 1, position: Some(0) });
+        let pending = record(Outcome::Pending);
+        let on_leader = Placement { copies: vec![NodeId(1)], on_authority: 1, has_authority: true, readable: false };
+        let readable = Placement { readable: true, ..on_leader.clone() };
+        let gone_from_leader = Placement { copies: vec![NodeId(1)], on_authority: 0, has_authority: true, readable: false };
+        let offline = Placement { copies: vec![NodeId(1)], on_authority: 0, has_authority: false, readable: false };
+        assert_eq!(Fate::of(&acked, &readable), Fate::Visible);
+        assert_eq!(Fate::of(&acked, &on_leader), Fate::Stored);
+        assert_eq!(Fate::of(&acked, &gone_from_leader), Fate::Lost);
+        assert_eq!(Fate::of(&acked, &offline), Fate::Unavailable);
+        assert_eq!(Fate::of(&acked, &Placement::default()), Fate::Lost);
+        assert_eq!(Fate::of(&pending, &readable), Fate::VisibleUnacked);
+        assert_eq!(Fate::of(&pending, &on_leader), Fate::Pending);
+    }
+
+    #[test]
+    fn first_ack_wins_and_failure_after_ack_does_not_unack() {
+        let mut ledger = Ledger::default();
+        let id = ledger.produce("m".into(), NodeId(9), "t-0".into(), 0);
+        ledger.acknowledged(id, 5, Some(3));
+        ledger.acknowledged(id, 9, Some(7));
+        ledger.failed(id, 10, "late");
+        assert_eq!(ledger.get(id).unwrap().outcome, Outcome::Acknowledged { at: 5, position: Some(3) });
+    }
+}
