@@ -1,1 +1,266 @@
+//! A model of Kafka 3.7+ in KRaft mode: brokers with replicated partition logs, one active
+//! controller, producers and readers, faithful to FIDELITY.md K1–K15 and K17–K19.
+//!
+//! Node ids: the controller is 0, brokers are 1..=N (as `broker.id`), producers 100+i,
+//! readers 200+i.
 
+mod broker;
+mod config;
+mod controller;
+mod log;
+mod metadata;
+mod murmur2;
+mod placement;
+mod producer;
+mod protocol;
+mod reader;
+
+pub use broker::{Broker, Role};
+pub use config::{Acks, KafkaConfig, ProducerConfig, ReaderConfig, Timing, TopicConfig, RETRY_BACKOFF_MAX_MS};
+pub use controller::Controller;
+pub use log::Log;
+pub use metadata::{Metadata, PartitionState, Tp};
+pub use murmur2::partition_for_key;
+pub use placement::assign_replicas;
+pub use producer::Producer;
+pub use protocol::{ElectionReason, FetchResult, KafkaError, Msg, Note, Record, Timer};
+pub use reader::Reader;
+
+use mqlab_engine::{Effects, Model, NodeId};
+use mqlab_ledger::{Ledger, Placement};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+pub const CONTROLLER: NodeId = NodeId(0);
+pub const PRODUCER_BASE: u32 = 100;
+pub const READER_BASE: u32 = 200;
+
+pub fn broker_ids(config: &KafkaConfig) -> impl Iterator<Item = NodeId> {
+    (1..=config.brokers).map(NodeId)
+}
+
+/// Scripted actions that are not faults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The application sends `count` messages keyed "<key>-<n>"; the key picks the
+    /// partition (murmur2, K24) unless `partition` is given.
+    Produce { producer: NodeId, topic: u32, count: u32, key: String, partition: Option<u32> },
+    /// `kafka-leader-election.sh --election-type preferred`.
+    ElectPreferredLeaders,
+}
+
+#[derive(Clone, Debug)]
+pub struct Kafka {
+    config: Rc<KafkaConfig>,
+    controller: Controller,
+    brokers: BTreeMap<NodeId, Broker>,
+    producers: BTreeMap<NodeId, Producer>,
+    readers: BTreeMap<NodeId, Reader>,
+    ledger: Ledger,
+    /// Next number for each message key prefix, so labels are unique.
+    key_counters: BTreeMap<String, u32>,
+    /// Brokers boot from the initial metadata once; after a restart they ask the controller.
+    booted: Vec<NodeId>,
+}
+
+impl Kafka {
+    /// A running cluster: every partition has its preferred leader and a full ISR.
+    pub fn new(config: KafkaConfig) -> Self {
+        let brokers: Vec<NodeId> = broker_ids(&config).collect();
+        let mut meta = Metadata { version: 1, ..Metadata::default() };
+        for (t, topic) in config.topics.iter().enumerate() {
+            for (p, replicas) in assign_replicas(config.brokers, topic.partitions, topic.replication_factor).into_iter().enumerate() {
+                let replicas: Vec<NodeId> = replicas.into_iter().map(|i| brokers[i as usize]).collect();
+                let state = PartitionState { leader: Some(replicas[0]), leader_epoch: 0, isr: replicas.clone(), partition_epoch: 0, replicas };
+                meta.partitions.insert(Tp { topic: t as u32, partition: p as u32 }, state);
+            }
+        }
+        let broker_map = brokers.iter().map(|&b| (b, Broker::new(b, &meta))).collect();
+        let producers = config.producers.iter().enumerate().map(|(i, p)| (NodeId(PRODUCER_BASE + i as u32), Producer::new(NodeId(PRODUCER_BASE + i as u32), p.clone()))).collect();
+        let readers = config
+            .readers
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let id = NodeId(READER_BASE + i as u32);
+                (id, Reader::new(id, r.clone(), config.topics[r.topic as usize].partitions))
+            })
+            .collect();
+        Self { controller: Controller::new(meta, brokers), brokers: broker_map, producers, readers, ledger: Ledger::default(), key_counters: BTreeMap::new(), booted: Vec::new(), config: Rc::new(config) }
+    }
+
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        std::iter::once(CONTROLLER).chain(self.brokers.keys().copied()).chain(self.producers.keys().copied()).chain(self.readers.keys().copied()).collect()
+    }
+
+    pub fn config(&self) -> &KafkaConfig {
+        &self.config
+    }
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+    /// The controller's current metadata: the truth about leaders and ISRs.
+    pub fn metadata(&self) -> &Metadata {
+        self.controller.metadata()
+    }
+    pub fn broker(&self, id: NodeId) -> Option<&Broker> {
+        self.brokers.get(&id)
+    }
+    pub fn brokers(&self) -> impl Iterator<Item = &Broker> {
+        self.brokers.values()
+    }
+    pub fn producers(&self) -> impl Iterator<Item = &Producer> {
+        self.producers.values()
+    }
+    pub fn readers(&self) -> impl Iterator<Item = &Reader> {
+        self.readers.values()
+    }
+    pub fn tp_name(&self, tp: Tp) -> String {
+        format!("{}-{}", self.config.topics[tp.topic as usize].name, tp.partition)
+    }
+
+    /// Where each message is stored now, as the ledger needs it: copies on every broker's
+    /// log, how often on the controller's leader, and whether a consumer could read it
+    /// (on a live leader, below its high watermark).
+    pub fn placements(&self, is_up: impl Fn(NodeId) -> bool) -> Vec<Placement> {
+        let mut placements = vec![Placement::default(); self.ledger.records().len()];
+        let meta = self.metadata();
+        for broker in self.brokers.values() {
+            for (&tp, log) in &broker.logs {
+                let leader = meta.leader(tp);
+                let authority = leader == Some(broker.id) && is_up(broker.id);
+                for (offset, record) in log.records.iter().enumerate() {
+                    let Some(p) = placements.get_mut(record.message.0 as usize) else { continue };
+                    if !p.copies.contains(&broker.id) {
+                        p.copies.push(broker.id);
+                    }
+                    if authority {
+                        p.on_authority += 1;
+                        if (offset as u64) < log.high_watermark && broker.acts_as_leader(tp) {
+                            p.readable = true;
+                        }
+                    }
+                }
+            }
+        }
+        for (record, placement) in self.ledger.records().iter().zip(placements.iter_mut()) {
+            let tp = self.tp_by_name(&record.destination);
+            placement.has_authority = tp.and_then(|tp| meta.leader(tp)).is_some_and(&is_up);
+            placement.copies.sort();
+        }
+        placements
+    }
+
+    fn tp_by_name(&self, name: &str) -> Option<Tp> {
+        let (topic, partition) = name.rsplit_once('-')?;
+        let t = self.config.topics.iter().position(|t| t.name == topic)?;
+        Some(Tp { topic: t as u32, partition: partition.parse().ok()? })
+    }
+
+    fn produce(&mut self, producer: NodeId, topic: u32, count: u32, key: &str, partition: Option<u32>, fx: &mut Effects<'_, Self>) {
+        let Some(p) = self.producers.get_mut(&producer) else { return };
+        let partitions = self.config.topics[topic as usize].partitions;
+        let mut batches: BTreeMap<Tp, Vec<mqlab_ledger::MessageId>> = BTreeMap::new();
+        for _ in 0..count {
+            let n = self.key_counters.entry(key.to_string()).or_insert(0);
+            *n += 1;
+            let label = format!("{key}-{n}");
+            let partition = partition.unwrap_or_else(|| partition_for_key(label.as_bytes(), partitions));
+            let tp = Tp { topic, partition };
+            let destination = format!("{}-{}", self.config.topics[topic as usize].name, partition);
+            let id = self.ledger.produce(label, producer, destination, fx.now());
+            batches.entry(tp).or_default().push(id);
+        }
+        for (tp, messages) in batches {
+            p.send(tp, messages, &mut self.ledger, fx);
+        }
+    }
+}
+
+impl Model for Kafka {
+    type Msg = Msg;
+    type Timer = Timer;
+    type Note = Note;
+    type Action = Action;
+
+    fn on_start(&mut self, node: NodeId, fx: &mut Effects<'_, Self>) {
+        let config = self.config.clone();
+        if node == CONTROLLER {
+            self.controller.on_start(&config, fx);
+        } else if let Some(b) = self.brokers.get_mut(&node) {
+            let first_boot = !self.booted.contains(&node);
+            if first_boot {
+                self.booted.push(node);
+            }
+            let initial = first_boot.then(|| self.controller.metadata().clone());
+            b.on_start(&config, initial.as_deref(), fx);
+        } else if let Some(p) = self.producers.get_mut(&node) {
+            p.on_start(fx);
+        } else if let Some(r) = self.readers.get_mut(&node) {
+            r.on_start(fx);
+        }
+    }
+
+    fn on_message(&mut self, node: NodeId, from: NodeId, msg: Msg, fx: &mut Effects<'_, Self>) {
+        let config = self.config.clone();
+        if node == CONTROLLER {
+            self.controller.on_message(&config, from, msg, fx);
+        } else if let Some(b) = self.brokers.get_mut(&node) {
+            b.on_message(&config, from, msg, fx);
+        } else if let Some(p) = self.producers.get_mut(&node) {
+            p.on_message(msg, &mut self.ledger, fx);
+        } else if let Some(r) = self.readers.get_mut(&node) {
+            r.on_message(msg, &mut self.ledger, fx);
+        }
+    }
+
+    fn on_refused(&mut self, node: NodeId, to: NodeId, msg: Msg, fx: &mut Effects<'_, Self>) {
+        if let Some(b) = self.brokers.get_mut(&node) {
+            b.on_refused(to, msg, fx);
+        } else if let Some(p) = self.producers.get_mut(&node) {
+            p.on_refused(msg, &mut self.ledger, fx);
+        } else if let Some(r) = self.readers.get_mut(&node) {
+            r.on_refused(msg, fx);
+        }
+    }
+
+    fn on_timer(&mut self, node: NodeId, timer: Timer, fx: &mut Effects<'_, Self>) {
+        let config = self.config.clone();
+        if node == CONTROLLER {
+            self.controller.on_timer(&config, timer, fx);
+        } else if let Some(b) = self.brokers.get_mut(&node) {
+            b.on_timer(&config, timer, fx);
+        } else if let Some(p) = self.producers.get_mut(&node) {
+            p.on_timer(timer, &mut self.ledger, fx);
+        } else if let Some(r) = self.readers.get_mut(&node) {
+            r.on_timer(fx);
+        }
+    }
+
+    fn on_down(&mut self, node: NodeId, graceful: bool, fx: &mut Effects<'_, Self>) {
+        if let Some(b) = self.brokers.get_mut(&node) {
+            b.on_down(graceful, fx);
+        } else if let Some(p) = self.producers.get_mut(&node) {
+            p.on_down();
+        } else if let Some(r) = self.readers.get_mut(&node) {
+            r.on_down();
+        }
+    }
+
+    fn on_stop(&mut self, node: NodeId, fx: &mut Effects<'_, Self>) {
+        let config = self.config.clone();
+        match self.brokers.get_mut(&node) {
+            Some(b) => b.on_stop(&config, fx),
+            None => fx.halt(node),
+        }
+    }
+
+    fn on_action(&mut self, action: Action, fx: &mut Effects<'_, Self>) {
+        match action {
+            Action::Produce { producer, topic, count, key, partition } => self.produce(producer, topic, count, &key, partition, fx),
+            Action::ElectPreferredLeaders => {
+                self.controller.elect_preferred(fx);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! A replica's log: records, the leader-epoch checkpoint, the high watermark. It survives
+//! kill -9 (the OS page cache outlives the process), so it is a broker's durable state.
+
+use crate::protocol::Record;
+use mqlab_ledger::MessageId;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Log {
+    /// The log starts at offset 0 (no retention in these scenarios): index = offset.
+    pub records: Vec<Record>,
+    /// (leader epoch, start offset), ascending: the leader-epoch checkpoint of K15.
+    pub epochs: Vec<(u32, u64)>,
+    pub high_watermark: u64,
+}
+
+impl Log {
+    pub fn log_end_offset(&self) -> u64 {
+        self.records.len() as u64
+    }
+
+    pub fn latest_epoch(&self) -> Option<u32> {
+        self.epochs.last().map(|&(e, _)| e)
+    }
+
+    /// Epoch of the last record, which a follower sends as `last_fetched_epoch`.
+    pub fn last_record_epoch(&self) -> Option<u32> {
+        self.records.last().map(|r| r.epoch)
+    }
+
+    /// Start a new epoch at the current end (a new leader, or a record of a newer epoch).
+    pub fn begin_epoch(&mut self, epoch: u32) {
+        if self.latest_epoch().is_none_or(|e| e < epoch) {
+            self.epochs.push((epoch, self.log_end_offset()));
+        }
+    }
+
+    pub fn append(&mut self, record: Record) -> u64 {
+        self.begin_epoch(record.epoch);
+        self.records.push(record);
+        self.log_end_offset() - 1
+    }
+
+    /// Remove every record from `offset` on; returns the messages removed.
+    pub fn truncate(&mut self, offset: u64) -> Vec<MessageId> {
+        let keep = (offset as usize).min(self.records.len());
+        let removed = self.records.split_off(keep).into_iter().map(|r| r.message).collect();
+        self.epochs.retain(|&(_, start)| start < offset);
+        self.high_watermark = self.high_watermark.min(offset);
+        removed
+    }
+
+    /// The answer to OffsetsForLeaderEpoch(`epoch`): the largest epoch this log knows that is
+    /// not after `epoch`, and where it ends (the start of the next epoch, or the log end).
+    pub fn end_offset_for(&self, epoch: u32) -> (Option<u32>, u64) {
+        let Some(i) = self.epochs.iter().rposition(|&(e, _)| e <= epoch) else {
+            return (None, 0);
+        };
+        let end = self.epochs.get(i + 1).map_or(self.log_end_offset(), |&(_, start)| start);
+        (Some(self.epochs[i].0), end)
+    }
+
+    /// Where the given epoch began, if this log has it.
+    pub fn epoch_start(&self, epoch: u32) -> Option<u64> {
+        self.epochs.iter().find(|&&(e, _)| e == epoch).map(|&(_, s)| s)
+    }
+
+    pub fn offset_of(&self, message: MessageId) -> impl Iterator<Item = u64> + '_ {
+        self.records.iter().enumerate().filter(move |(_, r)| r.message == message).map(|(i, _)| i as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(m: u32, epoch: u32) -> Record {
+        Record { message: MessageId(m), epoch }
+    }
+
+    #[test]
+    fn epoch_end_offsets_follow_the_checkpoint() {
+        let mut log = Log::default();
+        for m in 0..4 {
+            log.append(rec(m, 0));
+        }
+        log.append(rec(4, 2));
+        assert_eq!(log.epochs, vec![(0, 0), (2, 4)]);
+        assert_eq!(log.end_offset_for(0), (Some(0), 4));
+        assert_eq!(log.end_offset_for(1), (Some(0), 4));
+        assert_eq!(log.end_offset_for(2), (Some(2), 5));
+        assert_eq!(log.truncate(4), vec![MessageId(4)]);
+        assert_eq!(log.epochs, vec![(0, 0)]);
+    }
+}

@@ -1,0 +1,206 @@
+//! A Kafka producer: batches per partition, sends to the leader it knows from metadata,
+//! waits according to `acks`, and retries retriable errors with exponential backoff until
+//! `retries` or `delivery.timeout.ms` runs out. Not idempotent: a retry after a lost or late
+//! response appends the batch again (FIDELITY K20).
+
+use crate::metadata::{Metadata, Tp};
+use crate::protocol::{KafkaError, Msg, Note, Timer};
+use crate::{Acks, Kafka, ProducerConfig, CONTROLLER, RETRY_BACKOFF_MAX_MS};
+use mqlab_engine::{Effects, Millis, NodeId};
+use mqlab_ledger::{Ledger, MessageId};
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+type Fx<'a, 'b> = &'a mut Effects<'b, Kafka>;
+
+#[derive(Clone, Debug)]
+pub struct Producer {
+    pub id: NodeId,
+    pub config: ProducerConfig,
+    metadata: Option<Rc<Metadata>>,
+    metadata_requested_at: Option<Millis>,
+    queues: BTreeMap<Tp, VecDeque<Batch>>,
+    in_flight: BTreeMap<u64, (Batch, NodeId)>,
+    next_batch: u64,
+    pump_at: Option<Millis>,
+}
+
+#[derive(Clone, Debug)]
+struct Batch {
+    id: u64,
+    tp: Tp,
+    messages: Vec<MessageId>,
+    attempts: u32,
+    created_at: Millis,
+    not_before: Millis,
+}
+
+impl Producer {
+    pub fn new(id: NodeId, config: ProducerConfig) -> Self {
+        Self { id, config, metadata: None, metadata_requested_at: None, queues: BTreeMap::new(), in_flight: BTreeMap::new(), next_batch: 0, pump_at: None }
+    }
+
+    pub fn on_start(&mut self, fx: Fx) {
+        self.request_metadata(fx);
+    }
+
+    pub fn on_down(&mut self) {
+        self.metadata = None;
+        self.metadata_requested_at = None;
+        self.pump_at = None;
+    }
+
+    /// The application hands over messages for one partition: one batch (linger.ms=0).
+    pub fn send(&mut self, tp: Tp, messages: Vec<MessageId>, ledger: &mut Ledger, fx: Fx) {
+        self.next_batch += 1;
+        let now = fx.now();
+        self.queues.entry(tp).or_default().push_back(Batch { id: self.next_batch, tp, messages, attempts: 0, created_at: now, not_before: now });
+        self.pump(fx, ledger);
+    }
+
+    fn request_metadata(&mut self, fx: Fx) {
+        let now = fx.now();
+        let stale = self.metadata_requested_at.is_none_or(|at| now.saturating_sub(at) >= self.config.request_timeout_ms);
+        if stale {
+            self.metadata_requested_at = Some(now);
+            fx.send(self.id, CONTROLLER, Msg::MetadataRequest);
+        }
+    }
+
+    fn schedule_pump(&mut self, at: Millis, fx: Fx) {
+        if self.pump_at.is_none_or(|p| p <= fx.now() || at < p) {
+            self.pump_at = Some(at);
+            fx.reset_timer(self.id, at.saturating_sub(fx.now()), Timer::Pump);
+        }
+    }
+
+    /// Send whatever can be sent; fail what has waited too long; wake up when more can go.
+    fn pump(&mut self, fx: Fx, ledger: &mut Ledger) {
+        let now = fx.now();
+        let mut wake: Option<Millis> = None;
+        let tps: Vec<Tp> = self.queues.keys().copied().collect();
+        for tp in tps {
+            loop {
+                let Some(front) = self.queues.get(&tp).and_then(|q| q.front()) else { break };
+                if now >= front.created_at + self.config.delivery_timeout_ms {
+                    let batch = self.queues.get_mut(&tp).and_then(VecDeque::pop_front).expect("front exists");
+                    self.fail(batch, KafkaError::DeliveryTimeout, fx, ledger);
+                    continue;
+                }
+                if front.not_before > now {
+                    wake = Some(wake.map_or(front.not_before, |w| w.min(front.not_before)));
+                    break;
+                }
+                let Some(leader) = self.metadata.as_ref().and_then(|m| m.leader(tp)) else {
+                    self.request_metadata(fx);
+                    let retry = now + self.config.retry_backoff_ms;
+                    wake = Some(wake.map_or(retry, |w| w.min(retry)));
+                    break;
+                };
+                let to_leader = self.in_flight.values().filter(|(_, l)| *l == leader).count() as u32;
+                if to_leader >= self.config.max_in_flight {
+                    break;
+                }
+                let mut batch = self.queues.get_mut(&tp).and_then(VecDeque::pop_front).expect("front exists");
+                batch.attempts += 1;
+                for &m in &batch.messages {
+                    ledger.sent(m);
+                }
+                fx.send(self.id, leader, Msg::Produce { tp, batch: batch.id, messages: batch.messages.clone(), acks: self.config.acks, timeout_ms: self.config.request_timeout_ms });
+                if self.config.acks == Acks::Zero {
+                    // K11: nothing comes back; the application counts it as sent.
+                    for &m in &batch.messages {
+                        ledger.acknowledged(m, now, None);
+                    }
+                    fx.note(Note::ProduceAcked { producer: self.id, tp, base_offset: None, messages: batch.messages });
+                } else {
+                    fx.reset_timer(self.id, self.config.request_timeout_ms, Timer::RequestTimeout { batch: batch.id });
+                    self.in_flight.insert(batch.id, (batch, leader));
+                }
+            }
+        }
+        self.queues.retain(|_, q| !q.is_empty());
+        if let Some(at) = wake {
+            self.schedule_pump(at, fx);
+        }
+    }
+
+    pub fn on_message(&mut self, msg: Msg, ledger: &mut Ledger, fx: Fx) {
+        match msg {
+            Msg::MetadataResponse(meta) => {
+                self.metadata = Some(meta);
+                self.metadata_requested_at = None;
+            }
+            Msg::ProduceResponse { tp, batch, result } => {
+                let Some((batch, _)) = self.in_flight.remove(&batch) else { return }; // answered after our timeout
+                fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
+                match result {
+                    Ok(base) => {
+                        for (i, &m) in batch.messages.iter().enumerate() {
+                            ledger.acknowledged(m, fx.now(), Some(base + i as u64));
+                        }
+                        fx.note(Note::ProduceAcked { producer: self.id, tp, base_offset: Some(base), messages: batch.messages });
+                    }
+                    Err(error) => self.retry_or_fail(batch, error, fx, ledger),
+                }
+            }
+            _ => return,
+        }
+        self.pump(fx, ledger);
+    }
+
+    pub fn on_refused(&mut self, msg: Msg, ledger: &mut Ledger, fx: Fx) {
+        match msg {
+            Msg::Produce { batch, .. } => {
+                if let Some((batch, _)) = self.in_flight.remove(&batch) {
+                    fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
+                    self.retry_or_fail(batch, KafkaError::NetworkException, fx, ledger);
+                }
+            }
+            Msg::MetadataRequest => self.metadata_requested_at = None,
+            _ => {}
+        }
+        self.pump(fx, ledger);
+    }
+
+    pub fn on_timer(&mut self, timer: Timer, ledger: &mut Ledger, fx: Fx) {
+        match timer {
+            Timer::RequestTimeout { batch } => {
+                if let Some((batch, _)) = self.in_flight.remove(&batch) {
+                    self.retry_or_fail(batch, KafkaError::RequestTimedOut, fx, ledger);
+                }
+            }
+            Timer::Pump => self.pump_at = None,
+            _ => {}
+        }
+        self.pump(fx, ledger);
+    }
+
+    fn retry_or_fail(&mut self, mut batch: Batch, error: KafkaError, fx: Fx, ledger: &mut Ledger) {
+        let now = fx.now();
+        for &m in &batch.messages {
+            ledger.error(m, error.name());
+        }
+        if batch.attempts > self.config.retries {
+            return self.fail(batch, KafkaError::RetriesExhausted, fx, ledger);
+        }
+        if now >= batch.created_at + self.config.delivery_timeout_ms {
+            return self.fail(batch, KafkaError::DeliveryTimeout, fx, ledger);
+        }
+        // Every retriable error may mean the leader moved: look again before retrying.
+        self.metadata = None;
+        self.request_metadata(fx);
+        let exponent = batch.attempts.saturating_sub(1).min(16);
+        let backoff = (self.config.retry_backoff_ms << exponent).min(RETRY_BACKOFF_MAX_MS.max(self.config.retry_backoff_ms));
+        batch.not_before = now + backoff;
+        fx.note(Note::ProduceRetry { producer: self.id, tp: batch.tp, error, messages: batch.messages.clone() });
+        self.queues.entry(batch.tp).or_default().push_front(batch);
+    }
+
+    fn fail(&mut self, batch: Batch, error: KafkaError, fx: Fx, ledger: &mut Ledger) {
+        for &m in &batch.messages {
+            ledger.failed(m, fx.now(), error.name());
+        }
+        fx.note(Note::ProduceFailed { producer: self.id, tp: batch.tp, error, messages: batch.messages });
+    }
+}
