@@ -1,0 +1,201 @@
+//! The page: header, stage, player bar and side panel, wired to the reducer. The play loop,
+//! keyboard shortcuts and the saved language live here, the only effects of the app.
+
+use crate::event_log::EventLog;
+use crate::help::Help;
+use crate::i18n::{Lang, T};
+use crate::layout::StageLayout;
+use crate::ledger::Ledger;
+use crate::menu::NodeMenu;
+use crate::player_bar::{PlayerBar, PlayerInput};
+use crate::prefs;
+use crate::settings::Settings;
+use crate::stage::Stage;
+use crate::state::{Action, AppState, Tab, TICK_MS};
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| AppState::new(prefs::initial_lang(), prefs::example_in_url()));
+    let reduced_motion = use_memo((), |_| prefs::reduced_motion());
+    let lang = state.lang;
+
+    // The play loop: a tick while playing, none otherwise.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.playing, move |playing| {
+            let interval = playing.then(|| Interval::new(TICK_MS as u32, move || dispatcher.dispatch(Action::Tick)));
+            move || drop(interval)
+        });
+    }
+    // Keyboard shortcuts for every player action.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                if let Some(action) = shortcut(e) {
+                    e.prevent_default();
+                    dispatcher.dispatch(action);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+    // The language is remembered, and the document says which it is.
+    use_effect_with(lang, |lang| prefs::save_lang(*lang));
+    use_effect_with(state.example_id.clone(), |id| prefs::set_example_in_url(id));
+
+    let dispatch = |f: fn(_) -> Action| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |v| dispatcher.dispatch(f(v)))
+    };
+    let on_input = dispatch(Action::Player);
+    let on_node = dispatch(Action::OpenMenu);
+    let on_select = dispatch(Action::SelectMessage);
+    let on_apply = dispatch(Action::ApplyKnobs);
+    let on_command = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(node, cmd)| dispatcher.dispatch(Action::NodeCommand(node, cmd)))
+    };
+    let on_close = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::CloseOverlays))
+    };
+    let on_pick = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let id = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            dispatcher.dispatch(Action::LoadExample(id));
+        })
+    };
+    let on_lang = {
+        let dispatcher = state.dispatcher();
+        let other = match lang {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetLang(other)))
+    };
+    let tab = |which: Tab, testid: &'static str, label: T| {
+        let dispatcher = state.dispatcher();
+        let selected = state.tab == which;
+        html! {
+            <button type="button" role="tab" id={format!("{testid}-button")} data-testid={testid}
+                aria-selected={selected.to_string()} aria-controls="side-panel"
+                tabindex={if selected { "0" } else { "-1" }}
+                onclick={Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetTab(which)))}>
+                { label.get(lang) }
+            </button>
+        }
+    };
+    let options = state.examples.iter().map(|e| {
+        html! { <option value={e.id.clone()} selected={e.id == state.example_id}>{ e.title.get(lang) }</option> }
+    });
+    let frame = &state.frame;
+    let menu = state.menu.and_then(|id| frame.nodes.iter().find(|n| n.id == id)).map(|node| {
+        html! {
+            <NodeMenu {lang} node={node.clone()} layout={StageLayout::of(frame)}
+                on_command={on_command.clone()} on_close={on_close.clone()} />
+        }
+    });
+    let panel = match state.tab {
+        Tab::Settings => html! {
+            <Settings {lang} knobs={state.knobs.clone()} error={state.settings_error.clone()} {on_apply} />
+        },
+        Tab::Ledger => html! {
+            <Ledger {lang} summary={frame.ledger.clone()} messages={std::rc::Rc::new(frame.messages.clone())}
+                selected={state.selected_message} {on_select} />
+        },
+        Tab::Log => html! {
+            <EventLog {lang} entries={state.log_view.clone()} truncated={state.log_truncated} />
+        },
+    };
+    let panel_label = match state.tab {
+        Tab::Settings => "tab-settings-button",
+        Tab::Ledger => "tab-ledger-button",
+        Tab::Log => "tab-log-button",
+    };
+
+    html! {
+        <div class={classes!("app", state.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"))}>
+            <header class="top">
+                <div class="brand">
+                    <h1>{ "MQ Lab" }</h1>
+                    <span class="tagline">{ T::Tagline.get(lang) }</span>
+                </div>
+                <label class="picker">
+                    <span>{ T::Scenario.get(lang) }</span>
+                    <select data-testid="scenario-picker" aria-label={T::Scenario.get(lang)} onchange={on_pick}>
+                        { for options }
+                    </select>
+                </label>
+                <button type="button" class="lang" data-testid="lang-switch" lang={if lang == Lang::Zh { "en" } else { "zh" }}
+                    aria-label={T::SwitchLanguage.get(lang)} onclick={on_lang}>
+                    { T::OtherLanguage.get(lang) }
+                </button>
+            </header>
+            <main class="main">
+                <section class="stage-area">
+                    <div class="scenario-intro">
+                        <h2>{ state.title.get(lang) }</h2>
+                        <p>{ state.description.get(lang) }</p>
+                    </div>
+                    <Stage frame={state.frame.clone()} {lang} clock_ms={state.clock_ms}
+                        reduced_motion={*reduced_motion} selected_message={state.selected_message} {on_node}>
+                        { menu }
+                    </Stage>
+                    if let Some(notice) = &state.notice {
+                        <p class="notice" role="alert">{ notice.get(lang) }</p>
+                    }
+                    <PlayerBar {lang} step={frame.step} total={frame.total_steps} time_ms={frame.time_ms}
+                        playing={state.playing} speed={state.speed} marks={state.marks.clone()} {on_input} />
+                </section>
+                <aside class="side" aria-label={T::Panel.get(lang)}>
+                    <div class="tabs" role="tablist" aria-label={T::Panel.get(lang)}>
+                        { tab(Tab::Ledger, "tab-ledger", T::Ledger) }
+                        { tab(Tab::Log, "tab-log", T::EventLog) }
+                        { tab(Tab::Settings, "tab-settings", T::Settings) }
+                    </div>
+                    <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={panel_label}>{ panel }</div>
+                </aside>
+            </main>
+            if state.help {
+                <Help {lang} on_close={on_close.clone()} />
+            }
+        </div>
+    }
+}
+
+/// The action a key press asks for, unless the focus is somewhere that needs the key itself.
+fn shortcut(e: &KeyboardEvent) -> Option<Action> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let key = e.key();
+    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
+    if matches!(tag.as_str(), "input" | "select" | "textarea") {
+        return None;
+    }
+    let on_button = tag == "button" || target.as_ref().is_some_and(|t| t.get_attribute("role").is_some());
+    if on_button && (key == " " || key == "Enter") {
+        return None;
+    }
+    Some(match key.as_str() {
+        " " | "k" => Action::Player(PlayerInput::PlayPause),
+        "ArrowRight" | "l" => Action::Player(PlayerInput::Forward),
+        "ArrowLeft" | "j" => Action::Player(PlayerInput::Back),
+        "Home" => Action::Player(PlayerInput::Start),
+        "End" => Action::Player(PlayerInput::End),
+        "+" | "=" => Action::Faster,
+        "-" | "_" => Action::Slower,
+        "?" => Action::ToggleHelp,
+        "Escape" => Action::CloseOverlays,
+        _ => return None,
+    })
+}

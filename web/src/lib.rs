@@ -1,0 +1,23 @@
+//! MQ Lab in the browser. Components draw the player's plain-data frames and send it
+//! commands; only this crate touches the DOM, timers and storage.
+
+pub mod event_log;
+pub mod i18n;
+pub mod layout;
+pub mod ledger;
+pub mod menu;
+pub mod player_bar;
+pub mod settings;
+pub mod stage;
+
+#[cfg(feature = "app")]
+mod app;
+#[cfg(feature = "app")]
+mod help;
+#[cfg(feature = "app")]
+mod prefs;
+#[cfg(feature = "app")]
+mod state;
+
+#[cfg(feature = "app")]
+pub use app::App;

@@ -1,0 +1,130 @@
+//! The menu a clicked node opens: only the actions that make sense for its state.
+
+use crate::i18n::{Lang, T};
+use crate::layout::{StageLayout, WIDTH};
+use mqlab_scenario::frame::{NodeKind, NodeStatus, NodeView};
+use yew::prelude::*;
+
+/// An action on one node, as the menu offers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeCommand {
+    Kill,
+    Stop,
+    Restart,
+    Isolate,
+    Reconnect,
+    Produce,
+}
+
+impl NodeCommand {
+    fn label(self) -> T {
+        match self {
+            NodeCommand::Kill => T::Kill,
+            NodeCommand::Stop => T::StopGracefully,
+            NodeCommand::Restart => T::Restart,
+            NodeCommand::Isolate => T::Isolate,
+            NodeCommand::Reconnect => T::Reconnect,
+            NodeCommand::Produce => T::Produce5,
+        }
+    }
+
+    fn testid(self) -> &'static str {
+        match self {
+            NodeCommand::Kill => "menu-kill",
+            NodeCommand::Stop => "menu-stop",
+            NodeCommand::Restart => "menu-restart",
+            NodeCommand::Isolate => "menu-isolate",
+            NodeCommand::Reconnect => "menu-reconnect",
+            NodeCommand::Produce => "menu-produce",
+        }
+    }
+}
+
+/// What can be done to a node in its present state.
+pub fn commands_for(node: &NodeView) -> Vec<NodeCommand> {
+    let up = node.status == NodeStatus::Up;
+    let mut out = Vec::new();
+    match node.kind {
+        NodeKind::Broker => {
+            if up {
+                out.extend([NodeCommand::Kill, NodeCommand::Stop]);
+            } else {
+                out.push(NodeCommand::Restart);
+            }
+            out.push(if node.isolated { NodeCommand::Reconnect } else { NodeCommand::Isolate });
+        }
+        NodeKind::Producer if up => out.push(NodeCommand::Produce),
+        _ => {}
+    }
+    out
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct NodeMenuProps {
+    pub lang: Lang,
+    pub node: NodeView,
+    /// The stage's layout, to place the menu next to the node.
+    pub layout: StageLayout,
+    pub on_command: Callback<(u32, NodeCommand)>,
+    pub on_close: Callback<()>,
+}
+
+#[function_component(NodeMenu)]
+pub fn node_menu(props: &NodeMenuProps) -> Html {
+    let lang = props.lang;
+    let menu_ref = use_node_ref();
+    {
+        let menu_ref = menu_ref.clone();
+        use_effect_with(props.node.id, move |_| {
+            let first = menu_ref
+                .cast::<web_sys::Element>()
+                .and_then(|m| m.query_selector("button").ok().flatten())
+                .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok());
+            if let Some(button) = first {
+                let _ = button.focus();
+            }
+        });
+    }
+    let id = props.node.id;
+    let items = commands_for(&props.node).into_iter().map(|cmd| {
+        let onclick = props.on_command.reform(move |_: MouseEvent| (id, cmd));
+        html! {
+            <li role="none">
+                <button type="button" role="menuitem" data-testid={cmd.testid()} {onclick}>{ cmd.label().get(lang) }</button>
+            </li>
+        }
+    });
+    let onkeydown = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.stop_propagation();
+                on_close.emit(());
+            }
+        })
+    };
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    // Next to the node, as a share of the stage so it follows the SVG's scaling.
+    let (left, top) = props.layout.boxes.get(&id).map_or((40.0, 20.0), |r| {
+        let x = ((r.x + r.w * 0.5) / WIDTH * 100.0).clamp(2.0, 70.0);
+        let y = ((r.y + 44.0) / props.layout.height * 100.0).clamp(2.0, 80.0);
+        (x, y)
+    });
+    let style = format!("left: {left:.1}%; top: {top:.1}%");
+    html! {
+        <>
+            <div class="menu-backdrop" onclick={close.clone()} />
+            <div class="node-menu" data-testid="node-menu" ref={menu_ref} {style} {onkeydown}>
+                <p class="menu-title">{ format!("{} · {}", props.node.name, T::NodeActions.get(lang)) }</p>
+                <ul role="menu" aria-label={format!("{} · {}", props.node.name, T::NodeActions.get(lang))}>
+                    { for items }
+                    <li role="none">
+                        <button type="button" role="menuitem" class="secondary" data-testid="menu-close" onclick={close}>
+                            { T::Close.get(lang) }
+                        </button>
+                    </li>
+                </ul>
+            </div>
+        </>
+    }
+}

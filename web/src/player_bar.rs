@@ -1,0 +1,193 @@
+//! The player bar: transport buttons, speed, and the scrubbable timeline with its marks.
+
+use crate::i18n::{self, Lang, T};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// How fast play runs. At 1× one simulated second takes about two real seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speed {
+    Half,
+    One,
+    Two,
+    Four,
+    /// One step per tick of the player, whatever time it covers.
+    ByStep,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 5] = [Speed::Half, Speed::One, Speed::Two, Speed::Four, Speed::ByStep];
+
+    /// Simulated milliseconds per real millisecond.
+    pub fn rate(self) -> f64 {
+        match self {
+            Speed::Half => 0.25,
+            Speed::One => 0.5,
+            Speed::Two => 1.0,
+            Speed::Four => 2.0,
+            Speed::ByStep => 0.0,
+        }
+    }
+
+    pub fn value(self) -> &'static str {
+        match self {
+            Speed::Half => "0.5",
+            Speed::One => "1",
+            Speed::Two => "2",
+            Speed::Four => "4",
+            Speed::ByStep => "step",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> String {
+        match self {
+            Speed::ByStep => T::ByStep.get(lang).to_string(),
+            other => format!("{}×", other.value()),
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Speed> {
+        Speed::ALL.into_iter().find(|s| s.value() == value)
+    }
+
+    pub fn faster(self) -> Speed {
+        let i = Speed::ALL.iter().position(|s| *s == self).unwrap_or(1);
+        Speed::ALL[(i + 1).min(Speed::ALL.len() - 1)]
+    }
+
+    pub fn slower(self) -> Speed {
+        let i = Speed::ALL.iter().position(|s| *s == self).unwrap_or(1);
+        Speed::ALL[i.saturating_sub(1)]
+    }
+}
+
+/// A mark on the timeline, in both languages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub step: u64,
+    pub time_ms: u64,
+    pub fault: bool,
+    pub en: String,
+    pub zh: String,
+}
+
+impl Mark {
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// What the player bar asks for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PlayerInput {
+    Start,
+    Back,
+    PlayPause,
+    Forward,
+    End,
+    Seek(u64),
+    Speed(Speed),
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct PlayerBarProps {
+    pub lang: Lang,
+    pub step: u64,
+    pub total: u64,
+    pub time_ms: u64,
+    pub playing: bool,
+    pub speed: Speed,
+    #[prop_or_default]
+    pub marks: Rc<Vec<Mark>>,
+    #[prop_or_default]
+    pub on_input: Callback<PlayerInput>,
+}
+
+#[function_component(PlayerBar)]
+pub fn player_bar(props: &PlayerBarProps) -> Html {
+    let lang = props.lang;
+    let at_start = props.step == 0;
+    let at_end = props.step >= props.total;
+    let button = |input: PlayerInput, testid: &'static str, icon: &'static str, label: T, key: &'static str, disabled: bool| {
+        let onclick = props.on_input.reform(move |_: MouseEvent| input);
+        let title = format!("{} ({key})", label.get(lang));
+        html! {
+            <button type="button" class="transport" data-testid={testid} aria-label={label.get(lang)}
+                title={title} {disabled} {onclick}>{ icon }</button>
+        }
+    };
+    let (play_icon, play_label) = if props.playing { ("⏸", T::Pause) } else { ("▶", T::Play) };
+
+    let on_speed = props.on_input.reform(|e: Event| {
+        let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        PlayerInput::Speed(Speed::parse(&value).unwrap_or(Speed::One))
+    });
+    let on_scrub = props.on_input.reform(|e: InputEvent| {
+        let value = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+        PlayerInput::Seek(value.parse().unwrap_or(0))
+    });
+    let speeds = Speed::ALL.iter().map(|s| {
+        html! { <option value={s.value()} selected={*s == props.speed}>{ s.label(lang) }</option> }
+    });
+    let total = props.total.max(1) as f64;
+    let marks = props.marks.iter().map(|m| {
+        let pct = format!("{:.2}%", m.step as f64 / total * 100.0);
+        let text = m.text(lang).to_string();
+        let aria = i18n::mark_aria(lang, m.step, &text);
+        let step = m.step;
+        let onclick = props.on_input.reform(move |_: MouseEvent| PlayerInput::Seek(step));
+        let on_input = props.on_input.clone();
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                on_input.emit(PlayerInput::Seek(step));
+            }
+        });
+        html! {
+            <g class={classes!("mark", if m.fault { "fault" } else { "action" })} role="button" tabindex="0"
+                aria-label={aria.clone()} {onclick} {onkeydown}>
+                <title>{ aria }</title>
+                if m.fault {
+                    <rect x={pct.clone()} y="3" width="10" height="10" transform="translate(-5 0)" />
+                } else {
+                    <circle cx={pct.clone()} cy="8" r="5" />
+                }
+            </g>
+        }
+    });
+
+    html! {
+        <section class="player-bar" aria-label={T::Player.get(lang)}>
+            <div class="transport-row">
+                { button(PlayerInput::Start, "player-start", "⏮", T::ToStart, "Home", at_start) }
+                { button(PlayerInput::Back, "player-back", "◀", T::StepBack, "←", at_start) }
+                { button(PlayerInput::PlayPause, "player-play", play_icon, play_label, "Space", at_end && !props.playing) }
+                { button(PlayerInput::Forward, "player-forward", "▶|", T::StepForward, "→", at_end) }
+                { button(PlayerInput::End, "player-end", "⏭", T::ToEnd, "End", at_end) }
+                <label class="speed">
+                    <span>{ T::Speed.get(lang) }</span>
+                    <select data-testid="speed" aria-label={T::Speed.get(lang)} onchange={on_speed}>{ for speeds }</select>
+                </label>
+                <span class="step-counter" data-testid="step-counter" aria-live="off">
+                    { i18n::step_of(lang, props.step, props.total) }
+                </span>
+                <span class="sim-time" data-testid="sim-time">{ i18n::sim_time(props.time_ms) }</span>
+                <span class="hint">{ T::ShortcutsHint.get(lang) }</span>
+            </div>
+            <div class="timeline-wrap">
+                <svg class="marks" width="100%" height="16" role="group" aria-label={T::Timeline.get(lang)}>
+                    { for marks }
+                </svg>
+                <input type="range" class="timeline" data-testid="timeline" min="0"
+                    max={props.total.to_string()} value={props.step.to_string()}
+                    aria-label={T::Timeline.get(lang)}
+                    aria-valuetext={i18n::step_of(lang, props.step, props.total)}
+                    oninput={on_scrub} />
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,53 @@
+//! What the browser tells the app and remembers for it: language, motion, the URL's example.
+
+use crate::i18n::Lang;
+use gloo::storage::{LocalStorage, Storage};
+
+const LANG_KEY: &str = "mqlab.lang";
+
+/// The saved language, else the browser's: 中文 for any `zh*`, English otherwise.
+pub fn initial_lang() -> Lang {
+    match LocalStorage::get::<String>(LANG_KEY).ok().as_deref() {
+        Some("en") => return Lang::En,
+        Some("zh") => return Lang::Zh,
+        _ => {}
+    }
+    let browser = gloo::utils::window().navigator().language().unwrap_or_default();
+    if browser.to_ascii_lowercase().starts_with("zh") {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+pub fn save_lang(lang: Lang) {
+    let (code, html) = match lang {
+        Lang::En => ("en", "en"),
+        Lang::Zh => ("zh", "zh-CN"),
+    };
+    let _ = LocalStorage::set(LANG_KEY, code);
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = root.set_attribute("lang", html);
+    }
+}
+
+pub fn reduced_motion() -> bool {
+    gloo::utils::window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+/// `#kafka-leader-kill` opens that example.
+pub fn example_in_url() -> Option<String> {
+    let hash = gloo::utils::window().location().hash().ok()?;
+    let id = hash.trim_start_matches('#');
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+pub fn set_example_in_url(id: &str) {
+    if !id.is_empty() && example_in_url().as_deref() != Some(id) {
+        let _ = gloo::utils::window().location().set_hash(id);
+    }
+}

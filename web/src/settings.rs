@@ -1,0 +1,191 @@
+//! The settings tab: the scenario's knobs as a form. Apply hands the values up; the app
+//! rebuilds the scenario or shows why it cannot.
+
+use crate::i18n::{Lang, T};
+use mqlab_scenario::doc::AcksDoc;
+use yew::prelude::*;
+
+/// The knobs as the form edits them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnobValues {
+    pub brokers: u32,
+    pub partitions: u32,
+    pub replication_factor: u32,
+    pub min_insync_replicas: u32,
+    pub acks: AcksDoc,
+    pub unclean_leader_election: bool,
+    pub seed: u64,
+}
+
+/// An error to show in whichever language is current.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bilingual {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Bilingual {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct SettingsProps {
+    pub lang: Lang,
+    pub knobs: KnobValues,
+    #[prop_or_default]
+    pub error: Option<Bilingual>,
+    #[prop_or_default]
+    pub on_apply: Callback<KnobValues>,
+}
+
+/// The form's fields as typed, parsed on Apply.
+#[derive(Clone, PartialEq)]
+struct Form {
+    brokers: String,
+    partitions: String,
+    replication_factor: String,
+    min_insync_replicas: String,
+    acks: AcksDoc,
+    unclean: bool,
+    seed: String,
+}
+
+impl Form {
+    fn of(k: &KnobValues) -> Form {
+        Form {
+            brokers: k.brokers.to_string(),
+            partitions: k.partitions.to_string(),
+            replication_factor: k.replication_factor.to_string(),
+            min_insync_replicas: k.min_insync_replicas.to_string(),
+            acks: k.acks,
+            unclean: k.unclean_leader_election,
+            seed: k.seed.to_string(),
+        }
+    }
+
+    /// The values, or the label of the first field that is not a whole number.
+    fn parse(&self) -> Result<KnobValues, T> {
+        let n = |s: &str, field: T| s.trim().parse::<u32>().map_err(|_| field);
+        Ok(KnobValues {
+            brokers: n(&self.brokers, T::Brokers)?,
+            partitions: n(&self.partitions, T::Partitions)?,
+            replication_factor: n(&self.replication_factor, T::ReplicationFactor)?,
+            min_insync_replicas: n(&self.min_insync_replicas, T::MinIsr)?,
+            acks: self.acks,
+            unclean_leader_election: self.unclean,
+            seed: self.seed.trim().parse::<u64>().map_err(|_| T::Seed)?,
+        })
+    }
+}
+
+fn acks_value(acks: AcksDoc) -> &'static str {
+    match acks {
+        AcksDoc::Zero => "0",
+        AcksDoc::One => "1",
+        AcksDoc::All => "all",
+    }
+}
+
+#[function_component(Settings)]
+pub fn settings(props: &SettingsProps) -> Html {
+    let lang = props.lang;
+    let form = use_state(|| Form::of(&props.knobs));
+    let parse_error = use_state(|| None::<T>);
+    {
+        // A new scenario brings new knobs: start the form over from them.
+        let form = form.clone();
+        let parse_error = parse_error.clone();
+        use_effect_with(props.knobs.clone(), move |knobs| {
+            form.set(Form::of(knobs));
+            parse_error.set(None);
+        });
+    }
+
+    let text_field = |label: T, id: &'static str, value: &str, set: fn(&mut Form, String)| {
+        let form = form.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let mut next = (*form).clone();
+            set(&mut next, e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+            form.set(next);
+        });
+        html! {
+            <div class="field">
+                <label for={id}>{ label.get(lang) }</label>
+                <input {id} type="number" min="0" inputmode="numeric" value={value.to_string()} {oninput} />
+            </div>
+        }
+    };
+    let on_acks = {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let mut next = (*form).clone();
+            next.acks = match value.as_str() {
+                "0" => AcksDoc::Zero,
+                "1" => AcksDoc::One,
+                _ => AcksDoc::All,
+            };
+            form.set(next);
+        })
+    };
+    let on_unclean = {
+        let form = form.clone();
+        Callback::from(move |_: Event| {
+            let mut next = (*form).clone();
+            next.unclean = !next.unclean;
+            form.set(next);
+        })
+    };
+    let onsubmit = {
+        let form = form.clone();
+        let parse_error = parse_error.clone();
+        let on_apply = props.on_apply.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match form.parse() {
+                Ok(values) => {
+                    parse_error.set(None);
+                    on_apply.emit(values);
+                }
+                Err(field) => parse_error.set(Some(field)),
+            }
+        })
+    };
+    let acks_options = [AcksDoc::Zero, AcksDoc::One, AcksDoc::All].map(|a| {
+        html! { <option value={acks_value(a)} selected={form.acks == a}>{ format!("acks={}", acks_value(a)) }</option> }
+    });
+    let error = match (*parse_error, &props.error) {
+        (Some(field), _) => Some(format!("{} {} — {}", T::Invalid.get(lang), field.get(lang), T::NotANumber.get(lang))),
+        (None, Some(e)) => Some(format!("{} {}", T::Invalid.get(lang), e.get(lang))),
+        (None, None) => None,
+    };
+
+    html! {
+        <form class="settings" {onsubmit} data-testid="settings-form">
+            <p class="version">{ T::ModelVersion.get(lang) }</p>
+            { text_field(T::Brokers, "knob-brokers", &form.brokers, |f, v| f.brokers = v) }
+            { text_field(T::Partitions, "knob-partitions", &form.partitions, |f, v| f.partitions = v) }
+            { text_field(T::ReplicationFactor, "knob-rf", &form.replication_factor, |f, v| f.replication_factor = v) }
+            { text_field(T::MinIsr, "knob-min-isr", &form.min_insync_replicas, |f, v| f.min_insync_replicas = v) }
+            <div class="field">
+                <label for="knob-acks">{ T::Acks.get(lang) }</label>
+                <select id="knob-acks" onchange={on_acks}>{ for acks_options }</select>
+            </div>
+            <div class="field check">
+                <input id="knob-unclean" type="checkbox" checked={form.unclean} onchange={on_unclean} />
+                <label for="knob-unclean">{ T::Unclean.get(lang) }</label>
+            </div>
+            { text_field(T::Seed, "knob-seed", &form.seed, |f, v| f.seed = v) }
+            <p class="hint">{ T::SettingsHint.get(lang) }</p>
+            <button type="submit" class="primary" data-testid="settings-apply">{ T::Apply.get(lang) }</button>
+            if let Some(error) = error {
+                <p class="error" role="alert" data-testid="settings-error">{ error }</p>
+            }
+        </form>
+    }
+}

@@ -1,0 +1,395 @@
+//! The stage: one SVG drawn from a frame. Each entity renders itself (a broker card, its
+//! replicas' logs, a client, an envelope); geometry comes from [`StageLayout`].
+
+use crate::i18n::{self, Lang, T};
+use crate::layout::{self, Rect, StageLayout, CELL_H, SLOT_H, WIDTH};
+use mqlab_scenario::frame::{
+    EnvelopeKind, EnvelopeView, Frame, LinkStatus, LinkView, NodeKind, NodeStatus, NodeView,
+    PartitionView, ReplicaView,
+};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct StageProps {
+    pub frame: Rc<Frame>,
+    pub lang: Lang,
+    /// Simulated time the envelopes are drawn at (between this step and the next).
+    pub clock_ms: f64,
+    #[prop_or_default]
+    pub reduced_motion: bool,
+    #[prop_or_default]
+    pub selected_message: Option<u32>,
+    /// A clickable node (broker or producer) was chosen.
+    #[prop_or_default]
+    pub on_node: Callback<u32>,
+    /// Drawn over the SVG, placed in shares of its size (the node menu).
+    #[prop_or_default]
+    pub children: Html,
+}
+
+#[function_component(Stage)]
+pub fn stage(props: &StageProps) -> Html {
+    let frame = &props.frame;
+    let lang = props.lang;
+    let layout = StageLayout::of(frame);
+    let active: BTreeSet<u32> = frame.happenings.iter().filter_map(|h| h.node).collect();
+
+    let links = frame.faulty_links.iter().map(|l| link(l, &layout, lang));
+    let nodes = frame.nodes.iter().map(|node| {
+        let ctx = NodeCtx { frame, layout: &layout, lang, active: active.contains(&node.id) };
+        match node.kind {
+            NodeKind::Broker => broker_card(node, &ctx, props),
+            NodeKind::Controller => controller(node, &ctx),
+            NodeKind::Producer | NodeKind::Reader => client(node, &ctx, &props.on_node),
+        }
+    });
+    let envelopes = frame.envelopes.iter().map(|e| envelope(e, &layout, props));
+    let view_box = format!("0 0 {WIDTH} {:.0}", layout.height);
+
+    html! {
+        <div class="stage" data-testid="stage">
+            <div class="svg-wrap">
+                <svg class="stage-svg" viewBox={view_box} role="group"
+                    aria-label={T::StageLabel.get(lang)}>
+                    <g class="links">{ for links }</g>
+                    <g class="nodes">{ for nodes }</g>
+                    <g class="envelopes" aria-hidden="true">{ for envelopes }</g>
+                </svg>
+                { props.children.clone() }
+            </div>
+            <PartitionStrip partitions={frame.partitions.clone()} nodes={frame.nodes.clone()} {lang} />
+        </div>
+    }
+}
+
+struct NodeCtx<'a> {
+    frame: &'a Frame,
+    layout: &'a StageLayout,
+    lang: Lang,
+    active: bool,
+}
+
+fn status_text(node: &NodeView, lang: Lang) -> String {
+    let mut parts = vec![match node.status {
+        NodeStatus::Up => T::Up.get(lang),
+        NodeStatus::Crashed => T::Crashed.get(lang),
+        NodeStatus::Stopped => T::Stopped.get(lang),
+    }];
+    if node.isolated {
+        parts.push(T::Isolated.get(lang));
+    }
+    if node.fenced {
+        parts.push(T::Fenced.get(lang));
+    }
+    parts.join(" · ")
+}
+
+fn status_attr(status: NodeStatus) -> &'static str {
+    match status {
+        NodeStatus::Up => "up",
+        NodeStatus::Crashed => "crashed",
+        NodeStatus::Stopped => "stopped",
+    }
+}
+
+/// Opens the node's menu on click, and on Enter or Space when it has the focus.
+fn activation(id: u32, on_node: &Callback<u32>) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let click = on_node.reform(move |_: MouseEvent| id);
+    let on_node = on_node.clone();
+    let key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            on_node.emit(id);
+        }
+    });
+    (click, key)
+}
+
+fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
+    let Some(&r) = ctx.layout.boxes.get(&node.id) else { return Html::default() };
+    let lang = ctx.lang;
+    let leads: Vec<String> = ctx
+        .frame
+        .partitions
+        .iter()
+        .filter(|p| p.leader == Some(node.id))
+        .map(|p| p.name.clone())
+        .collect();
+    let status = status_text(node, lang);
+    let aria = format!("{}. {}", i18n::broker_aria(lang, &node.name, &status, &leads), T::PressEnter.get(lang));
+    let (click, key) = activation(node.id, &props.on_node);
+    let class = classes!(
+        "node",
+        "broker",
+        format!("status-{}", status_attr(node.status)),
+        node.isolated.then_some("isolated"),
+        node.fenced.then_some("fenced"),
+        ctx.active.then_some("active"),
+    );
+    let down = node.status != NodeStatus::Up;
+    let replicas = ctx.frame.partitions.iter().filter_map(|p| {
+        let replica = p.replicas.iter().find(|rep| rep.broker == node.id)?;
+        let slot = *ctx.layout.slots.get(&p.name)?;
+        Some(replica_log(p, replica, slot, r, ctx, props.selected_message))
+    });
+
+    html! {
+        <g class={class} data-testid={format!("broker-{}", node.id)}
+            data-status={status_attr(node.status)} data-leader-of={leads.join(" ")}
+            role="button" tabindex="0" aria-label={aria} onclick={click} onkeydown={key}>
+            <rect class="card" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="8" />
+            <text class="node-name" x={f(r.x + 12.0)} y={f(r.y + 20.0)}>{ &node.name }</text>
+            <text class="node-status" x={f(r.x + 12.0)} y={f(r.y + 38.0)}>{ status }</text>
+            { for replicas }
+            if down {
+                <g class="down-cross" aria-hidden="true">
+                    <line x1={f(r.x + 4.0)} y1={f(r.y + 4.0)} x2={f(r.x + r.w - 4.0)} y2={f(r.y + r.h - 4.0)} />
+                    <line x1={f(r.x + r.w - 4.0)} y1={f(r.y + 4.0)} x2={f(r.x + 4.0)} y2={f(r.y + r.h - 4.0)} />
+                </g>
+            }
+        </g>
+    }
+}
+
+fn replica_log(
+    p: &PartitionView,
+    rep: &ReplicaView,
+    slot: usize,
+    card: Rect,
+    ctx: &NodeCtx,
+    selected: Option<u32>,
+) -> Html {
+    let lang = ctx.lang;
+    let layout = ctx.layout;
+    let y = layout.slot_y(slot);
+    let x = card.x + 6.0;
+    let w = card.w - 12.0;
+    let is_leader = p.leader == Some(rep.broker);
+    let stale = rep.acts_as_leader && !is_leader;
+    let in_isr = p.isr.contains(&rep.broker);
+    let role = if is_leader {
+        T::Leader
+    } else if stale {
+        T::StaleLeader
+    } else {
+        T::Follower
+    };
+    let class = classes!("replica", is_leader.then_some("leader"), stale.then_some("stale"));
+
+    // The newest cells that fit; offsets place cells and markers.
+    let skip = rep.cells.len().saturating_sub(layout.max_cells);
+    let first_offset = rep.cells.get(skip).map_or(rep.log_end_offset, |c| c.offset);
+    let x0 = x + 8.0;
+    let cw = layout.cell_w;
+    let x_of = |offset: u64| x0 + (offset.saturating_sub(first_offset)) as f64 * cw;
+    let cells_y = y + 30.0;
+    let cells = rep.cells.iter().skip(skip).map(|c| {
+        let cx = x_of(c.offset);
+        let class = classes!(
+            "cell",
+            format!("epoch-{}", c.leader_epoch % 6),
+            (selected == Some(c.message)).then_some("selected"),
+            (c.offset >= rep.high_watermark).then_some("uncommitted"),
+        );
+        html! {
+            <g class={class} key={c.offset}>
+                <title>{ format!("offset {} · {} · epoch {}", c.offset, c.label, c.leader_epoch) }</title>
+                <text class="offset" x={f(cx + cw / 2.0)} y={f(cells_y - 3.0)}>{ c.offset }</text>
+                <rect x={f(cx + 1.0)} y={f(cells_y)} width={f(cw - 2.0)} height={f(CELL_H)} rx="2" />
+                <text class="cell-label" x={f(cx + cw / 2.0)} y={f(cells_y + 16.0)}>{ layout::short_label(&c.label) }</text>
+            </g>
+        }
+    });
+    let hw_x = x_of(rep.high_watermark);
+    let leo_x = x_of(rep.log_end_offset);
+    let marker_y = cells_y + CELL_H + 2.0;
+    let same = rep.high_watermark == rep.log_end_offset;
+
+    html! {
+        <g class={class} data-testid={format!("replica-{}-{}", p.name, rep.broker)}
+            data-hw={rep.high_watermark.to_string()} data-leo={rep.log_end_offset.to_string()}>
+            <rect class="slot" x={f(x)} y={f(y)} width={f(w)} height={f(SLOT_H - 6.0)} rx="5" />
+            <text class="partition-name" x={f(x + 8.0)} y={f(y + 14.0)}>{ &p.name }</text>
+            <text class="role" x={f(x + w - 8.0)} y={f(y + 14.0)} text-anchor="end">{ role.get(lang) }</text>
+            if skip > 0 {
+                <text class="more" x={f(x + 2.0)} y={f(cells_y + 16.0)}>
+                    <title>{ T::EarlierCells.get(lang) }</title>{ "…" }
+                </text>
+            }
+            { for cells }
+            <g class="marker hw" data-testid={format!("hw-{}-{}", p.name, rep.broker)}>
+                <line x1={f(hw_x)} y1={f(cells_y - 2.0)} x2={f(hw_x)} y2={f(marker_y + 6.0)} />
+                <path d={format!("M{:.1} {:.1} l-4 7 h8 z", hw_x, marker_y)} />
+                <text x={f(hw_x - 2.0)} y={f(marker_y + 16.0)} text-anchor="end">
+                    { if same { format!("HW=LEO {}", rep.high_watermark) } else { format!("HW {}", rep.high_watermark) } }
+                </text>
+            </g>
+            if !same {
+                <g class="marker leo" data-testid={format!("leo-{}-{}", p.name, rep.broker)}>
+                    <line x1={f(leo_x)} y1={f(cells_y - 2.0)} x2={f(leo_x)} y2={f(marker_y + 6.0)} />
+                    <path d={format!("M{:.1} {:.1} l-4 7 h8 z", leo_x, marker_y)} />
+                    <text x={f(leo_x + 2.0)} y={f(marker_y + 16.0)}>{ format!("LEO {}", rep.log_end_offset) }</text>
+                </g>
+            }
+            <text class="isr" x={f(x + 8.0)} y={f(y + SLOT_H - 12.0)}>{ i18n::isr_list(&p.isr) }</text>
+            <text class={classes!("isr-state", (!in_isr).then_some("out"))} x={f(x + w - 8.0)}
+                y={f(y + SLOT_H - 12.0)} text-anchor="end">
+                { if in_isr { T::InIsr.get(lang) } else { T::OutOfIsr.get(lang) } }
+            </text>
+        </g>
+    }
+}
+
+fn controller(node: &NodeView, ctx: &NodeCtx) -> Html {
+    let Some(&r) = ctx.layout.boxes.get(&node.id) else { return Html::default() };
+    let class = classes!(
+        "node",
+        "controller",
+        format!("status-{}", status_attr(node.status)),
+        ctx.active.then_some("active")
+    );
+    html! {
+        <g class={class} data-testid="controller" data-status={status_attr(node.status)}>
+            <rect class="card" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="8" />
+            <text class="badge" x={f(r.x + r.w / 2.0)} y={f(r.y + 20.0)} text-anchor="middle">{ T::ControllerBadge.get(ctx.lang) }</text>
+            <text class="node-status" x={f(r.x + r.w / 2.0)} y={f(r.y + 38.0)} text-anchor="middle">
+                { format!("{} · {}", node.name, status_text(node, ctx.lang)) }
+            </text>
+        </g>
+    }
+}
+
+fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
+    let Some(&r) = ctx.layout.boxes.get(&node.id) else { return Html::default() };
+    let lang = ctx.lang;
+    let producer = node.kind == NodeKind::Producer;
+    let role = if producer { T::Producer } else { T::Reader };
+    let status = status_text(node, lang);
+    let class = classes!(
+        "node",
+        "client",
+        if producer { "producer" } else { "reader" },
+        format!("status-{}", status_attr(node.status)),
+        ctx.active.then_some("active")
+    );
+    let body = html! {
+        <>
+            <rect class="card" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="8" />
+            <text class="node-name" x={f(r.x + 10.0)} y={f(r.y + 18.0)}>{ &node.name }</text>
+            <text class="node-role" x={f(r.x + r.w - 8.0)} y={f(r.y + 18.0)} text-anchor="end">{ role.get(lang) }</text>
+            <text class="node-status" x={f(r.x + 10.0)} y={f(r.y + 34.0)}>{ &node.detail }</text>
+            if node.status != NodeStatus::Up {
+                <text class="node-status" x={f(r.x + 10.0)} y={f(r.y + 49.0)}>{ status.clone() }</text>
+            }
+        </>
+    };
+    let testid = format!("{}-{}", if producer { "producer" } else { "reader" }, node.id);
+    if producer {
+        let (click, key) = activation(node.id, on_node);
+        let aria = format!("{} ({}), {}. {}", node.name, role.get(lang), node.detail, T::PressEnter.get(lang));
+        html! {
+            <g class={class} data-testid={testid} role="button" tabindex="0" aria-label={aria}
+                onclick={click} onkeydown={key}>{ body }</g>
+        }
+    } else {
+        html! { <g class={class} data-testid={testid}>{ body }</g> }
+    }
+}
+
+fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Html {
+    let Some(((x1, y1), (x2, y2))) = layout.path(e.from, e.to) else { return Html::default() };
+    let t = if props.reduced_motion { 0.5 } else { layout::progress(e.sent_at_ms, e.arrives_at_ms, props.clock_ms) };
+    let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+    let style = format!("transform: translate({x:.1}px, {y:.1}px)");
+    let (kind, prefix) = match e.kind {
+        EnvelopeKind::Data => ("data", "✉ "),
+        EnvelopeKind::Ack => ("ack", "✓ "),
+        EnvelopeKind::Error => ("error", "! "),
+        EnvelopeKind::Control => ("control", ""),
+    };
+    if e.kind == EnvelopeKind::Control {
+        return html! {
+            <g class="env control" key={e.id} {style}>
+                <title>{ &e.label }</title>
+                <circle r="3.5" />
+            </g>
+        };
+    }
+    let text: String = format!("{prefix}{}", e.label).chars().take(22).collect();
+    let w = text.chars().count() as f64 * 5.6 + 10.0;
+    html! {
+        <g class={classes!("env", kind)} key={e.id} {style}>
+            <title>{ &e.label }</title>
+            <rect x={f(-w / 2.0)} y="-8" width={f(w)} height="16" rx="3" />
+            <text y="3.5" text-anchor="middle">{ text }</text>
+        </g>
+    }
+}
+
+fn link(l: &LinkView, layout: &StageLayout, lang: Lang) -> Html {
+    let (Some(&(x1, y1)), Some(&(x2, y2))) = (layout.anchors.get(&l.a), layout.anchors.get(&l.b)) else {
+        return Html::default();
+    };
+    let (class, label) = match l.status {
+        LinkStatus::Cut => ("link cut", T::CutLink),
+        LinkStatus::Slow => ("link slow", T::SlowLink),
+    };
+    // Links along the lane would lie on one line: bow them so each is seen.
+    let bow = if (y1 - y2).abs() < 1.0 { 22.0 + (x2 - x1).abs() * 0.04 } else { 0.0 };
+    let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+    // A quadratic curve reaches half-way to its control point: the label sits at the apex.
+    let control_y = my - 2.0 * bow;
+    html! {
+        <g class={class} data-testid={format!("link-{}-{}", l.a, l.b)}>
+            <path d={format!("M{x1:.1} {y1:.1} Q{mx:.1} {control_y:.1} {x2:.1} {y2:.1}")} />
+            <text x={f(mx)} y={f(my - bow - 3.0)} text-anchor="middle">{ label.get(lang) }</text>
+        </g>
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct StripProps {
+    partitions: Vec<PartitionView>,
+    nodes: Vec<NodeView>,
+    lang: Lang,
+}
+
+/// Under the stage: who leads each partition, and a legend.
+#[function_component(PartitionStrip)]
+fn partition_strip(props: &StripProps) -> Html {
+    let lang = props.lang;
+    let name_of = |id: u32| props.nodes.iter().find(|n| n.id == id).map_or(id.to_string(), |n| n.name.clone());
+    let items = props.partitions.iter().map(|p| {
+        let leader = match p.leader {
+            Some(id) => format!("{} {}", T::Leader.get(lang), name_of(id)),
+            None => T::Offline.get(lang).to_string(),
+        };
+        html! {
+            <li class={classes!("partition-chip", p.leader.is_none().then_some("offline"))} key={p.name.clone()}>
+                <strong>{ &p.name }</strong>
+                <span data-testid={format!("partition-{}-leader", p.name)}>{ leader }</span>
+                <span>{ format!("epoch {}", p.leader_epoch) }</span>
+                <span>{ i18n::isr_list(&p.isr) }</span>
+            </li>
+        }
+    });
+    html! {
+        <div class="stage-strip">
+            <ul class="partition-chips">{ for items }</ul>
+            <ul class="legend" aria-label={T::Legend.get(lang)}>
+                <li><span class="swatch data" />{ T::Data.get(lang) }</li>
+                <li><span class="swatch ack" />{ T::AckKind.get(lang) }</li>
+                <li><span class="swatch error" />{ T::ErrorKind.get(lang) }</li>
+                <li><span class="swatch control" />{ T::ControlKind.get(lang) }</li>
+                <li><span class="swatch epochs" />{ T::EpochColour.get(lang) }</li>
+            </ul>
+        </div>
+    }
+}
+
+/// SVG attribute values with one decimal: enough precision, shorter DOM.
+fn f(v: f64) -> String {
+    format!("{v:.1}")
+}

@@ -1,0 +1,428 @@
+//! The app's state and everything that changes it: one reducer. The player lives here; the
+//! components below only ever see the frames it hands out.
+
+use crate::event_log::LogEntry;
+use crate::i18n::Lang;
+use crate::menu::NodeCommand;
+use crate::player_bar::{Mark, PlayerInput, Speed};
+use crate::settings::{Bilingual, KnobValues};
+use mqlab_scenario::frame::{EnvelopeKind, Frame, LedgerSummary};
+use mqlab_scenario::{examples, Command, Knobs, MarkKind, Player, ScenarioDoc, ScenarioError, Text, UserAction};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Real milliseconds between two ticks of the play loop.
+pub const TICK_MS: f64 = 50.0;
+/// At "by step" speed, real milliseconds between two steps.
+const BY_STEP_MS: f64 = 600.0;
+/// While only background chatter is on the wire, play runs this much faster.
+const QUIET_SPEEDUP: f64 = 6.0;
+/// The most steps whose happenings are collected on one jump; earlier ones are skipped.
+const LOG_FILL_LIMIT: u64 = 600;
+/// The most steps the event log keeps in view.
+const LOG_SHOWN: usize = 300;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Settings,
+    Ledger,
+    Log,
+}
+
+/// One entry of the scenario picker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleEntry {
+    pub id: String,
+    pub title: Text,
+}
+
+pub enum Action {
+    Player(PlayerInput),
+    Tick,
+    LoadExample(String),
+    ApplyKnobs(KnobValues),
+    NodeCommand(u32, NodeCommand),
+    OpenMenu(u32),
+    CloseOverlays,
+    SetLang(Lang),
+    SetTab(Tab),
+    SelectMessage(Option<u32>),
+    ToggleHelp,
+    Faster,
+    Slower,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    player: Option<Rc<RefCell<Player>>>,
+    pub examples: Rc<Vec<ExampleEntry>>,
+    pub example_id: String,
+    pub title: Text,
+    pub description: Text,
+    pub frame: Rc<Frame>,
+    pub marks: Rc<Vec<Mark>>,
+    pub knobs: KnobValues,
+    pub settings_error: Option<Bilingual>,
+    /// An error from the last action on the stage, shown until the next one.
+    pub notice: Option<Bilingual>,
+    pub playing: bool,
+    pub speed: Speed,
+    /// Simulated time the stage is drawn at; runs ahead of the frame while playing.
+    pub clock_ms: f64,
+    since_step_ms: f64,
+    pub lang: Lang,
+    pub tab: Tab,
+    pub menu: Option<u32>,
+    pub selected_message: Option<u32>,
+    pub help: bool,
+    /// Happenings of the steps seen so far, by step; steps `log_from..=log_to` are all in it.
+    /// Shared with the states it replaces, which are dropped: mutated in place.
+    log: Rc<RefCell<BTreeMap<u64, LogEntry>>>,
+    log_from: u64,
+    log_to: u64,
+    /// The event log's view: entries up to the current step.
+    pub log_view: Rc<Vec<LogEntry>>,
+    pub log_truncated: bool,
+}
+
+impl AppState {
+    /// The state at page load: the chosen example (or the first) at step 0.
+    pub fn new(lang: Lang, example: Option<String>) -> AppState {
+        let list: Vec<ExampleEntry> = examples()
+            .into_iter()
+            .map(|e| ExampleEntry { id: e.id.to_string(), title: e.doc.title.clone() })
+            .collect();
+        let id = example
+            .filter(|id| list.iter().any(|e| &e.id == id))
+            .or_else(|| list.first().map(|e| e.id.clone()))
+            .unwrap_or_default();
+        let mut state = AppState {
+            player: None,
+            examples: Rc::new(list),
+            example_id: String::new(),
+            title: Text::default(),
+            description: Text::default(),
+            frame: Rc::new(empty_frame()),
+            marks: Rc::default(),
+            knobs: KnobValues {
+                brokers: 3,
+                partitions: 1,
+                replication_factor: 3,
+                min_insync_replicas: 2,
+                acks: mqlab_scenario::doc::AcksDoc::All,
+                unclean_leader_election: false,
+                seed: 0,
+            },
+            settings_error: None,
+            notice: None,
+            playing: false,
+            speed: Speed::One,
+            clock_ms: 0.0,
+            since_step_ms: 0.0,
+            lang,
+            tab: Tab::Ledger,
+            menu: None,
+            selected_message: None,
+            help: false,
+            log: Rc::default(),
+            log_from: 0,
+            log_to: 0,
+            log_view: Rc::default(),
+            log_truncated: false,
+        };
+        state.load_example(&id);
+        state
+    }
+
+    pub fn doc(&self) -> Option<ScenarioDoc> {
+        self.player.as_ref().map(|p| p.borrow().doc().clone())
+    }
+
+    fn load_example(&mut self, id: &str) {
+        let Some(example) = examples().into_iter().find(|e| e.id == id) else { return };
+        match Player::load(example.doc) {
+            Ok(player) => {
+                self.example_id = id.to_string();
+                self.install(player);
+            }
+            Err(e) => self.notice = Some(bilingual(&e)),
+        }
+    }
+
+    /// Makes `player` the one shown, at its start.
+    fn install(&mut self, player: Player) {
+        let doc = player.doc();
+        self.title = doc.title.clone();
+        self.description = doc.description.clone();
+        let k = Knobs::read(doc);
+        self.knobs = KnobValues {
+            brokers: k.brokers,
+            partitions: k.partitions,
+            replication_factor: k.replication_factor,
+            min_insync_replicas: k.min_insync_replicas,
+            acks: k.acks,
+            unclean_leader_election: k.unclean_leader_election,
+            seed: k.seed,
+        };
+        self.player = Some(Rc::new(RefCell::new(player)));
+        self.playing = false;
+        self.menu = None;
+        self.selected_message = None;
+        self.settings_error = None;
+        self.notice = None;
+        self.log = Rc::default();
+        self.log_from = 0;
+        self.log_to = 0;
+        self.refresh_marks();
+        self.go(0);
+        self.record_current();
+        self.refresh_view();
+    }
+
+    fn refresh_marks(&mut self) {
+        let Some(player) = &self.player else { return };
+        let marks = player
+            .borrow()
+            .marks()
+            .into_iter()
+            .map(|m| Mark {
+                step: m.step,
+                time_ms: m.time_ms,
+                fault: matches!(m.kind, MarkKind::Fault),
+                en: m.en,
+                zh: m.zh,
+            })
+            .collect();
+        self.marks = Rc::new(marks);
+    }
+
+    fn position(&self) -> u64 {
+        self.frame.step
+    }
+
+    fn total(&self) -> u64 {
+        self.frame.total_steps
+    }
+
+    /// Moves the player to `target`, collecting the happenings of the steps passed on the way.
+    fn go(&mut self, target: u64) {
+        let Some(player) = self.player.clone() else { return };
+        let mut player = player.borrow_mut();
+        let target = target.min(player.total_steps());
+        if target > self.log_to {
+            let start = self.log_to.max(target.saturating_sub(LOG_FILL_LIMIT));
+            if start > self.log_to {
+                // Too far to collect every step between: the log starts over after a gap.
+                self.log.borrow_mut().clear();
+                self.log_from = start + 1;
+            }
+            if player.position() != start {
+                let _ = player.apply(Command::Seek(start));
+            }
+            let mut log = self.log.borrow_mut();
+            while player.position() < target {
+                if player.apply(Command::Forward).is_err() {
+                    break;
+                }
+                let frame = player.frame();
+                log.insert(frame.step, entry_of(&frame));
+            }
+            self.log_to = player.position();
+        } else if player.position() != target {
+            let _ = player.apply(Command::Seek(target));
+        }
+        self.frame = Rc::new(player.frame());
+        self.clock_ms = self.frame.time_ms as f64;
+        self.since_step_ms = 0.0;
+    }
+
+    fn record_current(&mut self) {
+        let step = self.frame.step;
+        self.log.borrow_mut().insert(step, entry_of(&self.frame));
+        self.log_to = self.log_to.max(step);
+    }
+
+    fn refresh_view(&mut self) {
+        let position = self.position();
+        let mut shown: Vec<LogEntry> = self
+            .log
+            .borrow()
+            .range(..=position)
+            .rev()
+            .filter(|(_, e)| !e.happenings.is_empty())
+            .take(LOG_SHOWN)
+            .map(|(_, e)| e.clone())
+            .collect();
+        shown.reverse();
+        self.log_truncated = self.log_from > 1 && position >= self.log_from;
+        self.log_view = Rc::new(shown);
+    }
+
+    fn move_to(&mut self, target: u64) {
+        self.notice = None;
+        self.go(target);
+        self.refresh_view();
+        if self.position() >= self.total() {
+            self.playing = false;
+        }
+    }
+
+    fn player_input(&mut self, input: PlayerInput) {
+        let position = self.position();
+        match input {
+            PlayerInput::Start => self.move_to(0),
+            PlayerInput::Back => self.move_to(position.saturating_sub(1)),
+            PlayerInput::Forward => self.move_to(position + 1),
+            PlayerInput::End => self.move_to(self.total()),
+            PlayerInput::Seek(step) => self.move_to(step),
+            PlayerInput::PlayPause => {
+                self.playing = !self.playing && position < self.total();
+                self.since_step_ms = 0.0;
+            }
+            PlayerInput::Speed(speed) => self.speed = speed,
+        }
+    }
+
+    fn tick(&mut self) {
+        if !self.playing {
+            return;
+        }
+        let Some(player) = self.player.clone() else { return };
+        let position = self.position();
+        let total = self.total();
+        if position >= total {
+            self.playing = false;
+            return;
+        }
+        if self.speed == Speed::ByStep {
+            self.since_step_ms += TICK_MS;
+            if self.since_step_ms >= BY_STEP_MS {
+                self.move_to(position + 1);
+            }
+            return;
+        }
+        let busy = self.frame.envelopes.iter().any(|e| e.kind != EnvelopeKind::Control);
+        let rate = self.speed.rate() * if busy { 1.0 } else { QUIET_SPEEDUP };
+        let clock = self.clock_ms + TICK_MS * rate;
+        let mut target = position;
+        {
+            let player = player.borrow();
+            while target < total && (player.step_time_ms(target + 1) as f64) <= clock {
+                target += 1;
+            }
+        }
+        if target > position {
+            self.move_to(target);
+        }
+        self.clock_ms = clock;
+    }
+
+    fn apply_knobs(&mut self, values: KnobValues) {
+        let Some(mut doc) = self.doc() else { return };
+        let knobs = Knobs {
+            brokers: values.brokers,
+            partitions: values.partitions,
+            replication_factor: values.replication_factor,
+            min_insync_replicas: values.min_insync_replicas,
+            acks: values.acks,
+            unclean_leader_election: values.unclean_leader_election,
+            seed: values.seed,
+        };
+        knobs.write(&mut doc);
+        match Player::load(doc) {
+            Ok(player) => {
+                self.install(player);
+                self.knobs = values;
+            }
+            Err(e) => self.settings_error = Some(bilingual(&e)),
+        }
+    }
+
+    fn node_command(&mut self, node: u32, command: NodeCommand) {
+        let Some(player) = self.player.clone() else { return };
+        let action = match command {
+            NodeCommand::Kill => UserAction::Crash { node },
+            NodeCommand::Stop => UserAction::Stop { node },
+            NodeCommand::Restart => UserAction::Restart { node },
+            NodeCommand::Isolate => UserAction::Isolate { node },
+            NodeCommand::Reconnect => UserAction::Reconnect { node },
+            NodeCommand::Produce => UserAction::Produce { producer: node, count: 5 },
+        };
+        self.menu = None;
+        let position = self.position();
+        let result = player.borrow_mut().apply(Command::Inject(action));
+        match result {
+            Ok(()) => {
+                // The future was rewritten: forget what the log knew of it.
+                self.log.borrow_mut().retain(|step, _| *step <= position);
+                self.log_to = position.min(self.log_to);
+                self.frame = Rc::new(player.borrow().frame());
+                self.clock_ms = self.frame.time_ms as f64;
+                self.record_current();
+                self.refresh_marks();
+                self.refresh_view();
+                self.notice = None;
+            }
+            Err(e) => self.notice = Some(bilingual(&e)),
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if matches!(action, Action::Tick) && !self.playing {
+            return self;
+        }
+        let mut next = (*self).clone();
+        match action {
+            Action::Player(input) => next.player_input(input),
+            Action::Tick => next.tick(),
+            Action::LoadExample(id) => next.load_example(&id),
+            Action::ApplyKnobs(values) => next.apply_knobs(values),
+            Action::NodeCommand(node, command) => next.node_command(node, command),
+            Action::OpenMenu(node) => {
+                next.menu = Some(node);
+                next.playing = false;
+            }
+            Action::CloseOverlays => {
+                next.menu = None;
+                next.help = false;
+            }
+            Action::SetLang(lang) => next.lang = lang,
+            Action::SetTab(tab) => next.tab = tab,
+            Action::SelectMessage(id) => next.selected_message = id,
+            Action::ToggleHelp => next.help = !next.help,
+            Action::Faster => next.speed = next.speed.faster(),
+            Action::Slower => next.speed = next.speed.slower(),
+        }
+        Rc::new(next)
+    }
+}
+
+fn entry_of(frame: &Frame) -> LogEntry {
+    LogEntry { step: frame.step, time_ms: frame.time_ms, happenings: frame.happenings.clone() }
+}
+
+fn bilingual(e: &ScenarioError) -> Bilingual {
+    Bilingual { en: e.text(Lang::En), zh: e.text(Lang::Zh) }
+}
+
+fn empty_frame() -> Frame {
+    Frame {
+        step: 0,
+        total_steps: 0,
+        time_ms: 0,
+        end_time_ms: 0,
+        nodes: Vec::new(),
+        partitions: Vec::new(),
+        envelopes: Vec::new(),
+        faulty_links: Vec::new(),
+        happenings: Vec::new(),
+        messages: Vec::new(),
+        ledger: LedgerSummary::default(),
+    }
+}
