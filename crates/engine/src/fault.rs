@@ -13,6 +13,8 @@ pub enum Fault {
     Restart { node: NodeId },
     /// Cut every link between the node and every other node.
     Isolate { node: NodeId },
+    /// Restore every link of one node.
+    Reconnect { node: NodeId },
     /// Cut every link between a node of `left` and a node of `right`; others are untouched.
     Partition { left: Vec<NodeId>, right: Vec<NodeId> },
     /// Cut both directions of one link.
@@ -29,7 +31,7 @@ impl Fault {
     /// The nodes this fault names, for validation and display.
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
-            Fault::Crash { node } | Fault::Stop { node } | Fault::Restart { node } | Fault::Isolate { node } => vec![*node],
+            Fault::Crash { node } | Fault::Stop { node } | Fault::Restart { node } | Fault::Isolate { node } | Fault::Reconnect { node } => vec![*node],
             Fault::Partition { left, right } => left.iter().chain(right).copied().collect(),
             Fault::CutLink { a, b } | Fault::SlowLink { a, b, .. } | Fault::HealLink { a, b } => vec![*a, *b],
             Fault::HealAll => Vec::new(),

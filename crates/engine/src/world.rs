@@ -220,6 +220,28 @@ impl<M: Model> World<M> {
         self.queue.peek_time()
     }
 
+    /// Apply a fault now, ahead of anything queued: the next step of the trace is this fault.
+    /// How a fault clicked on the stage lands exactly where the user was.
+    pub fn inject_fault(&mut self, fault: Fault) -> Step<M> {
+        let mut notes = Vec::new();
+        self.apply_fault(&fault, &mut notes);
+        self.finish_step(StepKind::Fault(fault), notes)
+    }
+
+    /// Run an action now, ahead of anything queued.
+    pub fn inject_action(&mut self, action: M::Action) -> Step<M> {
+        let mut notes = Vec::new();
+        let a = action.clone();
+        self.handle(&mut notes, |model, fx| model.on_action(a, fx));
+        self.finish_step(StepKind::Action(action), notes)
+    }
+
+    fn finish_step(&mut self, kind: StepKind<M>, notes: Vec<M::Note>) -> Step<M> {
+        let index = self.steps_taken;
+        self.steps_taken += 1;
+        Step { index, at: self.now, kind, notes }
+    }
+
     /// Process the next event. `None` when nothing is left to happen.
     pub fn step(&mut self) -> Option<Step<M>> {
         loop {
@@ -254,9 +276,7 @@ impl<M: Model> World<M> {
                     StepKind::Action(action)
                 }
             };
-            let index = self.steps_taken;
-            self.steps_taken += 1;
-            return Some(Step { index, at, kind, notes });
+            return Some(self.finish_step(kind, notes));
         }
     }
 
@@ -304,6 +324,12 @@ impl<M: Model> World<M> {
                 let others: Vec<NodeId> = self.nodes.keys().copied().filter(|n| n != node).collect();
                 for other in others {
                     self.network.set_both(*node, other, LinkState::Cut);
+                }
+            }
+            Fault::Reconnect { node } => {
+                let others: Vec<NodeId> = self.nodes.keys().copied().filter(|n| n != node).collect();
+                for other in others {
+                    self.network.set_both(*node, other, LinkState::Healthy);
                 }
             }
             Fault::Partition { left, right } => {

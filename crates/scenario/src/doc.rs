@@ -52,6 +52,10 @@ pub struct KafkaDoc {
     /// `auto.leader.rebalance.enable`: move leadership back to preferred leaders periodically.
     #[serde(default)]
     pub auto_leader_rebalance: bool,
+    /// Model Kafka before 3.7: the high watermark advances even with fewer in-sync replicas
+    /// than min.insync.replicas (FIDELITY K10).
+    #[serde(default)]
+    pub legacy_hw_under_min_isr: bool,
     #[serde(default)]
     pub timing: KafkaTimingDoc,
 }

@@ -168,25 +168,7 @@ pub enum Severity {
     Alert,
 }
 
-/// A message's fate so far.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fate {
-    /// Produced, no answer yet.
-    Pending,
-    /// The producer gave up (an error it reported to the application).
-    Failed,
-    /// Acknowledged (or sent with acks=0) and readable by consumers.
-    Visible,
-    /// Acknowledged (or sent with acks=0), stored on the leader, not yet below the high watermark.
-    Stored,
-    /// Acknowledged, on replicas, but the partition has no leader now.
-    Unavailable,
-    /// Acknowledged (or sent with acks=0) and no longer on the leader, or on no replica at all.
-    Lost,
-    /// Never acknowledged but readable anyway (e.g. a write whose ack timed out).
-    VisibleUnacked,
-}
+pub use mqlab_ledger::Fate;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MessageView {

@@ -5,13 +5,24 @@
 //! [`Player`] runs the model, keeps checkpoints, seeks anywhere, and hands out [`Frame`]s:
 //! plain data, so no model type ever reaches the UI.
 
+mod describe;
 pub mod doc;
+mod error;
+mod examples;
 pub mod frame;
 pub mod i18n;
+mod knobs;
+mod player;
+pub mod validate;
+mod view;
 
-pub use doc::ScenarioDoc;
+pub use doc::{AcksDoc, ScenarioDoc};
+pub use error::ScenarioError;
+pub use examples::{examples, sources as example_sources, Example};
 pub use frame::Frame;
 pub use i18n::{Lang, Text};
+pub use knobs::Knobs;
+pub use player::{step_digest, Command, MarkKind, Player, TimelineMark, UserAction, CHECKPOINT_EVERY, MAX_STEPS};
 
-// The Player API (signatures final; see docs/player-api.md): Player, Command, UserAction,
-// TimelineMark, MarkKind, Knobs, ScenarioError, examples(). Implementation lands in player.rs.
+/// Which broker version the models follow, for the UI to say.
+pub const MODEL_VERSION: &str = "Kafka 3.7+ (KRaft)";

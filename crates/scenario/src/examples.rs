@@ -1,0 +1,25 @@
+//! The example scenarios shipped with the playground, in menu order.
+
+use crate::doc::ScenarioDoc;
+
+pub struct Example {
+    pub id: &'static str,
+    pub doc: ScenarioDoc,
+}
+
+const SOURCES: [(&str, &str); 4] = [
+    ("kafka-leader-kill", include_str!("../../../scenarios/kafka-leader-kill.json")),
+    ("kafka-acks1-leader-dies", include_str!("../../../scenarios/kafka-acks1-leader-dies.json")),
+    ("kafka-min-isr", include_str!("../../../scenarios/kafka-min-isr.json")),
+    ("kafka-zombie-leader", include_str!("../../../scenarios/kafka-zombie-leader.json")),
+];
+
+/// Every shipped example, parsed. The examples are tested to parse and validate, so a
+/// broken one is caught before it ships; one that still fails here is skipped, not a panic.
+pub fn examples() -> Vec<Example> {
+    SOURCES.iter().filter_map(|(id, text)| serde_json::from_str(text).ok().map(|doc| Example { id, doc })).collect()
+}
+
+pub fn sources() -> &'static [(&'static str, &'static str)] {
+    &SOURCES
+}

@@ -1,0 +1,272 @@
+//! The player: runs a scenario to its end once, keeps a checkpoint of the world every
+//! [`CHECKPOINT_EVERY`] steps, and seeks anywhere by restoring the checkpoint before the
+//! target and replaying forward. The simulation is deterministic, so stepping back is exact.
+
+use crate::describe::Describer;
+use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
+use crate::error::ScenarioError;
+use crate::frame::Frame;
+use crate::validate::{validate, Built, Happen, When};
+use crate::view;
+use mqlab_engine::{digest, Millis, NodeId, Step, StepKind, World, DIGEST_START};
+use mqlab_kafka::Kafka;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const CHECKPOINT_EVERY: u64 = 256;
+/// A trace stops here even if simulated time is left: the browser must stay responsive.
+pub const MAX_STEPS: u64 = 200_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Forward,
+    Back,
+    Seek(u64),
+    Start,
+    End,
+    /// Do this now: the future is recomputed with it as the next step.
+    Inject(UserAction),
+}
+
+/// What a user can do to the world from the stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserAction {
+    Crash { node: u32 },
+    Stop { node: u32 },
+    Restart { node: u32 },
+    Isolate { node: u32 },
+    Reconnect { node: u32 },
+    Produce { producer: u32, count: u32 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkKind {
+    Fault,
+    Action,
+}
+
+/// A fault or scripted action on the timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimelineMark {
+    /// The position right after it happened.
+    pub step: u64,
+    pub time_ms: u64,
+    pub kind: MarkKind,
+    pub en: String,
+    pub zh: String,
+}
+
+/// Drives a world through its script: timed entries were queued at the start; entries
+/// pinned to a step are injected when the world reaches that step.
+struct Runner {
+    after_step: BTreeMap<u64, Vec<Happen>>,
+    duration_ms: Millis,
+}
+
+impl Runner {
+    fn new(built: &Built) -> Self {
+        let mut after_step: BTreeMap<u64, Vec<Happen>> = BTreeMap::new();
+        for s in &built.script {
+            if let When::AfterStep(n) = s.when {
+                after_step.entry(n).or_default().push(s.what.clone());
+            }
+        }
+        Self { after_step, duration_ms: built.duration_ms }
+    }
+
+    fn start(built: &Built) -> World<Kafka> {
+        let kafka = Kafka::new(built.config.clone());
+        let nodes = kafka.node_ids();
+        let mut world = World::new(kafka, &nodes, built.seed, built.latency_ms, built.jitter_ms);
+        for s in &built.script {
+            if let When::At(at) = s.when {
+                match &s.what {
+                    Happen::Fault(f) => world.schedule_fault(at, f.clone()),
+                    Happen::Action(a) => world.schedule_action(at, a.clone()),
+                }
+            }
+        }
+        world
+    }
+
+    /// The next step, or `None` at the end of the scenario.
+    fn next(&self, world: &mut World<Kafka>) -> Option<Step<Kafka>> {
+        let position = world.steps_taken();
+        if position >= MAX_STEPS {
+            return None;
+        }
+        // Several entries pinned to one position happen one after another.
+        let pinned = self.after_step.range(..=position).flat_map(|(&at, v)| v.iter().enumerate().map(move |(i, h)| (at + i as u64, h))).find(|&(at, _)| at == position);
+        if let Some((_, happen)) = pinned {
+            return Some(match happen {
+                Happen::Fault(f) => world.inject_fault(f.clone()),
+                Happen::Action(a) => world.inject_action(a.clone()),
+            });
+        }
+        if world.next_event_at()? > self.duration_ms {
+            return None;
+        }
+        world.step()
+    }
+}
+
+/// A compact, portable fingerprint of one step, for determinism checks.
+pub fn step_digest(step: &Step<Kafka>, state: u64) -> u64 {
+    let kind = match &step.kind {
+        StepKind::Delivered { envelope } => format!("D{}>{}#{}", envelope.from, envelope.to, envelope.id),
+        StepKind::Dropped { envelope } => format!("X{}>{}#{}", envelope.from, envelope.to, envelope.id),
+        StepKind::Refused { envelope } => format!("R{}>{}#{}", envelope.from, envelope.to, envelope.id),
+        StepKind::Timer { node, timer } => format!("T{node}{timer:?}"),
+        StepKind::Fault(f) => format!("F{f:?}"),
+        StepKind::Action(a) => format!("A{a:?}"),
+    };
+    let text = format!("{}|{}|{}|{:?}", step.index, step.at, kind, step.notes);
+    digest(text.as_bytes(), state)
+}
+
+#[derive(Clone, Debug)]
+pub struct Player {
+    doc: ScenarioDoc,
+    built: Built,
+    checkpoints: Vec<World<Kafka>>,
+    /// Simulated time after each step: `times[p - 1]` is the time at position p.
+    times: Vec<Millis>,
+    marks: Vec<TimelineMark>,
+    digest: u64,
+    world: World<Kafka>,
+    last: Option<Step<Kafka>>,
+}
+
+impl Player {
+    pub fn load_json(text: &str) -> Result<Player, ScenarioError> {
+        let doc: ScenarioDoc = serde_json::from_str(text).map_err(|e| ScenarioError::from_json(&e))?;
+        Player::load(doc)
+    }
+
+    pub fn load(doc: ScenarioDoc) -> Result<Player, ScenarioError> {
+        let built = validate(&doc)?;
+        let runner = Runner::new(&built);
+        let mut world = Runner::start(&built);
+        let mut checkpoints = vec![world.clone()];
+        let mut times = Vec::new();
+        let mut marks = Vec::new();
+        let mut state = DIGEST_START;
+        while let Some(step) = runner.next(&mut world) {
+            state = step_digest(&step, state);
+            times.push(step.at);
+            let d = Describer { kafka: world.model(), names: &built.names };
+            let mark = match &step.kind {
+                StepKind::Fault(f) => Some((MarkKind::Fault, d.fault(f))),
+                StepKind::Action(a) => Some((MarkKind::Action, d.action(a))),
+                _ => None,
+            };
+            if let Some((kind, (en, zh))) = mark {
+                marks.push(TimelineMark { step: world.steps_taken(), time_ms: step.at, kind, en, zh });
+            }
+            if world.steps_taken() % CHECKPOINT_EVERY == 0 {
+                checkpoints.push(world.clone());
+            }
+        }
+        let start = checkpoints[0].clone();
+        Ok(Player { doc, built, checkpoints, times, marks, digest: state, world: start, last: None })
+    }
+
+    pub fn doc(&self) -> &ScenarioDoc {
+        &self.doc
+    }
+    pub fn position(&self) -> u64 {
+        self.world.steps_taken()
+    }
+    pub fn total_steps(&self) -> u64 {
+        self.times.len() as u64
+    }
+    /// The trace's fingerprint: equal natively and in wasm for the same scenario.
+    pub fn trace_digest(&self) -> u64 {
+        self.digest
+    }
+    /// The trace stopped at [`MAX_STEPS`] before the scenario's end.
+    pub fn truncated(&self) -> bool {
+        self.total_steps() >= MAX_STEPS
+    }
+    pub fn marks(&self) -> Vec<TimelineMark> {
+        self.marks.clone()
+    }
+    pub fn step_time_ms(&self, step: u64) -> u64 {
+        if step == 0 {
+            return 0;
+        }
+        self.times.get(step as usize - 1).copied().unwrap_or_else(|| self.times.last().copied().unwrap_or(0))
+    }
+    pub fn node_name(&self, node: u32) -> Option<&str> {
+        self.built.names.get(&NodeId(node)).map(String::as_str)
+    }
+    /// The model at the current position, for tests and the command line.
+    pub fn world(&self) -> &World<Kafka> {
+        &self.world
+    }
+
+    pub fn frame(&self) -> Frame {
+        view::frame(&self.world, self.last.as_ref(), &self.built.names, self.total_steps(), self.step_time_ms(self.total_steps()))
+    }
+
+    /// What the step that led to the current position did, in words.
+    pub fn happenings(&self) -> Vec<crate::frame::Happening> {
+        let d = Describer { kafka: self.world.model(), names: &self.built.names };
+        self.last.as_ref().map(|s| view::step_happenings(&d, s)).unwrap_or_default()
+    }
+
+    pub fn apply(&mut self, command: Command) -> Result<(), ScenarioError> {
+        let target = match command {
+            Command::Forward => self.position() + 1,
+            Command::Back => self.position().saturating_sub(1),
+            Command::Seek(n) => n,
+            Command::Start => 0,
+            Command::End => self.total_steps(),
+            Command::Inject(action) => return self.inject(action),
+        };
+        self.seek(target.min(self.total_steps()));
+        Ok(())
+    }
+
+    fn seek(&mut self, target: u64) {
+        let position = self.position();
+        if target == position {
+            return;
+        }
+        // Forward within the same checkpoint span: just keep stepping.
+        if target < position || target / CHECKPOINT_EVERY != position / CHECKPOINT_EVERY {
+            let index = ((target / CHECKPOINT_EVERY) as usize).min(self.checkpoints.len() - 1);
+            self.world = self.checkpoints[index].clone();
+            self.last = None;
+        }
+        let runner = Runner::new(&self.built);
+        while self.world.steps_taken() < target {
+            match runner.next(&mut self.world) {
+                Some(step) => self.last = Some(step),
+                None => break,
+            }
+        }
+    }
+
+    fn inject(&mut self, action: UserAction) -> Result<(), ScenarioError> {
+        let name = |id: u32| -> Result<String, ScenarioError> {
+            self.node_name(id).map(str::to_string).ok_or_else(|| ScenarioError::new("node", format!("no node with id {id}"), format!("没有 id 为 {id} 的节点")))
+        };
+        let action = match action {
+            UserAction::Crash { node } => ActionDoc::Crash { node: name(node)? },
+            UserAction::Stop { node } => ActionDoc::Stop { node: name(node)? },
+            UserAction::Restart { node } => ActionDoc::Restart { node: name(node)? },
+            UserAction::Isolate { node } => ActionDoc::Isolate { node: name(node)? },
+            UserAction::Reconnect { node } => ActionDoc::Reconnect { node: name(node)? },
+            UserAction::Produce { producer, count } => ActionDoc::Produce { producer: name(producer)?, topic: self.doc.kafka.topics[0].name.clone(), count, key: "msg".into(), partition: None },
+        };
+        let position = self.position();
+        let mut doc = self.doc.clone();
+        doc.script.push(ScriptEntry { at_ms: None, after_step: Some(position), action });
+        let mut next = Player::load(doc)?;
+        next.seek(position + 1);
+        *self = next;
+        Ok(())
+    }
+}
