@@ -50,14 +50,10 @@ pub fn app() -> Html {
     use_effect_with(lang, |lang| prefs::save_lang(*lang));
     use_effect_with(state.example_id.clone(), |id| prefs::set_example_in_url(id));
 
-    let dispatch = |f: fn(_) -> Action| {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |v| dispatcher.dispatch(f(v)))
-    };
-    let on_input = dispatch(Action::Player);
-    let on_node = dispatch(Action::OpenMenu);
-    let on_select = dispatch(Action::SelectMessage);
-    let on_apply = dispatch(Action::ApplyKnobs);
+    let on_input = relay(&state, Action::Player);
+    let on_node = relay(&state, Action::OpenMenu);
+    let on_select = relay(&state, Action::SelectMessage);
+    let on_apply = relay(&state, Action::ApplyKnobs);
     let on_command = {
         let dispatcher = state.dispatcher();
         Callback::from(move |(node, cmd)| dispatcher.dispatch(Action::NodeCommand(node, cmd)))
@@ -169,6 +165,12 @@ pub fn app() -> Html {
             }
         </div>
     }
+}
+
+/// A callback that turns its value into an action for the reducer.
+fn relay<V: 'static>(state: &UseReducerHandle<AppState>, action: fn(V) -> Action) -> Callback<V> {
+    let dispatcher = state.dispatcher();
+    Callback::from(move |v| dispatcher.dispatch(action(v)))
 }
 
 /// The action a key press asks for, unless the focus is somewhere that needs the key itself.

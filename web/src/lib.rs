@@ -10,14 +10,9 @@ pub mod player_bar;
 pub mod settings;
 pub mod stage;
 
-#[cfg(feature = "app")]
 mod app;
-#[cfg(feature = "app")]
 mod help;
-#[cfg(feature = "app")]
 mod prefs;
-#[cfg(feature = "app")]
 mod state;
 
-#[cfg(feature = "app")]
 pub use app::App;

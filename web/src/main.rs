@@ -1,4 +1,5 @@
+//! Mounts MQ Lab into the page's body.
+
 fn main() {
-    #[cfg(feature = "app")]
     yew::Renderer::<mqlab_web::App>::new().render();
 }

@@ -226,8 +226,9 @@ impl AppState {
                 if player.apply(Command::Forward).is_err() {
                     break;
                 }
-                let frame = player.frame();
-                log.insert(frame.step, entry_of(&frame));
+                let step = player.position();
+                let entry = LogEntry { step, time_ms: player.step_time_ms(step), happenings: player.happenings() };
+                log.insert(step, entry);
             }
             self.log_to = player.position();
         } else if player.position() != target {
