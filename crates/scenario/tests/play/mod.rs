@@ -1,0 +1,87 @@
+//! The one place scenario tests call the player: build a document, play it, look at frames.
+#![allow(dead_code)]
+
+use mqlab_scenario::frame::{Fate, MessageView, PartitionView};
+use mqlab_scenario::{Command, Frame, Player, ScenarioDoc};
+use serde_json::{json, Value};
+
+/// Three brokers, `orders` with one partition, RF 3, min.insync.replicas 2, a producer with
+/// acks=all and a reader; no script. Tests patch what they need.
+pub fn base() -> Value {
+    json!({
+        "id": "test",
+        "title": { "en": "test", "zh": "测试" },
+        "seed": 1,
+        "duration_ms": 30000,
+        "kafka": { "brokers": 3, "topics": [{ "name": "orders", "partitions": 1, "replication_factor": 3, "min_insync_replicas": 2 }] },
+        "producers": [{ "name": "app", "acks": "all" }],
+        "readers": [{ "name": "reader", "topic": "orders", "poll_interval_ms": 500 }],
+        "script": []
+    })
+}
+
+pub fn produce(at_ms: u64, count: u32) -> Value {
+    json!({ "at_ms": at_ms, "do": "produce", "producer": "app", "topic": "orders", "count": count, "key": "m" })
+}
+
+pub fn fault(at_ms: u64, what: &str, node: &str) -> Value {
+    json!({ "at_ms": at_ms, "do": what, "node": node })
+}
+
+pub fn example(id: &str) -> Value {
+    let (_, text) = mqlab_scenario::example_sources().iter().find(|(i, _)| *i == id).expect("shipped example");
+    serde_json::from_str(text).expect("example parses")
+}
+
+pub fn load(v: Value) -> Player {
+    let doc: ScenarioDoc = serde_json::from_value(v).expect("test document has the scenario shape");
+    Player::load(doc).unwrap_or_else(|e| panic!("test scenario invalid: {e}"))
+}
+
+/// Play to the end and return the final frame.
+pub fn play(v: Value) -> (Player, Frame) {
+    let mut p = load(v);
+    p.apply(Command::End).unwrap();
+    let f = p.frame();
+    (p, f)
+}
+
+/// The frame at the last step at or before simulated time `t_ms`.
+pub fn at_time(p: &mut Player, t_ms: u64) -> Frame {
+    let (mut lo, mut hi) = (0, p.total_steps());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if p.step_time_ms(mid) <= t_ms {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    p.apply(Command::Seek(lo)).unwrap();
+    p.frame()
+}
+
+pub fn partition<'a>(f: &'a Frame, name: &str) -> &'a PartitionView {
+    f.partitions.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no partition {name}"))
+}
+
+pub fn message<'a>(f: &'a Frame, label: &str) -> &'a MessageView {
+    f.messages.iter().find(|m| m.label == label).unwrap_or_else(|| panic!("no message {label}"))
+}
+
+pub fn labels(f: &Frame, fate: Fate) -> Vec<String> {
+    f.messages.iter().filter(|m| m.fate == fate).map(|m| m.label.clone()).collect()
+}
+
+/// Every happening of the whole trace, in English, with its step and time.
+pub fn trace(v: Value) -> Vec<(u64, u64, String)> {
+    let mut p = load(v);
+    let mut out = Vec::new();
+    while p.position() < p.total_steps() {
+        p.apply(Command::Forward).unwrap();
+        for h in p.happenings() {
+            out.push((p.position(), p.step_time_ms(p.position()), h.en));
+        }
+    }
+    out
+}
