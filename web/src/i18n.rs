@@ -109,7 +109,7 @@ texts! {
     NoMessages => "No message produced yet.", "还没有发送任何消息。";
     Message => "Message", "消息";
     Partition => "Partition", "分区";
-    Ack => "Ack", "确认";
+    Ack => "Acked @offset", "确认 @偏移";
     Replicas => "Replicas", "副本";
     Reads => "Reads", "读取次数";
     Fate => "Fate", "结局";
@@ -153,8 +153,8 @@ pub fn sim_time(ms: u64) -> String {
 
 pub fn offset_at(lang: Lang, offset: u64) -> String {
     match lang {
-        Lang::En => format!("✓ offset {offset}"),
-        Lang::Zh => format!("✓ 偏移量 {offset}"),
+        Lang::En => format!("✓ @{offset}"),
+        Lang::Zh => format!("✓ @{offset}"),
     }
 }
 

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 pub const WIDTH: f64 = 1000.0;
 const MARGIN: f64 = 12.0;
-const LEFT_W: f64 = 124.0;
+const LEFT_W: f64 = 136.0;
 const BROKERS_X: f64 = MARGIN + LEFT_W + 20.0;
 const CARD_GAP: f64 = 14.0;
 pub const CARD_TOP: f64 = 96.0;
 pub const CARD_HEADER: f64 = 48.0;
-pub const SLOT_H: f64 = 92.0;
+pub const SLOT_H: f64 = 100.0;
 pub const CELL_H: f64 = 24.0;
 const CELL_W_MAX: f64 = 24.0;
 const CELL_W_MIN: f64 = 18.0;
@@ -83,7 +83,7 @@ impl StageLayout {
             anchors.insert(*id, (MARGIN + LEFT_W, y + client_h / 2.0));
         }
         let bottom = boxes.values().map(|r| r.y + r.h).fold(0.0, f64::max);
-        StageLayout { height: bottom + 44.0, boxes, anchors, slots, cell_w, max_cells }
+        StageLayout { height: bottom + 12.0, boxes, anchors, slots, cell_w, max_cells }
     }
 
     /// Centre-to-centre path of an envelope, nudged aside by direction so that a request

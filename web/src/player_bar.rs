@@ -111,15 +111,15 @@ pub fn player_bar(props: &PlayerBarProps) -> Html {
     let lang = props.lang;
     let at_start = props.step == 0;
     let at_end = props.step >= props.total;
-    let button = |input: PlayerInput, testid: &'static str, icon: &'static str, label: T, key: &'static str, disabled: bool| {
+    let button = |input: PlayerInput, testid: &'static str, icon: Icon, label: T, key: &'static str, disabled: bool| {
         let onclick = props.on_input.reform(move |_: MouseEvent| input);
         let title = format!("{} ({key})", label.get(lang));
         html! {
             <button type="button" class="transport" data-testid={testid} aria-label={label.get(lang)}
-                title={title} {disabled} {onclick}>{ icon }</button>
+                title={title} {disabled} {onclick}>{ icon.svg() }</button>
         }
     };
-    let (play_icon, play_label) = if props.playing { ("⏸", T::Pause) } else { ("▶", T::Play) };
+    let (play_icon, play_label) = if props.playing { (Icon::Pause, T::Pause) } else { (Icon::Play, T::Play) };
 
     let on_speed = props.on_input.reform(|e: Event| {
         let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
@@ -163,11 +163,11 @@ pub fn player_bar(props: &PlayerBarProps) -> Html {
     html! {
         <section class="player-bar" aria-label={T::Player.get(lang)}>
             <div class="transport-row">
-                { button(PlayerInput::Start, "player-start", "⏮", T::ToStart, "Home", at_start) }
-                { button(PlayerInput::Back, "player-back", "◀", T::StepBack, "←", at_start) }
+                { button(PlayerInput::Start, "player-start", Icon::Start, T::ToStart, "Home", at_start) }
+                { button(PlayerInput::Back, "player-back", Icon::Back, T::StepBack, "←", at_start) }
                 { button(PlayerInput::PlayPause, "player-play", play_icon, play_label, "Space", at_end && !props.playing) }
-                { button(PlayerInput::Forward, "player-forward", "▶|", T::StepForward, "→", at_end) }
-                { button(PlayerInput::End, "player-end", "⏭", T::ToEnd, "End", at_end) }
+                { button(PlayerInput::Forward, "player-forward", Icon::Forward, T::StepForward, "→", at_end) }
+                { button(PlayerInput::End, "player-end", Icon::End, T::ToEnd, "End", at_end) }
                 <label class="speed">
                     <span>{ T::Speed.get(lang) }</span>
                     <select data-testid="speed" aria-label={T::Speed.get(lang)} onchange={on_speed}>{ for speeds }</select>
@@ -189,5 +189,30 @@ pub fn player_bar(props: &PlayerBarProps) -> Html {
                     oninput={on_scrub} />
             </div>
         </section>
+    }
+}
+
+/// Transport icons drawn as SVG: no font needs to have the glyphs.
+#[derive(Clone, Copy)]
+enum Icon {
+    Start,
+    Back,
+    Play,
+    Pause,
+    Forward,
+    End,
+}
+
+impl Icon {
+    fn svg(self) -> Html {
+        let shapes = match self {
+            Icon::Start => html! { <><rect x="2" y="3" width="2.2" height="10" /><path d="M14 3 5 8l9 5z" /></> },
+            Icon::Back => html! { <path d="M12.5 3 4 8l8.5 5z" /> },
+            Icon::Play => html! { <path d="M4 2.5 13.5 8 4 13.5z" /> },
+            Icon::Pause => html! { <><rect x="3.5" y="3" width="3" height="10" /><rect x="9.5" y="3" width="3" height="10" /></> },
+            Icon::Forward => html! { <><path d="M2.5 3 10 8l-7.5 5z" /><rect x="11" y="3" width="2.2" height="10" /></> },
+            Icon::End => html! { <><path d="M2 3l9 5-9 5z" /><rect x="11.8" y="3" width="2.2" height="10" /></> },
+        };
+        html! { <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">{ shapes }</svg> }
     }
 }

@@ -205,7 +205,13 @@ fn replica_log(
     let hw_x = x_of(rep.high_watermark);
     let leo_x = x_of(rep.log_end_offset);
     let marker_y = cells_y + CELL_H + 2.0;
+    let label_y = marker_y + 17.0;
     let same = rep.high_watermark == rep.log_end_offset;
+    // HW's label goes left of its marker and LEO's right, so they never meet; near the start
+    // of the row HW's goes right too, and LEO's then drops a line if they are close.
+    let hw_left = hw_x - x0 > 44.0 && !same;
+    let leo_y = if !hw_left && leo_x - hw_x < 48.0 { label_y + 11.0 } else { label_y };
+    let hw_text = if same { format!("HW=LEO {}", rep.high_watermark) } else { format!("HW {}", rep.high_watermark) };
 
     html! {
         <g class={class} data-testid={format!("replica-{}-{}", p.name, rep.broker)}
@@ -222,15 +228,14 @@ fn replica_log(
             <g class="marker hw" data-testid={format!("hw-{}-{}", p.name, rep.broker)}>
                 <line x1={f(hw_x)} y1={f(cells_y - 2.0)} x2={f(hw_x)} y2={f(marker_y + 6.0)} />
                 <path d={format!("M{:.1} {:.1} l-4 7 h8 z", hw_x, marker_y)} />
-                <text x={f(hw_x - 2.0)} y={f(marker_y + 16.0)} text-anchor="end">
-                    { if same { format!("HW=LEO {}", rep.high_watermark) } else { format!("HW {}", rep.high_watermark) } }
-                </text>
+                <text x={f(if hw_left { hw_x - 3.0 } else { hw_x - 4.0 })} y={f(label_y)}
+                    text-anchor={if hw_left { "end" } else { "start" }}>{ hw_text }</text>
             </g>
             if !same {
                 <g class="marker leo" data-testid={format!("leo-{}-{}", p.name, rep.broker)}>
                     <line x1={f(leo_x)} y1={f(cells_y - 2.0)} x2={f(leo_x)} y2={f(marker_y + 6.0)} />
                     <path d={format!("M{:.1} {:.1} l-4 7 h8 z", leo_x, marker_y)} />
-                    <text x={f(leo_x + 2.0)} y={f(marker_y + 16.0)}>{ format!("LEO {}", rep.log_end_offset) }</text>
+                    <text x={f(leo_x + 3.0)} y={f(leo_y)}>{ format!("LEO {}", rep.log_end_offset) }</text>
                 </g>
             }
             <text class="isr" x={f(x + 8.0)} y={f(y + SLOT_H - 12.0)}>{ i18n::isr_list(&p.isr) }</text>
@@ -279,7 +284,10 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
             <rect class="card" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="8" />
             <text class="node-name" x={f(r.x + 10.0)} y={f(r.y + 18.0)}>{ &node.name }</text>
             <text class="node-role" x={f(r.x + r.w - 8.0)} y={f(r.y + 18.0)} text-anchor="end">{ role.get(lang) }</text>
-            <text class="node-status" x={f(r.x + 10.0)} y={f(r.y + 34.0)}>{ &node.detail }</text>
+            <text class="node-status" x={f(r.x + 10.0)} y={f(r.y + 34.0)}>
+                <title>{ &node.detail }</title>
+                { node.detail.chars().take(24).collect::<String>() }
+            </text>
             if node.status != NodeStatus::Up {
                 <text class="node-status" x={f(r.x + 10.0)} y={f(r.y + 49.0)}>{ status.clone() }</text>
             }

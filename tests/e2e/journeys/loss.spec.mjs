@@ -1,0 +1,19 @@
+// Journey 2: acks=1 and the leader dies before its followers copied the last writes: the
+// producer was told "OK" for messages that are gone.
+import { test, expect } from '@playwright/test';
+import { open, count } from './helpers.mjs';
+
+test('acks=1 loses acknowledged messages when the leader dies', async ({ page }) => {
+  const errors = await open(page, { hash: '#kafka-acks1-leader-dies' });
+  await expect(page.getByTestId('scenario-picker')).toHaveValue('kafka-acks1-leader-dies');
+  await page.getByTestId('player-end').click();
+  expect(await count(page, 'ledger-lost')).toBeGreaterThanOrEqual(1);
+  await expect(page.locator('[data-fate="lost"]').first()).toBeVisible();
+  await expect(page.locator('[data-fate="lost"]').first()).toContainText('LOST');
+  await page.screenshot({ path: 'screenshots/journey2-lost.png' });
+
+  // Selecting a lost message highlights where it still is (or nowhere).
+  await page.locator('[data-fate="lost"] button').first().click();
+  await expect(page.locator('[data-fate="lost"]').first()).toHaveClass(/selected/);
+  expect(errors).toEqual([]);
+});

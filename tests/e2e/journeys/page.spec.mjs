@@ -1,0 +1,90 @@
+// Journey 3: the page draws something, speaks both languages and remembers the choice.
+import { test, expect } from '@playwright/test';
+import { open } from './helpers.mjs';
+
+test('the page is not blank and the language switch changes the header', async ({ page }) => {
+  const errors = await open(page, { lang: 'en' });
+  await expect(page.locator('h1')).toHaveText('MQ Lab');
+  await expect(page.locator('[data-testid^="broker-"]')).toHaveCount(3);
+  const svg = await page.getByTestId('stage').locator('svg').boundingBox();
+  expect(svg.height).toBeGreaterThan(150);
+
+  const header = page.locator('header');
+  await expect(header).toContainText('one step at a time');
+  await expect(page.getByTestId('tab-ledger')).toHaveText('Ledger');
+  await page.getByTestId('lang-switch').click();
+  await expect(header).toContainText('一步一步');
+  await expect(page.getByTestId('tab-ledger')).toHaveText('账本');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await page.screenshot({ path: 'screenshots/journey3-zh.png' });
+
+  // Remembered across a reload.
+  await page.reload();
+  await expect(page.locator('header')).toContainText('一步一步');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.locator('header')).toContainText('one step at a time');
+  expect(errors).toEqual([]);
+});
+
+test('keyboard drives the player and ? lists the shortcuts', async ({ page }) => {
+  const errors = await open(page);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('step-counter')).toContainText('step 2 /');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('step-counter')).toContainText('step 1 /');
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('player-forward')).toBeDisabled();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('step-counter')).toContainText('step 0 /');
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help')).toBeVisible();
+  await page.screenshot({ path: 'screenshots/help.png' });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help')).toHaveCount(0);
+  // Keys typed into a form field stay there.
+  await page.getByTestId('tab-settings').click();
+  await page.locator('#knob-seed').focus();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('step-counter')).toContainText('step 0 /');
+  expect(errors).toEqual([]);
+});
+
+test('settings rebuild the scenario, and a bad combination explains itself', async ({ page }) => {
+  const errors = await open(page, { hash: '#kafka-leader-kill' });
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('settings-form')).toContainText('Kafka 3.7+ (KRaft)');
+  await page.locator('#knob-rf').fill('5');
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-error')).toBeVisible();
+  await expect(page.locator('[data-testid^="broker-"]')).toHaveCount(3);
+  await page.screenshot({ path: 'screenshots/settings-error.png' });
+
+  await page.locator('#knob-brokers').fill('5');
+  await page.locator('#knob-partitions').fill('2');
+  await page.locator('#knob-rf').fill('3');
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-error')).toHaveCount(0);
+  await expect(page.locator('[data-testid^="broker-"]')).toHaveCount(5);
+  await page.keyboard.press('End');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('End');
+  await page.screenshot({ path: 'screenshots/settings-5-brokers.png' });
+  expect(errors).toEqual([]);
+});
+
+for (const [name, viewport, scheme, lang] of [
+  ['1280x720-en-light', { width: 1280, height: 720 }, 'light', 'en'],
+  ['1280x720-zh-dark', { width: 1280, height: 720 }, 'dark', 'zh'],
+  ['1440x900-zh-light', { width: 1440, height: 900 }, 'light', 'zh'],
+]) {
+  test(`screenshot ${name}`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await page.emulateMedia({ colorScheme: scheme });
+    const errors = await open(page, { lang, hash: '#kafka-zombie-leader' });
+    await page.getByTestId('timeline').fill('400');
+    await page.screenshot({ path: `screenshots/${name}.png` });
+    expect(errors).toEqual([]);
+  });
+}
