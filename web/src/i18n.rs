@@ -30,7 +30,7 @@ texts! {
     Crashed => "✕ crashed", "✕ 已崩溃";
     Stopped => "■ stopped", "■ 已停止";
     Isolated => "⚡ isolated", "⚡ 已隔离";
-    Fenced => "⛔ fenced", "⛔ 已隔离出集群";
+    Fenced => "⊘ fenced", "⊘ 已被控制器隔离 (fenced)";
     Controller => "controller", "控制器";
     ControllerBadge => "♔ KRaft controller", "♔ KRaft 控制器";
     Producer => "producer", "生产者";
@@ -43,7 +43,7 @@ texts! {
     OutOfIsr => "✕ out of ISR", "✕ 不在 ISR 中";
     NoReplica => "no replica here", "此处无副本";
     CutLink => "✂ cut", "✂ 断开";
-    SlowLink => "🐢 slow", "🐢 慢";
+    SlowLink => "~ slow", "~ 变慢";
     EarlierCells => "earlier offsets not shown", "更早的偏移量未显示";
     // Node menu
     NodeActions => "Actions", "操作";
@@ -119,7 +119,7 @@ texts! {
     FateFailed => "✕ failed (producer told)", "✕ 失败（生产者已知）";
     FateVisible => "✓ visible", "✓ 可读";
     FateStored => "◐ stored, not yet committed", "◐ 已写入，未提交";
-    FateUnavailable => "⏸ unavailable (no leader)", "⏸ 不可用（无首领）";
+    FateUnavailable => "○ unavailable (no leader)", "○ 不可用（无首领）";
     FateLost => "⚠ LOST", "⚠ 丢失";
     FateVisibleUnacked => "? visible but never acked", "? 未确认却可读";
     // Event log

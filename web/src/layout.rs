@@ -11,7 +11,7 @@ const BROKERS_X: f64 = MARGIN + LEFT_W + 20.0;
 const CARD_GAP: f64 = 14.0;
 pub const CARD_TOP: f64 = 96.0;
 pub const CARD_HEADER: f64 = 48.0;
-pub const SLOT_H: f64 = 100.0;
+pub const SLOT_H: f64 = 104.0;
 pub const CELL_H: f64 = 24.0;
 const CELL_W_MAX: f64 = 24.0;
 const CELL_W_MIN: f64 = 18.0;
@@ -58,7 +58,8 @@ impl StageLayout {
         let region_w = WIDTH - MARGIN - BROKERS_X;
         let card_w = (region_w - CARD_GAP * (n - 1.0)) / n;
         let card_h = CARD_HEADER + SLOT_H * slots.len().max(1) as f64 + 6.0;
-        let usable = card_w - 16.0;
+        // Room for the cells, less one cell's width for the LEO marker after the last.
+        let usable = card_w - 16.0 - 16.0 - CELL_W_MIN;
         let max_cells = ((usable / CELL_W_MIN).floor() as usize).max(3);
         let cell_w = (usable / max_cells as f64).min(CELL_W_MAX);
         let max_cells = ((usable / cell_w).floor() as usize).max(3);

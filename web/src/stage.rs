@@ -205,12 +205,14 @@ fn replica_log(
     let hw_x = x_of(rep.high_watermark);
     let leo_x = x_of(rep.log_end_offset);
     let marker_y = cells_y + CELL_H + 2.0;
-    let label_y = marker_y + 17.0;
+    let label_y = marker_y + 15.0;
     let same = rep.high_watermark == rep.log_end_offset;
-    // HW's label goes left of its marker and LEO's right, so they never meet; near the start
-    // of the row HW's goes right too, and LEO's then drops a line if they are close.
-    let hw_left = hw_x - x0 > 44.0 && !same;
-    let leo_y = if !hw_left && leo_x - hw_x < 48.0 { label_y + 11.0 } else { label_y };
+    // Each label sits on the side of its marker that has room; LEO's drops a line unless
+    // HW's is on the left and LEO's on the right, where they cannot meet.
+    let right_edge = x + w - 6.0;
+    let hw_left = hw_x - x0 > 60.0 || right_edge - hw_x < 60.0;
+    let leo_right = right_edge - leo_x > 44.0;
+    let leo_y = if hw_left && leo_right { label_y } else { label_y + 11.0 };
     let hw_text = if same { format!("HW=LEO {}", rep.high_watermark) } else { format!("HW {}", rep.high_watermark) };
 
     html! {
@@ -235,12 +237,13 @@ fn replica_log(
                 <g class="marker leo" data-testid={format!("leo-{}-{}", p.name, rep.broker)}>
                     <line x1={f(leo_x)} y1={f(cells_y - 2.0)} x2={f(leo_x)} y2={f(marker_y + 6.0)} />
                     <path d={format!("M{:.1} {:.1} l-4 7 h8 z", leo_x, marker_y)} />
-                    <text x={f(leo_x + 3.0)} y={f(leo_y)}>{ format!("LEO {}", rep.log_end_offset) }</text>
+                    <text x={f(if leo_right { leo_x + 3.0 } else { leo_x - 3.0 })} y={f(leo_y)}
+                        text-anchor={if leo_right { "start" } else { "end" }}>{ format!("LEO {}", rep.log_end_offset) }</text>
                 </g>
             }
-            <text class="isr" x={f(x + 8.0)} y={f(y + SLOT_H - 12.0)}>{ i18n::isr_list(&p.isr) }</text>
+            <text class="isr" x={f(x + 8.0)} y={f(y + SLOT_H - 11.0)}>{ i18n::isr_list(&p.isr) }</text>
             <text class={classes!("isr-state", (!in_isr).then_some("out"))} x={f(x + w - 8.0)}
-                y={f(y + SLOT_H - 12.0)} text-anchor="end">
+                y={f(y + SLOT_H - 11.0)} text-anchor="end">
                 { if in_isr { T::InIsr.get(lang) } else { T::OutOfIsr.get(lang) } }
             </text>
         </g>

@@ -10,6 +10,7 @@ use mqlab_web::stage::{Stage, StageProps};
 use std::rc::Rc;
 use wasm_bindgen_test::*;
 use web_sys::Element;
+use gloo::storage::Storage;
 use yew::{BaseComponent, Callback, Html};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -141,4 +142,21 @@ async fn ledger_shows_the_counts_and_fates() {
     assert_eq!(lost.get_attribute("data-fate").as_deref(), Some("lost"));
     assert!(lost.text_content().unwrap().contains("LOST"));
     assert_eq!(find(&root, "message-row-order-0").get_attribute("data-fate").as_deref(), Some("visible"));
+}
+
+#[wasm_bindgen_test]
+async fn the_language_switch_changes_what_the_page_says() {
+    gloo::storage::LocalStorage::set("mqlab.lang", "en").unwrap();
+    let root = mount::<mqlab_web::App>(()).await;
+    let header = || root.query_selector("header").unwrap().unwrap().text_content().unwrap();
+    assert!(header().contains("one step at a time"), "English first: {}", header());
+    assert_eq!(text(&root, "tab-ledger"), "Ledger");
+    let switch: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(find(&root, "lang-switch"));
+    switch.click();
+    yew::scheduler::flush().await;
+    assert!(header().contains("一步一步"), "then 中文: {}", header());
+    assert_eq!(text(&root, "tab-ledger"), "账本");
+    assert!(text(&root, "step-counter").starts_with("第 0 /"));
+    let saved: String = gloo::storage::LocalStorage::get("mqlab.lang").unwrap();
+    assert_eq!(saved, "zh");
 }
