@@ -138,7 +138,12 @@ pub fn app() -> Html {
             <main class="main">
                 <section class="stage-area">
                     <div class="scenario-intro">
-                        <h2>{ state.title.get(lang) }</h2>
+                        <h2>
+                            { state.title.get(lang) }
+                            if state.modified {
+                                <span class="chip" data-testid="modified">{ T::Modified.get(lang) }</span>
+                            }
+                        </h2>
                         <p>{ state.description.get(lang) }</p>
                     </div>
                     <Stage frame={state.frame.clone()} {lang} clock_ms={state.clock_ms}
@@ -146,7 +151,7 @@ pub fn app() -> Html {
                         { menu }
                     </Stage>
                     if let Some(notice) = &state.notice {
-                        <p class="notice" role="alert">{ notice.get(lang) }</p>
+                        <p class="action-error" role="alert">{ notice.get(lang) }</p>
                     }
                     <PlayerBar {lang} step={frame.step} total={frame.total_steps} time_ms={frame.time_ms}
                         playing={state.playing} speed={state.speed} marks={state.marks.clone()} {on_input} />

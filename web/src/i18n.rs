@@ -93,6 +93,7 @@ texts! {
     Unclean => "Unclean leader election", "允许非同步副本当选首领 (unclean)";
     Seed => "Random seed", "随机种子";
     Apply => "Apply", "应用";
+    Modified => "with your settings", "已按你的设置修改";
     SettingsHint => "Apply rebuilds the scenario from the start with these settings.", "点击“应用”会用这些设置从头重建场景。";
     Invalid => "Not applied:", "未应用：";
     NotANumber => "must be a whole number", "必须是整数";
@@ -109,7 +110,7 @@ texts! {
     NoMessages => "No message produced yet.", "还没有发送任何消息。";
     Message => "Message", "消息";
     Partition => "Partition", "分区";
-    Ack => "Acked @offset", "确认 @偏移";
+    Ack => "Acked @", "确认 @";
     Replicas => "Replicas", "副本";
     Reads => "Reads", "读取次数";
     Fate => "Fate", "结局";

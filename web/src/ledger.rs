@@ -53,6 +53,9 @@ pub fn ledger(props: &LedgerProps) -> Html {
             </div>
         }
     };
+    // The partition column only says something when there is more than one.
+    let partitions = props.messages.first().map(|first| &first.partition);
+    let many = props.messages.iter().any(|m| Some(&m.partition) != partitions);
     let rows = props.messages.iter().map(|m| {
         let selected = props.selected == Some(m.id);
         let id = m.id;
@@ -71,7 +74,9 @@ pub fn ledger(props: &LedgerProps) -> Html {
                     <button type="button" class="linkish" aria-pressed={selected.to_string()}
                         title={T::SelectMessage.get(lang)} {onclick}>{ &m.label }</button>
                 </td>
-                <td>{ &m.partition }</td>
+                if many {
+                    <td>{ &m.partition }</td>
+                }
                 <td>{ ack }</td>
                 <td>{ if replicas.is_empty() { "—".to_string() } else { replicas.join(",") } }</td>
                 <td>{ m.reads }</td>
@@ -101,7 +106,9 @@ pub fn ledger(props: &LedgerProps) -> Html {
                         <thead>
                             <tr>
                                 <th scope="col">{ T::Message.get(lang) }</th>
-                                <th scope="col">{ T::Partition.get(lang) }</th>
+                                if many {
+                                    <th scope="col">{ T::Partition.get(lang) }</th>
+                                }
                                 <th scope="col">{ T::Ack.get(lang) }</th>
                                 <th scope="col">{ T::Replicas.get(lang) }</th>
                                 <th scope="col">{ T::Reads.get(lang) }</th>

@@ -230,7 +230,7 @@ fn replica_log(
             <g class="marker hw" data-testid={format!("hw-{}-{}", p.name, rep.broker)}>
                 <line x1={f(hw_x)} y1={f(cells_y - 2.0)} x2={f(hw_x)} y2={f(marker_y + 6.0)} />
                 <path d={format!("M{:.1} {:.1} l-4 7 h8 z", hw_x, marker_y)} />
-                <text x={f(if hw_left { hw_x - 3.0 } else { hw_x - 4.0 })} y={f(label_y)}
+                <text x={f(if hw_left { hw_x - 3.0 } else { hw_x + 5.0 })} y={f(label_y)}
                     text-anchor={if hw_left { "end" } else { "start" }}>{ hw_text }</text>
             </g>
             if !same {
@@ -328,7 +328,12 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Html 
             </g>
         };
     }
-    let text: String = format!("{prefix}{}", e.label).chars().take(22).collect();
+    let full = format!("{prefix}{}", e.label);
+    let text: String = if full.chars().count() > 18 {
+        full.chars().take(17).chain(std::iter::once('…')).collect()
+    } else {
+        full
+    };
     let w = text.chars().count() as f64 * 5.6 + 10.0;
     html! {
         <g class={classes!("env", kind)} key={e.id} {style}>

@@ -59,6 +59,8 @@ pub struct AppState {
     player: Option<Rc<RefCell<Player>>>,
     pub examples: Rc<Vec<ExampleEntry>>,
     pub example_id: String,
+    /// The settings were changed from the example's.
+    pub modified: bool,
     pub title: Text,
     pub description: Text,
     pub frame: Rc<Frame>,
@@ -102,6 +104,7 @@ impl AppState {
             player: None,
             examples: Rc::new(list),
             example_id: String::new(),
+            modified: false,
             title: Text::default(),
             description: Text::default(),
             frame: Rc::new(empty_frame()),
@@ -145,6 +148,7 @@ impl AppState {
         match Player::load(example.doc) {
             Ok(player) => {
                 self.example_id = id.to_string();
+                self.modified = false;
                 self.install(player);
             }
             Err(e) => self.notice = Some(bilingual(&e)),
@@ -336,6 +340,7 @@ impl AppState {
             Ok(player) => {
                 self.install(player);
                 self.knobs = values;
+                self.modified = true;
             }
             Err(e) => self.settings_error = Some(bilingual(&e)),
         }

@@ -88,3 +88,24 @@ for (const [name, viewport, scheme, lang] of [
     expect(errors).toEqual([]);
   });
 }
+
+test('messages in flight are drawn on their links', async ({ page }) => {
+  const errors = await open(page, { hash: '#kafka-leader-kill' });
+  for (let i = 0; i < 120 && (await page.locator('.env.data').count()) === 0; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  await expect(page.locator('.env.data').first()).toBeVisible();
+  await page.waitForTimeout(400); // let the envelopes' short CSS transition settle for the picture
+  await page.screenshot({ path: 'screenshots/in-flight.png' });
+  // A message's cells light up when it is selected in the ledger.
+  for (let i = 0; i < 120 && (await page.locator('[data-testid^="message-row-"]').count()) === 0; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  await page.locator('[data-testid^="message-row-"] button').first().click();
+  for (let i = 0; i < 120 && (await page.locator('.cell.selected').count()) === 0; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  await expect(page.locator('.cell.selected').first()).toBeVisible();
+  await page.screenshot({ path: 'screenshots/selected-message.png' });
+  expect(errors).toEqual([]);
+});
