@@ -3,12 +3,15 @@
 //! `cargo run --release -- bench`).
 //!
 //! - engine speed: steps per second of a heavy Kafka scenario's trace generation
-//!   (`Player::load`), and of the bare engine with a trivial ping-pong model;
+//!   (`Player::load`), of the same trace with the Kafka model alone in the engine (no
+//!   checkpoints, digest or descriptions), and of the bare engine with a ping-pong model;
 //! - seek time: `Command::Seek` to pseudo-random steps of a trace of ≥ 100 000 steps;
 //! - bundle size: dist/ gzipped, by kind of file.
 
 use mqlab_engine::{Effects, Model, NodeId, World};
 use mqlab_scenario::doc::{ActionDoc, KafkaDoc, KafkaTimingDoc, NetworkDoc, ProducerDoc, ReaderDoc, ScriptEntry, TopicDoc};
+use mqlab_kafka::Kafka;
+use mqlab_scenario::validate::{validate, Happen, When};
 use mqlab_scenario::{AcksDoc, Command, Player, ScenarioDoc, Text, MAX_STEPS};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -116,6 +119,38 @@ fn scenario_speed() -> Result<(), String> {
         elapsed.as_secs_f64() * 1e3,
         per_second(steps, elapsed)
     );
+    kafka_in_engine(&doc)
+}
+
+/// The same trace without the player's work (checkpoints, digest, descriptions): the Kafka
+/// model alone in the engine.
+fn kafka_in_engine(doc: &ScenarioDoc) -> Result<(), String> {
+    let built = validate(doc).map_err(|e| format!("bench scenario does not validate: {e}"))?;
+    let mut best: Option<(u64, Duration)> = None;
+    for _ in 0..3 {
+        let kafka = Kafka::new(built.config.clone());
+        let nodes = kafka.node_ids();
+        let started = Instant::now();
+        let mut world = World::new(kafka, &nodes, built.seed, built.latency_ms, built.jitter_ms);
+        for s in &built.script {
+            match (&s.when, &s.what) {
+                (When::At(at), Happen::Fault(f)) => world.schedule_fault(*at, f.clone()),
+                (When::At(at), Happen::Action(a)) => world.schedule_action(*at, a.clone()),
+                (When::AfterStep(_), _) => {}
+            }
+        }
+        while world.steps_taken() < MAX_STEPS && world.next_event_at().is_some_and(|t| t <= built.duration_ms) {
+            if world.step().is_none() {
+                break;
+            }
+        }
+        let elapsed = started.elapsed();
+        if best.is_none_or(|(_, b)| elapsed < b) {
+            best = Some((world.steps_taken(), elapsed));
+        }
+    }
+    let (steps, elapsed) = best.expect("three runs");
+    println!("kafka model in the bare engine (same scenario, no player): {steps} steps in {:.1} ms = {}steps/s", elapsed.as_secs_f64() * 1e3, per_second(steps, elapsed));
     Ok(())
 }
 
