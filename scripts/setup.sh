@@ -13,7 +13,7 @@ _mqlab_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # PATH additions, first so the checks below find what an earlier run installed.
 case ":$PATH:" in *":$_mqlab_root/.tools/node_modules/.bin:"*) ;; *) PATH="$_mqlab_root/.tools/node_modules/.bin:$PATH" ;; esac
-case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) PATH="$PATH:$HOME/.cargo/bin" ;; esac
+case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) PATH="$HOME/.cargo/bin:$PATH" ;; esac
 export PATH
 # trunk: never ask GitHub for its latest version (the network here is registries only).
 export TRUNK_SKIP_VERSION_CHECK=true
