@@ -84,7 +84,7 @@ texts! {
     Ledger => "Ledger", "账本";
     EventLog => "Event log", "事件日志";
     // Settings
-    ModelVersion => "Model follows Kafka 3.7+ (KRaft)", "模型依据 Kafka 3.7+（KRaft 模式）";
+    ModelVersion => "The model follows", "模型依据";
     Brokers => "Brokers", "Broker 数量";
     Partitions => "Partitions", "分区数";
     ReplicationFactor => "Replication factor", "副本因子 (replication.factor)";

@@ -167,7 +167,7 @@ pub fn settings(props: &SettingsProps) -> Html {
 
     html! {
         <form class="settings" {onsubmit} data-testid="settings-form">
-            <p class="version">{ T::ModelVersion.get(lang) }</p>
+            <p class="version">{ format!("{} {}", T::ModelVersion.get(lang), mqlab_scenario::MODEL_VERSION) }</p>
             { text_field(T::Brokers, "knob-brokers", &form.brokers, |f, v| f.brokers = v) }
             { text_field(T::Partitions, "knob-partitions", &form.partitions, |f, v| f.partitions = v) }
             { text_field(T::ReplicationFactor, "knob-rf", &form.replication_factor, |f, v| f.replication_factor = v) }

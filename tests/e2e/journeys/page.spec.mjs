@@ -109,3 +109,23 @@ test('messages in flight are drawn on their links', async ({ page }) => {
   await page.screenshot({ path: 'screenshots/selected-message.png' });
   expect(errors).toEqual([]);
 });
+
+test('a producer produces on demand, and reduced motion parks envelopes mid-link', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const errors = await open(page, { hash: '#kafka-leader-kill' });
+  await expect(page.locator('.app')).toHaveClass(/reduced-motion/);
+  const producer = page.locator('[data-testid^="producer-"]').first();
+  await producer.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-menu')).toBeVisible();
+  await expect(page.getByTestId('menu-kill')).toHaveCount(0);
+  await page.getByTestId('menu-produce').click();
+  await expect(page.locator('.mark.action')).not.toHaveCount(0);
+  for (let i = 0; i < 60 && (await page.locator('[data-testid^="message-row-"]').count()) < 5; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  await expect(page.locator('[data-testid^="message-row-"]')).toHaveCount(5);
+  // The controller offers no menu in this slice.
+  await expect(page.getByTestId('controller')).not.toHaveAttribute('role', 'button');
+  expect(errors).toEqual([]);
+});
