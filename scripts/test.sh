@@ -45,6 +45,12 @@ stage "native tests" cargo test --workspace
 stage "web components (wasm)" cargo test -p mqlab-web --target wasm32-unknown-unknown
 stage "wasm determinism" cargo test -p mqlab-scenario --target wasm32-unknown-unknown --test wasm_determinism
 stage "example scenarios" cargo run --quiet --bin mqlab -- check "${scenario_files[@]}"
+# Playwright serves dist/ on MQLAB_E2E_PORT (default 8765); take a free one, so a run does
+# not collide with another server or a concurrent run on the same machine.
+if [ -z "${MQLAB_E2E_PORT:-}" ]; then
+    MQLAB_E2E_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    export MQLAB_E2E_PORT
+fi
 stage "e2e journeys" bash "$root/tests/e2e/run.sh"
 
 header "summary"
