@@ -46,6 +46,16 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    // When a node's menu closes, the focus goes back to the node.
+    {
+        let last_menu = use_mut_ref(|| None::<u32>);
+        use_effect_with(state.menu, move |menu| {
+            let previous = last_menu.replace(*menu);
+            if let (None, Some(node)) = (menu, previous) {
+                prefs::focus_node(node);
+            }
+        });
+    }
     // The language is remembered, and the document says which it is.
     use_effect_with(lang, |lang| prefs::save_lang(*lang));
     use_effect_with(state.example_id.clone(), |id| prefs::set_example_in_url(id));

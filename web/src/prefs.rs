@@ -1,4 +1,5 @@
-//! What the browser tells the app and remembers for it: language, motion, the URL's example.
+//! What the browser tells the app and remembers for it (language, motion, the URL's
+//! example), and the one focus move the app makes.
 
 use crate::i18n::Lang;
 use gloo::storage::{LocalStorage, Storage};
@@ -49,5 +50,14 @@ pub fn example_in_url() -> Option<String> {
 pub fn set_example_in_url(id: &str) {
     if !id.is_empty() && example_in_url().as_deref() != Some(id) {
         let _ = gloo::utils::window().location().set_hash(id);
+    }
+}
+
+/// Puts the keyboard focus on a node of the stage.
+pub fn focus_node(node: u32) {
+    let selector = format!("[data-testid='broker-{node}'], [data-testid='producer-{node}']");
+    let element = gloo::utils::document().query_selector(&selector).ok().flatten();
+    if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::SvgElement>(e).ok()) {
+        let _ = element.focus();
     }
 }

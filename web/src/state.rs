@@ -19,6 +19,8 @@ pub const TICK_MS: f64 = 50.0;
 const BY_STEP_MS: f64 = 600.0;
 /// While only background chatter is on the wire, play runs this much faster.
 const QUIET_SPEEDUP: f64 = 6.0;
+/// Simulated milliseconds to the next step beyond which time counts as empty.
+const QUIET_GAP_MS: f64 = 100.0;
 /// The most steps whose happenings are collected on one jump; earlier ones are skipped.
 const LOG_FILL_LIMIT: u64 = 600;
 /// The most steps the event log keeps in view.
@@ -308,16 +310,19 @@ impl AppState {
             }
             return;
         }
-        let busy = self.frame.envelopes.iter().any(|e| e.kind != EnvelopeKind::Control);
-        let rate = self.speed.rate() * if busy { 1.0 } else { QUIET_SPEEDUP };
-        let clock = self.clock_ms + TICK_MS * rate;
         let mut target = position;
-        {
+        let clock = {
             let player = player.borrow();
+            // Empty time (only background chatter on the wire and nothing due soon) runs faster.
+            let busy = self.frame.envelopes.iter().any(|e| e.kind != EnvelopeKind::Control);
+            let gap = player.step_time_ms(position + 1) as f64 - self.clock_ms;
+            let quiet = !busy && gap > QUIET_GAP_MS;
+            let clock = self.clock_ms + TICK_MS * self.speed.rate() * if quiet { QUIET_SPEEDUP } else { 1.0 };
             while target < total && (player.step_time_ms(target + 1) as f64) <= clock {
                 target += 1;
             }
-        }
+            clock
+        };
         if target > position {
             self.move_to(target);
         }

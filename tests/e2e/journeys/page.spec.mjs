@@ -43,6 +43,14 @@ test('keyboard drives the player and ? lists the shortcuts', async ({ page }) =>
   await page.screenshot({ path: 'screenshots/help.png' });
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help')).toHaveCount(0);
+  // A focused broker opens its menu with Enter; Escape closes it and gives the focus back.
+  await page.getByTestId('broker-2').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-menu')).toBeVisible();
+  await expect(page.getByTestId('menu-kill')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('node-menu')).toHaveCount(0);
+  await expect(page.getByTestId('broker-2')).toBeFocused();
   // Keys typed into a form field stay there.
   await page.getByTestId('tab-settings').click();
   await page.locator('#knob-seed').focus();
