@@ -1,4 +1,4 @@
-//! `mqlab bench [--dist DIR]`: print the figures DESIGN.md's quality bars talk about.
+//! `mqlab bench [--dist DIR | --no-bundle]`: print the figures DESIGN.md's quality bars talk about.
 //! Nothing here passes or fails; it measures and prints (run it in release:
 //! `cargo run --release -- bench`).
 //!
@@ -18,12 +18,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut dist = PathBuf::from("dist");
+    let mut dist = Some(PathBuf::from("dist"));
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--dist" => dist = PathBuf::from(it.next().ok_or("--dist needs a directory")?),
-            other => return Err(format!("bench: unexpected argument \"{other}\"\nusage: mqlab bench [--dist DIR]")),
+            "--dist" => dist = Some(PathBuf::from(it.next().ok_or("--dist needs a directory")?)),
+            // The wasm run of the same benchmark (scripts/bench.sh) measures speed only.
+            "--no-bundle" => dist = None,
+            other => return Err(format!("bench: unexpected argument \"{other}\"\nusage: mqlab bench [--dist DIR | --no-bundle]")),
         }
     }
     if cfg!(debug_assertions) {
@@ -35,9 +37,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     println!();
     println!("== seek ==");
     seek_time()?;
-    println!();
-    println!("== bundle ({}) ==", dist.display());
-    bundle_size(&dist)?;
+    if let Some(dist) = dist {
+        println!();
+        println!("== bundle ({}) ==", dist.display());
+        bundle_size(&dist)?;
+    }
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   mqlab run FILE [--steps N] [--json] [--lang en|zh]   play a scenario, print its trace and outcome
   mqlab check FILE...                                   validate scenario files
-  mqlab bench [--dist DIR]                              print engine speed, seek time and bundle size";
+  mqlab bench [--dist DIR | --no-bundle]               print engine speed, seek time and bundle size";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

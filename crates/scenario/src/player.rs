@@ -13,7 +13,7 @@ use mqlab_kafka::Kafka;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub const CHECKPOINT_EVERY: u64 = 256;
+pub const CHECKPOINT_EVERY: u64 = 2048;
 /// A trace stops here even if simulated time is left: the browser must stay responsive.
 pub const MAX_STEPS: u64 = 200_000;
 
@@ -234,9 +234,11 @@ impl Player {
         if target == position {
             return;
         }
-        // Forward within the same checkpoint span: just keep stepping.
-        if target < position || target / CHECKPOINT_EVERY != position / CHECKPOINT_EVERY {
-            let index = ((target / CHECKPOINT_EVERY) as usize).min(self.checkpoints.len() - 1);
+        // Restore from the checkpoint before the target, leaving at least one step to replay
+        // so the frame knows what the step that led here did. Forward within reach: keep stepping.
+        let span = |p: u64| p.saturating_sub(1) / CHECKPOINT_EVERY;
+        if target < position || span(target) != span(position) || self.last.is_none() && position > 0 {
+            let index = (span(target) as usize).min(self.checkpoints.len() - 1);
             self.world = self.checkpoints[index].clone();
             self.last = None;
         }

@@ -6,25 +6,39 @@ use mqlab_scenario::frame::{Fate, NodeStatus};
 use mqlab_scenario::{Command, MarkKind, UserAction, CHECKPOINT_EVERY};
 use play::*;
 
+/// Long enough to cross several checkpoints.
+fn long(mut v: serde_json::Value) -> serde_json::Value {
+    v["duration_ms"] = serde_json::json!(400_000);
+    v
+}
+
 #[test]
 fn stepping_back_is_exact() {
-    let mut p = load(example("kafka-leader-kill"));
+    let mut p = load(long(example("kafka-leader-kill")));
     let mut forward = vec![p.frame()];
     while p.position() < p.total_steps() {
         p.apply(Command::Forward).unwrap();
         forward.push(p.frame());
     }
-    assert!(p.total_steps() > CHECKPOINT_EVERY, "the example must cross a checkpoint");
-    for expected in forward.iter().rev() {
-        assert_eq!(&p.frame(), expected, "step {}", expected.step);
-        p.apply(Command::Back).unwrap();
+    assert!(p.total_steps() > 2 * CHECKPOINT_EVERY, "the scenario must cross checkpoints");
+    // Back across a checkpoint boundary, back from the end, and back from scattered places.
+    let k = CHECKPOINT_EVERY as usize;
+    let mut starts = vec![k + 20, 2 * k + 1, forward.len() - 1];
+    starts.extend((1..20).map(|i| i * (forward.len() - 1) / 20));
+    for start in starts {
+        p.apply(Command::Seek(start as u64)).unwrap();
+        for expected in forward[..=start].iter().rev().take(40) {
+            assert_eq!(&p.frame(), expected, "step {}", expected.step);
+            assert_eq!(p.happenings().is_empty(), expected.happenings.is_empty());
+            p.apply(Command::Back).unwrap();
+        }
     }
 }
 
 #[test]
 fn seeking_anywhere_equals_walking_there() {
-    let mut walker = load(example("kafka-zombie-leader"));
-    let mut seeker = load(example("kafka-zombie-leader"));
+    let mut walker = load(long(example("kafka-zombie-leader")));
+    let mut seeker = load(long(example("kafka-zombie-leader")));
     let total = walker.total_steps();
     for target in [total / 2, 3, total, CHECKPOINT_EVERY, CHECKPOINT_EVERY - 1, CHECKPOINT_EVERY + 1, 0, total - 1] {
         seeker.apply(Command::Seek(target)).unwrap();
