@@ -379,6 +379,13 @@ fn k18_unclean_election_elects_an_out_of_sync_replica_and_loses_committed_record
 }
 
 #[test]
+fn k18_a_reader_past_the_unclean_leaders_log_end_gets_offset_out_of_range_and_resets() {
+    let trace = trace(all_isr_dead(true));
+    let reset = trace.iter().find(|(_, _, t)| t.contains("OffsetOutOfRange on orders-0")).expect("the reader's position is past the new log end");
+    assert!(reset.2.contains("auto.offset.reset=latest"), "{}", reset.2);
+}
+
+#[test]
 fn k19_zombie_leader_acks1_writes_are_acked_then_truncated() {
     let (_, f) = play(example("kafka-zombie-leader"));
     let lost = labels(&f, Fate::Lost);
