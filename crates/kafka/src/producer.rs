@@ -92,8 +92,9 @@ impl Producer {
                     break;
                 }
                 let Some(leader) = self.metadata.as_ref().and_then(|m| m.leader(tp)) else {
+                    // No leader known: metadata refreshes back off up to retry.backoff.max.ms.
                     self.request_metadata(fx);
-                    let retry = now + self.config.retry_backoff_ms;
+                    let retry = now + RETRY_BACKOFF_MAX_MS.max(self.config.retry_backoff_ms);
                     wake = Some(wake.map_or(retry, |w| w.min(retry)));
                     break;
                 };

@@ -45,16 +45,24 @@ impl Reader {
         match &self.metadata {
             None => fx.send(self.id, CONTROLLER, Msg::MetadataRequest),
             Some(meta) => {
+                let mut leaderless = false;
                 for partition in 0..self.partitions {
                     let tp = Tp { topic: self.config.topic, partition };
                     if self.in_flight.get(&tp).is_some_and(|&at| now - at < READ_TIMEOUT_MS) {
                         continue;
                     }
-                    if let Some(leader) = meta.leader(tp) {
-                        let offset = self.positions.get(&tp).copied().unwrap_or(0);
-                        self.in_flight.insert(tp, now);
-                        fx.send(self.id, leader, Msg::ReadRequest { tp, offset });
+                    match meta.leader(tp) {
+                        Some(leader) => {
+                            let offset = self.positions.get(&tp).copied().unwrap_or(0);
+                            self.in_flight.insert(tp, now);
+                            fx.send(self.id, leader, Msg::ReadRequest { tp, offset });
+                        }
+                        None => leaderless = true,
                     }
+                }
+                // An offline partition: keep asking until a leader is elected.
+                if leaderless {
+                    fx.send(self.id, CONTROLLER, Msg::MetadataRequest);
                 }
             }
         }

@@ -1,0 +1,57 @@
+//! The command line as a user meets it: exit codes, the summary, JSON, errors naming fields.
+
+use std::process::Command;
+
+fn mqlab(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mqlab")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("mqlab runs");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn run_prints_the_trace_and_the_outcome() {
+    let (ok, out, _) = mqlab(&["run", "scenarios/kafka-acks1-leader-dies.json"]);
+    assert!(ok);
+    assert!(out.contains("Fault: kill -9 broker-1"));
+    assert!(out.contains("orders-0: leader broker-2, epoch"));
+    assert!(out.contains("order-4") && out.contains("→ Lost"));
+    assert!(out.contains("lost 5"));
+}
+
+#[test]
+fn run_stops_after_the_requested_steps_and_speaks_chinese() {
+    let (ok, out, _) = mqlab(&["run", "scenarios/kafka-leader-kill.json", "--steps", "30", "--lang", "zh"]);
+    assert!(ok);
+    assert!(out.contains("== 消息账本 =="));
+    assert!(!out.contains("#31 "), "no step past 30");
+}
+
+#[test]
+fn run_json_is_machine_readable() {
+    let (ok, out, _) = mqlab(&["run", "scenarios/kafka-zombie-leader.json", "--json"]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["final"]["ledger"]["lost"], 8);
+    assert_eq!(v["final"]["partitions"][0]["leader"], 2);
+    assert!(v["trace"].as_array().is_some_and(|t| !t.is_empty()));
+}
+
+#[test]
+fn check_accepts_the_examples_and_names_the_field_of_a_bad_file() {
+    let (ok, out, _) = mqlab(&["check", "scenarios/kafka-leader-kill.json", "scenarios/kafka-min-isr.json"]);
+    assert!(ok, "{out}");
+    let bad = std::env::temp_dir().join("mqlab-cli-bad.json");
+    let text = include_str!("../scenarios/kafka-leader-kill.json").replace("\"replication_factor\": 3", "\"replication_factor\": 5");
+    std::fs::write(&bad, text).unwrap();
+    let (ok, out, err) = mqlab(&["check", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(out.contains("kafka.topics[0].replication_factor: 5 is more than the 3 brokers"), "{out}");
+    assert!(err.contains("1 of 1 file(s) invalid"));
+}
+
+#[test]
+fn usage_errors_exit_non_zero() {
+    assert!(!mqlab(&[]).0);
+    assert!(!mqlab(&["run"]).0);
+    assert!(!mqlab(&["run", "scenarios/kafka-leader-kill.json", "--steps", "x"]).0);
+    assert!(!mqlab(&["run", "no-such-file.json"]).0);
+}
