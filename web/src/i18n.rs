@@ -119,7 +119,7 @@ texts! {
     FatePending => "… pending", "… 等待确认";
     FateFailed => "✕ failed (producer told)", "✕ 失败（生产者已知）";
     FateVisible => "✓ visible", "✓ 可读";
-    FateStored => "◐ stored, not yet committed", "◐ 已写入，未提交";
+    FateStored => "◐ stored, uncommitted", "◐ 已写入，未提交";
     FateUnavailable => "○ unavailable (no leader)", "○ 不可用（无首领）";
     FateLost => "⚠ LOST", "⚠ 丢失";
     FateVisibleUnacked => "? visible but never acked", "? 未确认却可读";

@@ -17,6 +17,9 @@ const CELL_W_MAX: f64 = 24.0;
 const CELL_W_MIN: f64 = 18.0;
 /// Broker-to-broker traffic runs along this lane, between the controller and the cards.
 const LANE_Y: f64 = 78.0;
+/// More brokers than this go on two rows, so that their logs stay readable.
+const MAX_PER_ROW: usize = 5;
+const ROW_GAP: f64 = 36.0;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
@@ -54,7 +57,8 @@ impl StageLayout {
             .map(|(i, p)| (p.name.clone(), i))
             .collect();
 
-        let n = brokers.len().max(1) as f64;
+        let per_row = if brokers.len() <= MAX_PER_ROW { brokers.len() } else { brokers.len().div_ceil(2) };
+        let n = per_row.max(1) as f64;
         let region_w = WIDTH - MARGIN - BROKERS_X;
         let card_w = (region_w - CARD_GAP * (n - 1.0)) / n;
         let card_h = CARD_HEADER + SLOT_H * slots.len().max(1) as f64 + 6.0;
@@ -67,9 +71,12 @@ impl StageLayout {
         let mut boxes = BTreeMap::new();
         let mut anchors = BTreeMap::new();
         for (i, id) in brokers.iter().enumerate() {
-            let x = BROKERS_X + i as f64 * (card_w + CARD_GAP);
-            boxes.insert(*id, Rect { x, y: CARD_TOP, w: card_w, h: card_h });
-            anchors.insert(*id, (x + card_w / 2.0, LANE_Y));
+            let (row, col) = (i / per_row.max(1), i % per_row.max(1));
+            let x = BROKERS_X + col as f64 * (card_w + CARD_GAP);
+            let y = CARD_TOP + row as f64 * (card_h + ROW_GAP);
+            boxes.insert(*id, Rect { x, y, w: card_w, h: card_h });
+            // The second row's lane runs in the gap above it.
+            anchors.insert(*id, (x + card_w / 2.0, y - (CARD_TOP - LANE_Y)));
         }
         for id in ids_of(frame, NodeKind::Controller) {
             let w = 240.0;
@@ -96,9 +103,14 @@ impl StageLayout {
         Some(((a.0, a.1 + nudge), (b.0, b.1 + nudge)))
     }
 
-    /// Top of a partition's row inside a broker card.
-    pub fn slot_y(&self, slot: usize) -> f64 {
-        CARD_TOP + CARD_HEADER + slot as f64 * SLOT_H
+    /// Producers and readers: the column on the left.
+    pub fn is_client(&self, id: u32) -> bool {
+        self.boxes.get(&id).is_some_and(|r| r.x <= MARGIN)
+    }
+
+    /// Top of a partition's row inside a broker card whose top is `card_y`.
+    pub fn slot_y(card_y: f64, slot: usize) -> f64 {
+        card_y + CARD_HEADER + slot as f64 * SLOT_H
     }
 }
 
@@ -132,6 +144,40 @@ mod tests {
         assert!((progress(10, 20, 15.0) - 0.5).abs() < 1e-9);
         assert!((progress(10, 20, 99.0) - 0.88).abs() < 1e-9);
         assert!((progress(10, 10, 10.0) - 0.12).abs() < 1e-9);
+    }
+
+    #[test]
+    fn many_brokers_take_two_rows() {
+        use mqlab_scenario::frame::{LedgerSummary, NodeStatus, NodeView};
+        let node = |id: u32| NodeView {
+            id,
+            kind: NodeKind::Broker,
+            name: format!("broker-{id}"),
+            status: NodeStatus::Up,
+            isolated: false,
+            fenced: false,
+            detail: String::new(),
+        };
+        let frame = |n: u32| Frame {
+            step: 0,
+            total_steps: 0,
+            time_ms: 0,
+            end_time_ms: 0,
+            nodes: (1..=n).map(node).collect(),
+            partitions: Vec::new(),
+            envelopes: Vec::new(),
+            faulty_links: Vec::new(),
+            happenings: Vec::new(),
+            messages: Vec::new(),
+            ledger: LedgerSummary::default(),
+        };
+        let five = StageLayout::of(&frame(5));
+        assert!(five.boxes.values().all(|r| r.y == CARD_TOP));
+        let nine = StageLayout::of(&frame(9));
+        assert_eq!(nine.boxes.values().filter(|r| r.y == CARD_TOP).count(), 5);
+        assert_eq!(nine.boxes.values().filter(|r| r.y > CARD_TOP).count(), 4);
+        assert!(nine.boxes[&1].w > 140.0, "cards stay wide enough for a log");
+        assert!(nine.max_cells >= 4);
     }
 
     #[test]

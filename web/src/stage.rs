@@ -36,7 +36,7 @@ pub fn stage(props: &StageProps) -> Html {
     let layout = StageLayout::of(frame);
     let active: BTreeSet<u32> = frame.happenings.iter().filter_map(|h| h.node).collect();
 
-    let links = frame.faulty_links.iter().map(|l| link(l, &layout, lang));
+    let (links, link_labels): (Vec<Html>, Vec<Html>) = frame.faulty_links.iter().map(|l| link(l, &layout, lang)).unzip();
     let nodes = frame.nodes.iter().map(|node| {
         let ctx = NodeCtx { frame, layout: &layout, lang, active: active.contains(&node.id) };
         match node.kind {
@@ -55,6 +55,7 @@ pub fn stage(props: &StageProps) -> Html {
                     aria-label={T::StageLabel.get(lang)}>
                     <g class="links">{ for links }</g>
                     <g class="nodes">{ for nodes }</g>
+                    <g class="link-labels">{ for link_labels }</g>
                     <g class="envelopes" aria-hidden="true">{ for envelopes }</g>
                 </svg>
                 { props.children.clone() }
@@ -163,7 +164,7 @@ fn replica_log(
 ) -> Html {
     let lang = ctx.lang;
     let layout = ctx.layout;
-    let y = layout.slot_y(slot);
+    let y = StageLayout::slot_y(card.y, slot);
     let x = card.x + 6.0;
     let w = card.w - 12.0;
     let is_leader = p.leader == Some(rep.broker);
@@ -344,25 +345,45 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Html 
     }
 }
 
-fn link(l: &LinkView, layout: &StageLayout, lang: Lang) -> Html {
+/// A faulty link: its line (drawn under the nodes) and its label (drawn over them, so that a
+/// line passing behind a card still says what it is).
+fn link(l: &LinkView, layout: &StageLayout, lang: Lang) -> (Html, Html) {
     let (Some(&(x1, y1)), Some(&(x2, y2))) = (layout.anchors.get(&l.a), layout.anchors.get(&l.b)) else {
-        return Html::default();
+        return (Html::default(), Html::default());
     };
     let (class, label) = match l.status {
         LinkStatus::Cut => ("link cut", T::CutLink),
         LinkStatus::Slow => ("link slow", T::SlowLink),
     };
-    // Links along the lane would lie on one line: bow them so each is seen.
-    let bow = if (y1 - y2).abs() < 1.0 { 22.0 + (x2 - x1).abs() * 0.04 } else { 0.0 };
+    let testid = format!("link-{}-{}", l.a, l.b);
+    // Links along the broker lane would lie on one line: bow them a little, under the controller.
+    let on_lane = (y1 - y2).abs() < 1.0;
+    let bow = if on_lane { 14.0 } else { 0.0 };
     let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
-    // A quadratic curve reaches half-way to its control point: the label sits at the apex.
-    let control_y = my - 2.0 * bow;
-    html! {
-        <g class={class} data-testid={format!("link-{}-{}", l.a, l.b)}>
-            <path d={format!("M{x1:.1} {y1:.1} Q{mx:.1} {control_y:.1} {x2:.1} {y2:.1}")} />
-            <text x={f(mx)} y={f(my - bow - 3.0)} text-anchor="middle">{ label.get(lang) }</text>
+    // A quadratic curve reaches half-way to its control point; off the lane the label sits
+    // toward the second end, away from the busy lane
+    // (or next to a client, clear of the broker cards).
+    let t = if layout.is_client(l.b) {
+        0.88
+    } else if layout.is_client(l.a) {
+        0.12
+    } else {
+        0.7
+    };
+    let (lx, ly) = if on_lane { (mx, my - bow) } else { (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) };
+    let text = label.get(lang);
+    let w = text.chars().count() as f64 * 6.5 + 8.0;
+    let line = html! {
+        <path class={class} data-testid={testid.clone()}
+            d={format!("M{x1:.1} {y1:.1} Q{mx:.1} {:.1} {x2:.1} {y2:.1}", my - 2.0 * bow)} />
+    };
+    let label = html! {
+        <g class={classes!(class, "link-label")} data-testid={format!("{testid}-label")}>
+            <rect x={f(lx - w / 2.0)} y={f(ly - 8.0)} width={f(w)} height="15" rx="7" />
+            <text x={f(lx)} y={f(ly + 3.5)} text-anchor="middle">{ text }</text>
         </g>
-    }
+    };
+    (line, label)
 }
 
 #[derive(Properties, Clone, PartialEq)]

@@ -137,3 +137,13 @@ test('a producer produces on demand, and reduced motion parks envelopes mid-link
   await expect(page.getByTestId('controller')).not.toHaveAttribute('role', 'button');
   expect(errors).toEqual([]);
 });
+
+test('a network partition draws its cut links', async ({ page }) => {
+  const errors = await open(page, { hash: '#kafka-zombie-leader' });
+  await page.locator('.mark.fault').first().click();
+  await expect(page.locator('path.link.cut').first()).toBeVisible();
+  await expect(page.locator('.link-label.cut').first()).toContainText('✂');
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
+  await page.screenshot({ path: 'screenshots/partition.png' });
+  expect(errors).toEqual([]);
+});
