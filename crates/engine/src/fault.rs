@@ -2,7 +2,7 @@ use crate::{Millis, NodeId};
 use serde::{Deserialize, Serialize};
 
 /// A fault or repair, applied to the world as an event like any other.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "fault")]
 pub enum Fault {
     /// `kill -9`: the process is gone at once; volatile state is lost.

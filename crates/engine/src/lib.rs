@@ -43,5 +43,26 @@ pub fn digest(bytes: &[u8], mut state: u64) -> u64 {
     state
 }
 
+/// FNV-1a as a [`std::hash::Hasher`], so derived `Hash` impls feed a trace digest. Sizes and
+/// enum discriminants are hashed as 64-bit values: `usize` is 4 bytes in wasm32 and 8
+/// natively, and the digest must be the same on both.
+#[derive(Clone, Copy, Debug)]
+pub struct TraceHasher(pub u64);
+
+impl std::hash::Hasher for TraceHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = digest(bytes, self.0);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write_i64(i as i64);
+    }
+}
+
 /// The FNV-1a offset basis: the starting state of [`digest`].
 pub const DIGEST_START: u64 = 0xcbf2_9ce4_8422_2325;

@@ -123,6 +123,31 @@ pub struct Step<M: Model> {
     pub notes: Vec<M::Note>,
 }
 
+impl<M: Model> Step<M>
+where
+    M::Timer: std::hash::Hash,
+    M::Note: std::hash::Hash,
+    M::Action: std::hash::Hash,
+{
+    /// Fold this step into a trace digest: which event, when, and every note. Envelopes count
+    /// by their ids and ends, not their contents (what they carry shows in the notes).
+    pub fn digest(&self, state: u64) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::TraceHasher(state);
+        (self.index, self.at).hash(&mut h);
+        match &self.kind {
+            StepKind::Delivered { envelope } => (0u8, envelope.from, envelope.to, envelope.id).hash(&mut h),
+            StepKind::Dropped { envelope } => (1u8, envelope.from, envelope.to, envelope.id).hash(&mut h),
+            StepKind::Refused { envelope } => (2u8, envelope.from, envelope.to, envelope.id).hash(&mut h),
+            StepKind::Timer { node, timer } => (3u8, node, timer).hash(&mut h),
+            StepKind::Fault(fault) => (4u8, fault).hash(&mut h),
+            StepKind::Action(action) => (5u8, action).hash(&mut h),
+        }
+        self.notes.hash(&mut h);
+        h.finish()
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct NodeState {
     liveness: Liveness,

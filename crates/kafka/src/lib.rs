@@ -40,7 +40,7 @@ pub fn broker_ids(config: &KafkaConfig) -> impl Iterator<Item = NodeId> {
 }
 
 /// Scripted actions that are not faults.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// The application sends `count` messages keyed "<key>-<n>"; the key picks the
     /// partition (murmur2, K24) unless `partition` is given.

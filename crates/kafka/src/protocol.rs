@@ -13,7 +13,7 @@ pub struct Record {
 }
 
 /// Errors a broker returns, named as Kafka names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KafkaError {
     NotLeaderOrFollower,
     NotEnoughReplicas,
@@ -88,7 +88,7 @@ pub enum Msg {
     ReadResponse { tp: Tp, offset: u64, high_watermark: u64, result: Result<Vec<(u64, MessageId)>, KafkaError> },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Timer {
     // Broker.
     Heartbeat,
@@ -110,7 +110,7 @@ pub enum Timer {
 }
 
 /// Why the controller changed a partition's leader.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ElectionReason {
     /// The leader's broker was fenced (missed heartbeats, K4).
     LeaderFenced,
@@ -123,7 +123,7 @@ pub enum ElectionReason {
 }
 
 /// Facts recorded in the trace, in plain terms the scenario layer turns into text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Note {
     Appended { broker: NodeId, tp: Tp, offset: u64, message: MessageId, epoch: u32 },
     Replicated { broker: NodeId, tp: Tp, from_offset: u64, count: u64 },

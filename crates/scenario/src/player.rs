@@ -8,7 +8,7 @@ use crate::error::ScenarioError;
 use crate::frame::Frame;
 use crate::validate::{validate, Built, Happen, When};
 use crate::view;
-use mqlab_engine::{digest, Millis, NodeId, Step, StepKind, World, DIGEST_START};
+use mqlab_engine::{Millis, NodeId, Step, StepKind, World, DIGEST_START};
 use mqlab_kafka::Kafka;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -111,20 +111,6 @@ impl Runner {
     }
 }
 
-/// A compact, portable fingerprint of one step, for determinism checks.
-pub fn step_digest(step: &Step<Kafka>, state: u64) -> u64 {
-    let kind = match &step.kind {
-        StepKind::Delivered { envelope } => format!("D{}>{}#{}", envelope.from, envelope.to, envelope.id),
-        StepKind::Dropped { envelope } => format!("X{}>{}#{}", envelope.from, envelope.to, envelope.id),
-        StepKind::Refused { envelope } => format!("R{}>{}#{}", envelope.from, envelope.to, envelope.id),
-        StepKind::Timer { node, timer } => format!("T{node}{timer:?}"),
-        StepKind::Fault(f) => format!("F{f:?}"),
-        StepKind::Action(a) => format!("A{a:?}"),
-    };
-    let text = format!("{}|{}|{}|{:?}", step.index, step.at, kind, step.notes);
-    digest(text.as_bytes(), state)
-}
-
 #[derive(Clone, Debug)]
 pub struct Player {
     doc: ScenarioDoc,
@@ -153,7 +139,7 @@ impl Player {
         let mut marks = Vec::new();
         let mut state = DIGEST_START;
         while let Some(step) = runner.next(&mut world) {
-            state = step_digest(&step, state);
+            state = step.digest(state);
             times.push(step.at);
             let d = Describer { kafka: world.model(), names: &built.names };
             let mark = match &step.kind {
