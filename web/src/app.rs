@@ -87,17 +87,38 @@ pub fn app() -> Html {
         };
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetLang(other)))
     };
-    let tab = |which: Tab, testid: &'static str, label: T| {
+    let tab = |which: Tab, label: T| {
+        let testid = which.testid();
         let dispatcher = state.dispatcher();
         let selected = state.tab == which;
         html! {
-            <button type="button" role="tab" id={format!("{testid}-button")} data-testid={testid}
+            <button type="button" role="tab" id={testid} data-testid={testid}
                 aria-selected={selected.to_string()} aria-controls="side-panel"
                 tabindex={if selected { "0" } else { "-1" }}
                 onclick={Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetTab(which)))}>
                 { label.get(lang) }
             </button>
         }
+    };
+    // Tabs follow the usual pattern: arrows move between them, the panel follows.
+    let on_tab_key = {
+        let dispatcher = state.dispatcher();
+        let current = state.tab;
+        Callback::from(move |e: KeyboardEvent| {
+            let order = [Tab::Ledger, Tab::Log, Tab::Settings];
+            let i = order.iter().position(|t| *t == current).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => order[(i + 1) % order.len()],
+                "ArrowLeft" => order[(i + order.len() - 1) % order.len()],
+                "Home" => order[0],
+                "End" => order[order.len() - 1],
+                _ => return,
+            };
+            e.prevent_default();
+            e.stop_propagation();
+            dispatcher.dispatch(Action::SetTab(next));
+            prefs::focus_by_id(next.testid());
+        })
     };
     let options = state.examples.iter().map(|e| {
         html! { <option value={e.id.clone()} selected={e.id == state.example_id}>{ e.title.get(lang) }</option> }
@@ -120,11 +141,6 @@ pub fn app() -> Html {
         Tab::Log => html! {
             <EventLog {lang} entries={state.log_view.clone()} truncated={state.log_truncated} />
         },
-    };
-    let panel_label = match state.tab {
-        Tab::Settings => "tab-settings-button",
-        Tab::Ledger => "tab-ledger-button",
-        Tab::Log => "tab-log-button",
     };
 
     html! {
@@ -167,12 +183,12 @@ pub fn app() -> Html {
                         playing={state.playing} speed={state.speed} marks={state.marks.clone()} {on_input} />
                 </section>
                 <aside class="side" aria-label={T::Panel.get(lang)}>
-                    <div class="tabs" role="tablist" aria-label={T::Panel.get(lang)}>
-                        { tab(Tab::Ledger, "tab-ledger", T::Ledger) }
-                        { tab(Tab::Log, "tab-log", T::EventLog) }
-                        { tab(Tab::Settings, "tab-settings", T::Settings) }
+                    <div class="tabs" role="tablist" aria-label={T::Panel.get(lang)} onkeydown={on_tab_key}>
+                        { tab(Tab::Ledger, T::Ledger) }
+                        { tab(Tab::Log, T::EventLog) }
+                        { tab(Tab::Settings, T::Settings) }
                     </div>
-                    <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={panel_label}>{ panel }</div>
+                    <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={state.tab.testid()}>{ panel }</div>
                 </aside>
             </main>
             if state.help {

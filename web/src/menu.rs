@@ -96,11 +96,20 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
     });
     let onkeydown = {
         let on_close = props.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
+        let menu_ref = menu_ref.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => {
                 e.stop_propagation();
                 on_close.emit(());
             }
+            // Arrows move between the items (and do not step the player meanwhile).
+            key @ ("ArrowDown" | "ArrowUp" | "ArrowLeft" | "ArrowRight") => {
+                e.prevent_default();
+                e.stop_propagation();
+                let forward = key == "ArrowDown" || key == "ArrowRight";
+                move_focus(&menu_ref, forward);
+            }
+            _ => {}
         })
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
@@ -127,4 +136,25 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
             </div>
         </>
     }
+}
+
+/// Focuses the next (or previous) item of the menu, wrapping around.
+fn move_focus(menu: &NodeRef, forward: bool) {
+    use wasm_bindgen::JsCast;
+    let Some(menu) = menu.cast::<web_sys::Element>() else { return };
+    let Ok(items) = menu.query_selector_all("button") else { return };
+    let buttons: Vec<web_sys::HtmlElement> =
+        (0..items.length()).filter_map(|i| items.item(i)?.dyn_into().ok()).collect();
+    if buttons.is_empty() {
+        return;
+    }
+    let active = gloo::utils::document().active_element();
+    let current = buttons.iter().position(|b| active.as_ref() == Some(b.unchecked_ref()));
+    let n = buttons.len();
+    let next = match (current, forward) {
+        (Some(i), true) => (i + 1) % n,
+        (Some(i), false) => (i + n - 1) % n,
+        (None, _) => 0,
+    };
+    let _ = buttons[next].focus();
 }

@@ -61,3 +61,14 @@ pub fn focus_node(node: u32) {
         let _ = element.focus();
     }
 }
+
+/// Puts the keyboard focus on the element with this id, once it has been drawn.
+pub fn focus_by_id(id: &'static str) {
+    gloo::timers::callback::Timeout::new(0, move || {
+        let element = gloo::utils::document().get_element_by_id(id);
+        if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            let _ = element.focus();
+        }
+    })
+    .forget();
+}

@@ -33,6 +33,17 @@ pub enum Tab {
     Log,
 }
 
+impl Tab {
+    /// The tab button's id and test id.
+    pub fn testid(self) -> &'static str {
+        match self {
+            Tab::Settings => "tab-settings",
+            Tab::Ledger => "tab-ledger",
+            Tab::Log => "tab-log",
+        }
+    }
+}
+
 /// One entry of the scenario picker.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExampleEntry {

@@ -48,9 +48,21 @@ test('keyboard drives the player and ? lists the shortcuts', async ({ page }) =>
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('node-menu')).toBeVisible();
   await expect(page.getByTestId('menu-kill')).toBeFocused();
+  const before = await page.getByTestId('step-counter').textContent();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('menu-stop')).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByTestId('menu-kill')).toBeFocused();
+  await expect(page.getByTestId('step-counter')).toHaveText(before);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('node-menu')).toHaveCount(0);
   await expect(page.getByTestId('broker-2')).toBeFocused();
+  // Tabs: arrows move between them without stepping the player.
+  await page.getByTestId('tab-ledger').click();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-log')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-log')).toBeFocused();
+  await expect(page.getByTestId('step-counter')).toHaveText(before);
   // Keys typed into a form field stay there.
   await page.getByTestId('tab-settings').click();
   await page.locator('#knob-seed').focus();
