@@ -45,7 +45,7 @@ pub fn stage(props: &StageProps) -> Html {
             NodeKind::Producer | NodeKind::Reader => client(node, &ctx, &props.on_node),
         }
     });
-    let envelopes = frame.envelopes.iter().map(|e| envelope(e, &layout, props));
+    let envelopes = frame.envelopes.iter().filter_map(|e| envelope(e, &layout, props));
     let view_box = format!("0 0 {WIDTH} {:.0}", layout.height);
 
     html! {
@@ -310,8 +310,9 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
     }
 }
 
-fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Html {
-    let Some(((x1, y1), (x2, y2))) = layout.path(e.from, e.to) else { return Html::default() };
+/// An envelope on its way; `None` if an end of its path is not on the stage.
+fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Option<Html> {
+    let ((x1, y1), (x2, y2)) = layout.path(e.from, e.to)?;
     let t = if props.reduced_motion { 0.5 } else { layout::progress(e.sent_at_ms, e.arrives_at_ms, props.clock_ms) };
     let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
     let style = format!("transform: translate({x:.1}px, {y:.1}px)");
@@ -322,12 +323,12 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Html 
         EnvelopeKind::Control => ("control", ""),
     };
     if e.kind == EnvelopeKind::Control {
-        return html! {
+        return Some(html! {
             <g class="env control" key={e.id} {style}>
                 <title>{ &e.label }</title>
                 <circle r="3.5" />
             </g>
-        };
+        });
     }
     let full = format!("{prefix}{}", e.label);
     let text: String = if full.chars().count() > 18 {
@@ -336,13 +337,13 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Html 
         full
     };
     let w = text.chars().count() as f64 * 5.6 + 10.0;
-    html! {
+    Some(html! {
         <g class={classes!("env", kind)} key={e.id} {style}>
             <title>{ &e.label }</title>
             <rect x={f(-w / 2.0)} y="-8" width={f(w)} height="16" rx="3" />
             <text y="3.5" text-anchor="middle">{ text }</text>
         </g>
-    }
+    })
 }
 
 /// A faulty link: its line (drawn under the nodes) and its label (drawn over them, so that a
