@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::new(prefs::initial_lang(), prefs::example_in_url()));
+    let state = use_reducer(|| AppState::new(prefs::initial_lang(), prefs::shared_in_url()));
     let reduced_motion = use_memo((), |_| prefs::reduced_motion());
     let lang = state.lang;
 
@@ -58,7 +58,25 @@ pub fn app() -> Html {
     }
     // The language is remembered, and the document says which it is.
     use_effect_with(lang, |lang| prefs::save_lang(*lang));
-    use_effect_with(state.example_id.clone(), |id| prefs::set_example_in_url(id));
+    // The address follows what is on the stage (not while playing: it would change 20 times
+    // a second), and a new address typed in opens what it names.
+    {
+        let paused_at = (!state.playing).then_some(state.frame.step);
+        use_effect_with((state.example_id.clone(), state.doc_json.clone(), paused_at), |(id, doc, step)| {
+            if let Some(step) = step {
+                prefs::set_shared_in_url(id, doc.as_deref().map(String::as_str), *step);
+            }
+        });
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                if let Some(shared) = prefs::shared_in_url() {
+                    dispatcher.dispatch(Action::OpenShared(shared));
+                }
+            });
+            move || drop(listener)
+        });
+    }
 
     let on_input = relay(&state, Action::Player);
     let on_node = relay(&state, Action::OpenMenu);

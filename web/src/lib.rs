@@ -8,6 +8,7 @@ pub mod ledger;
 pub mod menu;
 pub mod player_bar;
 pub mod settings;
+pub mod share;
 pub mod stage;
 
 mod app;

@@ -2,6 +2,7 @@
 //! example), and the one focus move the app makes.
 
 use crate::i18n::Lang;
+use crate::share::{self, Shared};
 use gloo::storage::{LocalStorage, Storage};
 
 const LANG_KEY: &str = "mqlab.lang";
@@ -40,16 +41,24 @@ pub fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// `#kafka-leader-kill` opens that example.
-pub fn example_in_url() -> Option<String> {
+/// What the address asks for, if anything.
+pub fn shared_in_url() -> Option<Shared> {
     let hash = gloo::utils::window().location().hash().ok()?;
-    let id = hash.trim_start_matches('#');
-    (!id.is_empty()).then(|| id.to_string())
+    Shared::parse(hash.trim_start_matches('#'), |encoded| {
+        js_sys::decode_uri_component(encoded).ok().map(String::from)
+    })
 }
 
-pub fn set_example_in_url(id: &str) {
-    if !id.is_empty() && example_in_url().as_deref() != Some(id) {
-        let _ = gloo::utils::window().location().set_hash(id);
+/// Rewrites the address in place (no history entry, no hashchange event).
+pub fn set_shared_in_url(example: &str, doc_json: Option<&str>, step: u64) {
+    let encoded = doc_json.map(|json| String::from(js_sys::encode_uri_component(json)));
+    let fragment = format!("#{}", share::fragment(example, encoded.as_deref(), step));
+    let window = gloo::utils::window();
+    if window.location().hash().ok().as_deref() == Some(fragment.as_str()) {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
     }
 }
 

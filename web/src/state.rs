@@ -2,10 +2,11 @@
 //! components below only ever see the frames it hands out.
 
 use crate::event_log::LogEntry;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 use crate::menu::NodeCommand;
 use crate::player_bar::{Mark, PlayerInput, Speed};
 use crate::settings::{Bilingual, KnobValues};
+use crate::share::Shared;
 use mqlab_scenario::frame::{EnvelopeKind, Frame, LedgerSummary};
 use mqlab_scenario::{examples, Command, Knobs, MarkKind, Player, ScenarioDoc, ScenarioError, Text, UserAction};
 use std::cell::RefCell;
@@ -55,6 +56,8 @@ pub enum Action {
     Player(PlayerInput),
     Tick,
     LoadExample(String),
+    /// The address changed to name another state.
+    OpenShared(Shared),
     ApplyKnobs(KnobValues),
     NodeCommand(u32, NodeCommand),
     OpenMenu(u32),
@@ -72,8 +75,10 @@ pub struct AppState {
     player: Option<Rc<RefCell<Player>>>,
     pub examples: Rc<Vec<ExampleEntry>>,
     pub example_id: String,
-    /// The settings were changed from the example's.
+    /// The settings were changed from the example's, or faults injected.
     pub modified: bool,
+    /// The scenario as JSON, when it is not an unchanged example: what a link must carry.
+    pub doc_json: Option<Rc<String>>,
     pub title: Text,
     pub description: Text,
     pub frame: Rc<Frame>,
@@ -103,21 +108,19 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state at page load: the chosen example (or the first) at step 0.
-    pub fn new(lang: Lang, example: Option<String>) -> AppState {
+    /// The state at page load: what the address names, else the first example, at step 0.
+    pub fn new(lang: Lang, shared: Option<Shared>) -> AppState {
         let list: Vec<ExampleEntry> = examples()
             .into_iter()
             .map(|e| ExampleEntry { id: e.id.to_string(), title: e.doc.title.clone() })
             .collect();
-        let id = example
-            .filter(|id| list.iter().any(|e| &e.id == id))
-            .or_else(|| list.first().map(|e| e.id.clone()))
-            .unwrap_or_default();
+        let first = list.first().map(|e| e.id.clone()).unwrap_or_default();
         let mut state = AppState {
             player: None,
             examples: Rc::new(list),
             example_id: String::new(),
             modified: false,
+            doc_json: None,
             title: Text::default(),
             description: Text::default(),
             frame: Rc::new(empty_frame()),
@@ -148,8 +151,51 @@ impl AppState {
             log_view: Rc::default(),
             log_truncated: false,
         };
-        state.load_example(&id);
+        match shared {
+            Some(shared) => state.open_shared(shared),
+            None => state.load_example(&first),
+        }
+        if state.player.is_none() {
+            let notice = state.notice.take();
+            state.load_example(&first);
+            state.notice = notice;
+        }
         state
+    }
+
+    /// Opens what an address names; on a bad one, says why and changes nothing.
+    fn open_shared(&mut self, shared: Shared) {
+        let step = shared.step();
+        match shared {
+            Shared::Example { id, .. } => {
+                if self.examples.iter().any(|e| e.id == id) {
+                    self.load_example(&id);
+                }
+            }
+            Shared::Doc { json, .. } => match Player::load_json(&json) {
+                Ok(player) => {
+                    self.example_id = player.doc().id.clone();
+                    self.install(player);
+                    self.mark_modified();
+                }
+                Err(e) => {
+                    let why = bilingual(&e);
+                    self.notice = Some(Bilingual {
+                        en: format!("{} {}", T::BadLink.get(Lang::En), why.en),
+                        zh: format!("{} {}", T::BadLink.get(Lang::Zh), why.zh),
+                    });
+                }
+            },
+        }
+        if step > 0 && self.player.is_some() {
+            self.move_to(step);
+        }
+    }
+
+    /// The scenario now differs from its example: links carry it whole.
+    fn mark_modified(&mut self) {
+        self.modified = true;
+        self.doc_json = self.doc().and_then(|doc| serde_json::to_string(&doc).ok()).map(Rc::new);
     }
 
     pub fn doc(&self) -> Option<ScenarioDoc> {
@@ -162,6 +208,7 @@ impl AppState {
             Ok(player) => {
                 self.example_id = id.to_string();
                 self.modified = false;
+                self.doc_json = None;
                 self.install(player);
             }
             Err(e) => self.notice = Some(bilingual(&e)),
@@ -356,7 +403,7 @@ impl AppState {
             Ok(player) => {
                 self.install(player);
                 self.knobs = values;
-                self.modified = true;
+                self.mark_modified();
             }
             Err(e) => self.settings_error = Some(bilingual(&e)),
         }
@@ -386,6 +433,7 @@ impl AppState {
                 self.refresh_marks();
                 self.refresh_view();
                 self.notice = None;
+                self.mark_modified();
             }
             Err(e) => self.notice = Some(bilingual(&e)),
         }
@@ -404,6 +452,7 @@ impl Reducible for AppState {
             Action::Player(input) => next.player_input(input),
             Action::Tick => next.tick(),
             Action::LoadExample(id) => next.load_example(&id),
+            Action::OpenShared(shared) => next.open_shared(shared),
             Action::ApplyKnobs(values) => next.apply_knobs(values),
             Action::NodeCommand(node, command) => next.node_command(node, command),
             Action::OpenMenu(node) => {

@@ -159,3 +159,29 @@ test('a network partition draws its cut links', async ({ page }) => {
   await page.screenshot({ path: 'screenshots/partition.png' });
   expect(errors).toEqual([]);
 });
+
+test('the address carries the state: a link reopens the same step, faults included', async ({ page, context }) => {
+  const errors = await open(page, { hash: '#kafka-leader-kill' });
+  for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/#kafka-leader-kill@30$/);
+  await page.getByTestId('broker-2').click();
+  await page.getByTestId('menu-isolate').click();
+  await expect(page.getByTestId('broker-2')).toContainText('isolated');
+  await expect(page).toHaveURL(/#doc=.*@31$/);
+  const link = page.url();
+
+  const other = await context.newPage();
+  const otherErrors = await open(other, { hash: link.slice(link.indexOf('#')) });
+  await expect(other.getByTestId('step-counter')).toContainText('step 31 /');
+  await expect(other.getByTestId('broker-2')).toContainText('isolated');
+  await expect(other.getByTestId('modified')).toBeVisible();
+  expect(await other.locator('.mark').count()).toBe(await page.locator('.mark').count());
+
+  // A broken link says why and opens the first example instead.
+  const broken = await context.newPage();
+  const brokenErrors = await open(broken, { hash: '#doc=%7B%22id%22%3A1%7D' });
+  await expect(broken.locator('.action-error')).toBeVisible();
+  await expect(broken.locator('[data-testid^="broker-"]').first()).toBeVisible();
+  await broken.screenshot({ path: 'screenshots/broken-link.png' });
+  expect([...errors, ...otherErrors, ...brokenErrors]).toEqual([]);
+});
