@@ -15,5 +15,6 @@ mod app;
 mod help;
 mod prefs;
 mod state;
+mod step_log;
 
 pub use app::App;

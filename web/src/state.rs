@@ -7,10 +7,10 @@ use crate::menu::NodeCommand;
 use crate::player_bar::{Mark, PlayerInput, Speed};
 use crate::settings::{Bilingual, KnobValues};
 use crate::share::Shared;
+use crate::step_log::StepLog;
 use mqlab_scenario::frame::{EnvelopeKind, Frame, LedgerSummary};
 use mqlab_scenario::{examples, Command, Knobs, MarkKind, Player, ScenarioDoc, ScenarioError, Text, UserAction};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -22,8 +22,6 @@ const BY_STEP_MS: f64 = 600.0;
 const QUIET_SPEEDUP: f64 = 6.0;
 /// Simulated milliseconds to the next step beyond which time counts as empty.
 const QUIET_GAP_MS: f64 = 100.0;
-/// The most steps whose happenings are collected on one jump; earlier ones are skipped.
-const LOG_FILL_LIMIT: u64 = 600;
 /// The most steps the event log keeps in view.
 const LOG_SHOWN: usize = 300;
 
@@ -97,11 +95,8 @@ pub struct AppState {
     pub menu: Option<u32>,
     pub selected_message: Option<u32>,
     pub help: bool,
-    /// Happenings of the steps seen so far, by step; steps `log_from..=log_to` are all in it.
     /// Shared with the states it replaces, which are dropped: mutated in place.
-    log: Rc<RefCell<BTreeMap<u64, LogEntry>>>,
-    log_from: u64,
-    log_to: u64,
+    log: Rc<RefCell<StepLog>>,
     /// The event log's view: entries up to the current step.
     pub log_view: Rc<Vec<LogEntry>>,
     pub log_truncated: bool,
@@ -146,8 +141,6 @@ impl AppState {
             selected_message: None,
             help: false,
             log: Rc::default(),
-            log_from: 0,
-            log_to: 0,
             log_view: Rc::default(),
             log_truncated: false,
         };
@@ -237,8 +230,6 @@ impl AppState {
         self.settings_error = None;
         self.notice = None;
         self.log = Rc::default();
-        self.log_from = 0;
-        self.log_to = 0;
         self.refresh_marks();
         self.go(0);
         self.record_current();
@@ -270,59 +261,24 @@ impl AppState {
         self.frame.total_steps
     }
 
-    /// Moves the player to `target`, collecting the happenings of the steps passed on the way.
+    /// Moves the player to `target`, the log collecting what happened on the way.
     fn go(&mut self, target: u64) {
         let Some(player) = self.player.clone() else { return };
         let mut player = player.borrow_mut();
-        let target = target.min(player.total_steps());
-        if target > self.log_to {
-            let start = self.log_to.max(target.saturating_sub(LOG_FILL_LIMIT));
-            if start > self.log_to {
-                // Too far to collect every step between: the log starts over after a gap.
-                self.log.borrow_mut().clear();
-                self.log_from = start + 1;
-            }
-            if player.position() != start {
-                let _ = player.apply(Command::Seek(start));
-            }
-            let mut log = self.log.borrow_mut();
-            while player.position() < target {
-                if player.apply(Command::Forward).is_err() {
-                    break;
-                }
-                let step = player.position();
-                let entry = LogEntry { step, time_ms: player.step_time_ms(step), happenings: player.happenings() };
-                log.insert(step, entry);
-            }
-            self.log_to = player.position();
-        } else if player.position() != target {
-            let _ = player.apply(Command::Seek(target));
-        }
+        self.log.borrow_mut().move_player(&mut player, target);
         self.frame = Rc::new(player.frame());
         self.clock_ms = self.frame.time_ms as f64;
         self.since_step_ms = 0.0;
     }
 
     fn record_current(&mut self) {
-        let step = self.frame.step;
-        self.log.borrow_mut().insert(step, entry_of(&self.frame));
-        self.log_to = self.log_to.max(step);
+        self.log.borrow_mut().record(entry_of(&self.frame));
     }
 
     fn refresh_view(&mut self) {
-        let position = self.position();
-        let mut shown: Vec<LogEntry> = self
-            .log
-            .borrow()
-            .range(..=position)
-            .rev()
-            .filter(|(_, e)| !e.happenings.is_empty())
-            .take(LOG_SHOWN)
-            .map(|(_, e)| e.clone())
-            .collect();
-        shown.reverse();
-        self.log_truncated = self.log_from > 1 && position >= self.log_from;
+        let (shown, truncated) = self.log.borrow().view(self.position(), LOG_SHOWN);
         self.log_view = Rc::new(shown);
+        self.log_truncated = truncated;
     }
 
     fn move_to(&mut self, target: u64) {
@@ -425,8 +381,7 @@ impl AppState {
         match result {
             Ok(()) => {
                 // The future was rewritten: forget what the log knew of it.
-                self.log.borrow_mut().retain(|step, _| *step <= position);
-                self.log_to = position.min(self.log_to);
+                self.log.borrow_mut().forget_after(position);
                 self.frame = Rc::new(player.borrow().frame());
                 self.clock_ms = self.frame.time_ms as f64;
                 self.record_current();

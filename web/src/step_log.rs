@@ -1,0 +1,75 @@
+//! What the event log knows: the happenings of the steps the player has passed through,
+//! collected while moving it. The trace is deterministic, so an entry stays true until the
+//! future is rewritten by an injected action.
+
+use crate::event_log::LogEntry;
+use mqlab_scenario::{Command, Player};
+use std::collections::BTreeMap;
+
+/// The most steps whose happenings are collected on one jump; earlier ones are skipped.
+const FILL_LIMIT: u64 = 600;
+
+#[derive(Debug, Default)]
+pub struct StepLog {
+    entries: BTreeMap<u64, LogEntry>,
+    /// Every step of `from..=to` is in `entries` (those with nothing to say as well).
+    from: u64,
+    to: u64,
+}
+
+impl StepLog {
+    /// Moves `player` to `target`, collecting the happenings of the steps not yet known.
+    pub fn move_player(&mut self, player: &mut Player, target: u64) {
+        let target = target.min(player.total_steps());
+        if target <= self.to {
+            if player.position() != target {
+                let _ = player.apply(Command::Seek(target));
+            }
+            return;
+        }
+        let start = self.to.max(target.saturating_sub(FILL_LIMIT));
+        if start > self.to {
+            // Too far to collect every step between: the log starts over after a gap.
+            self.entries.clear();
+            self.from = start + 1;
+        }
+        if player.position() != start {
+            let _ = player.apply(Command::Seek(start));
+        }
+        while player.position() < target {
+            if player.apply(Command::Forward).is_err() {
+                break;
+            }
+            let step = player.position();
+            let entry = LogEntry { step, time_ms: player.step_time_ms(step), happenings: player.happenings() };
+            self.entries.insert(step, entry);
+        }
+        self.to = player.position();
+    }
+
+    pub fn record(&mut self, entry: LogEntry) {
+        self.to = self.to.max(entry.step);
+        self.entries.insert(entry.step, entry);
+    }
+
+    /// The future after `step` was rewritten: forget it.
+    pub fn forget_after(&mut self, step: u64) {
+        self.entries.retain(|s, _| *s <= step);
+        self.to = self.to.min(step);
+    }
+
+    /// The last `limit` steps up to `position` that have something to say, oldest first, and
+    /// whether steps before them are missing.
+    pub fn view(&self, position: u64, limit: usize) -> (Vec<LogEntry>, bool) {
+        let mut shown: Vec<LogEntry> = self
+            .entries
+            .range(..=position)
+            .rev()
+            .filter(|(_, e)| !e.happenings.is_empty())
+            .take(limit)
+            .map(|(_, e)| e.clone())
+            .collect();
+        shown.reverse();
+        (shown, self.from > 1 && position >= self.from)
+    }
+}
