@@ -189,3 +189,17 @@ pub fn mark_aria(lang: Lang, step: u64, text: &str) -> String {
         Lang::Zh => format!("第 {step} 步：{text}"),
     }
 }
+
+pub fn epoch(lang: Lang, epoch: u32) -> String {
+    match lang {
+        Lang::En => format!("epoch {epoch}"),
+        Lang::Zh => format!("纪元 {epoch}"),
+    }
+}
+
+pub fn cell_title(lang: Lang, offset: u64, label: &str, epoch: u32) -> String {
+    match lang {
+        Lang::En => format!("offset {offset} · {label} · leader epoch {epoch}"),
+        Lang::Zh => format!("偏移量 {offset} · {label} · 首领纪元 {epoch}"),
+    }
+}

@@ -196,7 +196,7 @@ fn replica_log(
         );
         html! {
             <g class={class} key={c.offset}>
-                <title>{ format!("offset {} · {} · epoch {}", c.offset, c.label, c.leader_epoch) }</title>
+                <title>{ i18n::cell_title(lang, c.offset, &c.label, c.leader_epoch) }</title>
                 <text class="offset" x={f(cx + cw / 2.0)} y={f(cells_y - 3.0)}>{ c.offset }</text>
                 <rect x={f(cx + 1.0)} y={f(cells_y)} width={f(cw - 2.0)} height={f(CELL_H)} rx="2" />
                 <text class="cell-label" x={f(cx + cw / 2.0)} y={f(cells_y + 16.0)}>{ layout::short_label(&c.label) }</text>
@@ -408,7 +408,7 @@ fn partition_strip(props: &StripProps) -> Html {
             <li class={classes!("partition-chip", p.leader.is_none().then_some("offline"))} key={p.name.clone()}>
                 <strong>{ &p.name }</strong>
                 <span data-testid={format!("partition-{}-leader", p.name)}>{ leader }</span>
-                <span>{ format!("epoch {}", p.leader_epoch) }</span>
+                <span>{ i18n::epoch(lang, p.leader_epoch) }</span>
                 <span>{ i18n::isr_list(&p.isr) }</span>
             </li>
         }
