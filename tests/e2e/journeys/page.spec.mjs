@@ -98,6 +98,7 @@ for (const [name, viewport, scheme, lang] of [
   ['1280x720-en-light', { width: 1280, height: 720 }, 'light', 'en'],
   ['1280x720-zh-dark', { width: 1280, height: 720 }, 'dark', 'zh'],
   ['1440x900-zh-light', { width: 1440, height: 900 }, 'light', 'zh'],
+  ['900x800-en-dark', { width: 900, height: 800 }, 'dark', 'en'],
 ]) {
   test(`screenshot ${name}`, async ({ page }) => {
     await page.setViewportSize(viewport);
