@@ -27,7 +27,8 @@ pub fn app() -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with(state.playing, move |playing| {
-            let interval = playing.then(|| Interval::new(TICK_MS as u32, move || dispatcher.dispatch(Action::Tick)));
+            let interval = playing
+                .then(|| Interval::new(TICK_MS as u32, move || dispatcher.dispatch(Action::Tick)));
             move || drop(interval)
         });
     }
@@ -36,13 +37,20 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let options = EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
-                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                if let Some(action) = shortcut(e) {
-                    e.prevent_default();
-                    dispatcher.dispatch(action);
-                }
-            });
+            let listener = EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                options,
+                move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if let Some(action) = shortcut(e) {
+                        e.prevent_default();
+                        dispatcher.dispatch(action);
+                    }
+                },
+            );
             move || drop(listener)
         });
     }
@@ -62,11 +70,14 @@ pub fn app() -> Html {
     // a second), and a new address typed in opens what it names.
     {
         let paused_at = (!state.playing).then_some(state.frame.step);
-        use_effect_with((state.example_id.clone(), state.doc_json.clone(), paused_at), |(id, doc, step)| {
-            if let Some(step) = step {
-                prefs::set_shared_in_url(id, doc.as_deref().map(String::as_str), *step);
-            }
-        });
+        use_effect_with(
+            (state.example_id.clone(), state.doc_json.clone(), paused_at),
+            |(id, doc, step)| {
+                if let Some(step) = step {
+                    prefs::set_shared_in_url(id, doc.as_deref().map(String::as_str), *step);
+                }
+            },
+        );
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
@@ -93,7 +104,9 @@ pub fn app() -> Html {
     let on_pick = {
         let dispatcher = state.dispatcher();
         Callback::from(move |e: Event| {
-            let id = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let id = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             dispatcher.dispatch(Action::LoadExample(id));
         })
     };
@@ -142,12 +155,15 @@ pub fn app() -> Html {
         html! { <option value={e.id.clone()} selected={e.id == state.example_id}>{ e.title.get(lang) }</option> }
     });
     let frame = &state.frame;
-    let menu = state.menu.and_then(|id| frame.nodes.iter().find(|n| n.id == id)).map(|node| {
-        html! {
-            <NodeMenu {lang} node={node.clone()} layout={StageLayout::of(frame)}
-                on_command={on_command.clone()} on_close={on_close.clone()} />
-        }
-    });
+    let menu = state
+        .menu
+        .and_then(|id| frame.nodes.iter().find(|n| n.id == id))
+        .map(|node| {
+            html! {
+                <NodeMenu {lang} node={node.clone()} layout={StageLayout::of(frame)}
+                    on_command={on_command.clone()} on_close={on_close.clone()} />
+            }
+        });
     let panel = match state.tab {
         Tab::Settings => html! {
             <Settings {lang} knobs={state.knobs.clone()} error={state.settings_error.clone()} {on_apply} />
@@ -228,12 +244,20 @@ fn shortcut(e: &KeyboardEvent) -> Option<Action> {
         return None;
     }
     let key = e.key();
-    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-    let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
+    let target = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let tag = target
+        .as_ref()
+        .map(|t| t.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
     if matches!(tag.as_str(), "input" | "select" | "textarea") {
         return None;
     }
-    let on_button = tag == "button" || target.as_ref().is_some_and(|t| t.get_attribute("role").is_some());
+    let on_button = tag == "button"
+        || target
+            .as_ref()
+            .is_some_and(|t| t.get_attribute("role").is_some());
     if on_button && (key == " " || key == "Enter") {
         return None;
     }

@@ -57,7 +57,11 @@ impl StageLayout {
             .map(|(i, p)| (p.name.clone(), i))
             .collect();
 
-        let per_row = if brokers.len() <= MAX_PER_ROW { brokers.len() } else { brokers.len().div_ceil(2) };
+        let per_row = if brokers.len() <= MAX_PER_ROW {
+            brokers.len()
+        } else {
+            brokers.len().div_ceil(2)
+        };
         let n = per_row.max(1) as f64;
         let region_w = WIDTH - MARGIN - BROKERS_X;
         let card_w = (region_w - CARD_GAP * (n - 1.0)) / n;
@@ -74,24 +78,55 @@ impl StageLayout {
             let (row, col) = (i / per_row.max(1), i % per_row.max(1));
             let x = BROKERS_X + col as f64 * (card_w + CARD_GAP);
             let y = CARD_TOP + row as f64 * (card_h + ROW_GAP);
-            boxes.insert(*id, Rect { x, y, w: card_w, h: card_h });
+            boxes.insert(
+                *id,
+                Rect {
+                    x,
+                    y,
+                    w: card_w,
+                    h: card_h,
+                },
+            );
             // The second row's lane runs in the gap above it.
             anchors.insert(*id, (x + card_w / 2.0, y - (CARD_TOP - LANE_Y)));
         }
         for id in ids_of(frame, NodeKind::Controller) {
             let w = 240.0;
             let x = BROKERS_X + region_w / 2.0 - w / 2.0;
-            boxes.insert(id, Rect { x, y: 8.0, w, h: 48.0 });
+            boxes.insert(
+                id,
+                Rect {
+                    x,
+                    y: 8.0,
+                    w,
+                    h: 48.0,
+                },
+            );
             anchors.insert(id, (x + w / 2.0, 56.0));
         }
         let client_h = 56.0;
         for (i, id) in clients.iter().enumerate() {
             let y = 52.0 + i as f64 * (client_h + 18.0);
-            boxes.insert(*id, Rect { x: MARGIN, y, w: LEFT_W, h: client_h });
+            boxes.insert(
+                *id,
+                Rect {
+                    x: MARGIN,
+                    y,
+                    w: LEFT_W,
+                    h: client_h,
+                },
+            );
             anchors.insert(*id, (MARGIN + LEFT_W, y + client_h / 2.0));
         }
         let bottom = boxes.values().map(|r| r.y + r.h).fold(0.0, f64::max);
-        StageLayout { height: bottom + 12.0, boxes, anchors, slots, cell_w, max_cells }
+        StageLayout {
+            height: bottom + 12.0,
+            boxes,
+            anchors,
+            slots,
+            cell_w,
+            max_cells,
+        }
     }
 
     /// Centre-to-centre path of an envelope, nudged aside by direction so that a request
@@ -115,7 +150,12 @@ impl StageLayout {
 }
 
 fn ids_of(frame: &Frame, kind: NodeKind) -> Vec<u32> {
-    frame.nodes.iter().filter(|n| n.kind == kind).map(|n| n.id).collect()
+    frame
+        .nodes
+        .iter()
+        .filter(|n| n.kind == kind)
+        .map(|n| n.id)
+        .collect()
 }
 
 /// Fraction of the way an envelope has travelled at `clock_ms`, kept off the very ends so it
@@ -130,7 +170,9 @@ pub fn progress(sent_at_ms: u64, arrives_at_ms: u64, clock_ms: f64) -> f64 {
 pub fn short_label(label: &str) -> &str {
     match label.rsplit_once('-') {
         Some((_, tail)) if !tail.is_empty() && tail.len() <= 3 => tail,
-        _ => label.get(..label.char_indices().nth(3).map_or(label.len(), |(i, _)| i)).unwrap_or(label),
+        _ => label
+            .get(..label.char_indices().nth(3).map_or(label.len(), |(i, _)| i))
+            .unwrap_or(label),
     }
 }
 

@@ -55,7 +55,10 @@ pub fn ledger(props: &LedgerProps) -> Html {
     };
     // The partition column only says something when there is more than one.
     let partitions = props.messages.first().map(|first| &first.partition);
-    let many = props.messages.iter().any(|m| Some(&m.partition) != partitions);
+    let many = props
+        .messages
+        .iter()
+        .any(|m| Some(&m.partition) != partitions);
     let rows = props.messages.iter().map(|m| {
         let selected = props.selected == Some(m.id);
         let id = m.id;

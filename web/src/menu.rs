@@ -51,7 +51,11 @@ pub fn commands_for(node: &NodeView) -> Vec<NodeCommand> {
             } else {
                 out.push(NodeCommand::Restart);
             }
-            out.push(if node.isolated { NodeCommand::Reconnect } else { NodeCommand::Isolate });
+            out.push(if node.isolated {
+                NodeCommand::Reconnect
+            } else {
+                NodeCommand::Isolate
+            });
         }
         NodeKind::Producer if up => out.push(NodeCommand::Produce),
         _ => {}
@@ -141,15 +145,22 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
 /// Focuses the next (or previous) item of the menu, wrapping around.
 fn move_focus(menu: &NodeRef, forward: bool) {
     use wasm_bindgen::JsCast;
-    let Some(menu) = menu.cast::<web_sys::Element>() else { return };
-    let Ok(items) = menu.query_selector_all("button") else { return };
-    let buttons: Vec<web_sys::HtmlElement> =
-        (0..items.length()).filter_map(|i| items.item(i)?.dyn_into().ok()).collect();
+    let Some(menu) = menu.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(items) = menu.query_selector_all("button") else {
+        return;
+    };
+    let buttons: Vec<web_sys::HtmlElement> = (0..items.length())
+        .filter_map(|i| items.item(i)?.dyn_into().ok())
+        .collect();
     if buttons.is_empty() {
         return;
     }
     let active = gloo::utils::document().active_element();
-    let current = buttons.iter().position(|b| active.as_ref() == Some(b.unchecked_ref()));
+    let current = buttons
+        .iter()
+        .position(|b| active.as_ref() == Some(b.unchecked_ref()));
     let n = buttons.len();
     let next = match (current, forward) {
         (Some(i), true) => (i + 1) % n,

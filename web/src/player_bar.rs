@@ -16,7 +16,13 @@ pub enum Speed {
 }
 
 impl Speed {
-    pub const ALL: [Speed; 5] = [Speed::Half, Speed::One, Speed::Two, Speed::Four, Speed::ByStep];
+    pub const ALL: [Speed; 5] = [
+        Speed::Half,
+        Speed::One,
+        Speed::Two,
+        Speed::Four,
+        Speed::ByStep,
+    ];
 
     /// Simulated milliseconds per real millisecond.
     pub fn rate(self) -> f64 {
@@ -111,7 +117,12 @@ pub fn player_bar(props: &PlayerBarProps) -> Html {
     let lang = props.lang;
     let at_start = props.step == 0;
     let at_end = props.step >= props.total;
-    let button = |input: PlayerInput, testid: &'static str, icon: Icon, label: T, key: &'static str, disabled: bool| {
+    let button = |input: PlayerInput,
+                  testid: &'static str,
+                  icon: Icon,
+                  label: T,
+                  key: &'static str,
+                  disabled: bool| {
         let onclick = props.on_input.reform(move |_: MouseEvent| input);
         let title = format!("{} ({key})", label.get(lang));
         html! {
@@ -119,14 +130,22 @@ pub fn player_bar(props: &PlayerBarProps) -> Html {
                 title={title} {disabled} {onclick}>{ icon.svg() }</button>
         }
     };
-    let (play_icon, play_label) = if props.playing { (Icon::Pause, T::Pause) } else { (Icon::Play, T::Play) };
+    let (play_icon, play_label) = if props.playing {
+        (Icon::Pause, T::Pause)
+    } else {
+        (Icon::Play, T::Play)
+    };
 
     let on_speed = props.on_input.reform(|e: Event| {
-        let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        let value = e
+            .target_unchecked_into::<web_sys::HtmlSelectElement>()
+            .value();
         PlayerInput::Speed(Speed::parse(&value).unwrap_or(Speed::One))
     });
     let on_scrub = props.on_input.reform(|e: InputEvent| {
-        let value = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+        let value = e
+            .target_unchecked_into::<web_sys::HtmlInputElement>()
+            .value();
         PlayerInput::Seek(value.parse().unwrap_or(0))
     });
     let speeds = Speed::ALL.iter().map(|s| {
@@ -206,12 +225,20 @@ enum Icon {
 impl Icon {
     fn svg(self) -> Html {
         let shapes = match self {
-            Icon::Start => html! { <><rect x="2" y="3" width="2.2" height="10" /><path d="M14 3 5 8l9 5z" /></> },
+            Icon::Start => {
+                html! { <><rect x="2" y="3" width="2.2" height="10" /><path d="M14 3 5 8l9 5z" /></> }
+            }
             Icon::Back => html! { <path d="M12.5 3 4 8l8.5 5z" /> },
             Icon::Play => html! { <path d="M4 2.5 13.5 8 4 13.5z" /> },
-            Icon::Pause => html! { <><rect x="3.5" y="3" width="3" height="10" /><rect x="9.5" y="3" width="3" height="10" /></> },
-            Icon::Forward => html! { <><path d="M2.5 3 10 8l-7.5 5z" /><rect x="11" y="3" width="2.2" height="10" /></> },
-            Icon::End => html! { <><path d="M2 3l9 5-9 5z" /><rect x="11.8" y="3" width="2.2" height="10" /></> },
+            Icon::Pause => {
+                html! { <><rect x="3.5" y="3" width="3" height="10" /><rect x="9.5" y="3" width="3" height="10" /></> }
+            }
+            Icon::Forward => {
+                html! { <><path d="M2.5 3 10 8l-7.5 5z" /><rect x="11" y="3" width="2.2" height="10" /></> }
+            }
+            Icon::End => {
+                html! { <><path d="M2 3l9 5-9 5z" /><rect x="11.8" y="3" width="2.2" height="10" /></> }
+            }
         };
         html! { <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">{ shapes }</svg> }
     }

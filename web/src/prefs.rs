@@ -14,7 +14,10 @@ pub fn initial_lang() -> Lang {
         Some("zh") => return Lang::Zh,
         _ => {}
     }
-    let browser = gloo::utils::window().navigator().language().unwrap_or_default();
+    let browser = gloo::utils::window()
+        .navigator()
+        .language()
+        .unwrap_or_default();
     if browser.to_ascii_lowercase().starts_with("zh") {
         Lang::Zh
     } else {
@@ -65,8 +68,13 @@ pub fn set_shared_in_url(example: &str, doc_json: Option<&str>, step: u64) {
 /// Puts the keyboard focus on a node of the stage.
 pub fn focus_node(node: u32) {
     let selector = format!("[data-testid='broker-{node}'], [data-testid='producer-{node}']");
-    let element = gloo::utils::document().query_selector(&selector).ok().flatten();
-    if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::SvgElement>(e).ok()) {
+    let element = gloo::utils::document()
+        .query_selector(&selector)
+        .ok()
+        .flatten();
+    if let Some(element) =
+        element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::SvgElement>(e).ok())
+    {
         let _ = element.focus();
     }
 }
@@ -75,7 +83,9 @@ pub fn focus_node(node: u32) {
 pub fn focus_by_id(id: &'static str) {
     gloo::timers::callback::Timeout::new(0, move || {
         let element = gloo::utils::document().get_element_by_id(id);
-        if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        if let Some(element) =
+            element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
             let _ = element.focus();
         }
     })

@@ -110,7 +110,11 @@ pub fn settings(props: &SettingsProps) -> Html {
         let form = form.clone();
         let oninput = Callback::from(move |e: InputEvent| {
             let mut next = (*form).clone();
-            set(&mut next, e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+            set(
+                &mut next,
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            );
             form.set(next);
         });
         html! {
@@ -123,7 +127,9 @@ pub fn settings(props: &SettingsProps) -> Html {
     let on_acks = {
         let form = form.clone();
         Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             let mut next = (*form).clone();
             next.acks = match value.as_str() {
                 "0" => AcksDoc::Zero,
@@ -160,7 +166,12 @@ pub fn settings(props: &SettingsProps) -> Html {
         html! { <option value={acks_value(a)} selected={form.acks == a}>{ format!("acks={}", acks_value(a)) }</option> }
     });
     let error = match (*parse_error, &props.error) {
-        (Some(field), _) => Some(format!("{} {} — {}", T::Invalid.get(lang), field.get(lang), T::NotANumber.get(lang))),
+        (Some(field), _) => Some(format!(
+            "{} {} — {}",
+            T::Invalid.get(lang),
+            field.get(lang),
+            T::NotANumber.get(lang)
+        )),
         (None, Some(e)) => Some(format!("{} {}", T::Invalid.get(lang), e.get(lang))),
         (None, None) => None,
     };

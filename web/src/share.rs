@@ -6,9 +6,15 @@
 /// What an address asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Shared {
-    Example { id: String, step: u64 },
+    Example {
+        id: String,
+        step: u64,
+    },
     /// A scenario document as JSON (already decoded from the address).
-    Doc { json: String, step: u64 },
+    Doc {
+        json: String,
+        step: u64,
+    },
 }
 
 const DOC: &str = "doc=";
@@ -23,8 +29,13 @@ impl Shared {
         if let Some(encoded) = body.strip_prefix(DOC) {
             return decode(encoded).map(|json| Shared::Doc { json, step });
         }
-        let plain = body.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        (!body.is_empty() && plain).then(|| Shared::Example { id: body.to_string(), step })
+        let plain = body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        (!body.is_empty() && plain).then(|| Shared::Example {
+            id: body.to_string(),
+            step,
+        })
     }
 
     pub fn step(&self) -> u64 {
@@ -57,16 +68,37 @@ mod tests {
 
     #[test]
     fn examples_and_steps() {
-        assert_eq!(Shared::parse("kafka-leader-kill", decode), Some(Shared::Example { id: "kafka-leader-kill".into(), step: 0 }));
-        assert_eq!(Shared::parse("kafka-leader-kill@120", decode), Some(Shared::Example { id: "kafka-leader-kill".into(), step: 120 }));
-        assert_eq!(fragment("kafka-leader-kill", None, 120), "kafka-leader-kill@120");
+        assert_eq!(
+            Shared::parse("kafka-leader-kill", decode),
+            Some(Shared::Example {
+                id: "kafka-leader-kill".into(),
+                step: 0
+            })
+        );
+        assert_eq!(
+            Shared::parse("kafka-leader-kill@120", decode),
+            Some(Shared::Example {
+                id: "kafka-leader-kill".into(),
+                step: 120
+            })
+        );
+        assert_eq!(
+            fragment("kafka-leader-kill", None, 120),
+            "kafka-leader-kill@120"
+        );
         assert_eq!(fragment("kafka-leader-kill", None, 0), "kafka-leader-kill");
     }
 
     #[test]
     fn documents_round_trip() {
         let shared = Shared::parse(&fragment("x", Some("{\"a\":\"%40\"}"), 7), decode);
-        assert_eq!(shared, Some(Shared::Doc { json: "{\"a\":\"@\"}".into(), step: 7 }));
+        assert_eq!(
+            shared,
+            Some(Shared::Doc {
+                json: "{\"a\":\"@\"}".into(),
+                step: 7
+            })
+        );
     }
 
     #[test]

@@ -36,16 +36,28 @@ pub fn stage(props: &StageProps) -> Html {
     let layout = StageLayout::of(frame);
     let active: BTreeSet<u32> = frame.happenings.iter().filter_map(|h| h.node).collect();
 
-    let (links, link_labels): (Vec<Html>, Vec<Html>) = frame.faulty_links.iter().map(|l| link(l, &layout, lang)).unzip();
+    let (links, link_labels): (Vec<Html>, Vec<Html>) = frame
+        .faulty_links
+        .iter()
+        .map(|l| link(l, &layout, lang))
+        .unzip();
     let nodes = frame.nodes.iter().map(|node| {
-        let ctx = NodeCtx { frame, layout: &layout, lang, active: active.contains(&node.id) };
+        let ctx = NodeCtx {
+            frame,
+            layout: &layout,
+            lang,
+            active: active.contains(&node.id),
+        };
         match node.kind {
             NodeKind::Broker => broker_card(node, &ctx, props),
             NodeKind::Controller => controller(node, &ctx),
             NodeKind::Producer | NodeKind::Reader => client(node, &ctx, &props.on_node),
         }
     });
-    let envelopes = frame.envelopes.iter().filter_map(|e| envelope(e, &layout, props));
+    let envelopes = frame
+        .envelopes
+        .iter()
+        .filter_map(|e| envelope(e, &layout, props));
     let view_box = format!("0 0 {WIDTH} {:.0}", layout.height);
 
     html! {
@@ -109,7 +121,9 @@ fn activation(id: u32, on_node: &Callback<u32>) -> (Callback<MouseEvent>, Callba
 }
 
 fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
-    let Some(&r) = ctx.layout.boxes.get(&node.id) else { return Html::default() };
+    let Some(&r) = ctx.layout.boxes.get(&node.id) else {
+        return Html::default();
+    };
     let lang = ctx.lang;
     let leads: Vec<String> = ctx
         .frame
@@ -119,7 +133,11 @@ fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
         .map(|p| p.name.clone())
         .collect();
     let status = status_text(node, lang);
-    let aria = format!("{}. {}", i18n::broker_aria(lang, &node.name, &status, &leads), T::PressEnter.get(lang));
+    let aria = format!(
+        "{}. {}",
+        i18n::broker_aria(lang, &node.name, &status, &leads),
+        T::PressEnter.get(lang)
+    );
     let (click, key) = activation(node.id, &props.on_node);
     let class = classes!(
         "node",
@@ -133,7 +151,14 @@ fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
     let replicas = ctx.frame.partitions.iter().filter_map(|p| {
         let replica = p.replicas.iter().find(|rep| rep.broker == node.id)?;
         let slot = *ctx.layout.slots.get(&p.name)?;
-        Some(replica_log(p, replica, slot, r, ctx, props.selected_message))
+        Some(replica_log(
+            p,
+            replica,
+            slot,
+            r,
+            ctx,
+            props.selected_message,
+        ))
     });
 
     html! {
@@ -177,7 +202,11 @@ fn replica_log(
     } else {
         T::Follower
     };
-    let class = classes!("replica", is_leader.then_some("leader"), stale.then_some("stale"));
+    let class = classes!(
+        "replica",
+        is_leader.then_some("leader"),
+        stale.then_some("stale")
+    );
 
     // The newest cells that fit; offsets place cells and markers.
     let skip = rep.cells.len().saturating_sub(layout.max_cells);
@@ -213,8 +242,16 @@ fn replica_log(
     let right_edge = x + w - 6.0;
     let hw_left = hw_x - x0 > 60.0 || right_edge - hw_x < 60.0;
     let leo_right = right_edge - leo_x > 44.0;
-    let leo_y = if hw_left && leo_right { label_y } else { label_y + 11.0 };
-    let hw_text = if same { format!("HW=LEO {}", rep.high_watermark) } else { format!("HW {}", rep.high_watermark) };
+    let leo_y = if hw_left && leo_right {
+        label_y
+    } else {
+        label_y + 11.0
+    };
+    let hw_text = if same {
+        format!("HW=LEO {}", rep.high_watermark)
+    } else {
+        format!("HW {}", rep.high_watermark)
+    };
 
     html! {
         <g class={class} data-testid={format!("replica-{}-{}", p.name, rep.broker)}
@@ -252,7 +289,9 @@ fn replica_log(
 }
 
 fn controller(node: &NodeView, ctx: &NodeCtx) -> Html {
-    let Some(&r) = ctx.layout.boxes.get(&node.id) else { return Html::default() };
+    let Some(&r) = ctx.layout.boxes.get(&node.id) else {
+        return Html::default();
+    };
     let class = classes!(
         "node",
         "controller",
@@ -271,7 +310,9 @@ fn controller(node: &NodeView, ctx: &NodeCtx) -> Html {
 }
 
 fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
-    let Some(&r) = ctx.layout.boxes.get(&node.id) else { return Html::default() };
+    let Some(&r) = ctx.layout.boxes.get(&node.id) else {
+        return Html::default();
+    };
     let lang = ctx.lang;
     let producer = node.kind == NodeKind::Producer;
     let role = if producer { T::Producer } else { T::Reader };
@@ -297,10 +338,20 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
             }
         </>
     };
-    let testid = format!("{}-{}", if producer { "producer" } else { "reader" }, node.id);
+    let testid = format!(
+        "{}-{}",
+        if producer { "producer" } else { "reader" },
+        node.id
+    );
     if producer {
         let (click, key) = activation(node.id, on_node);
-        let aria = format!("{} ({}), {}. {}", node.name, role.get(lang), node.detail, T::PressEnter.get(lang));
+        let aria = format!(
+            "{} ({}), {}. {}",
+            node.name,
+            role.get(lang),
+            node.detail,
+            T::PressEnter.get(lang)
+        );
         html! {
             <g class={class} data-testid={testid} role="button" tabindex="0" aria-label={aria}
                 onclick={click} onkeydown={key}>{ body }</g>
@@ -313,7 +364,11 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
 /// An envelope on its way; `None` if an end of its path is not on the stage.
 fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Option<Html> {
     let ((x1, y1), (x2, y2)) = layout.path(e.from, e.to)?;
-    let t = if props.reduced_motion { 0.5 } else { layout::progress(e.sent_at_ms, e.arrives_at_ms, props.clock_ms) };
+    let t = if props.reduced_motion {
+        0.5
+    } else {
+        layout::progress(e.sent_at_ms, e.arrives_at_ms, props.clock_ms)
+    };
     let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
     let style = format!("transform: translate({x:.1}px, {y:.1}px)");
     let (kind, prefix) = match e.kind {
@@ -349,7 +404,8 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Optio
 /// A faulty link: its line (drawn under the nodes) and its label (drawn over them, so that a
 /// line passing behind a card still says what it is).
 fn link(l: &LinkView, layout: &StageLayout, lang: Lang) -> (Html, Html) {
-    let (Some(&(x1, y1)), Some(&(x2, y2))) = (layout.anchors.get(&l.a), layout.anchors.get(&l.b)) else {
+    let (Some(&(x1, y1)), Some(&(x2, y2))) = (layout.anchors.get(&l.a), layout.anchors.get(&l.b))
+    else {
         return (Html::default(), Html::default());
     };
     let (class, label) = match l.status {
@@ -371,7 +427,11 @@ fn link(l: &LinkView, layout: &StageLayout, lang: Lang) -> (Html, Html) {
     } else {
         0.7
     };
-    let (lx, ly) = if on_lane { (mx, my - bow) } else { (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) };
+    let (lx, ly) = if on_lane {
+        (mx, my - bow)
+    } else {
+        (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
+    };
     let text = label.get(lang);
     let w = text.chars().count() as f64 * 6.5 + 8.0;
     let line = html! {
@@ -398,7 +458,13 @@ struct StripProps {
 #[function_component(PartitionStrip)]
 fn partition_strip(props: &StripProps) -> Html {
     let lang = props.lang;
-    let name_of = |id: u32| props.nodes.iter().find(|n| n.id == id).map_or(id.to_string(), |n| n.name.clone());
+    let name_of = |id: u32| {
+        props
+            .nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map_or(id.to_string(), |n| n.name.clone())
+    };
     let items = props.partitions.iter().map(|p| {
         let leader = match p.leader {
             Some(id) => format!("{} {}", T::Leader.get(lang), name_of(id)),

@@ -9,7 +9,9 @@ use crate::settings::{Bilingual, KnobValues};
 use crate::share::Shared;
 use crate::step_log::StepLog;
 use mqlab_scenario::frame::{EnvelopeKind, Frame, LedgerSummary};
-use mqlab_scenario::{examples, Command, Knobs, MarkKind, Player, ScenarioDoc, ScenarioError, Text, UserAction};
+use mqlab_scenario::{
+    examples, Command, Knobs, MarkKind, Player, ScenarioDoc, ScenarioError, Text, UserAction,
+};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
@@ -107,7 +109,10 @@ impl AppState {
     pub fn new(lang: Lang, shared: Option<Shared>) -> AppState {
         let list: Vec<ExampleEntry> = examples()
             .into_iter()
-            .map(|e| ExampleEntry { id: e.id.to_string(), title: e.doc.title.clone() })
+            .map(|e| ExampleEntry {
+                id: e.id.to_string(),
+                title: e.doc.title.clone(),
+            })
             .collect();
         let first = list.first().map(|e| e.id.clone()).unwrap_or_default();
         let mut state = AppState {
@@ -188,7 +193,10 @@ impl AppState {
     /// The scenario now differs from its example: links carry it whole.
     fn mark_modified(&mut self) {
         self.modified = true;
-        self.doc_json = self.doc().and_then(|doc| serde_json::to_string(&doc).ok()).map(Rc::new);
+        self.doc_json = self
+            .doc()
+            .and_then(|doc| serde_json::to_string(&doc).ok())
+            .map(Rc::new);
     }
 
     pub fn doc(&self) -> Option<ScenarioDoc> {
@@ -196,7 +204,9 @@ impl AppState {
     }
 
     fn load_example(&mut self, id: &str) {
-        let Some(example) = examples().into_iter().find(|e| e.id == id) else { return };
+        let Some(example) = examples().into_iter().find(|e| e.id == id) else {
+            return;
+        };
         match Player::load(example.doc) {
             Ok(player) => {
                 self.example_id = id.to_string();
@@ -263,7 +273,9 @@ impl AppState {
 
     /// Moves the player to `target`, the log collecting what happened on the way.
     fn go(&mut self, target: u64) {
-        let Some(player) = self.player.clone() else { return };
+        let Some(player) = self.player.clone() else {
+            return;
+        };
         let mut player = player.borrow_mut();
         self.log.borrow_mut().move_player(&mut player, target);
         self.frame = Rc::new(player.frame());
@@ -310,7 +322,9 @@ impl AppState {
         if !self.playing {
             return;
         }
-        let Some(player) = self.player.clone() else { return };
+        let Some(player) = self.player.clone() else {
+            return;
+        };
         let position = self.position();
         let total = self.total();
         if position >= total {
@@ -328,10 +342,15 @@ impl AppState {
         let clock = {
             let player = player.borrow();
             // Empty time (only background chatter on the wire and nothing due soon) runs faster.
-            let busy = self.frame.envelopes.iter().any(|e| e.kind != EnvelopeKind::Control);
+            let busy = self
+                .frame
+                .envelopes
+                .iter()
+                .any(|e| e.kind != EnvelopeKind::Control);
             let gap = player.step_time_ms(position + 1) as f64 - self.clock_ms;
             let quiet = !busy && gap > QUIET_GAP_MS;
-            let clock = self.clock_ms + TICK_MS * self.speed.rate() * if quiet { QUIET_SPEEDUP } else { 1.0 };
+            let clock = self.clock_ms
+                + TICK_MS * self.speed.rate() * if quiet { QUIET_SPEEDUP } else { 1.0 };
             while target < total && (player.step_time_ms(target + 1) as f64) <= clock {
                 target += 1;
             }
@@ -366,14 +385,19 @@ impl AppState {
     }
 
     fn node_command(&mut self, node: u32, command: NodeCommand) {
-        let Some(player) = self.player.clone() else { return };
+        let Some(player) = self.player.clone() else {
+            return;
+        };
         let action = match command {
             NodeCommand::Kill => UserAction::Crash { node },
             NodeCommand::Stop => UserAction::Stop { node },
             NodeCommand::Restart => UserAction::Restart { node },
             NodeCommand::Isolate => UserAction::Isolate { node },
             NodeCommand::Reconnect => UserAction::Reconnect { node },
-            NodeCommand::Produce => UserAction::Produce { producer: node, count: 5 },
+            NodeCommand::Produce => UserAction::Produce {
+                producer: node,
+                count: 5,
+            },
         };
         self.menu = None;
         let position = self.position();
@@ -430,11 +454,18 @@ impl Reducible for AppState {
 }
 
 fn entry_of(frame: &Frame) -> LogEntry {
-    LogEntry { step: frame.step, time_ms: frame.time_ms, happenings: frame.happenings.clone() }
+    LogEntry {
+        step: frame.step,
+        time_ms: frame.time_ms,
+        happenings: frame.happenings.clone(),
+    }
 }
 
 fn bilingual(e: &ScenarioError) -> Bilingual {
-    Bilingual { en: e.text(Lang::En), zh: e.text(Lang::Zh) }
+    Bilingual {
+        en: e.text(Lang::En),
+        zh: e.text(Lang::Zh),
+    }
 }
 
 fn empty_frame() -> Frame {

@@ -41,7 +41,11 @@ impl StepLog {
                 break;
             }
             let step = player.position();
-            let entry = LogEntry { step, time_ms: player.step_time_ms(step), happenings: player.happenings() };
+            let entry = LogEntry {
+                step,
+                time_ms: player.step_time_ms(step),
+                happenings: player.happenings(),
+            };
             self.entries.insert(step, entry);
         }
         self.to = player.position();

@@ -3,6 +3,7 @@
 
 mod fixtures;
 
+use gloo::storage::Storage;
 use mqlab_scenario::Lang;
 use mqlab_web::ledger::{Ledger, LedgerProps};
 use mqlab_web::player_bar::{PlayerBar, PlayerBarProps, Speed};
@@ -10,7 +11,6 @@ use mqlab_web::stage::{Stage, StageProps};
 use std::rc::Rc;
 use wasm_bindgen_test::*;
 use web_sys::Element;
-use gloo::storage::Storage;
 use yew::{BaseComponent, Callback, Html};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -51,7 +51,10 @@ fn stage_props(lang: Lang) -> StageProps {
 async fn stage_marks_the_leader_and_draws_hw_and_leo() {
     let root = mount::<Stage>(stage_props(Lang::En)).await;
     let leader = find(&root, "replica-orders-0-1");
-    assert!(leader.class_list().contains("leader"), "broker-1's replica is drawn as leader");
+    assert!(
+        leader.class_list().contains("leader"),
+        "broker-1's replica is drawn as leader"
+    );
     assert!(leader.text_content().unwrap().contains("♛ leader"));
     let follower = find(&root, "replica-orders-0-2");
     assert!(!follower.class_list().contains("leader"));
@@ -59,8 +62,18 @@ async fn stage_marks_the_leader_and_draws_hw_and_leo() {
     assert_eq!(text(&root, "hw-orders-0-1"), "HW 2");
     assert_eq!(text(&root, "leo-orders-0-1"), "LEO 3");
     assert_eq!(text(&root, "hw-orders-0-2"), "HW=LEO 2");
-    assert_eq!(find(&root, "broker-1").get_attribute("data-leader-of").as_deref(), Some("orders-0"));
-    assert_eq!(find(&root, "broker-2").get_attribute("data-leader-of").as_deref(), Some(""));
+    assert_eq!(
+        find(&root, "broker-1")
+            .get_attribute("data-leader-of")
+            .as_deref(),
+        Some("orders-0")
+    );
+    assert_eq!(
+        find(&root, "broker-2")
+            .get_attribute("data-leader-of")
+            .as_deref(),
+        Some("")
+    );
     assert!(text(&root, "partition-orders-0-leader").contains("broker-1"));
     // Three cells on the leader's log, numbered by offset.
     let cells = leader.query_selector_all(".cell").unwrap();
@@ -72,9 +85,17 @@ async fn stage_marks_the_leader_and_draws_hw_and_leo() {
 async fn a_crashed_broker_says_so_in_both_languages() {
     let root = mount::<Stage>(stage_props(Lang::En)).await;
     let broker = find(&root, "broker-3");
-    assert_eq!(broker.get_attribute("data-status").as_deref(), Some("crashed"));
+    assert_eq!(
+        broker.get_attribute("data-status").as_deref(),
+        Some("crashed")
+    );
     assert!(broker.text_content().unwrap().contains("✕ crashed"));
-    assert_eq!(find(&root, "broker-1").get_attribute("data-status").as_deref(), Some("up"));
+    assert_eq!(
+        find(&root, "broker-1")
+            .get_attribute("data-status")
+            .as_deref(),
+        Some("up")
+    );
     assert!(!text(&root, "broker-1").contains("crashed"));
 
     let root = mount::<Stage>(stage_props(Lang::Zh)).await;
@@ -117,7 +138,13 @@ async fn player_bar_buttons_disable_at_the_ends() {
     assert!(disabled(&root, "player-play"));
 
     let root = mount::<PlayerBar>(bar(4, 10)).await;
-    for id in ["player-start", "player-back", "player-forward", "player-end", "player-play"] {
+    for id in [
+        "player-start",
+        "player-back",
+        "player-forward",
+        "player-end",
+        "player-play",
+    ] {
         assert!(!disabled(&root, id), "{id} is enabled mid-trace");
     }
     assert_eq!(text(&root, "sim-time"), "t = 9.214 s");
@@ -141,17 +168,33 @@ async fn ledger_shows_the_counts_and_fates() {
     let lost = find(&root, "message-row-order-2");
     assert_eq!(lost.get_attribute("data-fate").as_deref(), Some("lost"));
     assert!(lost.text_content().unwrap().contains("LOST"));
-    assert_eq!(find(&root, "message-row-order-0").get_attribute("data-fate").as_deref(), Some("visible"));
+    assert_eq!(
+        find(&root, "message-row-order-0")
+            .get_attribute("data-fate")
+            .as_deref(),
+        Some("visible")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_language_switch_changes_what_the_page_says() {
     gloo::storage::LocalStorage::set("mqlab.lang", "en").unwrap();
     let root = mount::<mqlab_web::App>(()).await;
-    let header = || root.query_selector("header").unwrap().unwrap().text_content().unwrap();
-    assert!(header().contains("one step at a time"), "English first: {}", header());
+    let header = || {
+        root.query_selector("header")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert!(
+        header().contains("one step at a time"),
+        "English first: {}",
+        header()
+    );
     assert_eq!(text(&root, "tab-ledger"), "Ledger");
-    let switch: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(find(&root, "lang-switch"));
+    let switch: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(find(&root, "lang-switch"));
     switch.click();
     yew::scheduler::flush().await;
     assert!(header().contains("一步一步"), "then 中文: {}", header());
