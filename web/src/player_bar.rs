@@ -35,6 +35,11 @@ impl Speed {
         }
     }
 
+    /// How many times faster than 1×.
+    pub fn factor(self) -> f64 {
+        self.rate() / Speed::One.rate()
+    }
+
     pub fn value(self) -> &'static str {
         match self {
             Speed::Half => "0.5",

@@ -8,7 +8,7 @@ use crate::player_bar::{Mark, PlayerInput, Speed};
 use crate::settings::{Bilingual, KnobValues};
 use crate::share::Shared;
 use crate::step_log::StepLog;
-use mqlab_scenario::frame::{EnvelopeKind, Frame, LedgerSummary};
+use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame, LedgerSummary};
 use mqlab_scenario::{
     examples, Command, Knobs, MarkKind, Player, ScenarioDoc, ScenarioError, Text, UserAction,
 };
@@ -22,6 +22,10 @@ pub const TICK_MS: f64 = 50.0;
 const BY_STEP_MS: f64 = 600.0;
 /// While only background chatter is on the wire, play runs this much faster.
 const QUIET_SPEEDUP: f64 = 6.0;
+/// Real milliseconds a message takes to cross its link at 1× (a 1 ms flight must be seen).
+const FLIGHT_MS: f64 = 500.0;
+/// The most steps one tick looks at one by one; past them it just goes on to the clock.
+const MAX_CHECKED_STEPS: usize = 300;
 /// Simulated milliseconds to the next step beyond which time counts as empty.
 const QUIET_GAP_MS: f64 = 100.0;
 /// The most steps the event log keeps in view.
@@ -338,26 +342,44 @@ impl AppState {
             }
             return;
         }
-        let mut target = position;
-        let clock = {
-            let player = player.borrow();
-            // Empty time (only background chatter on the wire and nothing due soon) runs faster.
-            let busy = self
-                .frame
+        let mut player = player.borrow_mut();
+        let gap = player.step_time_ms(position + 1) as f64 - self.clock_ms;
+        let mut clock = self.clock_ms + TICK_MS * pace(self.speed, &self.frame.envelopes, gap);
+        // Step through what is due, but stop where a message sets off, so that it is seen on
+        // its way (the pace then slows down for it).
+        let mut frame = None;
+        let mut checked = 0;
+        while player.position() < total
+            && player.step_time_ms(player.position() + 1) as f64 <= clock
+        {
+            let next = player.position() + 1;
+            self.log.borrow_mut().move_player(&mut player, next);
+            if checked == MAX_CHECKED_STEPS {
+                continue;
+            }
+            checked += 1;
+            let now = player.frame();
+            let sets_off = now
                 .envelopes
                 .iter()
-                .any(|e| e.kind != EnvelopeKind::Control);
-            let gap = player.step_time_ms(position + 1) as f64 - self.clock_ms;
-            let quiet = !busy && gap > QUIET_GAP_MS;
-            let clock = self.clock_ms
-                + TICK_MS * self.speed.rate() * if quiet { QUIET_SPEEDUP } else { 1.0 };
-            while target < total && (player.step_time_ms(target + 1) as f64) <= clock {
-                target += 1;
+                .any(|e| e.kind != EnvelopeKind::Control && e.sent_at_ms == now.time_ms);
+            frame = Some(now);
+            if sets_off {
+                clock = clock.min(player.step_time_ms(next) as f64);
+                break;
             }
-            clock
-        };
-        if target > position {
-            self.move_to(target);
+        }
+        if player.position() != position {
+            let frame = frame
+                .filter(|f| f.step == player.position())
+                .unwrap_or_else(|| player.frame());
+            drop(player);
+            self.frame = Rc::new(frame);
+            self.notice = None;
+            self.refresh_view();
+            if self.position() >= total {
+                self.playing = false;
+            }
         }
         self.clock_ms = clock;
     }
@@ -453,6 +475,22 @@ impl Reducible for AppState {
     }
 }
 
+/// Simulated milliseconds per real millisecond of play. Time runs at the chosen speed, slows
+/// down so that every message in flight is seen crossing its link, and speeds up through
+/// empty stretches (only background chatter on the wire, nothing due within `QUIET_GAP_MS`).
+fn pace(speed: Speed, envelopes: &[EnvelopeView], gap_to_next_step_ms: f64) -> f64 {
+    let shortest_flight = envelopes
+        .iter()
+        .filter(|e| e.kind != EnvelopeKind::Control)
+        .map(|e| e.arrives_at_ms.saturating_sub(e.sent_at_ms).max(1))
+        .min();
+    match shortest_flight {
+        Some(flight) => speed.rate().min(flight as f64 * speed.factor() / FLIGHT_MS),
+        None if gap_to_next_step_ms > QUIET_GAP_MS => speed.rate() * QUIET_SPEEDUP,
+        None => speed.rate(),
+    }
+}
+
 fn entry_of(frame: &Frame) -> LogEntry {
     LogEntry {
         step: frame.step,
@@ -481,5 +519,47 @@ fn empty_frame() -> Frame {
         happenings: Vec::new(),
         messages: Vec::new(),
         ledger: LedgerSummary::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(kind: EnvelopeKind, flight_ms: u64) -> EnvelopeView {
+        EnvelopeView {
+            id: 1,
+            from: 100,
+            to: 1,
+            sent_at_ms: 1000,
+            arrives_at_ms: 1000 + flight_ms,
+            label: String::new(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn a_message_in_flight_is_seen_crossing() {
+        // A 1 ms produce at 1×: 500 real ms, whatever the speed setting says.
+        let rate = pace(Speed::One, &[envelope(EnvelopeKind::Data, 1)], 0.0);
+        assert!((1.0 / rate - FLIGHT_MS).abs() < 1e-9);
+        // Twice as fast at 2×.
+        let rate = pace(Speed::Two, &[envelope(EnvelopeKind::Data, 1)], 0.0);
+        assert!((1.0 / rate - FLIGHT_MS / 2.0).abs() < 1e-9);
+        // A slow flight does not slow play below the chosen speed.
+        assert_eq!(
+            pace(Speed::One, &[envelope(EnvelopeKind::Ack, 60_000)], 0.0),
+            Speed::One.rate()
+        );
+    }
+
+    #[test]
+    fn chatter_alone_does_not_hold_play_back() {
+        let chatter = [envelope(EnvelopeKind::Control, 1)];
+        assert_eq!(pace(Speed::One, &chatter, 10.0), Speed::One.rate());
+        assert_eq!(
+            pace(Speed::One, &chatter, 2_000.0),
+            Speed::One.rate() * QUIET_SPEEDUP
+        );
     }
 }
