@@ -13,9 +13,12 @@ use crate::settings::Settings;
 use crate::stage::Stage;
 use crate::state::{Action, AppState, Tab, TICK_MS};
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Long enough for the browser to draw a step before its messages start moving on.
+const SETTLE_DELAY_MS: u32 = 40;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -30,6 +33,20 @@ pub fn app() -> Html {
             let interval = playing
                 .then(|| Interval::new(TICK_MS as u32, move || dispatcher.dispatch(Action::Tick)));
             move || drop(interval)
+        });
+    }
+    // Paused on a step, the messages in flight glide on toward where the next step finds
+    // them, once the browser has drawn where they start.
+    {
+        let dispatcher = state.dispatcher();
+        let paused_at = (!state.playing).then_some(state.frame.step);
+        use_effect_with(paused_at, move |paused_at| {
+            let settle = paused_at.map(|step| {
+                Timeout::new(SETTLE_DELAY_MS, move || {
+                    dispatcher.dispatch(Action::Settle(step))
+                })
+            });
+            move || drop(settle)
         });
     }
     // Keyboard shortcuts for every player action.

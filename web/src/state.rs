@@ -72,6 +72,8 @@ pub enum Action {
     ToggleHelp,
     Faster,
     Slower,
+    /// Paused at this step: let the messages in flight glide on toward the next step.
+    Settle(u64),
 }
 
 #[derive(Clone)]
@@ -384,6 +386,16 @@ impl AppState {
         self.clock_ms = clock;
     }
 
+    fn settle(&mut self, step: u64) {
+        let Some(player) = &self.player else {
+            return;
+        };
+        if self.playing || step != self.position() || step >= self.total() {
+            return;
+        }
+        self.clock_ms = player.borrow().step_time_ms(step + 1) as f64;
+    }
+
     fn apply_knobs(&mut self, values: KnobValues) {
         let Some(mut doc) = self.doc() else { return };
         let knobs = Knobs {
@@ -468,6 +480,7 @@ impl Reducible for AppState {
             Action::SetTab(tab) => next.tab = tab,
             Action::SelectMessage(id) => next.selected_message = id,
             Action::ToggleHelp => next.help = !next.help,
+            Action::Settle(step) => next.settle(step),
             Action::Faster => next.speed = next.speed.faster(),
             Action::Slower => next.speed = next.speed.slower(),
         }
