@@ -9,8 +9,10 @@
 //! - bundle size: dist/ gzipped, by kind of file.
 
 use mqlab_engine::{Effects, Model, NodeId, World};
-use mqlab_scenario::doc::{ActionDoc, KafkaDoc, KafkaTimingDoc, NetworkDoc, ProducerDoc, ReaderDoc, ScriptEntry, TopicDoc};
 use mqlab_kafka::Kafka;
+use mqlab_scenario::doc::{
+    ActionDoc, KafkaDoc, KafkaTimingDoc, NetworkDoc, ProducerDoc, ReaderDoc, ScriptEntry, TopicDoc,
+};
 use mqlab_scenario::validate::{validate, Happen, When};
 use mqlab_scenario::{AcksDoc, Command, Player, ScenarioDoc, Text, MAX_STEPS};
 use std::io::Write;
@@ -29,7 +31,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if cfg!(debug_assertions) {
-        println!("note: a debug build; figures are only meaningful from `cargo run --release -- bench`");
+        println!(
+            "note: a debug build; figures are only meaningful from `cargo run --release -- bench`"
+        );
     }
     println!("== engine ==");
     scenario_speed()?;
@@ -46,7 +50,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn text(en: &str) -> Text {
-    Text { en: en.into(), zh: en.into() }
+    Text {
+        en: en.into(),
+        zh: en.into(),
+    }
 }
 
 /// A heavy Kafka world: 5 brokers, 2 topics × 6 partitions, RF 3, min.insync.replicas 2,
@@ -54,40 +61,120 @@ fn text(en: &str) -> Text {
 /// a leader crash and restart and a short network partition. `duration_ms` sets the length.
 pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
     let topics = ["orders", "payments"];
-    let producer = |name: &str, acks| ProducerDoc { name: name.into(), acks, retries: i32::MAX as u32, request_timeout_ms: 30_000, delivery_timeout_ms: 120_000, retry_backoff_ms: 100, max_in_flight: 5 };
+    let producer = |name: &str, acks| ProducerDoc {
+        name: name.into(),
+        acks,
+        retries: i32::MAX as u32,
+        request_timeout_ms: 30_000,
+        delivery_timeout_ms: 120_000,
+        retry_backoff_ms: 100,
+        max_in_flight: 5,
+    };
     let mut script = Vec::new();
     // 5 000 messages (the validator's limit) in 100 bursts of 25 per producer, spread evenly.
     let bursts = 100u64;
     for i in 0..bursts {
         let at = 1_000 + i * (duration_ms.saturating_sub(2_000) / bursts);
         for (p, topic) in [("app-a", topics[0]), ("app-b", topics[1])] {
-            script.push(ScriptEntry { at_ms: Some(at), after_step: None, action: ActionDoc::Produce { producer: p.into(), topic: topic.into(), count: 25, key: format!("{p}-{i}"), partition: None } });
+            script.push(ScriptEntry {
+                at_ms: Some(at),
+                after_step: None,
+                action: ActionDoc::Produce {
+                    producer: p.into(),
+                    topic: topic.into(),
+                    count: 25,
+                    key: format!("{p}-{i}"),
+                    partition: None,
+                },
+            });
         }
     }
     let at = |fraction: u64| Some(duration_ms * fraction / 100);
-    script.push(ScriptEntry { at_ms: at(20), after_step: None, action: ActionDoc::Crash { node: "broker-1".into() } });
-    script.push(ScriptEntry { at_ms: at(35), after_step: None, action: ActionDoc::Restart { node: "broker-1".into() } });
-    script.push(ScriptEntry { at_ms: at(50), after_step: None, action: ActionDoc::Isolate { node: "broker-3".into() } });
-    script.push(ScriptEntry { at_ms: at(52), after_step: None, action: ActionDoc::Reconnect { node: "broker-3".into() } });
-    script.push(ScriptEntry { at_ms: at(70), after_step: None, action: ActionDoc::Stop { node: "broker-5".into() } });
-    script.push(ScriptEntry { at_ms: at(80), after_step: None, action: ActionDoc::Restart { node: "broker-5".into() } });
-    script.push(ScriptEntry { at_ms: at(90), after_step: None, action: ActionDoc::ElectPreferredLeaders });
+    script.push(ScriptEntry {
+        at_ms: at(20),
+        after_step: None,
+        action: ActionDoc::Crash {
+            node: "broker-1".into(),
+        },
+    });
+    script.push(ScriptEntry {
+        at_ms: at(35),
+        after_step: None,
+        action: ActionDoc::Restart {
+            node: "broker-1".into(),
+        },
+    });
+    script.push(ScriptEntry {
+        at_ms: at(50),
+        after_step: None,
+        action: ActionDoc::Isolate {
+            node: "broker-3".into(),
+        },
+    });
+    script.push(ScriptEntry {
+        at_ms: at(52),
+        after_step: None,
+        action: ActionDoc::Reconnect {
+            node: "broker-3".into(),
+        },
+    });
+    script.push(ScriptEntry {
+        at_ms: at(70),
+        after_step: None,
+        action: ActionDoc::Stop {
+            node: "broker-5".into(),
+        },
+    });
+    script.push(ScriptEntry {
+        at_ms: at(80),
+        after_step: None,
+        action: ActionDoc::Restart {
+            node: "broker-5".into(),
+        },
+    });
+    script.push(ScriptEntry {
+        at_ms: at(90),
+        after_step: None,
+        action: ActionDoc::ElectPreferredLeaders,
+    });
     ScenarioDoc {
         id: "bench-heavy".into(),
         title: text("Benchmark: a busy five-broker cluster"),
         description: text("Generated by `mqlab bench`."),
         seed: 7,
         duration_ms,
-        network: NetworkDoc { latency_ms: 1, jitter_ms: 2 },
+        network: NetworkDoc {
+            latency_ms: 1,
+            jitter_ms: 2,
+        },
         kafka: KafkaDoc {
             brokers: 5,
-            topics: topics.iter().map(|t| TopicDoc { name: (*t).into(), partitions: 6, replication_factor: 3, min_insync_replicas: 2, unclean_leader_election: false }).collect(),
+            topics: topics
+                .iter()
+                .map(|t| TopicDoc {
+                    name: (*t).into(),
+                    partitions: 6,
+                    replication_factor: 3,
+                    min_insync_replicas: 2,
+                    unclean_leader_election: false,
+                })
+                .collect(),
             auto_leader_rebalance: false,
             legacy_hw_under_min_isr: false,
             timing: KafkaTimingDoc::default(),
         },
-        producers: vec![producer("app-a", AcksDoc::All), producer("app-b", AcksDoc::All)],
-        readers: topics.iter().map(|t| ReaderDoc { name: format!("reader-{t}"), topic: (*t).into(), poll_interval_ms: 500 }).collect(),
+        producers: vec![
+            producer("app-a", AcksDoc::All),
+            producer("app-b", AcksDoc::All),
+        ],
+        readers: topics
+            .iter()
+            .map(|t| ReaderDoc {
+                name: format!("reader-{t}"),
+                topic: (*t).into(),
+                poll_interval_ms: 500,
+            })
+            .collect(),
         script,
     }
 }
@@ -143,7 +230,11 @@ fn kafka_in_engine(doc: &ScenarioDoc) -> Result<(), String> {
                 (When::AfterStep(_), _) => {}
             }
         }
-        while world.steps_taken() < MAX_STEPS && world.next_event_at().is_some_and(|t| t <= built.duration_ms) {
+        while world.steps_taken() < MAX_STEPS
+            && world
+                .next_event_at()
+                .is_some_and(|t| t <= built.duration_ms)
+        {
             if world.step().is_none() {
                 break;
             }
@@ -206,7 +297,11 @@ fn engine_speed() {
         best = Some(best.map_or(elapsed, |b| b.min(elapsed)));
     }
     let elapsed = best.expect("three runs");
-    println!("bare engine (ping-pong model, 16 nodes, jitter): {steps} steps in {:.1} ms = {}steps/s", elapsed.as_secs_f64() * 1e3, per_second(steps, elapsed));
+    println!(
+        "bare engine (ping-pong model, 16 nodes, jitter): {steps} steps in {:.1} ms = {}steps/s",
+        elapsed.as_secs_f64() * 1e3,
+        per_second(steps, elapsed)
+    );
 }
 
 fn seek_time() -> Result<(), String> {
@@ -217,20 +312,30 @@ fn seek_time() -> Result<(), String> {
     println!(
         "trace: {total} steps ({:.0} s simulated{}), generated in {:.1} ms",
         player.step_time_ms(total) as f64 / 1000.0,
-        if player.truncated() { format!(", stopped at MAX_STEPS {MAX_STEPS}") } else { String::new() },
+        if player.truncated() {
+            format!(", stopped at MAX_STEPS {MAX_STEPS}")
+        } else {
+            String::new()
+        },
         elapsed.as_secs_f64() * 1e3
     );
     if total < 100_000 {
-        println!("note: fewer than 100 000 steps; the model got quieter — lengthen the bench scenario");
+        println!(
+            "note: fewer than 100 000 steps; the model got quieter — lengthen the bench scenario"
+        );
     }
     // 50 pseudo-random targets from a fixed LCG, so every run seeks to the same steps.
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let mut times = Vec::new();
     for _ in 0..50 {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let target = (state >> 33) % (total + 1);
         let started = Instant::now();
-        player.apply(Command::Seek(target)).map_err(|e| e.to_string())?;
+        player
+            .apply(Command::Seek(target))
+            .map_err(|e| e.to_string())?;
         times.push(started.elapsed());
         if player.position() != target {
             return Err(format!("seek to {target} ended at {}", player.position()));
@@ -244,7 +349,12 @@ fn seek_time() -> Result<(), String> {
     }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!("seek to {} targets (50 pseudo-random, end, start): median {:.3} ms, max {:.3} ms", times.len(), ms(times[times.len() / 2]), ms(*times.last().expect("some")));
+    println!(
+        "seek to {} targets (50 pseudo-random, end, start): median {:.3} ms, max {:.3} ms",
+        times.len(),
+        ms(times[times.len() / 2]),
+        ms(*times.last().expect("some"))
+    );
     Ok(())
 }
 
@@ -262,11 +372,19 @@ fn gzip_len(bytes: &[u8]) -> Result<u64, String> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for path in entries {
         // trunk's staging folder and lock file (`.stage`, `.trunk-lock`) are not served.
-        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+        if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'))
+        {
             continue;
         }
         if path.is_dir() {
@@ -280,7 +398,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 
 fn bundle_size(dist: &Path) -> Result<(), String> {
     if !dist.is_dir() {
-        println!("{}/ not built (run `trunk build --release`)", dist.display().to_string().trim_end_matches('/'));
+        println!(
+            "{}/ not built (run `trunk build --release`)",
+            dist.display().to_string().trim_end_matches('/')
+        );
         return Ok(());
     }
     let kinds = ["wasm", "js", "css", "html", "other"];
@@ -289,7 +410,10 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
     walk(dist, &mut files)?;
     for file in &files {
         let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let kind = kinds.iter().position(|k| *k == ext).unwrap_or(kinds.len() - 1);
+        let kind = kinds
+            .iter()
+            .position(|k| *k == ext)
+            .unwrap_or(kinds.len() - 1);
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let s = &mut sizes[kind];
         s.files += 1;
@@ -302,7 +426,12 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
         if s.files == 0 && *kind == "other" {
             continue;
         }
-        println!("{kind:<6} {:>2} file(s) {:>9.1} KB raw {:>8.1} KB gzip", s.files, kb(s.raw), kb(s.gz));
+        println!(
+            "{kind:<6} {:>2} file(s) {:>9.1} KB raw {:>8.1} KB gzip",
+            s.files,
+            kb(s.raw),
+            kb(s.gz)
+        );
         total.files += s.files;
         total.raw += s.raw;
         total.gz += s.gz;

@@ -47,7 +47,10 @@ fn run(args: &[String]) -> Result<(), String> {
             "--json" => json = true,
             "--steps" => {
                 let n = it.next().ok_or("--steps needs a number")?;
-                steps = Some(n.parse::<u64>().map_err(|_| format!("--steps: \"{n}\" is not a number"))?);
+                steps = Some(
+                    n.parse::<u64>()
+                        .map_err(|_| format!("--steps: \"{n}\" is not a number"))?,
+                );
             }
             "--lang" => {
                 lang = match it.next().map(String::as_str) {
@@ -62,7 +65,9 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let file = file.ok_or(USAGE)?;
     let mut player = load(&file)?;
-    let end = steps.unwrap_or(player.total_steps()).min(player.total_steps());
+    let end = steps
+        .unwrap_or(player.total_steps())
+        .min(player.total_steps());
     let mut trace = Vec::new();
     while player.position() < end {
         player.apply(Command::Forward).map_err(|e| e.to_string())?;
@@ -75,11 +80,18 @@ fn run(args: &[String]) -> Result<(), String> {
     if json {
         let trace: Vec<_> = trace.iter().map(|(step, time, h)| serde_json::json!({ "step": step, "time_ms": time, "severity": h.severity, "en": h.en, "zh": h.zh })).collect();
         let out = serde_json::json!({ "scenario": player.doc().id, "steps": player.position(), "total_steps": player.total_steps(), "trace_digest": format!("{:016x}", player.trace_digest()), "trace": trace, "final": frame });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
         return Ok(());
     }
     for (step, time, h) in &trace {
-        println!("#{step:<6} t={:>9.3}s  {}", *time as f64 / 1000.0, h.text(lang));
+        println!(
+            "#{step:<6} t={:>9.3}s  {}",
+            *time as f64 / 1000.0,
+            h.text(lang)
+        );
     }
     print_summary(&frame, lang);
     Ok(())
@@ -88,32 +100,94 @@ fn run(args: &[String]) -> Result<(), String> {
 fn print_summary(frame: &Frame, lang: Lang) {
     let zh = lang == Lang::Zh;
     println!();
-    println!("{}", if zh { "== 分区 ==" } else { "== partitions ==" });
-    let name = |id: u32| frame.nodes.iter().find(|n| n.id == id).map_or(id.to_string(), |n| n.name.clone());
+    println!(
+        "{}",
+        if zh {
+            "== 分区 =="
+        } else {
+            "== partitions =="
+        }
+    );
+    let name = |id: u32| {
+        frame
+            .nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map_or(id.to_string(), |n| n.name.clone())
+    };
     for p in &frame.partitions {
-        let leader = p.leader.map_or_else(|| if zh { "无（离线）".to_string() } else { "none (offline)".to_string() }, name);
+        let leader = p.leader.map_or_else(
+            || {
+                if zh {
+                    "无（离线）".to_string()
+                } else {
+                    "none (offline)".to_string()
+                }
+            },
+            name,
+        );
         let isr: Vec<String> = p.isr.iter().map(|b| b.to_string()).collect();
-        println!("{}: leader {leader}, epoch {}, ISR [{}]", p.name, p.leader_epoch, isr.join(","));
+        println!(
+            "{}: leader {leader}, epoch {}, ISR [{}]",
+            p.name,
+            p.leader_epoch,
+            isr.join(",")
+        );
         for r in &p.replicas {
             let cells: Vec<&str> = r.cells.iter().map(|c| c.label.as_str()).collect();
-            println!("  {:<10} LEO {:>3}  HW {:>3}  {}[{}]", name(r.broker), r.log_end_offset, r.high_watermark, if r.acts_as_leader { "L " } else { "  " }, cells.join(" "));
+            println!(
+                "  {:<10} LEO {:>3}  HW {:>3}  {}[{}]",
+                name(r.broker),
+                r.log_end_offset,
+                r.high_watermark,
+                if r.acts_as_leader { "L " } else { "  " },
+                cells.join(" ")
+            );
         }
     }
     println!();
-    println!("{}", if zh { "== 消息账本 ==" } else { "== messages ==" });
+    println!(
+        "{}",
+        if zh {
+            "== 消息账本 =="
+        } else {
+            "== messages =="
+        }
+    );
     for m in &frame.messages {
         let acked = match (m.acked, m.acked_offset) {
             (true, Some(o)) => format!("acked@{o}"),
             (true, None) => "sent(acks=0)".into(),
-            (false, _) => m.last_error.clone().map_or("unacked".into(), |e| format!("unacked ({e})")),
+            (false, _) => m
+                .last_error
+                .clone()
+                .map_or("unacked".into(), |e| format!("unacked ({e})")),
         };
         let replicas: Vec<String> = m.replicas.iter().map(|b| b.to_string()).collect();
-        println!("  {:<10} {:<9} {:<28} replicas [{}] reads {} → {:?}", m.label, m.partition, acked, replicas.join(","), m.reads, m.fate);
+        println!(
+            "  {:<10} {:<9} {:<28} replicas [{}] reads {} → {:?}",
+            m.label,
+            m.partition,
+            acked,
+            replicas.join(","),
+            m.reads,
+            m.fate
+        );
     }
     let l = &frame.ledger;
     println!();
     if zh {
-        println!("生产 {} · 确认 {} · 可见 {} · 丢失 {} · 不可用 {} · 失败 {} · 待定 {} · 重复 {}", l.produced, l.acknowledged, l.visible, l.lost, l.unavailable, l.failed, l.pending, l.duplicated);
+        println!(
+            "生产 {} · 确认 {} · 可见 {} · 丢失 {} · 不可用 {} · 失败 {} · 待定 {} · 重复 {}",
+            l.produced,
+            l.acknowledged,
+            l.visible,
+            l.lost,
+            l.unavailable,
+            l.failed,
+            l.pending,
+            l.duplicated
+        );
     } else {
         println!("produced {} · acknowledged {} · visible {} · lost {} · unavailable {} · failed {} · pending {} · duplicated {}", l.produced, l.acknowledged, l.visible, l.lost, l.unavailable, l.failed, l.pending, l.duplicated);
     }

@@ -3,8 +3,16 @@
 use std::process::Command;
 
 fn mqlab(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mqlab")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("mqlab runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_mqlab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("mqlab runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -19,7 +27,14 @@ fn run_prints_the_trace_and_the_outcome() {
 
 #[test]
 fn run_stops_after_the_requested_steps_and_speaks_chinese() {
-    let (ok, out, _) = mqlab(&["run", "scenarios/kafka-leader-kill.json", "--steps", "30", "--lang", "zh"]);
+    let (ok, out, _) = mqlab(&[
+        "run",
+        "scenarios/kafka-leader-kill.json",
+        "--steps",
+        "30",
+        "--lang",
+        "zh",
+    ]);
     assert!(ok);
     assert!(out.contains("== 消息账本 =="));
     assert!(!out.contains("#31 "), "no step past 30");
@@ -37,14 +52,22 @@ fn run_json_is_machine_readable() {
 
 #[test]
 fn check_accepts_the_examples_and_names_the_field_of_a_bad_file() {
-    let (ok, out, _) = mqlab(&["check", "scenarios/kafka-leader-kill.json", "scenarios/kafka-min-isr.json"]);
+    let (ok, out, _) = mqlab(&[
+        "check",
+        "scenarios/kafka-leader-kill.json",
+        "scenarios/kafka-min-isr.json",
+    ]);
     assert!(ok, "{out}");
     let bad = std::env::temp_dir().join("mqlab-cli-bad.json");
-    let text = include_str!("../scenarios/kafka-leader-kill.json").replace("\"replication_factor\": 3", "\"replication_factor\": 5");
+    let text = include_str!("../scenarios/kafka-leader-kill.json")
+        .replace("\"replication_factor\": 3", "\"replication_factor\": 5");
     std::fs::write(&bad, text).unwrap();
     let (ok, out, err) = mqlab(&["check", bad.to_str().unwrap()]);
     assert!(!ok);
-    assert!(out.contains("kafka.topics[0].replication_factor: 5 is more than the 3 brokers"), "{out}");
+    assert!(
+        out.contains("kafka.topics[0].replication_factor: 5 is more than the 3 brokers"),
+        "{out}"
+    );
     assert!(err.contains("1 of 1 file(s) invalid"));
 }
 

@@ -16,11 +16,18 @@ pub enum Fault {
     /// Restore every link of one node.
     Reconnect { node: NodeId },
     /// Cut every link between a node of `left` and a node of `right`; others are untouched.
-    Partition { left: Vec<NodeId>, right: Vec<NodeId> },
+    Partition {
+        left: Vec<NodeId>,
+        right: Vec<NodeId>,
+    },
     /// Cut both directions of one link.
     CutLink { a: NodeId, b: NodeId },
     /// Add latency to both directions of one link.
-    SlowLink { a: NodeId, b: NodeId, extra_ms: Millis },
+    SlowLink {
+        a: NodeId,
+        b: NodeId,
+        extra_ms: Millis,
+    },
     /// Restore both directions of one link.
     HealLink { a: NodeId, b: NodeId },
     /// Restore every link.
@@ -31,9 +38,15 @@ impl Fault {
     /// The nodes this fault names, for validation and display.
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
-            Fault::Crash { node } | Fault::Stop { node } | Fault::Restart { node } | Fault::Isolate { node } | Fault::Reconnect { node } => vec![*node],
+            Fault::Crash { node }
+            | Fault::Stop { node }
+            | Fault::Restart { node }
+            | Fault::Isolate { node }
+            | Fault::Reconnect { node } => vec![*node],
             Fault::Partition { left, right } => left.iter().chain(right).copied().collect(),
-            Fault::CutLink { a, b } | Fault::SlowLink { a, b, .. } | Fault::HealLink { a, b } => vec![*a, *b],
+            Fault::CutLink { a, b } | Fault::SlowLink { a, b, .. } | Fault::HealLink { a, b } => {
+                vec![*a, *b]
+            }
             Fault::HealAll => Vec::new(),
         }
     }

@@ -8,7 +8,9 @@ pub enum LinkState {
     /// Messages are silently dropped, as on a partitioned network (no connection refused).
     Cut,
     /// Messages arrive later by this much.
-    Slow { extra_ms: Millis },
+    Slow {
+        extra_ms: Millis,
+    },
 }
 
 /// Links between nodes, each direction on its own (the turmoil shape). Links absent from the
@@ -21,7 +23,10 @@ pub struct Network {
 
 impl Network {
     pub fn state(&self, from: NodeId, to: NodeId) -> LinkState {
-        self.links.get(&(from, to)).copied().unwrap_or(LinkState::Healthy)
+        self.links
+            .get(&(from, to))
+            .copied()
+            .unwrap_or(LinkState::Healthy)
     }
 
     pub fn set_both(&mut self, a: NodeId, b: NodeId, state: LinkState) {
@@ -45,7 +50,13 @@ impl Network {
 
     /// When a message sent now on `from → to` arrives: latency, any slowness, and never before
     /// the previous message on the same direction (FIFO).
-    pub(crate) fn arrival(&mut self, from: NodeId, to: NodeId, now: Millis, latency: Millis) -> Millis {
+    pub(crate) fn arrival(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        now: Millis,
+        latency: Millis,
+    ) -> Millis {
         let extra = match self.state(from, to) {
             LinkState::Slow { extra_ms } => extra_ms,
             _ => 0,

@@ -15,7 +15,13 @@ pub trait Model: Clone + Debug {
 
     /// The node boots: at the start of the world and on every restart.
     fn on_start(&mut self, node: NodeId, fx: &mut Effects<'_, Self>);
-    fn on_message(&mut self, node: NodeId, from: NodeId, msg: Self::Msg, fx: &mut Effects<'_, Self>);
+    fn on_message(
+        &mut self,
+        node: NodeId,
+        from: NodeId,
+        msg: Self::Msg,
+        fx: &mut Effects<'_, Self>,
+    );
     /// A message this node sent found its destination down on a healthy link: connection
     /// refused, as a TCP reset tells a client at once.
     fn on_refused(&mut self, node: NodeId, to: NodeId, msg: Self::Msg, fx: &mut Effects<'_, Self>);
@@ -96,7 +102,12 @@ pub struct Envelope<Msg> {
 #[derive(Clone, Debug)]
 enum Event<M: Model> {
     Deliver(Envelope<M::Msg>),
-    Timer { node: NodeId, incarnation: u32, generation: Option<u64>, timer: M::Timer },
+    Timer {
+        node: NodeId,
+        incarnation: u32,
+        generation: Option<u64>,
+        timer: M::Timer,
+    },
     Fault(Fault),
     Action(M::Action),
 }
@@ -104,12 +115,21 @@ enum Event<M: Model> {
 /// What one step of the world was.
 #[derive(Clone, Debug)]
 pub enum StepKind<M: Model> {
-    Delivered { envelope: Envelope<M::Msg> },
+    Delivered {
+        envelope: Envelope<M::Msg>,
+    },
     /// The link was cut while the message was on it.
-    Dropped { envelope: Envelope<M::Msg> },
+    Dropped {
+        envelope: Envelope<M::Msg>,
+    },
     /// The destination was down; the sender was told (connection refused).
-    Refused { envelope: Envelope<M::Msg> },
-    Timer { node: NodeId, timer: M::Timer },
+    Refused {
+        envelope: Envelope<M::Msg>,
+    },
+    Timer {
+        node: NodeId,
+        timer: M::Timer,
+    },
     Fault(Fault),
     Action(M::Action),
 }
@@ -136,9 +156,15 @@ where
         let mut h = crate::TraceHasher(state);
         (self.index, self.at).hash(&mut h);
         match &self.kind {
-            StepKind::Delivered { envelope } => (0u8, envelope.from, envelope.to, envelope.id).hash(&mut h),
-            StepKind::Dropped { envelope } => (1u8, envelope.from, envelope.to, envelope.id).hash(&mut h),
-            StepKind::Refused { envelope } => (2u8, envelope.from, envelope.to, envelope.id).hash(&mut h),
+            StepKind::Delivered { envelope } => {
+                (0u8, envelope.from, envelope.to, envelope.id).hash(&mut h)
+            }
+            StepKind::Dropped { envelope } => {
+                (1u8, envelope.from, envelope.to, envelope.id).hash(&mut h)
+            }
+            StepKind::Refused { envelope } => {
+                (2u8, envelope.from, envelope.to, envelope.id).hash(&mut h)
+            }
             StepKind::Timer { node, timer } => (3u8, node, timer).hash(&mut h),
             StepKind::Fault(fault) => (4u8, fault).hash(&mut h),
             StepKind::Action(action) => (5u8, action).hash(&mut h),
@@ -176,14 +202,31 @@ pub struct World<M: Model> {
 impl<M: Model> World<M> {
     /// Boot every node at time 0. `latency_ms` is the one-way delay of a healthy link and
     /// `jitter_ms` the most a seeded draw adds to it.
-    pub fn new(model: M, nodes: &[NodeId], seed: u64, latency_ms: Millis, jitter_ms: Millis) -> Self {
+    pub fn new(
+        model: M,
+        nodes: &[NodeId],
+        seed: u64,
+        latency_ms: Millis,
+        jitter_ms: Millis,
+    ) -> Self {
         let mut world = Self {
             model,
             now: 0,
             queue: EventQueue::default(),
             network: Network::default(),
             rng: SimRng::new(seed),
-            nodes: nodes.iter().map(|&n| (n, NodeState { liveness: Liveness::Up, incarnation: 0 })).collect(),
+            nodes: nodes
+                .iter()
+                .map(|&n| {
+                    (
+                        n,
+                        NodeState {
+                            liveness: Liveness::Up,
+                            incarnation: 0,
+                        },
+                    )
+                })
+                .collect(),
             latency_ms,
             jitter_ms,
             steps_taken: 0,
@@ -219,7 +262,9 @@ impl<M: Model> World<M> {
         &self.network
     }
     pub fn liveness(&self, node: NodeId) -> Liveness {
-        self.nodes.get(&node).map_or(Liveness::Crashed, |s| s.liveness)
+        self.nodes
+            .get(&node)
+            .map_or(Liveness::Crashed, |s| s.liveness)
     }
     pub fn is_up(&self, node: NodeId) -> bool {
         self.liveness(node) == Liveness::Up
@@ -264,7 +309,12 @@ impl<M: Model> World<M> {
     fn finish_step(&mut self, kind: StepKind<M>, notes: Vec<M::Note>) -> Step<M> {
         let index = self.steps_taken;
         self.steps_taken += 1;
-        Step { index, at: self.now, kind, notes }
+        Step {
+            index,
+            at: self.now,
+            kind,
+            notes,
+        }
     }
 
     /// Process the next event. `None` when nothing is left to happen.
@@ -274,8 +324,15 @@ impl<M: Model> World<M> {
             self.now = at;
             let mut notes = Vec::new();
             let kind = match event {
-                Event::Timer { node, incarnation, generation, timer } => {
-                    let alive = self.nodes.get(&node).is_some_and(|s| s.liveness == Liveness::Up && s.incarnation == incarnation);
+                Event::Timer {
+                    node,
+                    incarnation,
+                    generation,
+                    timer,
+                } => {
+                    let alive = self.nodes.get(&node).is_some_and(|s| {
+                        s.liveness == Liveness::Up && s.incarnation == incarnation
+                    });
                     let current = match generation {
                         None => true,
                         Some(g) => self.timer_generations.get(&(node, timer.clone())) == Some(&g),
@@ -346,13 +403,15 @@ impl<M: Model> World<M> {
                 }
             }
             Fault::Isolate { node } => {
-                let others: Vec<NodeId> = self.nodes.keys().copied().filter(|n| n != node).collect();
+                let others: Vec<NodeId> =
+                    self.nodes.keys().copied().filter(|n| n != node).collect();
                 for other in others {
                     self.network.set_both(*node, other, LinkState::Cut);
                 }
             }
             Fault::Reconnect { node } => {
-                let others: Vec<NodeId> = self.nodes.keys().copied().filter(|n| n != node).collect();
+                let others: Vec<NodeId> =
+                    self.nodes.keys().copied().filter(|n| n != node).collect();
                 for other in others {
                     self.network.set_both(*node, other, LinkState::Healthy);
                 }
@@ -365,7 +424,13 @@ impl<M: Model> World<M> {
                 }
             }
             Fault::CutLink { a, b } => self.network.set_both(*a, *b, LinkState::Cut),
-            Fault::SlowLink { a, b, extra_ms } => self.network.set_both(*a, *b, LinkState::Slow { extra_ms: *extra_ms }),
+            Fault::SlowLink { a, b, extra_ms } => self.network.set_both(
+                *a,
+                *b,
+                LinkState::Slow {
+                    extra_ms: *extra_ms,
+                },
+            ),
             Fault::HealLink { a, b } => self.network.set_both(*a, *b, LinkState::Healthy),
             Fault::HealAll => self.network.heal_all(),
         }
@@ -373,7 +438,11 @@ impl<M: Model> World<M> {
 
     fn go_down(&mut self, node: NodeId, graceful: bool, notes: &mut Vec<M::Note>) {
         if let Some(state) = self.nodes.get_mut(&node) {
-            state.liveness = if graceful { Liveness::Stopped } else { Liveness::Crashed };
+            state.liveness = if graceful {
+                Liveness::Stopped
+            } else {
+                Liveness::Crashed
+            };
             state.incarnation += 1;
         }
         self.handle(notes, |model, fx| model.on_down(node, graceful, fx));
@@ -381,9 +450,24 @@ impl<M: Model> World<M> {
 
     /// Run a handler and apply what it asked for.
     fn handle(&mut self, notes: &mut Vec<M::Note>, f: impl FnOnce(&mut M, &mut Effects<'_, M>)) {
-        let mut fx = Effects { now: self.now, rng: &mut self.rng, sends: Vec::new(), timers: Vec::new(), cancels: Vec::new(), notes: Vec::new(), halts: Vec::new() };
+        let mut fx = Effects {
+            now: self.now,
+            rng: &mut self.rng,
+            sends: Vec::new(),
+            timers: Vec::new(),
+            cancels: Vec::new(),
+            notes: Vec::new(),
+            halts: Vec::new(),
+        };
         f(&mut self.model, &mut fx);
-        let Effects { sends, timers, cancels, notes: new_notes, halts, .. } = fx;
+        let Effects {
+            sends,
+            timers,
+            cancels,
+            notes: new_notes,
+            halts,
+            ..
+        } = fx;
         for key in cancels {
             self.timer_generations.remove(&key);
         }
@@ -392,24 +476,48 @@ impl<M: Model> World<M> {
             if !self.is_up(from) {
                 continue;
             }
-            let jitter = if self.jitter_ms > 0 { self.rng.up_to(self.jitter_ms) } else { 0 };
-            let arrives_at = self.network.arrival(from, to, self.now, self.latency_ms + jitter);
+            let jitter = if self.jitter_ms > 0 {
+                self.rng.up_to(self.jitter_ms)
+            } else {
+                0
+            };
+            let arrives_at = self
+                .network
+                .arrival(from, to, self.now, self.latency_ms + jitter);
             let id = self.next_envelope;
             self.next_envelope += 1;
-            let envelope = Envelope { id, from, to, sent_at: self.now, arrives_at, msg };
+            let envelope = Envelope {
+                id,
+                from,
+                to,
+                sent_at: self.now,
+                arrives_at,
+                msg,
+            };
             self.queue.push(arrives_at, Event::Deliver(envelope));
         }
         for (node, after, timer, named) in timers {
-            let Some(state) = self.nodes.get(&node).copied() else { continue };
+            let Some(state) = self.nodes.get(&node).copied() else {
+                continue;
+            };
             if state.liveness != Liveness::Up {
                 continue;
             }
             let generation = named.then(|| {
                 self.next_generation += 1;
-                self.timer_generations.insert((node, timer.clone()), self.next_generation);
+                self.timer_generations
+                    .insert((node, timer.clone()), self.next_generation);
                 self.next_generation
             });
-            self.queue.push(self.now + after, Event::Timer { node, incarnation: state.incarnation, generation, timer });
+            self.queue.push(
+                self.now + after,
+                Event::Timer {
+                    node,
+                    incarnation: state.incarnation,
+                    generation,
+                    timer,
+                },
+            );
         }
         for node in halts {
             if self.is_up(node) {

@@ -1,5 +1,7 @@
 //! The engine's contract, checked with a tiny ping-pong model.
-use mqlab_engine::{digest, Effects, Fault, Liveness, Model, NodeId, StepKind, World, DIGEST_START};
+use mqlab_engine::{
+    digest, Effects, Fault, Liveness, Model, NodeId, StepKind, World, DIGEST_START,
+};
 
 const A: NodeId = NodeId(0);
 const B: NodeId = NodeId(1);
@@ -71,7 +73,9 @@ fn same_seed_same_trace_different_seed_different_timing() {
     for seed in 0..50 {
         assert_eq!(trace(seed), trace(seed), "seed {seed} is not reproducible");
     }
-    let digests: std::collections::BTreeSet<u64> = (0..50).map(|s| digest(trace(s).as_bytes(), DIGEST_START)).collect();
+    let digests: std::collections::BTreeSet<u64> = (0..50)
+        .map(|s| digest(trace(s).as_bytes(), DIGEST_START))
+        .collect();
     assert!(digests.len() > 1, "jitter must make seeds matter");
 }
 
@@ -82,7 +86,13 @@ fn links_are_fifo_despite_jitter() {
         w.schedule_action(1, 1000 + i);
     }
     run_until(&mut w, 9);
-    let at_b: Vec<u32> = w.model().received.iter().filter(|(n, m)| *n == B && *m >= 1000).map(|(_, m)| *m).collect();
+    let at_b: Vec<u32> = w
+        .model()
+        .received
+        .iter()
+        .filter(|(n, m)| *n == B && *m >= 1000)
+        .map(|(_, m)| *m)
+        .collect();
     assert_eq!(at_b, (1000..1020).collect::<Vec<_>>());
 }
 
@@ -92,11 +102,17 @@ fn crash_refuses_messages_and_kills_timers_until_restart() {
     w.schedule_fault(1, Fault::Crash { node: A });
     let log = run_until(&mut w, 50);
     assert_eq!(w.liveness(A), Liveness::Crashed);
-    assert!(!log.iter().any(|l| l.contains("Timer")), "a crashed node's timers must not fire");
+    assert!(
+        !log.iter().any(|l| l.contains("Timer")),
+        "a crashed node's timers must not fire"
+    );
     w.schedule_fault(50, Fault::Restart { node: A });
     run_until(&mut w, 75);
     assert!(w.is_up(A));
-    assert!(w.model().received.iter().any(|(n, m)| *n == B && *m >= 100), "timers resume after restart");
+    assert!(
+        w.model().received.iter().any(|(n, m)| *n == B && *m >= 100),
+        "timers resume after restart"
+    );
 
     // B down: A's pings are refused, not silently lost.
     w.schedule_fault(80, Fault::Crash { node: B });
@@ -166,7 +182,11 @@ fn a_reset_timer_supersedes_the_pending_one_and_cancel_removes_it() {
     while w.step().is_some() {
         steps += 1;
     }
-    assert_eq!(w.model().fired, vec![(15, 1)], "only the reset deadline fires");
+    assert_eq!(
+        w.model().fired,
+        vec![(15, 1)],
+        "only the reset deadline fires"
+    );
     assert_eq!(steps, 3, "superseded timers are not steps");
 }
 

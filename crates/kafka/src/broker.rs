@@ -34,9 +34,14 @@ pub struct Broker {
 #[derive(Clone, Debug)]
 pub enum Role {
     Leader(LeaderState),
-    Follower { leader: NodeId, epoch: u32 },
+    Follower {
+        leader: NodeId,
+        epoch: u32,
+    },
     /// The partition has no leader (offline).
-    Orphan { epoch: u32 },
+    Orphan {
+        epoch: u32,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -75,8 +80,22 @@ struct Fetcher {
 
 impl Broker {
     pub fn new(id: NodeId, meta: &Metadata) -> Self {
-        let logs = meta.partitions.iter().filter(|(_, p)| p.replicas.contains(&id)).map(|(&tp, _)| (tp, Log::default())).collect();
-        Self { id, logs, next_session: 0, last_down_was_crash: false, metadata_version: 0, roles: BTreeMap::new(), fetchers: BTreeMap::new(), shutting_down: false }
+        let logs = meta
+            .partitions
+            .iter()
+            .filter(|(_, p)| p.replicas.contains(&id))
+            .map(|(&tp, _)| (tp, Log::default()))
+            .collect();
+        Self {
+            id,
+            logs,
+            next_session: 0,
+            last_down_was_crash: false,
+            metadata_version: 0,
+            roles: BTreeMap::new(),
+            fetchers: BTreeMap::new(),
+            shutting_down: false,
+        }
     }
 
     pub fn acts_as_leader(&self, tp: Tp) -> bool {
@@ -100,7 +119,10 @@ impl Broker {
         self.roles.clear();
         self.fetchers.clear();
         self.shutting_down = false;
-        fx.note(Note::BrokerDown { broker: self.id, graceful });
+        fx.note(Note::BrokerDown {
+            broker: self.id,
+            graceful,
+        });
     }
 
     /// K5: a controlled shutdown asks the controller to move leadership away first.
@@ -108,36 +130,68 @@ impl Broker {
         self.shutting_down = true;
         fx.note(Note::ShutdownRequested { broker: self.id });
         fx.send(self.id, CONTROLLER, Msg::ControlledShutdown);
-        fx.set_timer(self.id, config.timing.session_timeout_ms, Timer::ShutdownDeadline);
+        fx.set_timer(
+            self.id,
+            config.timing.session_timeout_ms,
+            Timer::ShutdownDeadline,
+        );
     }
 
     fn heartbeat(&mut self, config: &KafkaConfig, fx: Fx) {
-        fx.send(self.id, CONTROLLER, Msg::Heartbeat { metadata_version: self.metadata_version });
-        fx.set_timer(self.id, config.timing.heartbeat_interval_ms, Timer::Heartbeat);
+        fx.send(
+            self.id,
+            CONTROLLER,
+            Msg::Heartbeat {
+                metadata_version: self.metadata_version,
+            },
+        );
+        fx.set_timer(
+            self.id,
+            config.timing.heartbeat_interval_ms,
+            Timer::Heartbeat,
+        );
     }
 
     pub fn on_timer(&mut self, config: &KafkaConfig, timer: Timer, fx: Fx) {
         match timer {
             Timer::Heartbeat if !self.shutting_down => self.heartbeat(config, fx),
             Timer::ShutdownDeadline => fx.halt(self.id),
-            Timer::FetchFrom { leader } => {
-                if self.fetchers.get(&leader).is_some_and(|f| !f.in_flight) {
-                    self.send_fetch(config, leader, fx);
-                }
+            Timer::FetchFrom { leader }
+                if self.fetchers.get(&leader).is_some_and(|f| !f.in_flight) =>
+            {
+                self.send_fetch(config, leader, fx);
             }
-            Timer::FetchTimeout { leader } => {
-                if self.fetchers.contains_key(&leader) {
-                    self.send_fetch(config, leader, fx);
-                }
+            Timer::FetchTimeout { leader } if self.fetchers.contains_key(&leader) => {
+                self.send_fetch(config, leader, fx);
             }
-            Timer::FollowerLag { tp, follower } => self.check_follower_lag(config, tp, follower, fx),
-            Timer::ProduceTimeout { tp, producer, batch } => {
+            Timer::FollowerLag { tp, follower } => {
+                self.check_follower_lag(config, tp, follower, fx)
+            }
+            Timer::ProduceTimeout {
+                tp,
+                producer,
+                batch,
+            } => {
                 if let Some(Role::Leader(state)) = self.roles.get_mut(&tp) {
                     let before = state.purgatory.len();
-                    state.purgatory.retain(|p| !(p.producer == producer && p.batch == batch));
+                    state
+                        .purgatory
+                        .retain(|p| !(p.producer == producer && p.batch == batch));
                     if state.purgatory.len() < before {
-                        fx.note(Note::ErrorReturned { broker: self.id, tp, error: KafkaError::RequestTimedOut });
-                        fx.send(self.id, producer, Msg::ProduceResponse { tp, batch, result: Err(KafkaError::RequestTimedOut) });
+                        fx.note(Note::ErrorReturned {
+                            broker: self.id,
+                            tp,
+                            error: KafkaError::RequestTimedOut,
+                        });
+                        fx.send(
+                            self.id,
+                            producer,
+                            Msg::ProduceResponse {
+                                tp,
+                                batch,
+                                result: Err(KafkaError::RequestTimedOut),
+                            },
+                        );
                     }
                 }
             }
@@ -147,21 +201,61 @@ impl Broker {
 
     pub fn on_message(&mut self, config: &KafkaConfig, from: NodeId, msg: Msg, fx: Fx) {
         match msg {
-            Msg::HeartbeatResponse { metadata: Some(meta) } | Msg::MetadataUpdate(meta) => self.apply_metadata(config, &meta, fx),
-            Msg::ControlledShutdownResponse => fx.halt(self.id),
-            Msg::AlterPartitionResponse { tp, result } => self.on_alter_partition_response(config, tp, result, fx),
-            Msg::Fetch { session, partitions } => {
-                let partitions = partitions.into_iter().map(|fp| (fp.tp, self.serve_fetch(config, from, &fp, fx))).collect();
-                fx.send(self.id, from, Msg::FetchResponse { session, partitions });
+            Msg::HeartbeatResponse {
+                metadata: Some(meta),
             }
-            Msg::FetchResponse { session, partitions } => self.on_fetch_response(config, from, session, partitions, fx),
-            Msg::Produce { tp, batch, messages, acks, timeout_ms } => self.on_produce(config, from, tp, batch, messages, acks, timeout_ms, fx),
+            | Msg::MetadataUpdate(meta) => self.apply_metadata(config, &meta, fx),
+            Msg::ControlledShutdownResponse => fx.halt(self.id),
+            Msg::AlterPartitionResponse { tp, result } => {
+                self.on_alter_partition_response(config, tp, result, fx)
+            }
+            Msg::Fetch {
+                session,
+                partitions,
+            } => {
+                let partitions = partitions
+                    .into_iter()
+                    .map(|fp| (fp.tp, self.serve_fetch(config, from, &fp, fx)))
+                    .collect();
+                fx.send(
+                    self.id,
+                    from,
+                    Msg::FetchResponse {
+                        session,
+                        partitions,
+                    },
+                );
+            }
+            Msg::FetchResponse {
+                session,
+                partitions,
+            } => self.on_fetch_response(config, from, session, partitions, fx),
+            Msg::Produce {
+                tp,
+                batch,
+                messages,
+                acks,
+                timeout_ms,
+            } => self.on_produce(config, from, tp, batch, messages, acks, timeout_ms, fx),
             Msg::ReadRequest { tp, offset } => {
                 let (high_watermark, result) = self.serve_read(tp, offset);
                 if let Err(error) = result {
-                    fx.note(Note::ErrorReturned { broker: self.id, tp, error });
+                    fx.note(Note::ErrorReturned {
+                        broker: self.id,
+                        tp,
+                        error,
+                    });
                 }
-                fx.send(self.id, from, Msg::ReadResponse { tp, offset, high_watermark, result });
+                fx.send(
+                    self.id,
+                    from,
+                    Msg::ReadResponse {
+                        tp,
+                        offset,
+                        high_watermark,
+                        result,
+                    },
+                );
             }
             _ => {}
         }
@@ -173,7 +267,11 @@ impl Broker {
                 if f.session == session {
                     f.in_flight = false;
                     fx.cancel_timer(self.id, Timer::FetchTimeout { leader: to });
-                    fx.set_timer(self.id, REPLICA_FETCH_BACKOFF_MS, Timer::FetchFrom { leader: to });
+                    fx.set_timer(
+                        self.id,
+                        REPLICA_FETCH_BACKOFF_MS,
+                        Timer::FetchFrom { leader: to },
+                    );
                 }
             }
         }
@@ -194,7 +292,9 @@ impl Broker {
                 Some(leader) if leader == self.id => {
                     let same_term = matches!(self.roles.get(&tp), Some(Role::Leader(l)) if l.epoch == state.leader_epoch);
                     if same_term {
-                        let Some(Role::Leader(l)) = self.roles.get_mut(&tp) else { continue };
+                        let Some(Role::Leader(l)) = self.roles.get_mut(&tp) else {
+                            continue;
+                        };
                         if state.partition_epoch > l.partition_epoch {
                             l.partition_epoch = state.partition_epoch;
                             l.isr = state.isr.clone();
@@ -202,23 +302,53 @@ impl Broker {
                             self.after_isr_change(config, tp, fx);
                         }
                     } else {
-                        self.become_leader(config, tp, state.leader_epoch, state.partition_epoch, state.isr.clone(), &state.replicas, fx);
+                        self.become_leader(
+                            config,
+                            tp,
+                            state.leader_epoch,
+                            state.partition_epoch,
+                            state.isr.clone(),
+                            &state.replicas,
+                            fx,
+                        );
                     }
                 }
                 Some(leader) => {
                     let same = matches!(self.roles.get(&tp), Some(Role::Follower { leader: l, epoch }) if *l == leader && *epoch == state.leader_epoch);
                     if !same {
                         self.resign(tp, fx);
-                        self.roles.insert(tp, Role::Follower { leader, epoch: state.leader_epoch });
-                        fx.note(Note::BecameFollower { broker: self.id, tp, leader: Some(leader), epoch: state.leader_epoch });
+                        self.roles.insert(
+                            tp,
+                            Role::Follower {
+                                leader,
+                                epoch: state.leader_epoch,
+                            },
+                        );
+                        fx.note(Note::BecameFollower {
+                            broker: self.id,
+                            tp,
+                            leader: Some(leader),
+                            epoch: state.leader_epoch,
+                        });
                         self.ensure_fetcher(config, leader, fx);
                     }
                 }
                 None => {
-                    if !matches!(self.roles.get(&tp), Some(Role::Orphan { epoch }) if *epoch == state.leader_epoch) {
+                    if !matches!(self.roles.get(&tp), Some(Role::Orphan { epoch }) if *epoch == state.leader_epoch)
+                    {
                         self.resign(tp, fx);
-                        self.roles.insert(tp, Role::Orphan { epoch: state.leader_epoch });
-                        fx.note(Note::BecameFollower { broker: self.id, tp, leader: None, epoch: state.leader_epoch });
+                        self.roles.insert(
+                            tp,
+                            Role::Orphan {
+                                epoch: state.leader_epoch,
+                            },
+                        );
+                        fx.note(Note::BecameFollower {
+                            broker: self.id,
+                            tp,
+                            leader: None,
+                            epoch: state.leader_epoch,
+                        });
                     }
                 }
             }
@@ -226,7 +356,16 @@ impl Broker {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn become_leader(&mut self, config: &KafkaConfig, tp: Tp, epoch: u32, partition_epoch: u32, isr: Vec<NodeId>, replicas: &[NodeId], fx: Fx) {
+    fn become_leader(
+        &mut self,
+        config: &KafkaConfig,
+        tp: Tp,
+        epoch: u32,
+        partition_epoch: u32,
+        isr: Vec<NodeId>,
+        replicas: &[NodeId],
+        fx: Fx,
+    ) {
         let now = fx.now();
         let log = self.logs.entry(tp).or_default();
         log.begin_epoch(epoch);
@@ -236,13 +375,41 @@ impl Broker {
         let followers = replicas
             .iter()
             .filter(|&&b| b != self.id)
-            .map(|&b| (b, Progress { log_end_offset: 0, leader_leo_at_last_fetch: leo, last_fetch_at: now, caught_up_at: now }))
+            .map(|&b| {
+                (
+                    b,
+                    Progress {
+                        log_end_offset: 0,
+                        leader_leo_at_last_fetch: leo,
+                        last_fetch_at: now,
+                        caught_up_at: now,
+                    },
+                )
+            })
             .collect();
         for &b in isr.iter().filter(|&&b| b != self.id) {
-            fx.reset_timer(self.id, config.timing.replica_lag_time_max_ms, Timer::FollowerLag { tp, follower: b });
+            fx.reset_timer(
+                self.id,
+                config.timing.replica_lag_time_max_ms,
+                Timer::FollowerLag { tp, follower: b },
+            );
         }
-        self.roles.insert(tp, Role::Leader(LeaderState { epoch, partition_epoch, isr, pending_isr: None, followers, purgatory: Vec::new() }));
-        fx.note(Note::BecameLeader { broker: self.id, tp, epoch });
+        self.roles.insert(
+            tp,
+            Role::Leader(LeaderState {
+                epoch,
+                partition_epoch,
+                isr,
+                pending_isr: None,
+                followers,
+                purgatory: Vec::new(),
+            }),
+        );
+        fx.note(Note::BecameLeader {
+            broker: self.id,
+            tp,
+            epoch,
+        });
         self.maybe_advance_high_watermark(config, tp, fx);
     }
 
@@ -250,8 +417,23 @@ impl Broker {
     fn resign(&mut self, tp: Tp, fx: Fx) {
         if let Some(Role::Leader(state)) = self.roles.remove(&tp) {
             for parked in state.purgatory {
-                fx.cancel_timer(self.id, Timer::ProduceTimeout { tp, producer: parked.producer, batch: parked.batch });
-                fx.send(self.id, parked.producer, Msg::ProduceResponse { tp, batch: parked.batch, result: Err(KafkaError::NotLeaderOrFollower) });
+                fx.cancel_timer(
+                    self.id,
+                    Timer::ProduceTimeout {
+                        tp,
+                        producer: parked.producer,
+                        batch: parked.batch,
+                    },
+                );
+                fx.send(
+                    self.id,
+                    parked.producer,
+                    Msg::ProduceResponse {
+                        tp,
+                        batch: parked.batch,
+                        result: Err(KafkaError::NotLeaderOrFollower),
+                    },
+                );
             }
             for &follower in state.followers.keys() {
                 fx.cancel_timer(self.id, Timer::FollowerLag { tp, follower });
@@ -262,20 +444,42 @@ impl Broker {
     // ---- Leader: produce ----
 
     #[allow(clippy::too_many_arguments)]
-    fn on_produce(&mut self, config: &KafkaConfig, producer: NodeId, tp: Tp, batch: u64, messages: Vec<MessageId>, acks: Acks, timeout_ms: u64, fx: Fx) {
+    fn on_produce(
+        &mut self,
+        config: &KafkaConfig,
+        producer: NodeId,
+        tp: Tp,
+        batch: u64,
+        messages: Vec<MessageId>,
+        acks: Acks,
+        timeout_ms: u64,
+        fx: Fx,
+    ) {
         let respond = |fx: Fx, result| {
             if acks != Acks::Zero {
-                fx.send(self.id, producer, Msg::ProduceResponse { tp, batch, result });
+                fx.send(
+                    self.id,
+                    producer,
+                    Msg::ProduceResponse { tp, batch, result },
+                );
             }
         };
         let Some(Role::Leader(state)) = self.roles.get(&tp) else {
-            fx.note(Note::ErrorReturned { broker: self.id, tp, error: KafkaError::NotLeaderOrFollower });
+            fx.note(Note::ErrorReturned {
+                broker: self.id,
+                tp,
+                error: KafkaError::NotLeaderOrFollower,
+            });
             return respond(fx, Err(KafkaError::NotLeaderOrFollower));
         };
         let min_isr = config.topics[tp.topic as usize].min_insync_replicas as usize;
         // K14(b): checked before the append; acks=0/1 are never checked (K14(d)).
         if acks == Acks::All && state.isr.len() < min_isr {
-            fx.note(Note::ErrorReturned { broker: self.id, tp, error: KafkaError::NotEnoughReplicas });
+            fx.note(Note::ErrorReturned {
+                broker: self.id,
+                tp,
+                error: KafkaError::NotEnoughReplicas,
+            });
             return respond(fx, Err(KafkaError::NotEnoughReplicas));
         }
         let epoch = state.epoch;
@@ -283,7 +487,13 @@ impl Broker {
         let base_offset = log.log_end_offset();
         for &message in &messages {
             let offset = log.append(Record { message, epoch });
-            fx.note(Note::Appended { broker: self.id, tp, offset, message, epoch });
+            fx.note(Note::Appended {
+                broker: self.id,
+                tp,
+                offset,
+                message,
+                epoch,
+            });
         }
         let end_offset = log.log_end_offset();
         match acks {
@@ -291,9 +501,22 @@ impl Broker {
             Acks::Leader => respond(fx, Ok(base_offset)),
             Acks::All => {
                 if let Some(Role::Leader(state)) = self.roles.get_mut(&tp) {
-                    state.purgatory.push(ParkedProduce { producer, batch, base_offset, end_offset });
+                    state.purgatory.push(ParkedProduce {
+                        producer,
+                        batch,
+                        base_offset,
+                        end_offset,
+                    });
                 }
-                fx.reset_timer(self.id, timeout_ms, Timer::ProduceTimeout { tp, producer, batch });
+                fx.reset_timer(
+                    self.id,
+                    timeout_ms,
+                    Timer::ProduceTimeout {
+                        tp,
+                        producer,
+                        batch,
+                    },
+                );
             }
         }
         self.maybe_advance_high_watermark(config, tp, fx);
@@ -301,21 +524,33 @@ impl Broker {
 
     // ---- Leader: serving followers and readers ----
 
-    fn serve_fetch(&mut self, config: &KafkaConfig, follower: NodeId, fp: &FetchPartition, fx: Fx) -> FetchResult {
+    fn serve_fetch(
+        &mut self,
+        config: &KafkaConfig,
+        follower: NodeId,
+        fp: &FetchPartition,
+        fx: Fx,
+    ) -> FetchResult {
         let now = fx.now();
         let tp = fp.tp;
         let Some(Role::Leader(state)) = self.roles.get_mut(&tp) else {
             return FetchResult::Error(KafkaError::NotLeaderOrFollower);
         };
         if fp.leader_epoch != state.epoch {
-            return FetchResult::Error(if fp.leader_epoch > state.epoch { KafkaError::FencedLeaderEpoch } else { KafkaError::NotLeaderOrFollower });
+            return FetchResult::Error(if fp.leader_epoch > state.epoch {
+                KafkaError::FencedLeaderEpoch
+            } else {
+                KafkaError::NotLeaderOrFollower
+            });
         }
         let log = self.logs.entry(tp).or_default();
         // K15: a follower whose last epoch ends earlier here than its log does has diverged.
         if let Some(last_epoch) = fp.last_fetched_epoch {
             let (epoch, end) = log.end_offset_for(last_epoch);
             if epoch != Some(last_epoch) || end < fp.fetch_offset {
-                return FetchResult::Diverging { end_offset: end.min(fp.fetch_offset) };
+                return FetchResult::Diverging {
+                    end_offset: end.min(fp.fetch_offset),
+                };
             }
         }
         let leo = log.log_end_offset();
@@ -336,8 +571,15 @@ impl Broker {
             let caught_up_at = progress.caught_up_at;
             if state.isr.contains(&follower) {
                 let deadline = caught_up_at + config.timing.replica_lag_time_max_ms;
-                fx.reset_timer(self.id, deadline.saturating_sub(now).max(1), Timer::FollowerLag { tp, follower });
-            } else if state.pending_isr.is_none() && fp.fetch_offset >= high_watermark && fp.fetch_offset >= epoch_start {
+                fx.reset_timer(
+                    self.id,
+                    deadline.saturating_sub(now).max(1),
+                    Timer::FollowerLag { tp, follower },
+                );
+            } else if state.pending_isr.is_none()
+                && fp.fetch_offset >= high_watermark
+                && fp.fetch_offset >= epoch_start
+            {
                 // K9: back in sync.
                 let mut new_isr = state.isr.clone();
                 new_isr.push(follower);
@@ -345,7 +587,10 @@ impl Broker {
             }
         }
         self.maybe_advance_high_watermark(config, tp, fx);
-        FetchResult::Records { records, high_watermark }
+        FetchResult::Records {
+            records,
+            high_watermark,
+        }
     }
 
     /// K7: consumers read only below the high watermark.
@@ -353,12 +598,16 @@ impl Broker {
         if !self.acts_as_leader(tp) {
             return (0, Err(KafkaError::NotLeaderOrFollower));
         }
-        let Some(log) = self.logs.get(&tp) else { return (0, Err(KafkaError::NotLeaderOrFollower)) };
+        let Some(log) = self.logs.get(&tp) else {
+            return (0, Err(KafkaError::NotLeaderOrFollower));
+        };
         let hw = log.high_watermark;
         if offset > log.log_end_offset() {
             return (hw, Err(KafkaError::OffsetOutOfRange));
         }
-        let visible = (offset..hw).map(|o| (o, log.records[o as usize].message)).collect();
+        let visible = (offset..hw)
+            .map(|o| (o, log.records[o as usize].message))
+            .collect();
         (hw, Ok(visible))
     }
 
@@ -367,21 +616,33 @@ impl Broker {
     fn check_follower_lag(&mut self, config: &KafkaConfig, tp: Tp, follower: NodeId, fx: Fx) {
         let now = fx.now();
         let lag_max = config.timing.replica_lag_time_max_ms;
-        let Some(Role::Leader(state)) = self.roles.get(&tp) else { return };
+        let Some(Role::Leader(state)) = self.roles.get(&tp) else {
+            return;
+        };
         if !state.isr.contains(&follower) {
             return;
         }
-        let Some(progress) = state.followers.get(&follower) else { return };
+        let Some(progress) = state.followers.get(&follower) else {
+            return;
+        };
         let leo = self.logs.get(&tp).map_or(0, Log::log_end_offset);
-        let out_of_sync = progress.log_end_offset < leo && now.saturating_sub(progress.caught_up_at) >= lag_max;
+        let out_of_sync =
+            progress.log_end_offset < leo && now.saturating_sub(progress.caught_up_at) >= lag_max;
         if !out_of_sync {
-            let next = (progress.caught_up_at + lag_max).saturating_sub(now).max(lag_max / 2);
+            let next = (progress.caught_up_at + lag_max)
+                .saturating_sub(now)
+                .max(lag_max / 2);
             fx.reset_timer(self.id, next, Timer::FollowerLag { tp, follower });
         } else if state.pending_isr.is_some() {
             // K8: one change at a time; look again shortly.
             fx.reset_timer(self.id, lag_max / 2, Timer::FollowerLag { tp, follower });
         } else {
-            let new_isr = state.isr.iter().copied().filter(|&b| b != follower).collect();
+            let new_isr = state
+                .isr
+                .iter()
+                .copied()
+                .filter(|&b| b != follower)
+                .collect();
             self.request_isr_change(tp, new_isr, fx);
         }
     }
@@ -389,14 +650,37 @@ impl Broker {
     /// K8: ISR changes go through the controller; until it answers, the high watermark is
     /// computed over the larger of the old and new ISR.
     fn request_isr_change(&mut self, tp: Tp, new_isr: Vec<NodeId>, fx: Fx) {
-        let Some(Role::Leader(state)) = self.roles.get_mut(&tp) else { return };
+        let Some(Role::Leader(state)) = self.roles.get_mut(&tp) else {
+            return;
+        };
         state.pending_isr = Some(new_isr.clone());
-        fx.note(Note::IsrChangeRequested { leader: self.id, tp, new_isr: new_isr.clone() });
-        fx.send(self.id, CONTROLLER, Msg::AlterPartition { tp, leader_epoch: state.epoch, partition_epoch: state.partition_epoch, new_isr });
+        fx.note(Note::IsrChangeRequested {
+            leader: self.id,
+            tp,
+            new_isr: new_isr.clone(),
+        });
+        fx.send(
+            self.id,
+            CONTROLLER,
+            Msg::AlterPartition {
+                tp,
+                leader_epoch: state.epoch,
+                partition_epoch: state.partition_epoch,
+                new_isr,
+            },
+        );
     }
 
-    fn on_alter_partition_response(&mut self, config: &KafkaConfig, tp: Tp, result: Result<crate::metadata::PartitionState, KafkaError>, fx: Fx) {
-        let Some(Role::Leader(state)) = self.roles.get_mut(&tp) else { return };
+    fn on_alter_partition_response(
+        &mut self,
+        config: &KafkaConfig,
+        tp: Tp,
+        result: Result<crate::metadata::PartitionState, KafkaError>,
+        fx: Fx,
+    ) {
+        let Some(Role::Leader(state)) = self.roles.get_mut(&tp) else {
+            return;
+        };
         state.pending_isr = None;
         if let Ok(new) = result {
             if new.leader_epoch == state.epoch && new.partition_epoch > state.partition_epoch {
@@ -411,8 +695,13 @@ impl Broker {
         if let Some(Role::Leader(state)) = self.roles.get(&tp) {
             for &b in state.isr.iter().filter(|&&b| b != self.id) {
                 if let Some(p) = state.followers.get(&b) {
-                    let deadline = p.caught_up_at.max(fx.now()) + config.timing.replica_lag_time_max_ms;
-                    fx.reset_timer(self.id, deadline - fx.now(), Timer::FollowerLag { tp, follower: b });
+                    let deadline =
+                        p.caught_up_at.max(fx.now()) + config.timing.replica_lag_time_max_ms;
+                    fx.reset_timer(
+                        self.id,
+                        deadline - fx.now(),
+                        Timer::FollowerLag { tp, follower: b },
+                    );
                 }
             }
         }
@@ -423,31 +712,75 @@ impl Broker {
     /// than min.insync.replicas (3.7+). Then answer parked acks=all requests it covers.
     fn maybe_advance_high_watermark(&mut self, config: &KafkaConfig, tp: Tp, fx: Fx) {
         let topic = &config.topics[tp.topic as usize];
-        let Some(Role::Leader(state)) = self.roles.get_mut(&tp) else { return };
+        let Some(Role::Leader(state)) = self.roles.get_mut(&tp) else {
+            return;
+        };
         let log = self.logs.entry(tp).or_default();
         let leo = log.log_end_offset();
         let min_isr = topic.min_insync_replicas.min(topic.replication_factor) as usize;
         let held = !config.legacy_hw_under_min_isr && state.isr.len() < min_isr;
         if !held {
-            let maximal = state.isr.iter().chain(state.pending_isr.iter().flatten()).copied();
-            let hw = maximal.map(|b| if b == self.id { leo } else { state.followers.get(&b).map_or(0, |p| p.log_end_offset) }).min().unwrap_or(leo).min(leo);
+            let maximal = state
+                .isr
+                .iter()
+                .chain(state.pending_isr.iter().flatten())
+                .copied();
+            let hw = maximal
+                .map(|b| {
+                    if b == self.id {
+                        leo
+                    } else {
+                        state.followers.get(&b).map_or(0, |p| p.log_end_offset)
+                    }
+                })
+                .min()
+                .unwrap_or(leo)
+                .min(leo);
             if hw > log.high_watermark {
                 log.high_watermark = hw;
-                fx.note(Note::HighWatermark { broker: self.id, tp, high_watermark: hw });
+                fx.note(Note::HighWatermark {
+                    broker: self.id,
+                    tp,
+                    high_watermark: hw,
+                });
             }
         }
         let hw = log.high_watermark;
         let enough = state.isr.len() >= topic.min_insync_replicas as usize;
-        let (done, waiting): (Vec<_>, Vec<_>) = state.purgatory.drain(..).partition(|p| hw >= p.end_offset);
+        let (done, waiting): (Vec<_>, Vec<_>) =
+            state.purgatory.drain(..).partition(|p| hw >= p.end_offset);
         state.purgatory = waiting;
         for parked in done {
-            fx.cancel_timer(self.id, Timer::ProduceTimeout { tp, producer: parked.producer, batch: parked.batch });
+            fx.cancel_timer(
+                self.id,
+                Timer::ProduceTimeout {
+                    tp,
+                    producer: parked.producer,
+                    batch: parked.batch,
+                },
+            );
             // K14(c): replicated, but the ISR shrank below min.insync.replicas meanwhile.
-            let result = if enough { Ok(parked.base_offset) } else { Err(KafkaError::NotEnoughReplicasAfterAppend) };
+            let result = if enough {
+                Ok(parked.base_offset)
+            } else {
+                Err(KafkaError::NotEnoughReplicasAfterAppend)
+            };
             if let Err(error) = result {
-                fx.note(Note::ErrorReturned { broker: self.id, tp, error });
+                fx.note(Note::ErrorReturned {
+                    broker: self.id,
+                    tp,
+                    error,
+                });
             }
-            fx.send(self.id, parked.producer, Msg::ProduceResponse { tp, batch: parked.batch, result });
+            fx.send(
+                self.id,
+                parked.producer,
+                Msg::ProduceResponse {
+                    tp,
+                    batch: parked.batch,
+                    result,
+                },
+            );
         }
     }
 
@@ -483,12 +816,36 @@ impl Broker {
             return;
         }
         self.next_session += 1;
-        self.fetchers.insert(leader, Fetcher { session: self.next_session, in_flight: true });
-        fx.send(self.id, leader, Msg::Fetch { session: self.next_session, partitions });
-        fx.reset_timer(self.id, config.timing.replica_socket_timeout_ms, Timer::FetchTimeout { leader });
+        self.fetchers.insert(
+            leader,
+            Fetcher {
+                session: self.next_session,
+                in_flight: true,
+            },
+        );
+        fx.send(
+            self.id,
+            leader,
+            Msg::Fetch {
+                session: self.next_session,
+                partitions,
+            },
+        );
+        fx.reset_timer(
+            self.id,
+            config.timing.replica_socket_timeout_ms,
+            Timer::FetchTimeout { leader },
+        );
     }
 
-    fn on_fetch_response(&mut self, config: &KafkaConfig, leader: NodeId, session: u64, partitions: Vec<(Tp, FetchResult)>, fx: Fx) {
+    fn on_fetch_response(
+        &mut self,
+        config: &KafkaConfig,
+        leader: NodeId,
+        session: u64,
+        partitions: Vec<(Tp, FetchResult)>,
+        fx: Fx,
+    ) {
         match self.fetchers.get_mut(&leader) {
             Some(f) if f.session == session => f.in_flight = false,
             _ => return, // an answer to a fetch from before a restart or a timeout
@@ -496,18 +853,27 @@ impl Broker {
         fx.cancel_timer(self.id, Timer::FetchTimeout { leader });
         let mut progressed = false;
         for (tp, result) in partitions {
-            if !matches!(self.roles.get(&tp), Some(Role::Follower { leader: l, .. }) if *l == leader) {
+            if !matches!(self.roles.get(&tp), Some(Role::Follower { leader: l, .. }) if *l == leader)
+            {
                 continue;
             }
             let log = self.logs.entry(tp).or_default();
             match result {
-                FetchResult::Records { records, high_watermark } => {
+                FetchResult::Records {
+                    records,
+                    high_watermark,
+                } => {
                     if !records.is_empty() {
                         let from_offset = log.log_end_offset();
                         for record in &records {
                             log.append(*record);
                         }
-                        fx.note(Note::Replicated { broker: self.id, tp, from_offset, count: records.len() as u64 });
+                        fx.note(Note::Replicated {
+                            broker: self.id,
+                            tp,
+                            from_offset,
+                            count: records.len() as u64,
+                        });
                         progressed = true;
                     }
                     let hw = high_watermark.min(log.log_end_offset());
@@ -518,7 +884,12 @@ impl Broker {
                 FetchResult::Diverging { end_offset } => {
                     let to_offset = end_offset.min(log.log_end_offset());
                     let removed = log.truncate(to_offset);
-                    fx.note(Note::Truncated { broker: self.id, tp, to_offset, removed });
+                    fx.note(Note::Truncated {
+                        broker: self.id,
+                        tp,
+                        to_offset,
+                        removed,
+                    });
                     progressed = true;
                 }
                 FetchResult::Error(_) => {}
@@ -527,7 +898,11 @@ impl Broker {
         if progressed {
             self.send_fetch(config, leader, fx);
         } else {
-            fx.set_timer(self.id, config.timing.replica_fetch_wait_max_ms, Timer::FetchFrom { leader });
+            fx.set_timer(
+                self.id,
+                config.timing.replica_fetch_wait_max_ms,
+                Timer::FetchFrom { leader },
+            );
         }
     }
 }

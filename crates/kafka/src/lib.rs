@@ -16,7 +16,9 @@ mod protocol;
 mod reader;
 
 pub use broker::{Broker, Role};
-pub use config::{Acks, KafkaConfig, ProducerConfig, ReaderConfig, Timing, TopicConfig, RETRY_BACKOFF_MAX_MS};
+pub use config::{
+    Acks, KafkaConfig, ProducerConfig, ReaderConfig, Timing, TopicConfig, RETRY_BACKOFF_MAX_MS,
+};
 pub use controller::Controller;
 pub use log::Log;
 pub use metadata::{Metadata, PartitionState, Tp};
@@ -44,7 +46,13 @@ pub fn broker_ids(config: &KafkaConfig) -> impl Iterator<Item = NodeId> {
 pub enum Action {
     /// The application sends `count` messages keyed "<key>-<n>"; the key picks the
     /// partition (murmur2, K24) unless `partition` is given.
-    Produce { producer: NodeId, topic: u32, count: u32, key: String, partition: Option<u32> },
+    Produce {
+        producer: NodeId,
+        topic: u32,
+        count: u32,
+        key: String,
+        partition: Option<u32>,
+    },
     /// `kafka-leader-election.sh --election-type preferred`.
     ElectPreferredLeaders,
 }
@@ -67,30 +75,79 @@ impl Kafka {
     /// A running cluster: every partition has its preferred leader and a full ISR.
     pub fn new(config: KafkaConfig) -> Self {
         let brokers: Vec<NodeId> = broker_ids(&config).collect();
-        let mut meta = Metadata { version: 1, ..Metadata::default() };
+        let mut meta = Metadata {
+            version: 1,
+            ..Metadata::default()
+        };
         for (t, topic) in config.topics.iter().enumerate() {
-            for (p, replicas) in assign_replicas(config.brokers, topic.partitions, topic.replication_factor).into_iter().enumerate() {
-                let replicas: Vec<NodeId> = replicas.into_iter().map(|i| brokers[i as usize]).collect();
-                let state = PartitionState { leader: Some(replicas[0]), leader_epoch: 0, isr: replicas.clone(), partition_epoch: 0, replicas };
-                meta.partitions.insert(Tp { topic: t as u32, partition: p as u32 }, state);
+            for (p, replicas) in
+                assign_replicas(config.brokers, topic.partitions, topic.replication_factor)
+                    .into_iter()
+                    .enumerate()
+            {
+                let replicas: Vec<NodeId> =
+                    replicas.into_iter().map(|i| brokers[i as usize]).collect();
+                let state = PartitionState {
+                    leader: Some(replicas[0]),
+                    leader_epoch: 0,
+                    isr: replicas.clone(),
+                    partition_epoch: 0,
+                    replicas,
+                };
+                meta.partitions.insert(
+                    Tp {
+                        topic: t as u32,
+                        partition: p as u32,
+                    },
+                    state,
+                );
             }
         }
-        let broker_map = brokers.iter().map(|&b| (b, Broker::new(b, &meta))).collect();
-        let producers = config.producers.iter().enumerate().map(|(i, p)| (NodeId(PRODUCER_BASE + i as u32), Producer::new(NodeId(PRODUCER_BASE + i as u32), p.clone()))).collect();
+        let broker_map = brokers
+            .iter()
+            .map(|&b| (b, Broker::new(b, &meta)))
+            .collect();
+        let producers = config
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    NodeId(PRODUCER_BASE + i as u32),
+                    Producer::new(NodeId(PRODUCER_BASE + i as u32), p.clone()),
+                )
+            })
+            .collect();
         let readers = config
             .readers
             .iter()
             .enumerate()
             .map(|(i, r)| {
                 let id = NodeId(READER_BASE + i as u32);
-                (id, Reader::new(id, r.clone(), config.topics[r.topic as usize].partitions))
+                (
+                    id,
+                    Reader::new(id, r.clone(), config.topics[r.topic as usize].partitions),
+                )
             })
             .collect();
-        Self { controller: Controller::new(meta, brokers), brokers: broker_map, producers, readers, ledger: Ledger::default(), key_counters: BTreeMap::new(), booted: Vec::new(), config: Rc::new(config) }
+        Self {
+            controller: Controller::new(meta, brokers),
+            brokers: broker_map,
+            producers,
+            readers,
+            ledger: Ledger::default(),
+            key_counters: BTreeMap::new(),
+            booted: Vec::new(),
+            config: Rc::new(config),
+        }
     }
 
     pub fn node_ids(&self) -> Vec<NodeId> {
-        std::iter::once(CONTROLLER).chain(self.brokers.keys().copied()).chain(self.producers.keys().copied()).chain(self.readers.keys().copied()).collect()
+        std::iter::once(CONTROLLER)
+            .chain(self.brokers.keys().copied())
+            .chain(self.producers.keys().copied())
+            .chain(self.readers.keys().copied())
+            .collect()
     }
 
     pub fn config(&self) -> &KafkaConfig {
@@ -116,7 +173,10 @@ impl Kafka {
         self.readers.values()
     }
     pub fn tp_name(&self, tp: Tp) -> String {
-        format!("{}-{}", self.config.topics[tp.topic as usize].name, tp.partition)
+        format!(
+            "{}-{}",
+            self.config.topics[tp.topic as usize].name, tp.partition
+        )
     }
 
     /// Where each message is stored now, as the ledger needs it: copies on every broker's
@@ -130,7 +190,9 @@ impl Kafka {
                 let leader = meta.leader(tp);
                 let authority = leader == Some(broker.id) && is_up(broker.id);
                 for (offset, record) in log.records.iter().enumerate() {
-                    let Some(p) = placements.get_mut(record.message.0 as usize) else { continue };
+                    let Some(p) = placements.get_mut(record.message.0 as usize) else {
+                        continue;
+                    };
                     if !p.copies.contains(&broker.id) {
                         p.copies.push(broker.id);
                     }
@@ -154,18 +216,32 @@ impl Kafka {
     fn tp_by_name(&self, name: &str) -> Option<Tp> {
         let (topic, partition) = name.rsplit_once('-')?;
         let t = self.config.topics.iter().position(|t| t.name == topic)?;
-        Some(Tp { topic: t as u32, partition: partition.parse().ok()? })
+        Some(Tp {
+            topic: t as u32,
+            partition: partition.parse().ok()?,
+        })
     }
 
-    fn produce(&mut self, producer: NodeId, topic: u32, count: u32, key: &str, partition: Option<u32>, fx: &mut Effects<'_, Self>) {
-        let Some(p) = self.producers.get_mut(&producer) else { return };
+    fn produce(
+        &mut self,
+        producer: NodeId,
+        topic: u32,
+        count: u32,
+        key: &str,
+        partition: Option<u32>,
+        fx: &mut Effects<'_, Self>,
+    ) {
+        let Some(p) = self.producers.get_mut(&producer) else {
+            return;
+        };
         let partitions = self.config.topics[topic as usize].partitions;
         let mut batches: BTreeMap<Tp, Vec<mqlab_ledger::MessageId>> = BTreeMap::new();
         for _ in 0..count {
             let n = self.key_counters.entry(key.to_string()).or_insert(0);
             *n += 1;
             let label = format!("{key}-{n}");
-            let partition = partition.unwrap_or_else(|| partition_for_key(label.as_bytes(), partitions));
+            let partition =
+                partition.unwrap_or_else(|| partition_for_key(label.as_bytes(), partitions));
             let tp = Tp { topic, partition };
             let destination = format!("{}-{}", self.config.topics[topic as usize].name, partition);
             let id = self.ledger.produce(label, producer, destination, fx.now());
@@ -257,7 +333,13 @@ impl Model for Kafka {
 
     fn on_action(&mut self, action: Action, fx: &mut Effects<'_, Self>) {
         match action {
-            Action::Produce { producer, topic, count, key, partition } => self.produce(producer, topic, count, &key, partition, fx),
+            Action::Produce {
+                producer,
+                topic,
+                count,
+                key,
+                partition,
+            } => self.produce(producer, topic, count, &key, partition, fx),
             Action::ElectPreferredLeaders => {
                 self.controller.elect_preferred(fx);
             }

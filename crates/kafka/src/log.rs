@@ -43,7 +43,12 @@ impl Log {
     /// Remove every record from `offset` on; returns the messages removed.
     pub fn truncate(&mut self, offset: u64) -> Vec<MessageId> {
         let keep = (offset as usize).min(self.records.len());
-        let removed = self.records.split_off(keep).into_iter().map(|r| r.message).collect();
+        let removed = self
+            .records
+            .split_off(keep)
+            .into_iter()
+            .map(|r| r.message)
+            .collect();
         self.epochs.retain(|&(_, start)| start < offset);
         self.high_watermark = self.high_watermark.min(offset);
         removed
@@ -55,17 +60,27 @@ impl Log {
         let Some(i) = self.epochs.iter().rposition(|&(e, _)| e <= epoch) else {
             return (None, 0);
         };
-        let end = self.epochs.get(i + 1).map_or(self.log_end_offset(), |&(_, start)| start);
+        let end = self
+            .epochs
+            .get(i + 1)
+            .map_or(self.log_end_offset(), |&(_, start)| start);
         (Some(self.epochs[i].0), end)
     }
 
     /// Where the given epoch began, if this log has it.
     pub fn epoch_start(&self, epoch: u32) -> Option<u64> {
-        self.epochs.iter().find(|&&(e, _)| e == epoch).map(|&(_, s)| s)
+        self.epochs
+            .iter()
+            .find(|&&(e, _)| e == epoch)
+            .map(|&(_, s)| s)
     }
 
     pub fn offset_of(&self, message: MessageId) -> impl Iterator<Item = u64> + '_ {
-        self.records.iter().enumerate().filter(move |(_, r)| r.message == message).map(|(i, _)| i as u64)
+        self.records
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.message == message)
+            .map(|(i, _)| i as u64)
     }
 }
 
@@ -74,7 +89,10 @@ mod tests {
     use super::*;
 
     fn rec(m: u32, epoch: u32) -> Record {
-        Record { message: MessageId(m), epoch }
+        Record {
+            message: MessageId(m),
+            epoch,
+        }
     }
 
     #[test]

@@ -37,7 +37,16 @@ struct Batch {
 
 impl Producer {
     pub fn new(id: NodeId, config: ProducerConfig) -> Self {
-        Self { id, config, metadata: None, metadata_requested_at: None, queues: BTreeMap::new(), in_flight: BTreeMap::new(), next_batch: 0, pump_at: None }
+        Self {
+            id,
+            config,
+            metadata: None,
+            metadata_requested_at: None,
+            queues: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            next_batch: 0,
+            pump_at: None,
+        }
     }
 
     pub fn on_start(&mut self, fx: Fx) {
@@ -54,13 +63,22 @@ impl Producer {
     pub fn send(&mut self, tp: Tp, messages: Vec<MessageId>, ledger: &mut Ledger, fx: Fx) {
         self.next_batch += 1;
         let now = fx.now();
-        self.queues.entry(tp).or_default().push_back(Batch { id: self.next_batch, tp, messages, attempts: 0, created_at: now, not_before: now });
+        self.queues.entry(tp).or_default().push_back(Batch {
+            id: self.next_batch,
+            tp,
+            messages,
+            attempts: 0,
+            created_at: now,
+            not_before: now,
+        });
         self.pump(fx, ledger);
     }
 
     fn request_metadata(&mut self, fx: Fx) {
         let now = fx.now();
-        let stale = self.metadata_requested_at.is_none_or(|at| now.saturating_sub(at) >= self.config.request_timeout_ms);
+        let stale = self
+            .metadata_requested_at
+            .is_none_or(|at| now.saturating_sub(at) >= self.config.request_timeout_ms);
         if stale {
             self.metadata_requested_at = Some(now);
             fx.send(self.id, CONTROLLER, Msg::MetadataRequest);
@@ -80,10 +98,13 @@ impl Producer {
         let mut wake: Option<Millis> = None;
         let tps: Vec<Tp> = self.queues.keys().copied().collect();
         for tp in tps {
-            loop {
-                let Some(front) = self.queues.get(&tp).and_then(|q| q.front()) else { break };
+            while let Some(front) = self.queues.get(&tp).and_then(VecDeque::front) {
                 if now >= front.created_at + self.config.delivery_timeout_ms {
-                    let batch = self.queues.get_mut(&tp).and_then(VecDeque::pop_front).expect("front exists");
+                    let batch = self
+                        .queues
+                        .get_mut(&tp)
+                        .and_then(VecDeque::pop_front)
+                        .expect("front exists");
                     self.fail(batch, KafkaError::DeliveryTimeout, fx, ledger);
                     continue;
                 }
@@ -98,24 +119,51 @@ impl Producer {
                     wake = Some(wake.map_or(retry, |w| w.min(retry)));
                     break;
                 };
-                let to_leader = self.in_flight.values().filter(|(_, l)| *l == leader).count() as u32;
+                let to_leader = self
+                    .in_flight
+                    .values()
+                    .filter(|(_, l)| *l == leader)
+                    .count() as u32;
                 if to_leader >= self.config.max_in_flight {
                     break;
                 }
-                let mut batch = self.queues.get_mut(&tp).and_then(VecDeque::pop_front).expect("front exists");
+                let mut batch = self
+                    .queues
+                    .get_mut(&tp)
+                    .and_then(VecDeque::pop_front)
+                    .expect("front exists");
                 batch.attempts += 1;
                 for &m in &batch.messages {
                     ledger.sent(m);
                 }
-                fx.send(self.id, leader, Msg::Produce { tp, batch: batch.id, messages: batch.messages.clone(), acks: self.config.acks, timeout_ms: self.config.request_timeout_ms });
+                fx.send(
+                    self.id,
+                    leader,
+                    Msg::Produce {
+                        tp,
+                        batch: batch.id,
+                        messages: batch.messages.clone(),
+                        acks: self.config.acks,
+                        timeout_ms: self.config.request_timeout_ms,
+                    },
+                );
                 if self.config.acks == Acks::Zero {
                     // K11: nothing comes back; the application counts it as sent.
                     for &m in &batch.messages {
                         ledger.acknowledged(m, now, None);
                     }
-                    fx.note(Note::ProduceAcked { producer: self.id, tp, base_offset: None, messages: batch.messages });
+                    fx.note(Note::ProduceAcked {
+                        producer: self.id,
+                        tp,
+                        base_offset: None,
+                        messages: batch.messages,
+                    });
                 } else {
-                    fx.reset_timer(self.id, self.config.request_timeout_ms, Timer::RequestTimeout { batch: batch.id });
+                    fx.reset_timer(
+                        self.id,
+                        self.config.request_timeout_ms,
+                        Timer::RequestTimeout { batch: batch.id },
+                    );
                     self.in_flight.insert(batch.id, (batch, leader));
                 }
             }
@@ -133,14 +181,21 @@ impl Producer {
                 self.metadata_requested_at = None;
             }
             Msg::ProduceResponse { tp, batch, result } => {
-                let Some((batch, _)) = self.in_flight.remove(&batch) else { return }; // answered after our timeout
+                let Some((batch, _)) = self.in_flight.remove(&batch) else {
+                    return;
+                }; // answered after our timeout
                 fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
                 match result {
                     Ok(base) => {
                         for (i, &m) in batch.messages.iter().enumerate() {
                             ledger.acknowledged(m, fx.now(), Some(base + i as u64));
                         }
-                        fx.note(Note::ProduceAcked { producer: self.id, tp, base_offset: Some(base), messages: batch.messages });
+                        fx.note(Note::ProduceAcked {
+                            producer: self.id,
+                            tp,
+                            base_offset: Some(base),
+                            messages: batch.messages,
+                        });
                     }
                     Err(error) => self.retry_or_fail(batch, error, fx, ledger),
                 }
@@ -192,9 +247,15 @@ impl Producer {
         self.metadata = None;
         self.request_metadata(fx);
         let exponent = batch.attempts.saturating_sub(1).min(16);
-        let backoff = (self.config.retry_backoff_ms << exponent).min(RETRY_BACKOFF_MAX_MS.max(self.config.retry_backoff_ms));
+        let backoff = (self.config.retry_backoff_ms << exponent)
+            .min(RETRY_BACKOFF_MAX_MS.max(self.config.retry_backoff_ms));
         batch.not_before = now + backoff;
-        fx.note(Note::ProduceRetry { producer: self.id, tp: batch.tp, error, messages: batch.messages.clone() });
+        fx.note(Note::ProduceRetry {
+            producer: self.id,
+            tp: batch.tp,
+            error,
+            messages: batch.messages.clone(),
+        });
         self.queues.entry(batch.tp).or_default().push_front(batch);
     }
 
@@ -202,6 +263,11 @@ impl Producer {
         for &m in &batch.messages {
             ledger.failed(m, fx.now(), error.name());
         }
-        fx.note(Note::ProduceFailed { producer: self.id, tp: batch.tp, error, messages: batch.messages });
+        fx.note(Note::ProduceFailed {
+            producer: self.id,
+            tp: batch.tp,
+            error,
+            messages: batch.messages,
+        });
     }
 }

@@ -60,50 +60,106 @@ pub struct FetchPartition {
 
 #[derive(Clone, Debug)]
 pub enum FetchResult {
-    Records { records: Vec<Record>, high_watermark: u64 },
+    Records {
+        records: Vec<Record>,
+        high_watermark: u64,
+    },
     /// The follower's log diverges from the leader's from this offset: truncate to it.
-    Diverging { end_offset: u64 },
+    Diverging {
+        end_offset: u64,
+    },
     Error(KafkaError),
 }
 
 #[derive(Clone, Debug)]
 pub enum Msg {
     // Broker ↔ controller.
-    Heartbeat { metadata_version: u64 },
-    HeartbeatResponse { metadata: Option<Rc<Metadata>> },
+    Heartbeat {
+        metadata_version: u64,
+    },
+    HeartbeatResponse {
+        metadata: Option<Rc<Metadata>>,
+    },
     MetadataUpdate(Rc<Metadata>),
-    AlterPartition { tp: Tp, leader_epoch: u32, partition_epoch: u32, new_isr: Vec<NodeId> },
-    AlterPartitionResponse { tp: Tp, result: Result<PartitionState, KafkaError> },
+    AlterPartition {
+        tp: Tp,
+        leader_epoch: u32,
+        partition_epoch: u32,
+        new_isr: Vec<NodeId>,
+    },
+    AlterPartitionResponse {
+        tp: Tp,
+        result: Result<PartitionState, KafkaError>,
+    },
     ControlledShutdown,
     ControlledShutdownResponse,
     // Follower → leader replication.
-    Fetch { session: u64, partitions: Vec<FetchPartition> },
-    FetchResponse { session: u64, partitions: Vec<(Tp, FetchResult)> },
+    Fetch {
+        session: u64,
+        partitions: Vec<FetchPartition>,
+    },
+    FetchResponse {
+        session: u64,
+        partitions: Vec<(Tp, FetchResult)>,
+    },
     // Clients.
     MetadataRequest,
     MetadataResponse(Rc<Metadata>),
-    Produce { tp: Tp, batch: u64, messages: Vec<MessageId>, acks: crate::Acks, timeout_ms: u64 },
-    ProduceResponse { tp: Tp, batch: u64, result: Result<u64, KafkaError> },
-    ReadRequest { tp: Tp, offset: u64 },
-    ReadResponse { tp: Tp, offset: u64, high_watermark: u64, result: Result<Vec<(u64, MessageId)>, KafkaError> },
+    Produce {
+        tp: Tp,
+        batch: u64,
+        messages: Vec<MessageId>,
+        acks: crate::Acks,
+        timeout_ms: u64,
+    },
+    ProduceResponse {
+        tp: Tp,
+        batch: u64,
+        result: Result<u64, KafkaError>,
+    },
+    ReadRequest {
+        tp: Tp,
+        offset: u64,
+    },
+    ReadResponse {
+        tp: Tp,
+        offset: u64,
+        high_watermark: u64,
+        result: Result<Vec<(u64, MessageId)>, KafkaError>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Timer {
     // Broker.
     Heartbeat,
-    FetchFrom { leader: NodeId },
-    FetchTimeout { leader: NodeId },
+    FetchFrom {
+        leader: NodeId,
+    },
+    FetchTimeout {
+        leader: NodeId,
+    },
     /// A follower of this leader has not caught up for `replica.lag.time.max.ms`.
-    FollowerLag { tp: Tp, follower: NodeId },
-    ProduceTimeout { tp: Tp, producer: NodeId, batch: u64 },
+    FollowerLag {
+        tp: Tp,
+        follower: NodeId,
+    },
+    ProduceTimeout {
+        tp: Tp,
+        producer: NodeId,
+        batch: u64,
+    },
     /// A graceful stop that the controller did not answer in time halts anyway.
     ShutdownDeadline,
     // Controller.
-    SessionExpiry { broker: NodeId },
+    SessionExpiry {
+        broker: NodeId,
+    },
     LeaderImbalanceCheck,
     // Producer.
-    RequestTimeout { batch: u64 },
+    RequestTimeout {
+        batch: u64,
+    },
     Pump,
     // Reader.
     Poll,
@@ -125,27 +181,109 @@ pub enum ElectionReason {
 /// Facts recorded in the trace, in plain terms the scenario layer turns into text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Note {
-    Appended { broker: NodeId, tp: Tp, offset: u64, message: MessageId, epoch: u32 },
-    Replicated { broker: NodeId, tp: Tp, from_offset: u64, count: u64 },
-    HighWatermark { broker: NodeId, tp: Tp, high_watermark: u64 },
+    Appended {
+        broker: NodeId,
+        tp: Tp,
+        offset: u64,
+        message: MessageId,
+        epoch: u32,
+    },
+    Replicated {
+        broker: NodeId,
+        tp: Tp,
+        from_offset: u64,
+        count: u64,
+    },
+    HighWatermark {
+        broker: NodeId,
+        tp: Tp,
+        high_watermark: u64,
+    },
     /// The leader asked the controller to change the ISR.
-    IsrChangeRequested { leader: NodeId, tp: Tp, new_isr: Vec<NodeId> },
-    IsrChanged { tp: Tp, isr: Vec<NodeId> },
-    LeaderElected { tp: Tp, leader: Option<NodeId>, epoch: u32, unclean: bool, reason: ElectionReason },
-    BrokerFenced { broker: NodeId },
-    BrokerUnfenced { broker: NodeId },
-    BecameLeader { broker: NodeId, tp: Tp, epoch: u32 },
-    BecameFollower { broker: NodeId, tp: Tp, leader: Option<NodeId>, epoch: u32 },
-    Truncated { broker: NodeId, tp: Tp, to_offset: u64, removed: Vec<MessageId> },
-    ErrorReturned { broker: NodeId, tp: Tp, error: KafkaError },
-    ProduceAcked { producer: NodeId, tp: Tp, base_offset: Option<u64>, messages: Vec<MessageId> },
-    ProduceRetry { producer: NodeId, tp: Tp, error: KafkaError, messages: Vec<MessageId> },
-    ProduceFailed { producer: NodeId, tp: Tp, error: KafkaError, messages: Vec<MessageId> },
-    Read { reader: NodeId, tp: Tp, messages: Vec<(u64, MessageId)> },
-    ReaderReset { reader: NodeId, tp: Tp, to_offset: u64 },
+    IsrChangeRequested {
+        leader: NodeId,
+        tp: Tp,
+        new_isr: Vec<NodeId>,
+    },
+    IsrChanged {
+        tp: Tp,
+        isr: Vec<NodeId>,
+    },
+    LeaderElected {
+        tp: Tp,
+        leader: Option<NodeId>,
+        epoch: u32,
+        unclean: bool,
+        reason: ElectionReason,
+    },
+    BrokerFenced {
+        broker: NodeId,
+    },
+    BrokerUnfenced {
+        broker: NodeId,
+    },
+    BecameLeader {
+        broker: NodeId,
+        tp: Tp,
+        epoch: u32,
+    },
+    BecameFollower {
+        broker: NodeId,
+        tp: Tp,
+        leader: Option<NodeId>,
+        epoch: u32,
+    },
+    Truncated {
+        broker: NodeId,
+        tp: Tp,
+        to_offset: u64,
+        removed: Vec<MessageId>,
+    },
+    ErrorReturned {
+        broker: NodeId,
+        tp: Tp,
+        error: KafkaError,
+    },
+    ProduceAcked {
+        producer: NodeId,
+        tp: Tp,
+        base_offset: Option<u64>,
+        messages: Vec<MessageId>,
+    },
+    ProduceRetry {
+        producer: NodeId,
+        tp: Tp,
+        error: KafkaError,
+        messages: Vec<MessageId>,
+    },
+    ProduceFailed {
+        producer: NodeId,
+        tp: Tp,
+        error: KafkaError,
+        messages: Vec<MessageId>,
+    },
+    Read {
+        reader: NodeId,
+        tp: Tp,
+        messages: Vec<(u64, MessageId)>,
+    },
+    ReaderReset {
+        reader: NodeId,
+        tp: Tp,
+        to_offset: u64,
+    },
     /// A broker restarted after kill -9 and recovered its log (K5).
-    LogRecovery { broker: NodeId },
-    ShutdownRequested { broker: NodeId },
-    BrokerDown { broker: NodeId, graceful: bool },
-    BrokerStarted { broker: NodeId },
+    LogRecovery {
+        broker: NodeId,
+    },
+    ShutdownRequested {
+        broker: NodeId,
+    },
+    BrokerDown {
+        broker: NodeId,
+        graceful: bool,
+    },
+    BrokerStarted {
+        broker: NodeId,
+    },
 }

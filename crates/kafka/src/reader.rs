@@ -27,7 +27,14 @@ pub struct Reader {
 
 impl Reader {
     pub fn new(id: NodeId, config: ReaderConfig, partitions: u32) -> Self {
-        Self { id, config, partitions, metadata: None, positions: BTreeMap::new(), in_flight: BTreeMap::new() }
+        Self {
+            id,
+            config,
+            partitions,
+            metadata: None,
+            positions: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+        }
     }
 
     pub fn on_start(&mut self, fx: Fx) {
@@ -47,8 +54,15 @@ impl Reader {
             Some(meta) => {
                 let mut leaderless = false;
                 for partition in 0..self.partitions {
-                    let tp = Tp { topic: self.config.topic, partition };
-                    if self.in_flight.get(&tp).is_some_and(|&at| now - at < READ_TIMEOUT_MS) {
+                    let tp = Tp {
+                        topic: self.config.topic,
+                        partition,
+                    };
+                    if self
+                        .in_flight
+                        .get(&tp)
+                        .is_some_and(|&at| now - at < READ_TIMEOUT_MS)
+                    {
                         continue;
                     }
                     match meta.leader(tp) {
@@ -72,7 +86,12 @@ impl Reader {
     pub fn on_message(&mut self, msg: Msg, ledger: &mut Ledger, fx: Fx) {
         match msg {
             Msg::MetadataResponse(meta) => self.metadata = Some(meta),
-            Msg::ReadResponse { tp, offset, high_watermark, result } => {
+            Msg::ReadResponse {
+                tp,
+                offset,
+                high_watermark,
+                result,
+            } => {
                 self.in_flight.remove(&tp);
                 match result {
                     Ok(records) => {
@@ -81,7 +100,11 @@ impl Reader {
                                 ledger.delivered(m, self.id, fx.now());
                             }
                             self.positions.insert(tp, last + 1);
-                            fx.note(Note::Read { reader: self.id, tp, messages: records });
+                            fx.note(Note::Read {
+                                reader: self.id,
+                                tp,
+                                messages: records,
+                            });
                         } else {
                             self.positions.insert(tp, offset);
                         }
@@ -89,7 +112,11 @@ impl Reader {
                     // K18: the log was truncated below our position; auto.offset.reset=latest.
                     Err(KafkaError::OffsetOutOfRange) => {
                         self.positions.insert(tp, high_watermark);
-                        fx.note(Note::ReaderReset { reader: self.id, tp, to_offset: high_watermark });
+                        fx.note(Note::ReaderReset {
+                            reader: self.id,
+                            tp,
+                            to_offset: high_watermark,
+                        });
                     }
                     Err(_) => fx.send(self.id, CONTROLLER, Msg::MetadataRequest),
                 }

@@ -83,7 +83,11 @@ impl Fate {
     pub fn of(record: &MessageRecord, placement: &Placement) -> Fate {
         let acked = record.is_acknowledged();
         if placement.readable {
-            return if acked { Fate::Visible } else { Fate::VisibleUnacked };
+            return if acked {
+                Fate::Visible
+            } else {
+                Fate::VisibleUnacked
+            };
         }
         if !acked {
             return match record.outcome {
@@ -145,7 +149,13 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    pub fn produce(&mut self, label: String, producer: NodeId, destination: String, at: Millis) -> MessageId {
+    pub fn produce(
+        &mut self,
+        label: String,
+        producer: NodeId,
+        destination: String,
+        at: Millis,
+    ) -> MessageId {
         let id = MessageId(self.records.len() as u32);
         self.records.push(MessageRecord {
             id,
@@ -201,7 +211,10 @@ impl Ledger {
         self.with(id, |r| {
             r.last_error = Some(error.to_string());
             if !r.is_acknowledged() {
-                r.outcome = Outcome::Failed { at, error: error.to_string() };
+                r.outcome = Outcome::Failed {
+                    at,
+                    error: error.to_string(),
+                };
             }
         });
     }
@@ -225,12 +238,33 @@ mod tests {
 
     #[test]
     fn fates_follow_acknowledgement_and_placement() {
-        let acked = record(Outcome::Acknowledged { at: 1, position: Some(0) });
+        let acked = record(Outcome::Acknowledged {
+            at: 1,
+            position: Some(0),
+        });
         let pending = record(Outcome::Pending);
-        let on_leader = Placement { copies: vec![NodeId(1)], on_authority: 1, has_authority: true, readable: false };
-        let readable = Placement { readable: true, ..on_leader.clone() };
-        let gone_from_leader = Placement { copies: vec![NodeId(1)], on_authority: 0, has_authority: true, readable: false };
-        let offline = Placement { copies: vec![NodeId(1)], on_authority: 0, has_authority: false, readable: false };
+        let on_leader = Placement {
+            copies: vec![NodeId(1)],
+            on_authority: 1,
+            has_authority: true,
+            readable: false,
+        };
+        let readable = Placement {
+            readable: true,
+            ..on_leader.clone()
+        };
+        let gone_from_leader = Placement {
+            copies: vec![NodeId(1)],
+            on_authority: 0,
+            has_authority: true,
+            readable: false,
+        };
+        let offline = Placement {
+            copies: vec![NodeId(1)],
+            on_authority: 0,
+            has_authority: false,
+            readable: false,
+        };
         assert_eq!(Fate::of(&acked, &readable), Fate::Visible);
         assert_eq!(Fate::of(&acked, &on_leader), Fate::Stored);
         assert_eq!(Fate::of(&acked, &gone_from_leader), Fate::Lost);
@@ -247,6 +281,12 @@ mod tests {
         ledger.acknowledged(id, 5, Some(3));
         ledger.acknowledged(id, 9, Some(7));
         ledger.failed(id, 10, "late");
-        assert_eq!(ledger.get(id).unwrap().outcome, Outcome::Acknowledged { at: 5, position: Some(3) });
+        assert_eq!(
+            ledger.get(id).unwrap().outcome,
+            Outcome::Acknowledged {
+                at: 5,
+                position: Some(3)
+            }
+        );
     }
 }

@@ -13,12 +13,20 @@ pub struct Describer<'a> {
 }
 
 fn happening(node: Option<NodeId>, severity: Severity, en: String, zh: String) -> Happening {
-    Happening { node: node.map(|n| n.0), severity, en, zh }
+    Happening {
+        node: node.map(|n| n.0),
+        severity,
+        en,
+        zh,
+    }
 }
 
 impl Describer<'_> {
     pub fn name(&self, node: NodeId) -> String {
-        self.names.get(&node).cloned().unwrap_or_else(|| node.to_string())
+        self.names
+            .get(&node)
+            .cloned()
+            .unwrap_or_else(|| node.to_string())
     }
 
     fn tp(&self, tp: Tp) -> String {
@@ -27,7 +35,11 @@ impl Describer<'_> {
 
     fn labels(&self, messages: &[MessageId]) -> String {
         const SHOWN: usize = 4;
-        let mut text: Vec<&str> = messages.iter().take(SHOWN).map(|&m| self.kafka.ledger().label(m)).collect();
+        let mut text: Vec<&str> = messages
+            .iter()
+            .take(SHOWN)
+            .map(|&m| self.kafka.ledger().label(m))
+            .collect();
         if messages.len() > SHOWN {
             text.push("…");
         }
@@ -42,32 +54,88 @@ impl Describer<'_> {
     pub fn note(&self, note: &Note) -> Happening {
         use Severity::*;
         match note {
-            Note::Appended { broker, tp, offset, message, epoch } => {
-                let (b, t, m) = (self.name(*broker), self.tp(*tp), self.kafka.ledger().label(*message));
-                happening(Some(*broker), Info, format!("{b} appended {m} to {t} at offset {offset} (epoch {epoch})"), format!("{b} 将 {m} 追加到 {t} 的 offset {offset}（epoch {epoch}）"))
+            Note::Appended {
+                broker,
+                tp,
+                offset,
+                message,
+                epoch,
+            } => {
+                let (b, t, m) = (
+                    self.name(*broker),
+                    self.tp(*tp),
+                    self.kafka.ledger().label(*message),
+                );
+                happening(
+                    Some(*broker),
+                    Info,
+                    format!("{b} appended {m} to {t} at offset {offset} (epoch {epoch})"),
+                    format!("{b} 将 {m} 追加到 {t} 的 offset {offset}（epoch {epoch}）"),
+                )
             }
-            Note::Replicated { broker, tp, from_offset, count } => {
+            Note::Replicated {
+                broker,
+                tp,
+                from_offset,
+                count,
+            } => {
                 let (b, t) = (self.name(*broker), self.tp(*tp));
                 let last = from_offset + count - 1;
-                happening(Some(*broker), Info, format!("{b} copied {t} offsets {from_offset}–{last} from the leader"), format!("{b} 从 leader 复制了 {t} 的 offset {from_offset}–{last}"))
+                happening(
+                    Some(*broker),
+                    Info,
+                    format!("{b} copied {t} offsets {from_offset}–{last} from the leader"),
+                    format!("{b} 从 leader 复制了 {t} 的 offset {from_offset}–{last}"),
+                )
             }
-            Note::HighWatermark { broker, tp, high_watermark } => {
+            Note::HighWatermark {
+                broker,
+                tp,
+                high_watermark,
+            } => {
                 let (b, t) = (self.name(*broker), self.tp(*tp));
                 happening(Some(*broker), Notice, format!("{t} high watermark → {high_watermark} on {b}: offsets below it are committed and readable"), format!("{b} 上 {t} 的高水位 → {high_watermark}：其下的消息已提交、可被消费"))
             }
-            Note::IsrChangeRequested { leader, tp, new_isr } => {
+            Note::IsrChangeRequested {
+                leader,
+                tp,
+                new_isr,
+            } => {
                 let (b, t, s) = (self.name(*leader), self.tp(*tp), self.set(new_isr));
-                happening(Some(*leader), Notice, format!("{b} asks the controller to set the ISR of {t} to {s} (AlterPartition)"), format!("{b} 请求 controller 将 {t} 的 ISR 改为 {s}（AlterPartition）"))
+                happening(
+                    Some(*leader),
+                    Notice,
+                    format!(
+                        "{b} asks the controller to set the ISR of {t} to {s} (AlterPartition)"
+                    ),
+                    format!("{b} 请求 controller 将 {t} 的 ISR 改为 {s}（AlterPartition）"),
+                )
             }
             Note::IsrChanged { tp, isr } => {
                 let (t, s) = (self.tp(*tp), self.set(isr));
-                happening(Some(mqlab_kafka::CONTROLLER), Notice, format!("ISR of {t} is now {s}"), format!("{t} 的 ISR 现在是 {s}"))
+                happening(
+                    Some(mqlab_kafka::CONTROLLER),
+                    Notice,
+                    format!("ISR of {t} is now {s}"),
+                    format!("{t} 的 ISR 现在是 {s}"),
+                )
             }
-            Note::LeaderElected { tp, leader, epoch, unclean, reason } => {
+            Note::LeaderElected {
+                tp,
+                leader,
+                epoch,
+                unclean,
+                reason,
+            } => {
                 let t = self.tp(*tp);
                 let (why_en, why_zh) = match reason {
-                    ElectionReason::LeaderFenced => ("the old leader was fenced", "原 leader 被隔离（fenced）"),
-                    ElectionReason::ControlledShutdown => ("controlled shutdown of the old leader", "原 leader 受控关闭"),
+                    ElectionReason::LeaderFenced => {
+                        ("the old leader was fenced", "原 leader 被隔离（fenced）")
+                    }
+                    ElectionReason::ControlledShutdown => (
+                        "controlled shutdown of the old leader",
+                        "原 leader 受控关闭",
+                    ),
                     ElectionReason::Preferred => ("preferred leader election", "优先副本选举"),
                     ElectionReason::ReplicaReturned => ("a replica came back", "有副本恢复"),
                 };
@@ -78,34 +146,81 @@ impl Describer<'_> {
                     }
                     Some(l) => {
                         let b = self.name(*l);
-                        happening(Some(*l), Notice, format!("{b} elected leader of {t}, epoch {epoch} ({why_en})"), format!("{b} 当选 {t} 的 leader，epoch {epoch}（{why_zh}）"))
+                        happening(
+                            Some(*l),
+                            Notice,
+                            format!("{b} elected leader of {t}, epoch {epoch} ({why_en})"),
+                            format!("{b} 当选 {t} 的 leader，epoch {epoch}（{why_zh}）"),
+                        )
                     }
-                    None => happening(None, Alert, format!("{t} is OFFLINE: no in-sync replica is alive (epoch {epoch}, {why_en})"), format!("{t} 离线：没有存活的同步副本（epoch {epoch}，{why_zh}）")),
+                    None => happening(
+                        None,
+                        Alert,
+                        format!(
+                            "{t} is OFFLINE: no in-sync replica is alive (epoch {epoch}, {why_en})"
+                        ),
+                        format!("{t} 离线：没有存活的同步副本（epoch {epoch}，{why_zh}）"),
+                    ),
                 }
             }
             Note::BrokerFenced { broker } => {
                 let b = self.name(*broker);
-                happening(Some(*broker), Alert, format!("controller fenced {b}: removed from every ISR, its leaderships moved"), format!("controller 隔离（fence）了 {b}：移出所有 ISR，转移其 leader"))
+                happening(
+                    Some(*broker),
+                    Alert,
+                    format!("controller fenced {b}: removed from every ISR, its leaderships moved"),
+                    format!("controller 隔离（fence）了 {b}：移出所有 ISR，转移其 leader"),
+                )
             }
             Note::BrokerUnfenced { broker } => {
                 let b = self.name(*broker);
-                happening(Some(*broker), Notice, format!("{b} is registered with the controller again"), format!("{b} 重新在 controller 注册"))
+                happening(
+                    Some(*broker),
+                    Notice,
+                    format!("{b} is registered with the controller again"),
+                    format!("{b} 重新在 controller 注册"),
+                )
             }
             Note::BecameLeader { broker, tp, epoch } => {
                 let (b, t) = (self.name(*broker), self.tp(*tp));
-                happening(Some(*broker), Notice, format!("{b} now leads {t} (epoch {epoch})"), format!("{b} 开始担任 {t} 的 leader（epoch {epoch}）"))
+                happening(
+                    Some(*broker),
+                    Notice,
+                    format!("{b} now leads {t} (epoch {epoch})"),
+                    format!("{b} 开始担任 {t} 的 leader（epoch {epoch}）"),
+                )
             }
-            Note::BecameFollower { broker, tp, leader, epoch } => {
+            Note::BecameFollower {
+                broker,
+                tp,
+                leader,
+                epoch,
+            } => {
                 let (b, t) = (self.name(*broker), self.tp(*tp));
                 match leader {
                     Some(l) => {
                         let l = self.name(*l);
-                        happening(Some(*broker), Info, format!("{b} follows {l} for {t} (epoch {epoch})"), format!("{b} 作为 follower 跟随 {l}（{t}，epoch {epoch}）"))
+                        happening(
+                            Some(*broker),
+                            Info,
+                            format!("{b} follows {l} for {t} (epoch {epoch})"),
+                            format!("{b} 作为 follower 跟随 {l}（{t}，epoch {epoch}）"),
+                        )
                     }
-                    None => happening(Some(*broker), Info, format!("{b} learns {t} has no leader"), format!("{b} 得知 {t} 没有 leader")),
+                    None => happening(
+                        Some(*broker),
+                        Info,
+                        format!("{b} learns {t} has no leader"),
+                        format!("{b} 得知 {t} 没有 leader"),
+                    ),
                 }
             }
-            Note::Truncated { broker, tp, to_offset, removed } => {
+            Note::Truncated {
+                broker,
+                tp,
+                to_offset,
+                removed,
+            } => {
                 let (b, t) = (self.name(*broker), self.tp(*tp));
                 if removed.is_empty() {
                     happening(Some(*broker), Info, format!("{b} checked its {t} log against the leader's epochs: nothing to truncate"), format!("{b} 按 leader epoch 校验 {t} 的日志：无需截断"))
@@ -116,52 +231,140 @@ impl Describer<'_> {
             }
             Note::ErrorReturned { broker, tp, error } => {
                 let (b, t, e) = (self.name(*broker), self.tp(*tp), error.name());
-                happening(Some(*broker), Alert, format!("{b} answered {e} for {t}"), format!("{b} 对 {t} 返回错误 {e}"))
+                happening(
+                    Some(*broker),
+                    Alert,
+                    format!("{b} answered {e} for {t}"),
+                    format!("{b} 对 {t} 返回错误 {e}"),
+                )
             }
-            Note::ProduceAcked { producer, tp, base_offset, messages } => {
+            Note::ProduceAcked {
+                producer,
+                tp,
+                base_offset,
+                messages,
+            } => {
                 let (p, t, m) = (self.name(*producer), self.tp(*tp), self.labels(messages));
                 match base_offset {
-                    Some(o) => happening(Some(*producer), Notice, format!("{p}: {m} acknowledged, {t} offset {o}"), format!("{p}：{m} 已确认，{t} offset {o}")),
-                    None => happening(Some(*producer), Notice, format!("{p}: {m} sent with acks=0, no acknowledgement will come"), format!("{p}：{m} 以 acks=0 发出，不会有确认")),
+                    Some(o) => happening(
+                        Some(*producer),
+                        Notice,
+                        format!("{p}: {m} acknowledged, {t} offset {o}"),
+                        format!("{p}：{m} 已确认，{t} offset {o}"),
+                    ),
+                    None => happening(
+                        Some(*producer),
+                        Notice,
+                        format!("{p}: {m} sent with acks=0, no acknowledgement will come"),
+                        format!("{p}：{m} 以 acks=0 发出，不会有确认"),
+                    ),
                 }
             }
-            Note::ProduceRetry { producer, tp, error, messages } => {
-                let (p, t, m, e) = (self.name(*producer), self.tp(*tp), self.labels(messages), error.name());
-                happening(Some(*producer), Alert, format!("{p}: {e} for {m} ({t}); will retry"), format!("{p}：{m}（{t}）遇到 {e}，将重试"))
+            Note::ProduceRetry {
+                producer,
+                tp,
+                error,
+                messages,
+            } => {
+                let (p, t, m, e) = (
+                    self.name(*producer),
+                    self.tp(*tp),
+                    self.labels(messages),
+                    error.name(),
+                );
+                happening(
+                    Some(*producer),
+                    Alert,
+                    format!("{p}: {e} for {m} ({t}); will retry"),
+                    format!("{p}：{m}（{t}）遇到 {e}，将重试"),
+                )
             }
-            Note::ProduceFailed { producer, tp, error, messages } => {
-                let (p, t, m, e) = (self.name(*producer), self.tp(*tp), self.labels(messages), error.name());
-                happening(Some(*producer), Alert, format!("{p}: gave up on {m} ({t}): {e}"), format!("{p}：放弃发送 {m}（{t}）：{e}"))
+            Note::ProduceFailed {
+                producer,
+                tp,
+                error,
+                messages,
+            } => {
+                let (p, t, m, e) = (
+                    self.name(*producer),
+                    self.tp(*tp),
+                    self.labels(messages),
+                    error.name(),
+                );
+                happening(
+                    Some(*producer),
+                    Alert,
+                    format!("{p}: gave up on {m} ({t}): {e}"),
+                    format!("{p}：放弃发送 {m}（{t}）：{e}"),
+                )
             }
-            Note::Read { reader, tp, messages } => {
+            Note::Read {
+                reader,
+                tp,
+                messages,
+            } => {
                 let (r, t) = (self.name(*reader), self.tp(*tp));
                 let ids: Vec<MessageId> = messages.iter().map(|&(_, m)| m).collect();
                 let m = self.labels(&ids);
-                happening(Some(*reader), Info, format!("{r} read {m} from {t}"), format!("{r} 从 {t} 读到 {m}"))
+                happening(
+                    Some(*reader),
+                    Info,
+                    format!("{r} read {m} from {t}"),
+                    format!("{r} 从 {t} 读到 {m}"),
+                )
             }
-            Note::ReaderReset { reader, tp, to_offset } => {
+            Note::ReaderReset {
+                reader,
+                tp,
+                to_offset,
+            } => {
                 let (r, t) = (self.name(*reader), self.tp(*tp));
                 happening(Some(*reader), Alert, format!("{r}: OffsetOutOfRange on {t}; reset to {to_offset} (auto.offset.reset=latest)"), format!("{r}：{t} 上 OffsetOutOfRange，重置到 {to_offset}（auto.offset.reset=latest）"))
             }
             Note::LogRecovery { broker } => {
                 let b = self.name(*broker);
-                happening(Some(*broker), Notice, format!("{b} recovers its logs after an unclean shutdown"), format!("{b} 在非正常关闭后恢复日志"))
+                happening(
+                    Some(*broker),
+                    Notice,
+                    format!("{b} recovers its logs after an unclean shutdown"),
+                    format!("{b} 在非正常关闭后恢复日志"),
+                )
             }
             Note::ShutdownRequested { broker } => {
                 let b = self.name(*broker);
-                happening(Some(*broker), Notice, format!("{b} asks for a controlled shutdown: leadership moves first"), format!("{b} 请求受控关闭：先转移 leader"))
+                happening(
+                    Some(*broker),
+                    Notice,
+                    format!("{b} asks for a controlled shutdown: leadership moves first"),
+                    format!("{b} 请求受控关闭：先转移 leader"),
+                )
             }
             Note::BrokerDown { broker, graceful } => {
                 let b = self.name(*broker);
                 if *graceful {
-                    happening(Some(*broker), Alert, format!("{b} has stopped"), format!("{b} 已停止"))
+                    happening(
+                        Some(*broker),
+                        Alert,
+                        format!("{b} has stopped"),
+                        format!("{b} 已停止"),
+                    )
                 } else {
-                    happening(Some(*broker), Alert, format!("{b} was killed (kill -9)"), format!("{b} 被杀死（kill -9）"))
+                    happening(
+                        Some(*broker),
+                        Alert,
+                        format!("{b} was killed (kill -9)"),
+                        format!("{b} 被杀死（kill -9）"),
+                    )
                 }
             }
             Note::BrokerStarted { broker } => {
                 let b = self.name(*broker);
-                happening(Some(*broker), Notice, format!("{b} started; it rejoins as a follower"), format!("{b} 已启动，以 follower 身份重新加入"))
+                happening(
+                    Some(*broker),
+                    Notice,
+                    format!("{b} started; it rejoins as a follower"),
+                    format!("{b} 已启动，以 follower 身份重新加入"),
+                )
             }
         }
     }
@@ -182,7 +385,10 @@ impl Describer<'_> {
             }
             Fault::Isolate { node } => {
                 let n = self.name(*node);
-                (format!("isolate {n} from the network"), format!("将 {n} 与网络隔离"))
+                (
+                    format!("isolate {n} from the network"),
+                    format!("将 {n} 与网络隔离"),
+                )
             }
             Fault::Reconnect { node } => {
                 let n = self.name(*node);
@@ -192,19 +398,31 @@ impl Describer<'_> {
                 let l: Vec<String> = left.iter().map(|&n| self.name(n)).collect();
                 let r: Vec<String> = right.iter().map(|&n| self.name(n)).collect();
                 let (l, r) = (l.join(", "), r.join(", "));
-                (format!("network partition: {{{l}}} | {{{r}}}"), format!("网络分区：{{{l}}} | {{{r}}}"))
+                (
+                    format!("network partition: {{{l}}} | {{{r}}}"),
+                    format!("网络分区：{{{l}}} | {{{r}}}"),
+                )
             }
             Fault::CutLink { a, b } => {
                 let (a, b) = (self.name(*a), self.name(*b));
-                (format!("cut the link {a} ↔ {b}"), format!("切断 {a} ↔ {b} 的链路"))
+                (
+                    format!("cut the link {a} ↔ {b}"),
+                    format!("切断 {a} ↔ {b} 的链路"),
+                )
             }
             Fault::SlowLink { a, b, extra_ms } => {
                 let (a, b) = (self.name(*a), self.name(*b));
-                (format!("slow the link {a} ↔ {b} by {extra_ms} ms"), format!("使 {a} ↔ {b} 的链路变慢 {extra_ms} ms"))
+                (
+                    format!("slow the link {a} ↔ {b} by {extra_ms} ms"),
+                    format!("使 {a} ↔ {b} 的链路变慢 {extra_ms} ms"),
+                )
             }
             Fault::HealLink { a, b } => {
                 let (a, b) = (self.name(*a), self.name(*b));
-                (format!("heal the link {a} ↔ {b}"), format!("修复 {a} ↔ {b} 的链路"))
+                (
+                    format!("heal the link {a} ↔ {b}"),
+                    format!("修复 {a} ↔ {b} 的链路"),
+                )
             }
             Fault::HealAll => ("heal every link".into(), "修复所有链路".into()),
         }
@@ -212,11 +430,22 @@ impl Describer<'_> {
 
     pub fn action(&self, action: &Action) -> (String, String) {
         match action {
-            Action::Produce { producer, count, key, .. } => {
+            Action::Produce {
+                producer,
+                count,
+                key,
+                ..
+            } => {
                 let p = self.name(*producer);
-                (format!("{p} sends {count} message(s) keyed {key}-…"), format!("{p} 发送 {count} 条消息（key {key}-…）"))
+                (
+                    format!("{p} sends {count} message(s) keyed {key}-…"),
+                    format!("{p} 发送 {count} 条消息（key {key}-…）"),
+                )
             }
-            Action::ElectPreferredLeaders => ("preferred leader election (kafka-leader-election.sh)".into(), "优先副本选举（kafka-leader-election.sh）".into()),
+            Action::ElectPreferredLeaders => (
+                "preferred leader election (kafka-leader-election.sh)".into(),
+                "优先副本选举（kafka-leader-election.sh）".into(),
+            ),
         }
     }
 
@@ -227,7 +456,9 @@ impl Describer<'_> {
             Msg::Heartbeat { .. } => ("Heartbeat".into(), Control),
             Msg::HeartbeatResponse { .. } => ("Heartbeat OK".into(), Control),
             Msg::MetadataUpdate(_) => ("Metadata".into(), Control),
-            Msg::AlterPartition { new_isr, .. } => (format!("AlterPartition ISR={}", self.set(new_isr)), Control),
+            Msg::AlterPartition { new_isr, .. } => {
+                (format!("AlterPartition ISR={}", self.set(new_isr)), Control)
+            }
             Msg::AlterPartitionResponse { result, .. } => match result {
                 Ok(s) => (format!("ISR={}", self.set(&s.isr)), Ack),
                 Err(e) => (e.name().into(), Error),
@@ -235,12 +466,26 @@ impl Describer<'_> {
             Msg::ControlledShutdown => ("ControlledShutdown".into(), Control),
             Msg::ControlledShutdownResponse => ("Shutdown OK".into(), Control),
             Msg::Fetch { partitions, .. } => {
-                let at: Vec<String> = partitions.iter().map(|p| format!("@{}", p.fetch_offset)).collect();
+                let at: Vec<String> = partitions
+                    .iter()
+                    .map(|p| format!("@{}", p.fetch_offset))
+                    .collect();
                 (format!("Fetch {}", at.join(" ")), Control)
             }
             Msg::FetchResponse { partitions, .. } => {
-                let records: usize = partitions.iter().map(|(_, r)| if let FetchResult::Records { records, .. } = r { records.len() } else { 0 }).sum();
-                let diverging = partitions.iter().any(|(_, r)| matches!(r, FetchResult::Diverging { .. }));
+                let records: usize = partitions
+                    .iter()
+                    .map(|(_, r)| {
+                        if let FetchResult::Records { records, .. } = r {
+                            records.len()
+                        } else {
+                            0
+                        }
+                    })
+                    .sum();
+                let diverging = partitions
+                    .iter()
+                    .any(|(_, r)| matches!(r, FetchResult::Diverging { .. }));
                 if diverging {
                     ("Diverging epoch".into(), Error)
                 } else if records > 0 {
@@ -251,7 +496,10 @@ impl Describer<'_> {
             }
             Msg::MetadataRequest => ("Metadata?".into(), Control),
             Msg::MetadataResponse(_) => ("Metadata".into(), Control),
-            Msg::Produce { messages, acks, .. } => (format!("Produce {} acks={}", self.labels(messages), acks.label()), Data),
+            Msg::Produce { messages, acks, .. } => (
+                format!("Produce {} acks={}", self.labels(messages), acks.label()),
+                Data,
+            ),
             Msg::ProduceResponse { result, .. } => match result {
                 Ok(o) => (format!("ack @{o}"), Ack),
                 Err(e) => (e.name().into(), Error),

@@ -39,7 +39,10 @@ pub struct NetworkDoc {
 
 impl Default for NetworkDoc {
     fn default() -> Self {
-        Self { latency_ms: 1, jitter_ms: 1 }
+        Self {
+            latency_ms: 1,
+            jitter_ms: 1,
+        }
     }
 }
 
@@ -199,16 +202,39 @@ pub enum ActionDoc {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         partition: Option<u32>,
     },
-    Crash { node: String },
-    Stop { node: String },
-    Restart { node: String },
-    Isolate { node: String },
+    Crash {
+        node: String,
+    },
+    Stop {
+        node: String,
+    },
+    Restart {
+        node: String,
+    },
+    Isolate {
+        node: String,
+    },
     /// Heal every link of one node.
-    Reconnect { node: String },
-    Partition { left: Vec<String>, right: Vec<String> },
-    CutLink { a: String, b: String },
-    SlowLink { a: String, b: String, extra_ms: u64 },
-    HealLink { a: String, b: String },
+    Reconnect {
+        node: String,
+    },
+    Partition {
+        left: Vec<String>,
+        right: Vec<String>,
+    },
+    CutLink {
+        a: String,
+        b: String,
+    },
+    SlowLink {
+        a: String,
+        b: String,
+        extra_ms: u64,
+    },
+    HealLink {
+        a: String,
+        b: String,
+    },
     HealAll,
     /// `kafka-leader-election.sh --election-type preferred` on every partition.
     ElectPreferredLeaders,

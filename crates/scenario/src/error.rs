@@ -13,7 +13,11 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     pub fn new(field: impl Into<String>, en: impl Into<String>, zh: impl Into<String>) -> Self {
-        Self { field: field.into(), en: en.into(), zh: zh.into() }
+        Self {
+            field: field.into(),
+            en: en.into(),
+            zh: zh.into(),
+        }
     }
 
     pub fn text(&self, lang: Lang) -> String {
@@ -27,7 +31,11 @@ impl ScenarioError {
     pub fn from_json(err: &serde_json::Error) -> Self {
         let at = format!("(document, line {} column {})", err.line(), err.column());
         let detail = err.to_string();
-        Self::new(at, format!("not a valid scenario: {detail}"), format!("不是有效的场景文件：{detail}"))
+        Self::new(
+            at,
+            format!("not a valid scenario: {detail}"),
+            format!("不是有效的场景文件：{detail}"),
+        )
     }
 }
 

@@ -8,16 +8,35 @@ pub struct Example {
 }
 
 const SOURCES: [(&str, &str); 4] = [
-    ("kafka-leader-kill", include_str!("../../../scenarios/kafka-leader-kill.json")),
-    ("kafka-acks1-leader-dies", include_str!("../../../scenarios/kafka-acks1-leader-dies.json")),
-    ("kafka-min-isr", include_str!("../../../scenarios/kafka-min-isr.json")),
-    ("kafka-zombie-leader", include_str!("../../../scenarios/kafka-zombie-leader.json")),
+    (
+        "kafka-leader-kill",
+        include_str!("../../../scenarios/kafka-leader-kill.json"),
+    ),
+    (
+        "kafka-acks1-leader-dies",
+        include_str!("../../../scenarios/kafka-acks1-leader-dies.json"),
+    ),
+    (
+        "kafka-min-isr",
+        include_str!("../../../scenarios/kafka-min-isr.json"),
+    ),
+    (
+        "kafka-zombie-leader",
+        include_str!("../../../scenarios/kafka-zombie-leader.json"),
+    ),
 ];
 
 /// Every shipped example, parsed. The examples are tested to parse and validate, so a
 /// broken one is caught before it ships; one that still fails here is skipped, not a panic.
 pub fn examples() -> Vec<Example> {
-    SOURCES.iter().filter_map(|(id, text)| serde_json::from_str(text).ok().map(|doc| Example { id, doc })).collect()
+    SOURCES
+        .iter()
+        .filter_map(|(id, text)| {
+            serde_json::from_str(text)
+                .ok()
+                .map(|doc| Example { id, doc })
+        })
+        .collect()
 }
 
 pub fn sources() -> &'static [(&'static str, &'static str)] {

@@ -22,7 +22,11 @@ pub use examples::{examples, sources as example_sources, Example};
 pub use frame::Frame;
 pub use i18n::{Lang, Text};
 pub use knobs::Knobs;
-pub use player::{Command, MarkKind, Player, TimelineMark, UserAction, CHECKPOINT_EVERY, MAX_STEPS};
+pub use player::{
+    Command, MarkKind, Player, TimelineMark, UserAction, CHECKPOINT_EVERY, MAX_STEPS,
+};
 
 /// Which broker version the models follow, for the UI to say.
 pub const MODEL_VERSION: &str = "Kafka 3.7+ (KRaft)";
+/// With `legacy_hw_under_min_isr`: the high watermark as before KAFKA-15583.
+pub const MODEL_VERSION_LEGACY: &str = "Kafka 3.6 and earlier (KRaft)";

@@ -72,7 +72,10 @@ impl Runner {
                 after_step.entry(n).or_default().push(s.what.clone());
             }
         }
-        Self { after_step, duration_ms: built.duration_ms }
+        Self {
+            after_step,
+            duration_ms: built.duration_ms,
+        }
     }
 
     fn start(built: &Built) -> World<Kafka> {
@@ -97,7 +100,11 @@ impl Runner {
             return None;
         }
         // Several entries pinned to one position happen one after another.
-        let pinned = self.after_step.range(..=position).flat_map(|(&at, v)| v.iter().enumerate().map(move |(i, h)| (at + i as u64, h))).find(|&(at, _)| at == position);
+        let pinned = self
+            .after_step
+            .range(..=position)
+            .flat_map(|(&at, v)| v.iter().enumerate().map(move |(i, h)| (at + i as u64, h)))
+            .find(|&(at, _)| at == position);
         if let Some((_, happen)) = pinned {
             return Some(match happen {
                 Happen::Fault(f) => world.inject_fault(f.clone()),
@@ -126,7 +133,8 @@ pub struct Player {
 
 impl Player {
     pub fn load_json(text: &str) -> Result<Player, ScenarioError> {
-        let doc: ScenarioDoc = serde_json::from_str(text).map_err(|e| ScenarioError::from_json(&e))?;
+        let doc: ScenarioDoc =
+            serde_json::from_str(text).map_err(|e| ScenarioError::from_json(&e))?;
         Player::load(doc)
     }
 
@@ -141,21 +149,39 @@ impl Player {
         while let Some(step) = runner.next(&mut world) {
             state = step.digest(state);
             times.push(step.at);
-            let d = Describer { kafka: world.model(), names: &built.names };
+            let d = Describer {
+                kafka: world.model(),
+                names: &built.names,
+            };
             let mark = match &step.kind {
                 StepKind::Fault(f) => Some((MarkKind::Fault, d.fault(f))),
                 StepKind::Action(a) => Some((MarkKind::Action, d.action(a))),
                 _ => None,
             };
             if let Some((kind, (en, zh))) = mark {
-                marks.push(TimelineMark { step: world.steps_taken(), time_ms: step.at, kind, en, zh });
+                marks.push(TimelineMark {
+                    step: world.steps_taken(),
+                    time_ms: step.at,
+                    kind,
+                    en,
+                    zh,
+                });
             }
-            if world.steps_taken() % CHECKPOINT_EVERY == 0 {
+            if world.steps_taken().is_multiple_of(CHECKPOINT_EVERY) {
                 checkpoints.push(world.clone());
             }
         }
         let start = checkpoints[0].clone();
-        Ok(Player { doc, built, checkpoints, times, marks, digest: state, world: start, last: None })
+        Ok(Player {
+            doc,
+            built,
+            checkpoints,
+            times,
+            marks,
+            digest: state,
+            world: start,
+            last: None,
+        })
     }
 
     pub fn doc(&self) -> &ScenarioDoc {
@@ -182,7 +208,18 @@ impl Player {
         if step == 0 {
             return 0;
         }
-        self.times.get(step as usize - 1).copied().unwrap_or_else(|| self.times.last().copied().unwrap_or(0))
+        self.times
+            .get(step as usize - 1)
+            .copied()
+            .unwrap_or_else(|| self.times.last().copied().unwrap_or(0))
+    }
+    /// Which Kafka the scenario models, for the UI to say (FIDELITY: versions differ on K10).
+    pub fn model_version(&self) -> &'static str {
+        if self.doc.kafka.legacy_hw_under_min_isr {
+            crate::MODEL_VERSION_LEGACY
+        } else {
+            crate::MODEL_VERSION
+        }
     }
     pub fn node_name(&self, node: u32) -> Option<&str> {
         self.built.names.get(&NodeId(node)).map(String::as_str)
@@ -193,13 +230,25 @@ impl Player {
     }
 
     pub fn frame(&self) -> Frame {
-        view::frame(&self.world, self.last.as_ref(), &self.built.names, self.total_steps(), self.step_time_ms(self.total_steps()))
+        view::frame(
+            &self.world,
+            self.last.as_ref(),
+            &self.built.names,
+            self.total_steps(),
+            self.step_time_ms(self.total_steps()),
+        )
     }
 
     /// What the step that led to the current position did, in words.
     pub fn happenings(&self) -> Vec<crate::frame::Happening> {
-        let d = Describer { kafka: self.world.model(), names: &self.built.names };
-        self.last.as_ref().map(|s| view::step_happenings(&d, s)).unwrap_or_default()
+        let d = Describer {
+            kafka: self.world.model(),
+            names: &self.built.names,
+        };
+        self.last
+            .as_ref()
+            .map(|s| view::step_happenings(&d, s))
+            .unwrap_or_default()
     }
 
     pub fn apply(&mut self, command: Command) -> Result<(), ScenarioError> {
@@ -223,7 +272,10 @@ impl Player {
         // Restore from the checkpoint before the target, leaving at least one step to replay
         // so the frame knows what the step that led here did. Forward within reach: keep stepping.
         let span = |p: u64| p.saturating_sub(1) / CHECKPOINT_EVERY;
-        if target < position || span(target) != span(position) || self.last.is_none() && position > 0 {
+        if target < position
+            || span(target) != span(position)
+            || self.last.is_none() && position > 0
+        {
             let index = (span(target) as usize).min(self.checkpoints.len() - 1);
             self.world = self.checkpoints[index].clone();
             self.last = None;
@@ -239,7 +291,13 @@ impl Player {
 
     fn inject(&mut self, action: UserAction) -> Result<(), ScenarioError> {
         let name = |id: u32| -> Result<String, ScenarioError> {
-            self.node_name(id).map(str::to_string).ok_or_else(|| ScenarioError::new("node", format!("no node with id {id}"), format!("没有 id 为 {id} 的节点")))
+            self.node_name(id).map(str::to_string).ok_or_else(|| {
+                ScenarioError::new(
+                    "node",
+                    format!("no node with id {id}"),
+                    format!("没有 id 为 {id} 的节点"),
+                )
+            })
         };
         let action = match action {
             UserAction::Crash { node } => ActionDoc::Crash { node: name(node)? },
@@ -247,11 +305,21 @@ impl Player {
             UserAction::Restart { node } => ActionDoc::Restart { node: name(node)? },
             UserAction::Isolate { node } => ActionDoc::Isolate { node: name(node)? },
             UserAction::Reconnect { node } => ActionDoc::Reconnect { node: name(node)? },
-            UserAction::Produce { producer, count } => ActionDoc::Produce { producer: name(producer)?, topic: self.doc.kafka.topics[0].name.clone(), count, key: "msg".into(), partition: None },
+            UserAction::Produce { producer, count } => ActionDoc::Produce {
+                producer: name(producer)?,
+                topic: self.doc.kafka.topics[0].name.clone(),
+                count,
+                key: "msg".into(),
+                partition: None,
+            },
         };
         let position = self.position();
         let mut doc = self.doc.clone();
-        doc.script.push(ScriptEntry { at_ms: None, after_step: Some(position), action });
+        doc.script.push(ScriptEntry {
+            at_ms: None,
+            after_step: Some(position),
+            action,
+        });
         let mut next = Player::load(doc)?;
         next.seek(position + 1);
         *self = next;

@@ -4,7 +4,10 @@
 use crate::doc::{AcksDoc, ActionDoc, ScenarioDoc};
 use crate::error::ScenarioError;
 use mqlab_engine::{Fault, Millis, NodeId};
-use mqlab_kafka::{Acks, Action, KafkaConfig, ProducerConfig, ReaderConfig, Timing, TopicConfig, CONTROLLER, PRODUCER_BASE, READER_BASE};
+use mqlab_kafka::{
+    Acks, Action, KafkaConfig, ProducerConfig, ReaderConfig, Timing, TopicConfig, CONTROLLER,
+    PRODUCER_BASE, READER_BASE,
+};
 use std::collections::BTreeMap;
 
 /// Bounds that keep a scenario playable in a browser tab.
@@ -54,15 +57,27 @@ fn err(field: impl Into<String>, en: impl Into<String>, zh: impl Into<String>) -
 
 fn range(field: &str, value: u64, min: u64, max: u64) -> Result<(), ScenarioError> {
     if value < min || value > max {
-        return Err(err(field, format!("{value} is out of range {min}..={max}"), format!("{value} 超出范围 {min}..={max}")));
+        return Err(err(
+            field,
+            format!("{value} is out of range {min}..={max}"),
+            format!("{value} 超出范围 {min}..={max}"),
+        ));
     }
     Ok(())
 }
 
 fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
-    let valid = !name.is_empty() && name.len() <= 32 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    let valid = !name.is_empty()
+        && name.len() <= 32
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
     if !valid {
-        return Err(err(field, format!("\"{name}\" must be 1–32 letters, digits, '-', '_' or '.'"), format!("\"{name}\" 必须是 1–32 个字母、数字、'-'、'_' 或 '.'")));
+        return Err(err(
+            field,
+            format!("\"{name}\" must be 1–32 letters, digits, '-', '_' or '.'"),
+            format!("\"{name}\" 必须是 1–32 个字母、数字、'-'、'_' 或 '.'"),
+        ));
     }
     Ok(())
 }
@@ -73,7 +88,11 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
     }
     for (field, text) in [("title", &doc.title)] {
         if text.en.trim().is_empty() || text.zh.trim().is_empty() {
-            return Err(err(field, "needs both an English (en) and a Chinese (zh) text", "需要英文 (en) 和中文 (zh) 两种文字"));
+            return Err(err(
+                field,
+                "needs both an English (en) and a Chinese (zh) text",
+                "需要英文 (en) 和中文 (zh) 两种文字",
+            ));
         }
     }
     range("duration_ms", doc.duration_ms, 1, MAX_DURATION_MS)?;
@@ -81,30 +100,69 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
     range("network.jitter_ms", doc.network.jitter_ms, 0, 60_000)?;
 
     let k = &doc.kafka;
-    range("kafka.brokers", u64::from(k.brokers), 1, u64::from(MAX_BROKERS))?;
+    range(
+        "kafka.brokers",
+        u64::from(k.brokers),
+        1,
+        u64::from(MAX_BROKERS),
+    )?;
     if k.topics.is_empty() || k.topics.len() > MAX_TOPICS {
-        return Err(err("kafka.topics", format!("needs 1 to {MAX_TOPICS} topics"), format!("需要 1 到 {MAX_TOPICS} 个 topic")));
+        return Err(err(
+            "kafka.topics",
+            format!("needs 1 to {MAX_TOPICS} topics"),
+            format!("需要 1 到 {MAX_TOPICS} 个 topic"),
+        ));
     }
     let mut topics = Vec::new();
     for (i, t) in k.topics.iter().enumerate() {
         let f = |name: &str| format!("kafka.topics[{i}].{name}");
         name_ok(&f("name"), &t.name)?;
         if k.topics[..i].iter().any(|o| o.name == t.name) {
-            return Err(err(f("name"), format!("topic \"{}\" is defined twice", t.name), format!("topic \"{}\" 重复定义", t.name)));
+            return Err(err(
+                f("name"),
+                format!("topic \"{}\" is defined twice", t.name),
+                format!("topic \"{}\" 重复定义", t.name),
+            ));
         }
-        range(&f("partitions"), u64::from(t.partitions), 1, u64::from(MAX_PARTITIONS))?;
+        range(
+            &f("partitions"),
+            u64::from(t.partitions),
+            1,
+            u64::from(MAX_PARTITIONS),
+        )?;
         if t.replication_factor == 0 {
-            return Err(err(f("replication_factor"), "must be at least 1", "至少为 1"));
+            return Err(err(
+                f("replication_factor"),
+                "must be at least 1",
+                "至少为 1",
+            ));
         }
         if t.replication_factor > k.brokers {
             return Err(err(
                 f("replication_factor"),
-                format!("{} is more than the {} brokers (InvalidReplicationFactorException)", t.replication_factor, k.brokers),
-                format!("{} 大于 broker 数 {}（InvalidReplicationFactorException）", t.replication_factor, k.brokers),
+                format!(
+                    "{} is more than the {} brokers (InvalidReplicationFactorException)",
+                    t.replication_factor, k.brokers
+                ),
+                format!(
+                    "{} 大于 broker 数 {}（InvalidReplicationFactorException）",
+                    t.replication_factor, k.brokers
+                ),
             ));
         }
-        range(&f("min_insync_replicas"), u64::from(t.min_insync_replicas), 1, u64::from(t.replication_factor.max(1)))?;
-        topics.push(TopicConfig { name: t.name.clone(), partitions: t.partitions, replication_factor: t.replication_factor, min_insync_replicas: t.min_insync_replicas, unclean_leader_election: t.unclean_leader_election });
+        range(
+            &f("min_insync_replicas"),
+            u64::from(t.min_insync_replicas),
+            1,
+            u64::from(t.replication_factor.max(1)),
+        )?;
+        topics.push(TopicConfig {
+            name: t.name.clone(),
+            partitions: t.partitions,
+            replication_factor: t.replication_factor,
+            min_insync_replicas: t.min_insync_replicas,
+            unclean_leader_election: t.unclean_leader_election,
+        });
     }
     let tm = &k.timing;
     for (name, v) in [
@@ -113,7 +171,10 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
         ("replica_lag_time_max_ms", tm.replica_lag_time_max_ms),
         ("replica_fetch_wait_max_ms", tm.replica_fetch_wait_max_ms),
         ("replica_socket_timeout_ms", tm.replica_socket_timeout_ms),
-        ("leader_imbalance_check_interval_ms", tm.leader_imbalance_check_interval_ms),
+        (
+            "leader_imbalance_check_interval_ms",
+            tm.leader_imbalance_check_interval_ms,
+        ),
     ] {
         range(&format!("kafka.timing.{name}"), v, 1, MAX_TIMEOUT_MS)?;
     }
@@ -139,18 +200,41 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
         names.insert(NodeId(b), format!("broker-{b}"));
     }
     if doc.producers.len() > MAX_CLIENTS {
-        return Err(err("producers", format!("at most {MAX_CLIENTS} producers"), format!("最多 {MAX_CLIENTS} 个生产者")));
+        return Err(err(
+            "producers",
+            format!("at most {MAX_CLIENTS} producers"),
+            format!("最多 {MAX_CLIENTS} 个生产者"),
+        ));
     }
     let mut producers = Vec::new();
     for (i, p) in doc.producers.iter().enumerate() {
         let f = |name: &str| format!("producers[{i}].{name}");
         name_ok(&f("name"), &p.name)?;
         if names.values().any(|n| *n == p.name) {
-            return Err(err(f("name"), format!("\"{}\" is already the name of another node", p.name), format!("\"{}\" 已是另一个节点的名字", p.name)));
+            return Err(err(
+                f("name"),
+                format!("\"{}\" is already the name of another node", p.name),
+                format!("\"{}\" 已是另一个节点的名字", p.name),
+            ));
         }
-        range(&f("request_timeout_ms"), p.request_timeout_ms, 1, MAX_TIMEOUT_MS)?;
-        range(&f("delivery_timeout_ms"), p.delivery_timeout_ms, 1, MAX_TIMEOUT_MS)?;
-        range(&f("retry_backoff_ms"), p.retry_backoff_ms, 1, MAX_TIMEOUT_MS)?;
+        range(
+            &f("request_timeout_ms"),
+            p.request_timeout_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
+        range(
+            &f("delivery_timeout_ms"),
+            p.delivery_timeout_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
+        range(
+            &f("retry_backoff_ms"),
+            p.retry_backoff_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
         range(&f("max_in_flight"), u64::from(p.max_in_flight), 1, 10)?;
         if p.delivery_timeout_ms < p.request_timeout_ms {
             return Err(err(
@@ -165,32 +249,81 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
             AcksDoc::One => Acks::Leader,
             AcksDoc::All => Acks::All,
         };
-        producers.push(ProducerConfig { name: p.name.clone(), acks, retries: p.retries, request_timeout_ms: p.request_timeout_ms, delivery_timeout_ms: p.delivery_timeout_ms, retry_backoff_ms: p.retry_backoff_ms, max_in_flight: p.max_in_flight });
+        producers.push(ProducerConfig {
+            name: p.name.clone(),
+            acks,
+            retries: p.retries,
+            request_timeout_ms: p.request_timeout_ms,
+            delivery_timeout_ms: p.delivery_timeout_ms,
+            retry_backoff_ms: p.retry_backoff_ms,
+            max_in_flight: p.max_in_flight,
+        });
     }
     if doc.readers.len() > MAX_CLIENTS {
-        return Err(err("readers", format!("at most {MAX_CLIENTS} readers"), format!("最多 {MAX_CLIENTS} 个读取者")));
+        return Err(err(
+            "readers",
+            format!("at most {MAX_CLIENTS} readers"),
+            format!("最多 {MAX_CLIENTS} 个读取者"),
+        ));
     }
     let topic_index = |field: String, name: &str| -> Result<u32, ScenarioError> {
-        k.topics.iter().position(|t| t.name == name).map(|i| i as u32).ok_or_else(|| err(field, format!("no topic named \"{name}\""), format!("没有名为 \"{name}\" 的 topic")))
+        k.topics
+            .iter()
+            .position(|t| t.name == name)
+            .map(|i| i as u32)
+            .ok_or_else(|| {
+                err(
+                    field,
+                    format!("no topic named \"{name}\""),
+                    format!("没有名为 \"{name}\" 的 topic"),
+                )
+            })
     };
     let mut readers = Vec::new();
     for (i, r) in doc.readers.iter().enumerate() {
         let f = |name: &str| format!("readers[{i}].{name}");
         name_ok(&f("name"), &r.name)?;
         if names.values().any(|n| *n == r.name) {
-            return Err(err(f("name"), format!("\"{}\" is already the name of another node", r.name), format!("\"{}\" 已是另一个节点的名字", r.name)));
+            return Err(err(
+                f("name"),
+                format!("\"{}\" is already the name of another node", r.name),
+                format!("\"{}\" 已是另一个节点的名字", r.name),
+            ));
         }
         let topic = topic_index(f("topic"), &r.topic)?;
-        range(&f("poll_interval_ms"), r.poll_interval_ms, 10, MAX_TIMEOUT_MS)?;
+        range(
+            &f("poll_interval_ms"),
+            r.poll_interval_ms,
+            10,
+            MAX_TIMEOUT_MS,
+        )?;
         names.insert(NodeId(READER_BASE + i as u32), r.name.clone());
-        readers.push(ReaderConfig { name: r.name.clone(), topic, poll_interval_ms: r.poll_interval_ms });
+        readers.push(ReaderConfig {
+            name: r.name.clone(),
+            topic,
+            poll_interval_ms: r.poll_interval_ms,
+        });
     }
 
     if doc.script.len() > MAX_SCRIPT {
-        return Err(err("script", format!("at most {MAX_SCRIPT} entries"), format!("最多 {MAX_SCRIPT} 条")));
+        return Err(err(
+            "script",
+            format!("at most {MAX_SCRIPT} entries"),
+            format!("最多 {MAX_SCRIPT} 条"),
+        ));
     }
     let node = |field: String, name: &str| -> Result<NodeId, ScenarioError> {
-        names.iter().find(|(_, n)| *n == name).map(|(&id, _)| id).ok_or_else(|| err(field, format!("no node named \"{name}\""), format!("没有名为 \"{name}\" 的节点")))
+        names
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(&id, _)| id)
+            .ok_or_else(|| {
+                err(
+                    field,
+                    format!("no node named \"{name}\""),
+                    format!("没有名为 \"{name}\" 的节点"),
+                )
+            })
     };
     let broker = |field: String, name: &str| -> Result<NodeId, ScenarioError> {
         let id = node(field.clone(), name)?;
@@ -209,51 +342,130 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
                 When::At(at)
             }
             (None, Some(step)) => When::AfterStep(step),
-            _ => return Err(err(format!("script[{i}]"), "needs exactly one of at_ms or after_step", "at_ms 与 after_step 必须恰好有一个")),
+            _ => {
+                return Err(err(
+                    format!("script[{i}]"),
+                    "needs exactly one of at_ms or after_step",
+                    "at_ms 与 after_step 必须恰好有一个",
+                ))
+            }
         };
         let what = match &entry.action {
-            ActionDoc::Produce { producer, topic, count, key, partition } => {
+            ActionDoc::Produce {
+                producer,
+                topic,
+                count,
+                key,
+                partition,
+            } => {
                 let id = node(f("producer"), producer)?;
                 if !(PRODUCER_BASE..READER_BASE).contains(&id.0) {
-                    return Err(err(f("producer"), format!("\"{producer}\" is not a producer"), format!("\"{producer}\" 不是生产者")));
+                    return Err(err(
+                        f("producer"),
+                        format!("\"{producer}\" is not a producer"),
+                        format!("\"{producer}\" 不是生产者"),
+                    ));
                 }
                 let t = topic_index(f("topic"), topic)?;
                 range(&f("count"), u64::from(*count), 1, 1_000)?;
                 messages += u64::from(*count);
                 if messages > MAX_MESSAGES {
-                    return Err(err(f("count"), format!("the script produces more than {MAX_MESSAGES} messages"), format!("脚本生产的消息超过 {MAX_MESSAGES} 条")));
+                    return Err(err(
+                        f("count"),
+                        format!("the script produces more than {MAX_MESSAGES} messages"),
+                        format!("脚本生产的消息超过 {MAX_MESSAGES} 条"),
+                    ));
                 }
                 name_ok(&f("key"), key)?;
                 if let Some(p) = partition {
-                    range(&f("partition"), u64::from(*p), 0, u64::from(k.topics[t as usize].partitions - 1))?;
+                    range(
+                        &f("partition"),
+                        u64::from(*p),
+                        0,
+                        u64::from(k.topics[t as usize].partitions - 1),
+                    )?;
                 }
-                Happen::Action(Action::Produce { producer: id, topic: t, count: *count, key: key.clone(), partition: *partition })
+                Happen::Action(Action::Produce {
+                    producer: id,
+                    topic: t,
+                    count: *count,
+                    key: key.clone(),
+                    partition: *partition,
+                })
             }
             ActionDoc::ElectPreferredLeaders => Happen::Action(Action::ElectPreferredLeaders),
-            ActionDoc::Crash { node: n } => Happen::Fault(Fault::Crash { node: broker(f("node"), n)? }),
-            ActionDoc::Stop { node: n } => Happen::Fault(Fault::Stop { node: broker(f("node"), n)? }),
-            ActionDoc::Restart { node: n } => Happen::Fault(Fault::Restart { node: broker(f("node"), n)? }),
-            ActionDoc::Isolate { node: n } => Happen::Fault(Fault::Isolate { node: node(f("node"), n)? }),
-            ActionDoc::Reconnect { node: n } => Happen::Fault(Fault::Reconnect { node: node(f("node"), n)? }),
+            ActionDoc::Crash { node: n } => Happen::Fault(Fault::Crash {
+                node: broker(f("node"), n)?,
+            }),
+            ActionDoc::Stop { node: n } => Happen::Fault(Fault::Stop {
+                node: broker(f("node"), n)?,
+            }),
+            ActionDoc::Restart { node: n } => Happen::Fault(Fault::Restart {
+                node: broker(f("node"), n)?,
+            }),
+            ActionDoc::Isolate { node: n } => Happen::Fault(Fault::Isolate {
+                node: node(f("node"), n)?,
+            }),
+            ActionDoc::Reconnect { node: n } => Happen::Fault(Fault::Reconnect {
+                node: node(f("node"), n)?,
+            }),
             ActionDoc::Partition { left, right } => {
-                let left = left.iter().enumerate().map(|(j, n)| node(format!("script[{i}].left[{j}]"), n)).collect::<Result<Vec<_>, _>>()?;
-                let right = right.iter().enumerate().map(|(j, n)| node(format!("script[{i}].right[{j}]"), n)).collect::<Result<Vec<_>, _>>()?;
+                let left = left
+                    .iter()
+                    .enumerate()
+                    .map(|(j, n)| node(format!("script[{i}].left[{j}]"), n))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let right = right
+                    .iter()
+                    .enumerate()
+                    .map(|(j, n)| node(format!("script[{i}].right[{j}]"), n))
+                    .collect::<Result<Vec<_>, _>>()?;
                 if left.is_empty() || right.is_empty() || left.iter().any(|n| right.contains(n)) {
-                    return Err(err(format!("script[{i}]"), "a partition needs two non-empty groups with no node in both", "分区需要两个非空且不重叠的节点组"));
+                    return Err(err(
+                        format!("script[{i}]"),
+                        "a partition needs two non-empty groups with no node in both",
+                        "分区需要两个非空且不重叠的节点组",
+                    ));
                 }
                 Happen::Fault(Fault::Partition { left, right })
             }
-            ActionDoc::CutLink { a, b } => Happen::Fault(Fault::CutLink { a: node(f("a"), a)?, b: node(f("b"), b)? }),
-            ActionDoc::HealLink { a, b } => Happen::Fault(Fault::HealLink { a: node(f("a"), a)?, b: node(f("b"), b)? }),
+            ActionDoc::CutLink { a, b } => Happen::Fault(Fault::CutLink {
+                a: node(f("a"), a)?,
+                b: node(f("b"), b)?,
+            }),
+            ActionDoc::HealLink { a, b } => Happen::Fault(Fault::HealLink {
+                a: node(f("a"), a)?,
+                b: node(f("b"), b)?,
+            }),
             ActionDoc::SlowLink { a, b, extra_ms } => {
                 range(&f("extra_ms"), *extra_ms, 1, 60_000)?;
-                Happen::Fault(Fault::SlowLink { a: node(f("a"), a)?, b: node(f("b"), b)?, extra_ms: *extra_ms })
+                Happen::Fault(Fault::SlowLink {
+                    a: node(f("a"), a)?,
+                    b: node(f("b"), b)?,
+                    extra_ms: *extra_ms,
+                })
             }
             ActionDoc::HealAll => Happen::Fault(Fault::HealAll),
         };
         script.push(Scripted { when, what });
     }
 
-    let config = KafkaConfig { brokers: k.brokers, topics, timing, auto_leader_rebalance: k.auto_leader_rebalance, legacy_hw_under_min_isr: k.legacy_hw_under_min_isr, producers, readers };
-    Ok(Built { config, seed: doc.seed, duration_ms: doc.duration_ms, latency_ms: doc.network.latency_ms, jitter_ms: doc.network.jitter_ms, names, script })
+    let config = KafkaConfig {
+        brokers: k.brokers,
+        topics,
+        timing,
+        auto_leader_rebalance: k.auto_leader_rebalance,
+        legacy_hw_under_min_isr: k.legacy_hw_under_min_isr,
+        producers,
+        readers,
+    };
+    Ok(Built {
+        config,
+        seed: doc.seed,
+        duration_ms: doc.duration_ms,
+        latency_ms: doc.network.latency_ms,
+        jitter_ms: doc.network.jitter_ms,
+        names,
+        script,
+    })
 }

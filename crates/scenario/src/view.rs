@@ -2,17 +2,27 @@
 
 use crate::describe::Describer;
 use crate::frame::*;
-use mqlab_engine::{Liveness, LinkState, NodeId, Step, StepKind, World};
+use mqlab_engine::{LinkState, Liveness, NodeId, Step, StepKind, World};
 use mqlab_kafka::{Kafka, Role, CONTROLLER, PRODUCER_BASE, READER_BASE};
 use mqlab_ledger::{Fate, Outcome, Tally};
 use std::collections::BTreeMap;
 
-pub fn frame(world: &World<Kafka>, last: Option<&Step<Kafka>>, names: &BTreeMap<NodeId, String>, total_steps: u64, end_time_ms: u64) -> Frame {
+pub fn frame(
+    world: &World<Kafka>,
+    last: Option<&Step<Kafka>>,
+    names: &BTreeMap<NodeId, String>,
+    total_steps: u64,
+    end_time_ms: u64,
+) -> Frame {
     let kafka = world.model();
     let d = Describer { kafka, names };
     let meta = kafka.metadata();
     let all: Vec<NodeId> = world.node_ids().collect();
-    let cut_from = |n: NodeId| all.iter().filter(|&&o| o != n && world.network().state(n, o) == LinkState::Cut).count();
+    let cut_from = |n: NodeId| {
+        all.iter()
+            .filter(|&&o| o != n && world.network().state(n, o) == LinkState::Cut)
+            .count()
+    };
 
     let nodes = all
         .iter()
@@ -29,12 +39,38 @@ pub fn frame(world: &World<Kafka>, last: Option<&Step<Kafka>>, names: &BTreeMap<
                 Liveness::Stopped => NodeStatus::Stopped,
             };
             let detail = match kind {
-                NodeKind::Producer => kafka.producers().find(|p| p.id == id).map(|p| format!("acks={} retries={}", p.config.acks.label(), if p.config.retries >= i32::MAX as u32 { "MAX".to_string() } else { p.config.retries.to_string() })).unwrap_or_default(),
-                NodeKind::Reader => kafka.readers().find(|r| r.id == id).map(|r| kafka.config().topics[r.config.topic as usize].name.clone()).unwrap_or_default(),
+                NodeKind::Producer => kafka
+                    .producers()
+                    .find(|p| p.id == id)
+                    .map(|p| {
+                        format!(
+                            "acks={} retries={}",
+                            p.config.acks.label(),
+                            if p.config.retries >= i32::MAX as u32 {
+                                "MAX".to_string()
+                            } else {
+                                p.config.retries.to_string()
+                            }
+                        )
+                    })
+                    .unwrap_or_default(),
+                NodeKind::Reader => kafka
+                    .readers()
+                    .find(|r| r.id == id)
+                    .map(|r| kafka.config().topics[r.config.topic as usize].name.clone())
+                    .unwrap_or_default(),
                 NodeKind::Controller => "KRaft".into(),
                 NodeKind::Broker => String::new(),
             };
-            NodeView { id: id.0, kind, name: d.name(id), status, isolated: all.len() > 1 && cut_from(id) == all.len() - 1, fenced: meta.fenced.contains(&id), detail }
+            NodeView {
+                id: id.0,
+                kind,
+                name: d.name(id),
+                status,
+                isolated: all.len() > 1 && cut_from(id) == all.len() - 1,
+                fenced: meta.fenced.contains(&id),
+                detail,
+            }
         })
         .collect();
 
@@ -57,11 +93,23 @@ pub fn frame(world: &World<Kafka>, last: Option<&Step<Kafka>>, names: &BTreeMap<
                     let log = broker.and_then(|br| br.logs.get(&tp));
                     ReplicaView {
                         broker: b.0,
-                        acts_as_leader: broker.is_some_and(|br| matches!(br.roles.get(&tp), Some(Role::Leader(_)))),
+                        acts_as_leader: broker
+                            .is_some_and(|br| matches!(br.roles.get(&tp), Some(Role::Leader(_)))),
                         log_end_offset: log.map_or(0, |l| l.log_end_offset()),
                         high_watermark: log.map_or(0, |l| l.high_watermark),
                         cells: log
-                            .map(|l| l.records.iter().enumerate().map(|(o, r)| CellView { offset: o as u64, leader_epoch: r.epoch, message: r.message.0, label: kafka.ledger().label(r.message).to_string() }).collect())
+                            .map(|l| {
+                                l.records
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(o, r)| CellView {
+                                        offset: o as u64,
+                                        leader_epoch: r.epoch,
+                                        message: r.message.0,
+                                        label: kafka.ledger().label(r.message).to_string(),
+                                    })
+                                    .collect()
+                            })
                             .unwrap_or_default(),
                     }
                 })
@@ -74,7 +122,15 @@ pub fn frame(world: &World<Kafka>, last: Option<&Step<Kafka>>, names: &BTreeMap<
         .into_iter()
         .map(|e| {
             let (label, kind) = d.message(&e.msg);
-            EnvelopeView { id: e.id, from: e.from.0, to: e.to.0, sent_at_ms: e.sent_at, arrives_at_ms: e.arrives_at, label, kind }
+            EnvelopeView {
+                id: e.id,
+                from: e.from.0,
+                to: e.to.0,
+                sent_at_ms: e.sent_at,
+                arrives_at_ms: e.arrives_at,
+                label,
+                kind,
+            }
         })
         .collect();
 
@@ -82,7 +138,15 @@ pub fn frame(world: &World<Kafka>, last: Option<&Step<Kafka>>, names: &BTreeMap<
         .network()
         .faulty_links()
         .filter(|(a, b, _)| a < b)
-        .map(|(a, b, s)| LinkView { a: a.0, b: b.0, status: if s == LinkState::Cut { LinkStatus::Cut } else { LinkStatus::Slow } })
+        .map(|(a, b, s)| LinkView {
+            a: a.0,
+            b: b.0,
+            status: if s == LinkState::Cut {
+                LinkStatus::Cut
+            } else {
+                LinkStatus::Slow
+            },
+        })
         .collect();
     faulty_links.sort_by_key(|l| (l.a, l.b));
 
@@ -128,7 +192,19 @@ pub fn frame(world: &World<Kafka>, last: Option<&Step<Kafka>>, names: &BTreeMap<
         duplicated: tally.duplicated,
     };
     let _ = CONTROLLER;
-    Frame { step: world.steps_taken(), total_steps, time_ms: world.now(), end_time_ms, nodes, partitions, envelopes, faulty_links, happenings, messages, ledger }
+    Frame {
+        step: world.steps_taken(),
+        total_steps,
+        time_ms: world.now(),
+        end_time_ms,
+        nodes,
+        partitions,
+        envelopes,
+        faulty_links,
+        happenings,
+        messages,
+        ledger,
+    }
 }
 
 /// What a step did, as lines: the event itself, then what the model noted.
@@ -138,26 +214,51 @@ pub fn step_happenings(d: &Describer<'_>, step: &Step<Kafka>) -> Vec<Happening> 
         StepKind::Delivered { envelope } => {
             let (label, _) = d.message(&envelope.msg);
             let (from, to) = (d.name(envelope.from), d.name(envelope.to));
-            out.push(Happening { node: Some(envelope.to.0), severity: Severity::Info, en: format!("{from} → {to}: {label}"), zh: format!("{from} → {to}：{label}") });
+            out.push(Happening {
+                node: Some(envelope.to.0),
+                severity: Severity::Info,
+                en: format!("{from} → {to}: {label}"),
+                zh: format!("{from} → {to}：{label}"),
+            });
         }
         StepKind::Dropped { envelope } => {
             let (label, _) = d.message(&envelope.msg);
             let (from, to) = (d.name(envelope.from), d.name(envelope.to));
-            out.push(Happening { node: Some(envelope.to.0), severity: Severity::Alert, en: format!("{from} → {to}: {label} lost on a cut link"), zh: format!("{from} → {to}：{label} 在断开的链路上丢失") });
+            out.push(Happening {
+                node: Some(envelope.to.0),
+                severity: Severity::Alert,
+                en: format!("{from} → {to}: {label} lost on a cut link"),
+                zh: format!("{from} → {to}：{label} 在断开的链路上丢失"),
+            });
         }
         StepKind::Refused { envelope } => {
             let (label, _) = d.message(&envelope.msg);
             let (from, to) = (d.name(envelope.from), d.name(envelope.to));
-            out.push(Happening { node: Some(envelope.from.0), severity: Severity::Notice, en: format!("{from} → {to}: {label} refused, {to} is down"), zh: format!("{from} → {to}：{label} 被拒绝，{to} 已宕机") });
+            out.push(Happening {
+                node: Some(envelope.from.0),
+                severity: Severity::Notice,
+                en: format!("{from} → {to}: {label} refused, {to} is down"),
+                zh: format!("{from} → {to}：{label} 被拒绝，{to} 已宕机"),
+            });
         }
         StepKind::Timer { .. } => {}
         StepKind::Fault(fault) => {
             let (en, zh) = d.fault(fault);
-            out.push(Happening { node: fault.nodes().first().map(|n| n.0), severity: Severity::Alert, en: format!("Fault: {en}"), zh: format!("故障：{zh}") });
+            out.push(Happening {
+                node: fault.nodes().first().map(|n| n.0),
+                severity: Severity::Alert,
+                en: format!("Fault: {en}"),
+                zh: format!("故障：{zh}"),
+            });
         }
         StepKind::Action(action) => {
             let (en, zh) = d.action(action);
-            out.push(Happening { node: None, severity: Severity::Notice, en, zh });
+            out.push(Happening {
+                node: None,
+                severity: Severity::Notice,
+                en,
+                zh,
+            });
         }
     }
     out.extend(step.notes.iter().map(|n| d.note(n)));

@@ -9,30 +9,89 @@ use serde_json::json;
 
 fn error_of(v: serde_json::Value) -> mqlab_scenario::ScenarioError {
     match serde_json::from_value::<ScenarioDoc>(v.clone()) {
-        Ok(doc) => Player::load(doc).err().unwrap_or_else(|| panic!("accepted: {v}")),
+        Ok(doc) => Player::load(doc)
+            .err()
+            .unwrap_or_else(|| panic!("accepted: {v}")),
         Err(e) => mqlab_scenario::ScenarioError::from_json(&e),
     }
 }
 
 #[test]
 fn each_bad_field_is_named() {
-    let cases: Vec<(fn(&mut serde_json::Value), &str, &str)> = vec![
-        (|v| v["kafka"]["brokers"] = json!(0), "kafka.brokers", "out of range"),
+    type Case = (fn(&mut serde_json::Value), &'static str, &'static str);
+    let cases: Vec<Case> = vec![
+        (
+            |v| v["kafka"]["brokers"] = json!(0),
+            "kafka.brokers",
+            "out of range",
+        ),
         (|v| v["kafka"]["topics"] = json!([]), "kafka.topics", "1 to"),
-        (|v| v["kafka"]["topics"][0]["replication_factor"] = json!(9), "kafka.topics[0].replication_factor", "InvalidReplicationFactor"),
-        (|v| v["kafka"]["topics"][0]["min_insync_replicas"] = json!(4), "kafka.topics[0].min_insync_replicas", "out of range"),
-        (|v| v["kafka"]["topics"][0]["name"] = json!("bad name!"), "kafka.topics[0].name", "letters"),
-        (|v| v["kafka"]["timing"] = json!({ "heartbeat_interval_ms": 9000 }), "kafka.timing.heartbeat_interval_ms", "shorter"),
-        (|v| v["producers"][0]["delivery_timeout_ms"] = json!(10), "producers[0].delivery_timeout_ms", "request_timeout_ms"),
-        (|v| v["readers"][0]["topic"] = json!("nope"), "readers[0].topic", "no topic"),
-        (|v| v["script"] = json!([{ "at_ms": 1, "do": "crash", "node": "broker-7" }]), "script[0].node", "no node"),
-        (|v| v["script"] = json!([{ "at_ms": 1, "do": "crash", "node": "controller" }]), "script[0].node", "not a broker"),
-        (|v| v["script"] = json!([{ "at_ms": 99999999, "do": "heal_all" }]), "script[0].at_ms", "out of range"),
-        (|v| v["script"] = json!([{ "do": "heal_all" }]), "script[0]", "exactly one"),
-        (|v| v["script"] = json!([{ "at_ms": 1, "do": "produce", "producer": "reader", "topic": "orders", "count": 1, "key": "k" }]), "script[0].producer", "not a producer"),
-        (|v| v["script"] = json!([{ "at_ms": 1, "do": "produce", "producer": "app", "topic": "orders", "count": 1, "key": "k", "partition": 3 }]), "script[0].partition", "out of range"),
+        (
+            |v| v["kafka"]["topics"][0]["replication_factor"] = json!(9),
+            "kafka.topics[0].replication_factor",
+            "InvalidReplicationFactor",
+        ),
+        (
+            |v| v["kafka"]["topics"][0]["min_insync_replicas"] = json!(4),
+            "kafka.topics[0].min_insync_replicas",
+            "out of range",
+        ),
+        (
+            |v| v["kafka"]["topics"][0]["name"] = json!("bad name!"),
+            "kafka.topics[0].name",
+            "letters",
+        ),
+        (
+            |v| v["kafka"]["timing"] = json!({ "heartbeat_interval_ms": 9000 }),
+            "kafka.timing.heartbeat_interval_ms",
+            "shorter",
+        ),
+        (
+            |v| v["producers"][0]["delivery_timeout_ms"] = json!(10),
+            "producers[0].delivery_timeout_ms",
+            "request_timeout_ms",
+        ),
+        (
+            |v| v["readers"][0]["topic"] = json!("nope"),
+            "readers[0].topic",
+            "no topic",
+        ),
+        (
+            |v| v["script"] = json!([{ "at_ms": 1, "do": "crash", "node": "broker-7" }]),
+            "script[0].node",
+            "no node",
+        ),
+        (
+            |v| v["script"] = json!([{ "at_ms": 1, "do": "crash", "node": "controller" }]),
+            "script[0].node",
+            "not a broker",
+        ),
+        (
+            |v| v["script"] = json!([{ "at_ms": 99999999, "do": "heal_all" }]),
+            "script[0].at_ms",
+            "out of range",
+        ),
+        (
+            |v| v["script"] = json!([{ "do": "heal_all" }]),
+            "script[0]",
+            "exactly one",
+        ),
+        (
+            |v| v["script"] = json!([{ "at_ms": 1, "do": "produce", "producer": "reader", "topic": "orders", "count": 1, "key": "k" }]),
+            "script[0].producer",
+            "not a producer",
+        ),
+        (
+            |v| v["script"] = json!([{ "at_ms": 1, "do": "produce", "producer": "app", "topic": "orders", "count": 1, "key": "k", "partition": 3 }]),
+            "script[0].partition",
+            "out of range",
+        ),
         (|v| v["title"]["zh"] = json!(""), "title", "Chinese"),
-        (|v| v["producers"][0]["name"] = json!("broker-1"), "producers[0].name", "already"),
+        (
+            |v| v["producers"][0]["name"] = json!("broker-1"),
+            "producers[0].name",
+            "already",
+        ),
     ];
     for (patch, field, words) in cases {
         let mut v = base();
@@ -51,8 +110,14 @@ fn json_shape_errors_say_where() {
         ("[]", "expected struct ScenarioDoc"),
         ("42", "invalid type"),
         (r#"{"id":"x"}"#, "missing field"),
-        (r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":1,"kafka":{"brokers":1,"topics":[]},"bogus":1}"#, "unknown field"),
-        (r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":-5,"kafka":{"brokers":1,"topics":[]}}"#, "invalid value"),
+        (
+            r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":1,"kafka":{"brokers":1,"topics":[]},"bogus":1}"#,
+            "unknown field",
+        ),
+        (
+            r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":-5,"kafka":{"brokers":1,"topics":[]}}"#,
+            "invalid value",
+        ),
     ] {
         let e = Player::load_json(text).unwrap_err();
         assert!(e.field.starts_with("(document, line"), "{e}");
@@ -91,8 +156,14 @@ fn a_refused_injection_changes_nothing() {
     let mut p = load(example("kafka-leader-kill"));
     p.apply(Command::Seek(40)).unwrap();
     let (before, doc) = (p.frame(), p.doc().clone());
-    assert!(p.apply(Command::Inject(UserAction::Crash { node: 999 })).is_err());
-    assert!(p.apply(Command::Inject(UserAction::Crash { node: 0 })).is_err(), "the controller is not killable here");
+    assert!(p
+        .apply(Command::Inject(UserAction::Crash { node: 999 }))
+        .is_err());
+    assert!(
+        p.apply(Command::Inject(UserAction::Crash { node: 0 }))
+            .is_err(),
+        "the controller is not killable here"
+    );
     assert_eq!(p.frame(), before);
     assert_eq!(p.doc(), &doc);
 }

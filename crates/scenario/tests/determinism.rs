@@ -15,14 +15,20 @@ fn examples_match_the_pinned_digests() {
 fn digest_with_seed(text: &str, seed: u64) -> u64 {
     let mut doc: ScenarioDoc = serde_json::from_str(text).expect("an example parses");
     doc.seed = seed;
-    Player::load(doc).expect("an example loads with any seed").trace_digest()
+    Player::load(doc)
+        .expect("an example loads with any seed")
+        .trace_digest()
 }
 
 #[test]
 fn the_same_seed_gives_the_same_trace() {
     for (id, text) in mqlab_scenario::example_sources() {
         for seed in [0, 1, 2, 7, 42, u64::MAX] {
-            assert_eq!(digest_with_seed(text, seed), digest_with_seed(text, seed), "{id} with seed {seed} is not reproducible");
+            assert_eq!(
+                digest_with_seed(text, seed),
+                digest_with_seed(text, seed),
+                "{id} with seed {seed} is not reproducible"
+            );
         }
     }
 }
@@ -31,10 +37,14 @@ fn the_same_seed_gives_the_same_trace() {
 fn different_seeds_give_different_traces() {
     let seeds = [0, 1, 2, 7, 42, u64::MAX];
     let varies = mqlab_scenario::example_sources().iter().any(|(_, text)| {
-        let digests: std::collections::BTreeSet<u64> = seeds.iter().map(|&s| digest_with_seed(text, s)).collect();
+        let digests: std::collections::BTreeSet<u64> =
+            seeds.iter().map(|&s| digest_with_seed(text, s)).collect();
         digests.len() > 1
     });
-    assert!(varies, "no example's trace depends on its seed: network jitter must be seeded");
+    assert!(
+        varies,
+        "no example's trace depends on its seed: network jitter must be seeded"
+    );
 }
 
 #[test]

@@ -3,9 +3,9 @@
 
 mod play;
 
-use play::*;
 use mqlab_scenario::frame::Fate;
 use mqlab_scenario::Player;
+use play::*;
 use serde_json::json;
 
 #[test]
@@ -14,7 +14,13 @@ fn k01_replica_placement_is_round_robin_with_shift() {
     v["kafka"] = json!({ "brokers": 5, "topics": [{ "name": "orders", "partitions": 6, "replication_factor": 3 }] });
     let p = load(v);
     let f = p.frame();
-    let replicas = |name: &str| partition(&f, name).replicas.iter().map(|r| r.broker).collect::<Vec<_>>();
+    let replicas = |name: &str| {
+        partition(&f, name)
+            .replicas
+            .iter()
+            .map(|r| r.broker)
+            .collect::<Vec<_>>()
+    };
     // FIDELITY's example b[0..4] → broker ids 1..5: p0→[0,1,2], p1→[1,2,3], p5→[0,2,3].
     assert_eq!(replicas("orders-0"), vec![1, 2, 3]);
     assert_eq!(replicas("orders-1"), vec![2, 3, 4]);
@@ -37,13 +43,25 @@ fn k02_preferred_leader_leads_at_start_and_a_restarted_broker_returns_as_followe
     v["duration_ms"] = json!(40000);
     v["script"] = json!([fault(1000, "crash", "broker-1"), fault(15000, "restart", "broker-1"), { "at_ms": 30000, "do": "elect_preferred_leaders" }]);
     let mut p = load(v);
-    assert_eq!(partition(&p.frame(), "orders-0").leader, Some(1), "the first replica leads a new partition");
+    assert_eq!(
+        partition(&p.frame(), "orders-0").leader,
+        Some(1),
+        "the first replica leads a new partition"
+    );
     let after_restart = at_time(&mut p, 29000);
     let p0 = partition(&after_restart, "orders-0");
-    assert_eq!(p0.leader, Some(2), "a restarted broker does not take leadership back by itself");
+    assert_eq!(
+        p0.leader,
+        Some(2),
+        "a restarted broker does not take leadership back by itself"
+    );
     assert!(p0.isr.contains(&1), "it rejoined the ISR as a follower");
     let end = at_time(&mut p, 40000);
-    assert_eq!(partition(&end, "orders-0").leader, Some(1), "preferred election moves leadership back");
+    assert_eq!(
+        partition(&end, "orders-0").leader,
+        Some(1),
+        "preferred election moves leadership back"
+    );
 }
 
 #[test]
@@ -52,10 +70,19 @@ fn k02_auto_leader_rebalance_returns_leadership_to_the_preferred_replica() {
     v["duration_ms"] = json!(40000);
     v["kafka"]["auto_leader_rebalance"] = json!(true);
     v["kafka"]["timing"] = json!({ "leader_imbalance_check_interval_ms": 30000 });
-    v["script"] = json!([fault(1000, "crash", "broker-1"), fault(15000, "restart", "broker-1")]);
+    v["script"] = json!([
+        fault(1000, "crash", "broker-1"),
+        fault(15000, "restart", "broker-1")
+    ]);
     let mut p = load(v);
-    assert_eq!(partition(&at_time(&mut p, 29000), "orders-0").leader, Some(2));
-    assert_eq!(partition(&at_time(&mut p, 40000), "orders-0").leader, Some(1));
+    assert_eq!(
+        partition(&at_time(&mut p, 29000), "orders-0").leader,
+        Some(2)
+    );
+    assert_eq!(
+        partition(&at_time(&mut p, 40000), "orders-0").leader,
+        Some(1)
+    );
 }
 
 #[test]
@@ -66,7 +93,10 @@ fn k03_clean_election_picks_first_live_isr_replica_in_assignment_order() {
     let p0 = partition(&f, "orders-0");
     assert_eq!(p0.leader, Some(2));
     assert_eq!(p0.isr, vec![2, 3]);
-    assert_eq!(p0.leader_epoch, 1, "every leader change increments the epoch");
+    assert_eq!(
+        p0.leader_epoch, 1,
+        "every leader change increments the epoch"
+    );
 }
 
 #[test]
@@ -76,7 +106,11 @@ fn k04_controller_fences_a_silent_broker_after_the_session_timeout() {
     let mut p = load(v);
     // Last heartbeat at most 2 s before the crash, fencing 9 s after it.
     let before = at_time(&mut p, 3000 + 6900);
-    assert_eq!(partition(&before, "orders-0").leader, Some(1), "no election before the session timeout");
+    assert_eq!(
+        partition(&before, "orders-0").leader,
+        Some(1),
+        "no election before the session timeout"
+    );
     assert!(!before.nodes.iter().any(|n| n.fenced));
     let after = at_time(&mut p, 3000 + 9100);
     assert_eq!(partition(&after, "orders-0").leader, Some(2));
@@ -89,15 +123,31 @@ fn k05_controlled_shutdown_moves_leadership_at_once_kill_waits_for_fencing() {
     v["script"] = json!([fault(3000, "stop", "broker-1")]);
     let mut p = load(v.clone());
     let f = at_time(&mut p, 3100);
-    assert_eq!(partition(&f, "orders-0").leader, Some(2), "leadership moved within milliseconds");
-    assert_eq!(f.nodes.iter().find(|n| n.id == 1).unwrap().status, mqlab_scenario::frame::NodeStatus::Stopped);
+    assert_eq!(
+        partition(&f, "orders-0").leader,
+        Some(2),
+        "leadership moved within milliseconds"
+    );
+    assert_eq!(
+        f.nodes.iter().find(|n| n.id == 1).unwrap().status,
+        mqlab_scenario::frame::NodeStatus::Stopped
+    );
     v["script"] = json!([fault(3000, "crash", "broker-1")]);
     let mut p = load(v);
-    assert_eq!(partition(&at_time(&mut p, 3100), "orders-0").leader, Some(1), "after kill -9 nobody leads until fencing");
+    assert_eq!(
+        partition(&at_time(&mut p, 3100), "orders-0").leader,
+        Some(1),
+        "after kill -9 nobody leads until fencing"
+    );
     // And a restarted killed broker runs log recovery.
     let mut v = base();
-    v["script"] = json!([fault(1000, "crash", "broker-3"), fault(2000, "restart", "broker-3")]);
-    assert!(trace(v).iter().any(|(_, _, t)| t.contains("broker-3 recovers its logs")));
+    v["script"] = json!([
+        fault(1000, "crash", "broker-3"),
+        fault(2000, "restart", "broker-3")
+    ]);
+    assert!(trace(v)
+        .iter()
+        .any(|(_, _, t)| t.contains("broker-3 recovers its logs")));
 }
 
 #[test]
@@ -113,12 +163,20 @@ fn k06_acks_all_is_acknowledged_only_after_every_isr_follower_fetched_it() {
     let f = p.frame();
     let p0 = partition(&f, "orders-0");
     for r in &p0.replicas {
-        assert!(r.log_end_offset >= 3, "broker-{} has only {} records at ack time", r.broker, r.log_end_offset);
+        assert!(
+            r.log_end_offset >= 3,
+            "broker-{} has only {} records at ack time",
+            r.broker,
+            r.log_end_offset
+        );
     }
     let leader = p0.replicas.iter().find(|r| r.acts_as_leader).unwrap();
     assert!(leader.high_watermark >= 3);
     // Followers learn the HW a fetch later: at ack time their HW still lags.
-    assert!(p0.replicas.iter().any(|r| !r.acts_as_leader && r.high_watermark < 3));
+    assert!(p0
+        .replicas
+        .iter()
+        .any(|r| !r.acts_as_leader && r.high_watermark < 3));
 }
 
 #[test]
@@ -134,7 +192,11 @@ fn k07_consumers_read_only_below_the_high_watermark() {
     ]);
     let mut p = load(v);
     let f = at_time(&mut p, 10000);
-    let leader = partition(&f, "orders-0").replicas.iter().find(|r| r.acts_as_leader).unwrap();
+    let leader = partition(&f, "orders-0")
+        .replicas
+        .iter()
+        .find(|r| r.acts_as_leader)
+        .unwrap();
     assert_eq!((leader.log_end_offset, leader.high_watermark), (3, 0));
     for m in &f.messages {
         assert!(m.acked, "acks=1 acknowledged {}", m.label);
@@ -150,8 +212,15 @@ fn k08_isr_shrinks_after_replica_lag_time_max() {
     v["producers"][0]["acks"] = json!("1");
     v["script"] = json!([{ "at_ms": 500, "do": "cut_link", "a": "broker-1", "b": "broker-3" }, produce(1000, 2)]);
     let mut p = load(v);
-    assert_eq!(partition(&at_time(&mut p, 29000), "orders-0").isr, vec![1, 2, 3], "not before replica.lag.time.max.ms (30 s)");
-    assert_eq!(partition(&at_time(&mut p, 45000), "orders-0").isr, vec![1, 2]);
+    assert_eq!(
+        partition(&at_time(&mut p, 29000), "orders-0").isr,
+        vec![1, 2, 3],
+        "not before replica.lag.time.max.ms (30 s)"
+    );
+    assert_eq!(
+        partition(&at_time(&mut p, 45000), "orders-0").isr,
+        vec![1, 2]
+    );
 }
 
 #[test]
@@ -166,19 +235,32 @@ fn k08_a_leader_cut_off_from_the_controller_cannot_shrink_the_isr() {
     let (p, f) = play(v);
     let b1 = p.world().model().broker(mqlab_engine::NodeId(1)).unwrap();
     match b1.roles.values().next() {
-        Some(mqlab_kafka::Role::Leader(state)) => assert_eq!(state.isr.len(), 3, "the zombie's ISR stays as it was"),
+        Some(mqlab_kafka::Role::Leader(state)) => {
+            assert_eq!(state.isr.len(), 3, "the zombie's ISR stays as it was")
+        }
         other => panic!("broker-1 should still act as leader: {other:?}"),
     }
-    assert_eq!(partition(&f, "orders-0").leader, Some(2), "meanwhile the controller moved on");
+    assert_eq!(
+        partition(&f, "orders-0").leader,
+        Some(2),
+        "meanwhile the controller moved on"
+    );
 }
 
 #[test]
 fn k09_a_follower_rejoins_the_isr_once_caught_up() {
     let mut v = base();
     v["duration_ms"] = json!(40000);
-    v["script"] = json!([fault(1000, "crash", "broker-3"), produce(12000, 5), fault(15000, "restart", "broker-3")]);
+    v["script"] = json!([
+        fault(1000, "crash", "broker-3"),
+        produce(12000, 5),
+        fault(15000, "restart", "broker-3")
+    ]);
     let mut p = load(v);
-    assert_eq!(partition(&at_time(&mut p, 14000), "orders-0").isr, vec![1, 2]);
+    assert_eq!(
+        partition(&at_time(&mut p, 14000), "orders-0").isr,
+        vec![1, 2]
+    );
     let f = at_time(&mut p, 40000);
     assert_eq!(partition(&f, "orders-0").isr, vec![1, 2, 3]);
     assert_eq!(message(&f, "m-5").replicas, vec![1, 2, 3]);
@@ -189,7 +271,12 @@ fn under_min_isr(legacy: bool) -> Player {
     v["duration_ms"] = json!(40000);
     v["kafka"]["legacy_hw_under_min_isr"] = json!(legacy);
     v["producers"][0]["acks"] = json!("1");
-    v["script"] = json!([fault(1000, "crash", "broker-2"), fault(1000, "crash", "broker-3"), produce(15000, 3), fault(25000, "restart", "broker-2")]);
+    v["script"] = json!([
+        fault(1000, "crash", "broker-2"),
+        fault(1000, "crash", "broker-3"),
+        produce(15000, 3),
+        fault(25000, "restart", "broker-2")
+    ]);
     load(v)
 }
 
@@ -198,10 +285,17 @@ fn k10_high_watermark_does_not_advance_under_min_isr() {
     let mut p = under_min_isr(false);
     let f = at_time(&mut p, 24000);
     assert_eq!(partition(&f, "orders-0").isr, vec![1]);
-    assert_eq!(f.ledger.acknowledged, 3, "acks=1 is not checked against min.insync (K14d)");
+    assert_eq!(
+        f.ledger.acknowledged, 3,
+        "acks=1 is not checked against min.insync (K14d)"
+    );
     assert_eq!(labels(&f, Fate::Stored).len(), 3, "stored but invisible");
     let f = at_time(&mut p, 40000);
-    assert_eq!(labels(&f, Fate::Visible).len(), 3, "visible once the ISR recovers");
+    assert_eq!(
+        labels(&f, Fate::Visible).len(),
+        3,
+        "visible once the ISR recovers"
+    );
 }
 
 #[test]
@@ -215,28 +309,52 @@ fn k10_before_3_7_the_high_watermark_advanced_under_min_isr() {
 fn k11_acks0_never_waits_and_loses_silently_when_the_leader_is_down() {
     let mut v = base();
     v["producers"][0]["acks"] = json!("0");
-    v["script"] = json!([produce(1000, 2), fault(2000, "crash", "broker-1"), produce(3000, 2)]);
+    v["script"] = json!([
+        produce(1000, 2),
+        fault(2000, "crash", "broker-1"),
+        produce(3000, 2)
+    ]);
     let (_, f) = play(v);
-    assert_eq!(f.ledger.acknowledged, 4, "the application counts every acks=0 send as done");
-    assert!(f.messages.iter().all(|m| m.acked_offset.is_none()), "no offset ever comes back");
+    assert_eq!(
+        f.ledger.acknowledged, 4,
+        "the application counts every acks=0 send as done"
+    );
+    assert!(
+        f.messages.iter().all(|m| m.acked_offset.is_none()),
+        "no offset ever comes back"
+    );
     assert_eq!(labels(&f, Fate::Lost), vec!["m-3", "m-4"]);
-    assert!(f.messages.iter().all(|m| m.last_error.is_none() && m.attempts == 1), "no error, no retry");
+    assert!(
+        f.messages
+            .iter()
+            .all(|m| m.last_error.is_none() && m.attempts == 1),
+        "no error, no retry"
+    );
 }
 
 #[test]
 fn k12_acks1_leader_crash_loses_acked_write() {
     let (_, f) = play(example("kafka-acks1-leader-dies"));
     let lost = labels(&f, Fate::Lost);
-    assert_eq!(lost, vec!["order-4", "order-5", "order-6", "order-7", "order-8"]);
+    assert_eq!(
+        lost,
+        vec!["order-4", "order-5", "order-6", "order-7", "order-8"]
+    );
     for label in &lost {
         let m = message(&f, label);
         assert!(m.acked, "{label} was acknowledged");
         assert_eq!(m.reads, 0, "{label} was never seen by a consumer");
-        assert!(m.replicas.is_empty(), "{label} is gone from every replica after truncation");
+        assert!(
+            m.replicas.is_empty(),
+            "{label} is gone from every replica after truncation"
+        );
     }
     let p0 = partition(&f, "orders-0");
     assert_eq!(p0.leader, Some(2));
-    assert_eq!(labels(&f, Fate::Visible), vec!["order-1", "order-2", "order-3"]);
+    assert_eq!(
+        labels(&f, Fate::Visible),
+        vec!["order-1", "order-2", "order-3"]
+    );
 }
 
 #[test]
@@ -245,11 +363,19 @@ fn k13_acks_all_waits_for_the_current_isr_only() {
     let mut v = base();
     v["duration_ms"] = json!(40000);
     v["kafka"] = json!({ "brokers": 2, "topics": [{ "name": "orders", "partitions": 1, "replication_factor": 2, "min_insync_replicas": 1, "unclean_leader_election": true }] });
-    v["script"] = json!([fault(1000, "crash", "broker-2"), produce(12000, 3), fault(14000, "crash", "broker-1"), fault(16000, "restart", "broker-2")]);
+    v["script"] = json!([
+        fault(1000, "crash", "broker-2"),
+        produce(12000, 3),
+        fault(14000, "crash", "broker-1"),
+        fault(16000, "restart", "broker-2")
+    ]);
     let mut p = load(v);
     let f = at_time(&mut p, 13500);
     assert_eq!(f.ledger.acknowledged, 3);
-    assert!(f.messages.iter().all(|m| m.replicas == vec![1]), "one copy only");
+    assert!(
+        f.messages.iter().all(|m| m.replicas == vec![1]),
+        "one copy only"
+    );
     // …and those writes are gone when that broker fails for good.
     let f = at_time(&mut p, 40000);
     assert_eq!(labels(&f, Fate::Lost).len(), 3);
@@ -279,20 +405,31 @@ fn stalled_followers(legacy: bool) -> (Player, mqlab_scenario::Frame) {
 }
 
 #[test]
-fn k14c_isr_shrinking_after_the_append_gives_not_enough_replicas_after_append_and_a_retry_duplicates() {
+fn k14c_isr_shrinking_after_the_append_gives_not_enough_replicas_after_append_and_a_retry_duplicates(
+) {
     // Before 3.7 the HW can reach the record with the ISR below min.insync.
     let (_, f) = stalled_followers(true);
     let m = message(&f, "m-1");
     assert!(m.acked);
     assert!(m.attempts >= 2);
-    assert_eq!(f.ledger.duplicated, 1, "the record stayed in the log and the retry appended it again");
-    assert!(trace(stalled_followers_doc(true)).iter().any(|(_, _, t)| t.contains("NotEnoughReplicasAfterAppend")));
+    assert_eq!(
+        f.ledger.duplicated, 1,
+        "the record stayed in the log and the retry appended it again"
+    );
+    assert!(trace(stalled_followers_doc(true))
+        .iter()
+        .any(|(_, _, t)| t.contains("NotEnoughReplicasAfterAppend")));
 }
 
 #[test]
 fn k14c_from_3_7_the_same_stall_times_out_instead() {
     let trace = trace(stalled_followers_doc(false));
-    assert!(!trace.iter().any(|(_, _, t)| t.contains("NotEnoughReplicasAfterAppend")), "the HW is held under min ISR (K10)");
+    assert!(
+        !trace
+            .iter()
+            .any(|(_, _, t)| t.contains("NotEnoughReplicasAfterAppend")),
+        "the HW is held under min ISR (K10)"
+    );
     assert!(trace.iter().any(|(_, _, t)| t.contains("RequestTimedOut")));
 }
 
@@ -322,12 +459,22 @@ fn k14d_acks1_is_never_checked_against_min_insync() {
 #[test]
 fn k15_a_returning_leader_truncates_to_the_new_leaders_epoch_end() {
     let trace = trace(example("kafka-acks1-leader-dies"));
-    let truncation = trace.iter().find(|(_, _, t)| t.contains("broker-1 truncated orders-0")).expect("broker-1 truncates");
+    let truncation = trace
+        .iter()
+        .find(|(_, _, t)| t.contains("broker-1 truncated orders-0"))
+        .expect("broker-1 truncates");
     assert!(truncation.2.contains("to offset 3"), "{}", truncation.2);
     let (_, f) = play(example("kafka-acks1-leader-dies"));
     let p0 = partition(&f, "orders-0");
-    let logs: Vec<Vec<&str>> = p0.replicas.iter().map(|r| r.cells.iter().map(|c| c.label.as_str()).collect()).collect();
-    assert!(logs.windows(2).all(|w| w[0] == w[1]), "replicas converge on the leader's log: {logs:?}");
+    let logs: Vec<Vec<&str>> = p0
+        .replicas
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.label.as_str()).collect())
+        .collect();
+    assert!(
+        logs.windows(2).all(|w| w[0] == w[1]),
+        "replicas converge on the leader's log: {logs:?}"
+    );
 }
 
 fn all_isr_dead(unclean: bool) -> serde_json::Value {
@@ -353,13 +500,24 @@ fn k17_all_isr_dead_without_unclean_election_the_partition_is_offline_until_it_r
     let mut p = load(all_isr_dead(false));
     let f = at_time(&mut p, 30000);
     let p0 = partition(&f, "orders-0");
-    assert_eq!(p0.leader, None, "offline: broker-2 is alive but not in the ISR");
+    assert_eq!(
+        p0.leader, None,
+        "offline: broker-2 is alive but not in the ISR"
+    );
     assert_eq!(p0.isr, vec![1], "KRaft keeps the last ISR member");
     assert_eq!(labels(&f, Fate::Unavailable).len(), 5);
     let f = at_time(&mut p, 60000);
     assert_eq!(partition(&f, "orders-0").leader, Some(1));
-    assert_eq!(message(&f, "m-6").fate, Fate::Failed, "produce while offline times out");
-    assert_eq!(labels(&f, Fate::Lost).len(), 0, "the ISR member came back: no loss");
+    assert_eq!(
+        message(&f, "m-6").fate,
+        Fate::Failed,
+        "produce while offline times out"
+    );
+    assert_eq!(
+        labels(&f, Fate::Lost).len(),
+        0,
+        "the ISR member came back: no loss"
+    );
     assert_eq!(labels(&f, Fate::Visible).len(), 5);
 }
 
@@ -371,17 +529,31 @@ fn k18_unclean_election_elects_an_out_of_sync_replica_and_loses_committed_record
     assert_eq!(p0.leader, Some(2));
     assert_eq!(p0.isr, vec![2]);
     let f = at_time(&mut p, 60000);
-    assert_eq!(labels(&f, Fate::Lost), vec!["m-3", "m-4", "m-5"], "committed while broker-2 was away");
-    assert_eq!(message(&f, "m-6").fate, Fate::Visible, "the partition takes writes again");
+    assert_eq!(
+        labels(&f, Fate::Lost),
+        vec!["m-3", "m-4", "m-5"],
+        "committed while broker-2 was away"
+    );
+    assert_eq!(
+        message(&f, "m-6").fate,
+        Fate::Visible,
+        "the partition takes writes again"
+    );
     let p0 = partition(&f, "orders-0");
     let b1 = p0.replicas.iter().find(|r| r.broker == 1).unwrap();
-    assert!(b1.cells.iter().all(|c| c.label != "m-3"), "broker-1 truncated to the unclean leader's log");
+    assert!(
+        b1.cells.iter().all(|c| c.label != "m-3"),
+        "broker-1 truncated to the unclean leader's log"
+    );
 }
 
 #[test]
 fn k18_a_reader_past_the_unclean_leaders_log_end_gets_offset_out_of_range_and_resets() {
     let trace = trace(all_isr_dead(true));
-    let reset = trace.iter().find(|(_, _, t)| t.contains("OffsetOutOfRange on orders-0")).expect("the reader's position is past the new log end");
+    let reset = trace
+        .iter()
+        .find(|(_, _, t)| t.contains("OffsetOutOfRange on orders-0"))
+        .expect("the reader's position is past the new log end");
     assert!(reset.2.contains("auto.offset.reset=latest"), "{}", reset.2);
 }
 
@@ -390,7 +562,9 @@ fn k19_zombie_leader_acks1_writes_are_acked_then_truncated() {
     let (_, f) = play(example("kafka-zombie-leader"));
     let lost = labels(&f, Fate::Lost);
     assert_eq!(lost.len(), 8, "{lost:?}");
-    assert!(lost.iter().all(|l| message(&f, l).acked && message(&f, l).reads == 0));
+    assert!(lost
+        .iter()
+        .all(|l| message(&f, l).acked && message(&f, l).reads == 0));
     let p0 = partition(&f, "orders-0");
     assert_eq!(p0.leader, Some(2));
     assert!(p0.leader_epoch >= 1);
@@ -404,5 +578,8 @@ fn k19_zombie_leader_acks_all_writes_time_out_and_land_on_the_new_leader() {
     let (_, f) = play(v);
     assert_eq!(labels(&f, Fate::Lost).len(), 0);
     assert_eq!(f.ledger.acknowledged, 11);
-    assert!(f.messages.iter().skip(3).all(|m| m.attempts >= 2), "each zombie write had to be retried");
+    assert!(
+        f.messages.iter().skip(3).all(|m| m.attempts >= 2),
+        "each zombie write had to be retried"
+    );
 }

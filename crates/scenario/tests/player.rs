@@ -20,7 +20,10 @@ fn stepping_back_is_exact() {
         p.apply(Command::Forward).unwrap();
         forward.push(p.frame());
     }
-    assert!(p.total_steps() > 2 * CHECKPOINT_EVERY, "the scenario must cross checkpoints");
+    assert!(
+        p.total_steps() > 2 * CHECKPOINT_EVERY,
+        "the scenario must cross checkpoints"
+    );
     // Back across a checkpoint boundary, back from the end, and back from scattered places.
     let k = CHECKPOINT_EVERY as usize;
     let mut starts = vec![k + 20, 2 * k + 1, forward.len() - 1];
@@ -40,7 +43,16 @@ fn seeking_anywhere_equals_walking_there() {
     let mut walker = load(long(example("kafka-zombie-leader")));
     let mut seeker = load(long(example("kafka-zombie-leader")));
     let total = walker.total_steps();
-    for target in [total / 2, 3, total, CHECKPOINT_EVERY, CHECKPOINT_EVERY - 1, CHECKPOINT_EVERY + 1, 0, total - 1] {
+    for target in [
+        total / 2,
+        3,
+        total,
+        CHECKPOINT_EVERY,
+        CHECKPOINT_EVERY - 1,
+        CHECKPOINT_EVERY + 1,
+        0,
+        total - 1,
+    ] {
         seeker.apply(Command::Seek(target)).unwrap();
         walker.apply(Command::Start).unwrap();
         while walker.position() < target {
@@ -55,20 +67,40 @@ fn killing_the_leader_from_the_stage_is_a_timeline_fault_and_a_new_leader_takes_
     let mut p = load(example("kafka-leader-kill"));
     // Drop the scripted kill: the user does it.
     let mut doc = p.doc().clone();
-    doc.script.retain(|e| !matches!(e.action, mqlab_scenario::doc::ActionDoc::Crash { .. } | mqlab_scenario::doc::ActionDoc::Restart { .. }));
+    doc.script.retain(|e| {
+        !matches!(
+            e.action,
+            mqlab_scenario::doc::ActionDoc::Crash { .. }
+                | mqlab_scenario::doc::ActionDoc::Restart { .. }
+        )
+    });
     p = mqlab_scenario::Player::load(doc).unwrap();
     let at = at_time(&mut p, 2000).step;
-    p.apply(Command::Inject(UserAction::Crash { node: 1 })).unwrap();
-    assert_eq!(p.position(), at + 1, "the injected fault is the very next step");
+    p.apply(Command::Inject(UserAction::Crash { node: 1 }))
+        .unwrap();
+    assert_eq!(
+        p.position(),
+        at + 1,
+        "the injected fault is the very next step"
+    );
     let f = p.frame();
-    assert_eq!(f.nodes.iter().find(|n| n.id == 1).unwrap().status, NodeStatus::Crashed);
-    assert!(p.marks().iter().any(|m| m.kind == MarkKind::Fault && m.step == at + 1 && m.en.contains("kill -9 broker-1")));
+    assert_eq!(
+        f.nodes.iter().find(|n| n.id == 1).unwrap().status,
+        NodeStatus::Crashed
+    );
+    assert!(p.marks().iter().any(|m| m.kind == MarkKind::Fault
+        && m.step == at + 1
+        && m.en.contains("kill -9 broker-1")));
     assert_eq!(p.doc().script.last().unwrap().after_step, Some(at));
     p.apply(Command::End).unwrap();
     let f = p.frame();
     assert_eq!(partition(&f, "orders-0").leader, Some(2));
     assert_eq!(f.ledger.lost, 0);
-    assert_eq!(labels(&f, Fate::Visible).len(), 15, "every acknowledged order is still readable");
+    assert_eq!(
+        labels(&f, Fate::Visible).len(),
+        15,
+        "every acknowledged order is still readable"
+    );
     // The recorded document replays to the same end.
     let mut again = mqlab_scenario::Player::load(p.doc().clone()).unwrap();
     again.apply(Command::End).unwrap();
@@ -79,7 +111,11 @@ fn killing_the_leader_from_the_stage_is_a_timeline_fault_and_a_new_leader_takes_
 fn frames_list_envelopes_in_flight() {
     let mut p = load(example("kafka-leader-kill"));
     let f = at_time(&mut p, 1001);
-    let produce = f.envelopes.iter().find(|e| e.label.starts_with("Produce")).expect("the produce request is on the wire");
+    let produce = f
+        .envelopes
+        .iter()
+        .find(|e| e.label.starts_with("Produce"))
+        .expect("the produce request is on the wire");
     assert_eq!((produce.from, produce.to), (100, 1));
     assert!(produce.arrives_at_ms > produce.sent_at_ms);
 }

@@ -12,9 +12,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn examples_match_the_pinned_digests_in_wasm() {
-    assert!(!pinned_digests::pinned().is_empty(), "digests.txt pins nothing");
+    assert!(
+        !pinned_digests::pinned().is_empty(),
+        "digests.txt pins nothing"
+    );
     let bad = pinned_digests::mismatches();
-    assert!(bad.is_empty(), "wasm trace digests differ from the native pins:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "wasm trace digests differ from the native pins:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -12,8 +12,11 @@ pub fn pinned() -> Vec<(&'static str, u64)> {
         .map(|l| {
             let mut parts = l.split_whitespace();
             let id = parts.next().expect("an id");
-            let hex = parts.next().unwrap_or_else(|| panic!("digests.txt: no digest for {id}"));
-            let value = u64::from_str_radix(hex, 16).unwrap_or_else(|_| panic!("digests.txt: {hex} is not hex"));
+            let hex = parts
+                .next()
+                .unwrap_or_else(|| panic!("digests.txt: no digest for {id}"));
+            let value = u64::from_str_radix(hex, 16)
+                .unwrap_or_else(|_| panic!("digests.txt: {hex} is not hex"));
             (id, value)
         })
         .collect()
@@ -36,12 +39,20 @@ pub fn mismatches() -> Vec<String> {
         let got = player.trace_digest();
         match pinned.iter().find(|(p, _)| p == id) {
             Some(&(_, want)) if want == got => {}
-            Some(&(_, want)) => out.push(format!("{id}: trace digest {got:016x}, pinned {want:016x} ({} steps)", player.total_steps())),
-            None => out.push(format!("{id}: not pinned in digests.txt (its digest is {got:016x})")),
+            Some(&(_, want)) => out.push(format!(
+                "{id}: trace digest {got:016x}, pinned {want:016x} ({} steps)",
+                player.total_steps()
+            )),
+            None => out.push(format!(
+                "{id}: not pinned in digests.txt (its digest is {got:016x})"
+            )),
         }
     }
     for (id, _) in &pinned {
-        if !mqlab_scenario::example_sources().iter().any(|(e, _)| e == id) {
+        if !mqlab_scenario::example_sources()
+            .iter()
+            .any(|(e, _)| e == id)
+        {
             out.push(format!("{id}: pinned in digests.txt but not an example"));
         }
     }

@@ -29,7 +29,10 @@ pub fn fault(at_ms: u64, what: &str, node: &str) -> Value {
 }
 
 pub fn example(id: &str) -> Value {
-    let (_, text) = mqlab_scenario::example_sources().iter().find(|(i, _)| *i == id).expect("shipped example");
+    let (_, text) = mqlab_scenario::example_sources()
+        .iter()
+        .find(|(i, _)| *i == id)
+        .expect("shipped example");
     serde_json::from_str(text).expect("example parses")
 }
 
@@ -62,15 +65,25 @@ pub fn at_time(p: &mut Player, t_ms: u64) -> Frame {
 }
 
 pub fn partition<'a>(f: &'a Frame, name: &str) -> &'a PartitionView {
-    f.partitions.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no partition {name}"))
+    f.partitions
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no partition {name}"))
 }
 
 pub fn message<'a>(f: &'a Frame, label: &str) -> &'a MessageView {
-    f.messages.iter().find(|m| m.label == label).unwrap_or_else(|| panic!("no message {label}"))
+    f.messages
+        .iter()
+        .find(|m| m.label == label)
+        .unwrap_or_else(|| panic!("no message {label}"))
 }
 
 pub fn labels(f: &Frame, fate: Fate) -> Vec<String> {
-    f.messages.iter().filter(|m| m.fate == fate).map(|m| m.label.clone()).collect()
+    f.messages
+        .iter()
+        .filter(|m| m.fate == fate)
+        .map(|m| m.label.clone())
+        .collect()
 }
 
 /// Every happening of the whole trace, in English, with its step and time.
