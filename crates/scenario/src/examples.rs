@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 4] = [
+const SOURCES: [(&str, &str); 5] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -23,6 +23,10 @@ const SOURCES: [(&str, &str); 4] = [
     (
         "kafka-zombie-leader",
         include_str!("../../../scenarios/kafka-zombie-leader.json"),
+    ),
+    (
+        "kafka-unclean-election",
+        include_str!("../../../scenarios/kafka-unclean-election.json"),
     ),
 ];
 
