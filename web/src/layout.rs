@@ -3,6 +3,21 @@
 
 use mqlab_scenario::frame::{Frame, NodeKind};
 use std::collections::BTreeMap;
+use std::fmt;
+
+/// A number written with one decimal, by integer arithmetic: float formatting is sizeable
+/// code in a wasm binary, and SVG coordinates need no more.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tenths(pub f64);
+
+impl fmt::Display for Tenths {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let tenths = tenths.unsigned_abs();
+        write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
+    }
+}
 
 pub const WIDTH: f64 = 1000.0;
 const MARGIN: f64 = 12.0;
@@ -220,6 +235,14 @@ mod tests {
         assert_eq!(nine.boxes.values().filter(|r| r.y > CARD_TOP).count(), 4);
         assert!(nine.boxes[&1].w > 140.0, "cards stay wide enough for a log");
         assert!(nine.max_cells >= 4);
+    }
+
+    #[test]
+    fn tenths() {
+        assert_eq!(Tenths(12.345).to_string(), "12.3");
+        assert_eq!(Tenths(-0.06).to_string(), "-0.1");
+        assert_eq!(Tenths(-0.04).to_string(), "0.0");
+        assert_eq!(Tenths(1000.0).to_string(), "1000.0");
     }
 
     #[test]

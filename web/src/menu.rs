@@ -1,7 +1,7 @@
 //! The menu a clicked node opens: only the actions that make sense for its state.
 
 use crate::i18n::{Lang, T};
-use crate::layout::{StageLayout, WIDTH};
+use crate::layout::{StageLayout, Tenths, WIDTH};
 use mqlab_scenario::frame::{NodeKind, NodeStatus, NodeView};
 use yew::prelude::*;
 
@@ -123,7 +123,7 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         let y = ((r.y + 44.0) / props.layout.height * 100.0).clamp(2.0, 80.0);
         (x, y)
     });
-    let style = format!("left: {left:.1}%; top: {top:.1}%");
+    let style = format!("left: {}%; top: {}%", Tenths(left), Tenths(top));
     html! {
         <>
             <div class="menu-backdrop" onclick={close.clone()} />

@@ -1,6 +1,7 @@
 //! The player bar: transport buttons, speed, and the scrubbable timeline with its marks.
 
 use crate::i18n::{self, Lang, T};
+use crate::layout::Tenths;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -158,7 +159,7 @@ pub fn player_bar(props: &PlayerBarProps) -> Html {
     });
     let total = props.total.max(1) as f64;
     let marks = props.marks.iter().map(|m| {
-        let pct = format!("{:.2}%", m.step as f64 / total * 100.0);
+        let pct = format!("{}%", Tenths(m.step as f64 / total * 100.0));
         let text = m.text(lang).to_string();
         let aria = i18n::mark_aria(lang, m.step, &text);
         let step = m.step;

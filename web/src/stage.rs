@@ -2,7 +2,7 @@
 //! replicas' logs, a client, an envelope); geometry comes from [`StageLayout`].
 
 use crate::i18n::{self, Lang, T};
-use crate::layout::{self, Rect, StageLayout, CELL_H, SLOT_H, WIDTH};
+use crate::layout::{self, Rect, StageLayout, Tenths, CELL_H, SLOT_H, WIDTH};
 use mqlab_scenario::frame::{
     EnvelopeKind, EnvelopeView, Frame, LinkStatus, LinkView, NodeKind, NodeStatus, NodeView,
     PartitionView, ReplicaView,
@@ -58,7 +58,7 @@ pub fn stage(props: &StageProps) -> Html {
         .envelopes
         .iter()
         .filter_map(|e| envelope(e, &layout, props));
-    let view_box = format!("0 0 {WIDTH} {:.0}", layout.height);
+    let view_box = format!("0 0 {} {}", Tenths(WIDTH), Tenths(layout.height));
 
     html! {
         <div class="stage" data-testid="stage">
@@ -267,14 +267,14 @@ fn replica_log(
             { for cells }
             <g class="marker hw" data-testid={format!("hw-{}-{}", p.name, rep.broker)}>
                 <line x1={f(hw_x)} y1={f(cells_y - 2.0)} x2={f(hw_x)} y2={f(marker_y + 6.0)} />
-                <path d={format!("M{:.1} {:.1} l-4 7 h8 z", hw_x, marker_y)} />
+                <path d={format!("M{} {} l-4 7 h8 z", Tenths(hw_x), Tenths(marker_y))} />
                 <text x={f(if hw_left { hw_x - 3.0 } else { hw_x + 5.0 })} y={f(label_y)}
                     text-anchor={if hw_left { "end" } else { "start" }}>{ hw_text }</text>
             </g>
             if !same {
                 <g class="marker leo" data-testid={format!("leo-{}-{}", p.name, rep.broker)}>
                     <line x1={f(leo_x)} y1={f(cells_y - 2.0)} x2={f(leo_x)} y2={f(marker_y + 6.0)} />
-                    <path d={format!("M{:.1} {:.1} l-4 7 h8 z", leo_x, marker_y)} />
+                    <path d={format!("M{} {} l-4 7 h8 z", Tenths(leo_x), Tenths(marker_y))} />
                     <text x={f(if leo_right { leo_x + 3.0 } else { leo_x - 3.0 })} y={f(leo_y)}
                         text-anchor={if leo_right { "start" } else { "end" }}>{ format!("LEO {}", rep.log_end_offset) }</text>
                 </g>
@@ -370,7 +370,7 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Optio
         layout::progress(e.sent_at_ms, e.arrives_at_ms, props.clock_ms)
     };
     let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
-    let style = format!("transform: translate({x:.1}px, {y:.1}px)");
+    let style = format!("transform: translate({}px, {}px)", Tenths(x), Tenths(y));
     let (kind, prefix) = match e.kind {
         EnvelopeKind::Data => ("data", "✉ "),
         EnvelopeKind::Ack => ("ack", "✓ "),
@@ -436,7 +436,7 @@ fn link(l: &LinkView, layout: &StageLayout, lang: Lang) -> (Html, Html) {
     let w = text.chars().count() as f64 * 6.5 + 8.0;
     let line = html! {
         <path class={class} data-testid={testid.clone()}
-            d={format!("M{x1:.1} {y1:.1} Q{mx:.1} {:.1} {x2:.1} {y2:.1}", my - 2.0 * bow)} />
+            d={format!("M{} {} Q{} {} {} {}", Tenths(x1), Tenths(y1), Tenths(mx), Tenths(my - 2.0 * bow), Tenths(x2), Tenths(y2))} />
     };
     let label = html! {
         <g class={classes!(class, "link-label")} data-testid={format!("{testid}-label")}>
@@ -495,5 +495,5 @@ fn partition_strip(props: &StripProps) -> Html {
 
 /// SVG attribute values with one decimal: enough precision, shorter DOM.
 fn f(v: f64) -> String {
-    format!("{v:.1}")
+    Tenths(v).to_string()
 }
