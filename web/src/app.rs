@@ -183,7 +183,7 @@ pub fn app() -> Html {
         });
     let panel = match state.tab {
         Tab::Settings => html! {
-            <Settings {lang} knobs={state.knobs.clone()} error={state.settings_error.clone()} {on_apply} />
+            <Settings {lang} knobs={state.knobs.clone()} model_version={state.model_version} error={state.settings_error.clone()} {on_apply} />
         },
         Tab::Ledger => html! {
             <Ledger {lang} summary={frame.ledger.clone()} messages={std::rc::Rc::new(frame.messages.clone())}

@@ -37,6 +37,8 @@ impl Bilingual {
 pub struct SettingsProps {
     pub lang: Lang,
     pub knobs: KnobValues,
+    /// Which Kafka the scenario models.
+    pub model_version: &'static str,
     #[prop_or_default]
     pub error: Option<Bilingual>,
     #[prop_or_default]
@@ -178,7 +180,7 @@ pub fn settings(props: &SettingsProps) -> Html {
 
     html! {
         <form class="settings" {onsubmit} data-testid="settings-form">
-            <p class="version">{ format!("{} {}", T::ModelVersion.get(lang), mqlab_scenario::MODEL_VERSION) }</p>
+            <p class="version">{ format!("{} {}", T::ModelVersion.get(lang), props.model_version) }</p>
             { text_field(T::Brokers, "knob-brokers", &form.brokers, |f, v| f.brokers = v) }
             { text_field(T::Partitions, "knob-partitions", &form.partitions, |f, v| f.partitions = v) }
             { text_field(T::ReplicationFactor, "knob-rf", &form.replication_factor, |f, v| f.replication_factor = v) }

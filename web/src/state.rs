@@ -90,6 +90,8 @@ pub struct AppState {
     pub frame: Rc<Frame>,
     pub marks: Rc<Vec<Mark>>,
     pub knobs: KnobValues,
+    /// Which Kafka the scenario models, e.g. "Kafka 3.7+ (KRaft)".
+    pub model_version: &'static str,
     pub settings_error: Option<Bilingual>,
     /// An error from the last action on the stage, shown until the next one.
     pub notice: Option<Bilingual>,
@@ -140,6 +142,7 @@ impl AppState {
                 unclean_leader_election: false,
                 seed: 0,
             },
+            model_version: mqlab_scenario::MODEL_VERSION,
             settings_error: None,
             notice: None,
             playing: false,
@@ -239,6 +242,7 @@ impl AppState {
             unclean_leader_election: k.unclean_leader_election,
             seed: k.seed,
         };
+        self.model_version = player.model_version();
         self.player = Some(Rc::new(RefCell::new(player)));
         self.playing = false;
         self.menu = None;
