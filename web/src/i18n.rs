@@ -93,7 +93,7 @@ texts! {
     Unclean => "Unclean leader election", "允许非同步副本当选首领 (unclean)";
     Seed => "Random seed", "随机种子";
     Apply => "Apply", "应用";
-    Modified => "with your settings", "已按你的设置修改";
+    Modified => "changed by you", "已由你修改";
     SettingsHint => "Apply rebuilds the scenario from the start with these settings.", "点击“应用”会用这些设置从头重建场景。";
     Invalid => "Not applied:", "未应用：";
     NotANumber => "must be a whole number", "必须是整数";
