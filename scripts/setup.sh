@@ -78,6 +78,13 @@ export TRUNK_SKIP_VERSION_CHECK=true
         apt_install chromium chromium-driver
     fi
 
+    # 4b. A CJK font, so Chinese text renders in headless Chromium's screenshots.
+    if command -v fc-list >/dev/null && fc-list 2>/dev/null | grep -qiE "wqy|noto (sans|serif) cjk"; then
+        say "CJK font present"
+    else
+        apt_install fonts-wqy-zenhei fontconfig
+    fi
+
     # 5. Node/npm (for wasm-opt and Playwright) and python3 (serves dist/).
     if command -v npm >/dev/null && command -v node >/dev/null; then
         say "node $(node --version) + npm present"
