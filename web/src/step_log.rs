@@ -7,7 +7,7 @@ use mqlab_scenario::{Command, Player};
 use std::collections::BTreeMap;
 
 /// The most steps whose happenings are collected on one jump; earlier ones are skipped.
-const FILL_LIMIT: u64 = 600;
+const FILL_LIMIT: u64 = 20_000;
 
 #[derive(Debug, Default)]
 pub struct StepLog {
@@ -21,34 +21,26 @@ impl StepLog {
     /// Moves `player` to `target`, collecting the happenings of the steps not yet known.
     pub fn move_player(&mut self, player: &mut Player, target: u64) {
         let target = target.min(player.total_steps());
-        if target <= self.to {
-            if player.position() != target {
-                let _ = player.apply(Command::Seek(target));
+        if target > self.to {
+            let start = self.to.max(target.saturating_sub(FILL_LIMIT));
+            if start > self.to {
+                // Too far to collect every step between: the log starts over after a gap.
+                self.entries.clear();
+                self.from = start + 1;
             }
-            return;
-        }
-        let start = self.to.max(target.saturating_sub(FILL_LIMIT));
-        if start > self.to {
-            // Too far to collect every step between: the log starts over after a gap.
-            self.entries.clear();
-            self.from = start + 1;
-        }
-        if player.position() != start {
-            let _ = player.apply(Command::Seek(start));
-        }
-        while player.position() < target {
-            if player.apply(Command::Forward).is_err() {
-                break;
+            for listed in player.happenings_between(start + 1, target) {
+                let entry = LogEntry {
+                    step: listed.step,
+                    time_ms: listed.time_ms,
+                    happenings: listed.happenings,
+                };
+                self.entries.insert(entry.step, entry);
             }
-            let step = player.position();
-            let entry = LogEntry {
-                step,
-                time_ms: player.step_time_ms(step),
-                happenings: player.happenings(),
-            };
-            self.entries.insert(step, entry);
+            self.to = target;
         }
-        self.to = player.position();
+        if player.position() != target {
+            let _ = player.apply(Command::Seek(target));
+        }
     }
 
     pub fn record(&mut self, entry: LogEntry) {

@@ -57,6 +57,15 @@ pub struct TimelineMark {
     pub zh: String,
 }
 
+/// The happenings of one step, as the event log lists them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepHappenings {
+    /// The position right after the step.
+    pub step: u64,
+    pub time_ms: u64,
+    pub happenings: Vec<crate::frame::Happening>,
+}
+
 /// Drives a world through its script: timed entries were queued at the start; entries
 /// pinned to a step are injected when the world reaches that step.
 struct Runner {
@@ -262,6 +271,38 @@ impl Player {
         };
         self.seek(target.min(self.total_steps()));
         Ok(())
+    }
+
+    /// What each step in `from..=to` did (positions, clamped to the trace), with its time:
+    /// the event log's history, replayed from a checkpoint without moving the player.
+    pub fn happenings_between(&self, from: u64, to: u64) -> Vec<StepHappenings> {
+        let from = from.max(1);
+        let to = to.min(self.total_steps());
+        if from > to {
+            return Vec::new();
+        }
+        let index = (((from - 1) / CHECKPOINT_EVERY) as usize).min(self.checkpoints.len() - 1);
+        let mut world = self.checkpoints[index].clone();
+        let runner = Runner::new(&self.built);
+        let mut out = Vec::new();
+        while world.steps_taken() < to {
+            let Some(step) = runner.next(&mut world) else {
+                break;
+            };
+            let position = world.steps_taken();
+            if position >= from {
+                let d = Describer {
+                    kafka: world.model(),
+                    names: &self.built.names,
+                };
+                out.push(StepHappenings {
+                    step: position,
+                    time_ms: step.at,
+                    happenings: view::step_happenings(&d, &step),
+                });
+            }
+        }
+        out
     }
 
     fn seek(&mut self, target: u64) {

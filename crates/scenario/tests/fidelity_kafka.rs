@@ -560,14 +560,21 @@ fn k18_a_reader_past_the_unclean_leaders_log_end_gets_offset_out_of_range_and_re
 #[test]
 fn k17_k18_the_unclean_election_example_loses_six_orders_and_its_clean_twin_none() {
     let (_, f) = play(example("kafka-unclean-election"));
-    assert_eq!(labels(&f, Fate::Lost), vec!["order-4", "order-5", "order-6", "order-7", "order-8", "order-9"]);
+    assert_eq!(
+        labels(&f, Fate::Lost),
+        vec!["order-4", "order-5", "order-6", "order-7", "order-8", "order-9"]
+    );
     assert_eq!(partition(&f, "orders-0").leader, Some(3));
     let mut clean = example("kafka-unclean-election");
     clean["kafka"]["topics"][0]["unclean_leader_election"] = json!(false);
     let (_, f) = play(clean);
     assert_eq!(f.ledger.lost, 0);
     assert_eq!(labels(&f, Fate::Visible).len(), 12);
-    assert_eq!(partition(&f, "orders-0").leader, Some(1), "the last in-sync replica leads again");
+    assert_eq!(
+        partition(&f, "orders-0").leader,
+        Some(1),
+        "the last in-sync replica leads again"
+    );
 }
 
 #[test]

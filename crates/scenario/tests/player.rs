@@ -130,7 +130,11 @@ fn random_sessions_never_panic_and_their_documents_replay_exactly() {
         state ^= state << 17;
         state % n
     };
-    for example_id in ["kafka-leader-kill", "kafka-zombie-leader", "kafka-unclean-election"] {
+    for example_id in [
+        "kafka-leader-kill",
+        "kafka-zombie-leader",
+        "kafka-unclean-election",
+    ] {
         let mut p = load(example(example_id));
         for _ in 0..25 {
             let node = [0, 1, 2, 3, 4, 100, 200, 999][next(8) as usize];
@@ -143,16 +147,53 @@ fn random_sessions_never_panic_and_their_documents_replay_exactly() {
                 5 => Command::Inject(UserAction::Restart { node }),
                 6 => Command::Inject(UserAction::Isolate { node }),
                 7 => Command::Inject(UserAction::Reconnect { node }),
-                _ => Command::Inject(UserAction::Produce { producer: node, count: next(4) as u32 }),
+                _ => Command::Inject(UserAction::Produce {
+                    producer: node,
+                    count: next(4) as u32,
+                }),
             };
             let before = (p.position(), p.doc().clone());
             if p.apply(command).is_err() {
-                assert_eq!((p.position(), p.doc().clone()), before, "a refused command changes nothing");
+                assert_eq!(
+                    (p.position(), p.doc().clone()),
+                    before,
+                    "a refused command changes nothing"
+                );
             }
             let _ = p.frame();
         }
-        let mut again = mqlab_scenario::Player::load(p.doc().clone()).expect("a recorded session is a valid scenario");
+        let mut again = mqlab_scenario::Player::load(p.doc().clone())
+            .expect("a recorded session is a valid scenario");
         again.apply(Command::Seek(p.position())).unwrap();
-        assert_eq!(again.frame(), p.frame(), "{example_id}: the document reproduces the session");
+        assert_eq!(
+            again.frame(),
+            p.frame(),
+            "{example_id}: the document reproduces the session"
+        );
     }
+}
+
+#[test]
+fn happenings_between_equal_those_seen_stepping() {
+    let mut p = load(long(example("kafka-leader-kill")));
+    let (from, to) = (CHECKPOINT_EVERY - 5, CHECKPOINT_EVERY + 30);
+    let listed = p.happenings_between(from, to);
+    assert_eq!(listed.len() as u64, to - from + 1);
+    p.apply(Command::Seek(from - 1)).unwrap();
+    for entry in &listed {
+        p.apply(Command::Forward).unwrap();
+        assert_eq!(
+            (entry.step, entry.time_ms),
+            (p.position(), p.step_time_ms(p.position()))
+        );
+        assert_eq!(entry.happenings, p.happenings(), "step {}", entry.step);
+    }
+    assert_eq!(
+        p.happenings_between(0, 0),
+        vec![],
+        "position 0 has no step before it"
+    );
+    assert!(p
+        .happenings_between(p.total_steps() + 1, u64::MAX)
+        .is_empty());
 }
