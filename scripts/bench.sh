@@ -3,7 +3,10 @@
 #   1. native: engine events/s, Kafka model steps/s, seek time on a >100 000-step trace,
 #      and the gzipped size of dist/ (build it first with scripts/serve.sh or trunk);
 #   2. the same speed figures from the same code compiled to wasm32-wasip1 and run in
-#      Node's V8, the JavaScript engine of Chromium.
+#      Node's V8, the JavaScript engine of Chromium;
+#   3. in Debian's headless Chromium, on the built dist/ (tests/e2e/bench.mjs): time to
+#      interactive over fresh page loads, and frame time while playing with ~200 envelopes
+#      in flight.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -27,3 +30,13 @@ if ! grep -q '^seek to ' "$out"; then
     exit 1
 fi
 rm -f "$out"
+
+printf '\n######## browser (headless Chromium) ########\n'
+if [ -f dist/index.html ]; then
+    if [ ! -d tests/e2e/node_modules ]; then
+        (cd tests/e2e && export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 && npm ci)
+    fi
+    node tests/e2e/bench.mjs dist
+else
+    echo "dist/ not built: browser figures skipped"
+fi
