@@ -69,6 +69,7 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
         delivery_timeout_ms: 120_000,
         retry_backoff_ms: 100,
         max_in_flight: 5,
+        enable_idempotence: None,
     };
     let mut script = Vec::new();
     // 5 000 messages (the validator's limit) in 100 bursts of 25 per producer, spread evenly.

@@ -6,11 +6,14 @@
 
 use crate::log::Log;
 use crate::metadata::{Metadata, Tp};
-use crate::protocol::{FetchPartition, FetchResult, KafkaError, Msg, Note, Record, Timer};
+use crate::protocol::{FetchPartition, FetchResult, KafkaError, Msg, Note, ProduceRequest, Record, SequenceStamp, Timer};
 use crate::{Acks, Kafka, KafkaConfig, CONTROLLER};
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::MessageId;
 use std::collections::BTreeMap;
+
+/// Kafka keeps the last five batches of each idempotent producer (ProducerStateEntry).
+const RETAINED_PRODUCER_BATCHES: usize = 5;
 
 /// `replica.fetch.backoff.ms`: a follower waits this long after a failed fetch.
 const REPLICA_FETCH_BACKOFF_MS: Millis = 1_000;
@@ -230,13 +233,7 @@ impl Broker {
                 session,
                 partitions,
             } => self.on_fetch_response(config, from, session, partitions, fx),
-            Msg::Produce {
-                tp,
-                batch,
-                messages,
-                acks,
-                timeout_ms,
-            } => self.on_produce(config, from, tp, batch, messages, acks, timeout_ms, fx),
+            Msg::Produce(request) => self.on_produce(config, from, request, fx),
             Msg::ReadRequest { tp, offset } => {
                 let (high_watermark, result) = self.serve_read(tp, offset);
                 if let Err(error) = result {
@@ -443,80 +440,64 @@ impl Broker {
 
     // ---- Leader: produce ----
 
-    #[allow(clippy::too_many_arguments)]
-    fn on_produce(
-        &mut self,
-        config: &KafkaConfig,
-        producer: NodeId,
-        tp: Tp,
-        batch: u64,
-        messages: Vec<MessageId>,
-        acks: Acks,
-        timeout_ms: u64,
-        fx: Fx,
-    ) {
-        let respond = |fx: Fx, result| {
+    fn on_produce(&mut self, config: &KafkaConfig, producer: NodeId, request: ProduceRequest, fx: Fx) {
+        let ProduceRequest { tp, batch, messages, acks, timeout_ms, sequence } = request;
+        let id = self.id;
+        let respond = |fx: Fx, result: Result<u64, KafkaError>| {
+            if let Err(error) = result {
+                fx.note(Note::ErrorReturned { broker: id, tp, error });
+            }
             if acks != Acks::Zero {
-                fx.send(
-                    self.id,
-                    producer,
-                    Msg::ProduceResponse { tp, batch, result },
-                );
+                fx.send(id, producer, Msg::ProduceResponse { tp, batch, result });
             }
         };
         let Some(Role::Leader(state)) = self.roles.get(&tp) else {
-            fx.note(Note::ErrorReturned {
-                broker: self.id,
-                tp,
-                error: KafkaError::NotLeaderOrFollower,
-            });
             return respond(fx, Err(KafkaError::NotLeaderOrFollower));
         };
         let min_isr = config.topics[tp.topic as usize].min_insync_replicas as usize;
         // K14(b): checked before the append; acks=0/1 are never checked (K14(d)).
         if acks == Acks::All && state.isr.len() < min_isr {
-            fx.note(Note::ErrorReturned {
-                broker: self.id,
-                tp,
-                error: KafkaError::NotEnoughReplicas,
-            });
             return respond(fx, Err(KafkaError::NotEnoughReplicas));
         }
         let epoch = state.epoch;
         let log = self.logs.entry(tp).or_default();
-        let base_offset = log.log_end_offset();
-        for &message in &messages {
-            let offset = log.append(Record { message, epoch });
-            fx.note(Note::Appended {
-                broker: self.id,
-                tp,
-                offset,
-                message,
-                epoch,
-            });
+        let count = messages.len() as u32;
+        // K22: an idempotent producer's batch must continue its sequence; a retry of one of
+        // its last five batches is answered with the original offsets, not appended again.
+        let mut duplicate_of = None;
+        if let Some((producer_id, base)) = sequence {
+            let known = log.producer_state(producer_id, RETAINED_PRODUCER_BATCHES);
+            let last = base + count.saturating_sub(1);
+            if let Some(b) = known.batches.iter().find(|b| b.first_sequence == base && b.last_sequence == last) {
+                duplicate_of = Some(b.base_offset);
+            } else if base != known.last_sequence.map_or(0, |l| l + 1) {
+                return respond(fx, Err(KafkaError::OutOfOrderSequence));
+            }
         }
-        let end_offset = log.log_end_offset();
+        let base_offset = match duplicate_of {
+            Some(base_offset) => {
+                fx.note(Note::DuplicateBatch { broker: id, tp, base_offset, messages: messages.clone() });
+                base_offset
+            }
+            None => {
+                let base_offset = log.log_end_offset();
+                for (i, &message) in messages.iter().enumerate() {
+                    let stamp = sequence.map(|(producer_id, base)| SequenceStamp { producer_id, batch_base: base, sequence: base + i as u32 });
+                    let offset = log.append(Record { message, epoch, stamp });
+                    fx.note(Note::Appended { broker: id, tp, offset, message, epoch });
+                }
+                base_offset
+            }
+        };
+        let end_offset = base_offset + u64::from(count);
         match acks {
             Acks::Zero => {}
             Acks::Leader => respond(fx, Ok(base_offset)),
             Acks::All => {
                 if let Some(Role::Leader(state)) = self.roles.get_mut(&tp) {
-                    state.purgatory.push(ParkedProduce {
-                        producer,
-                        batch,
-                        base_offset,
-                        end_offset,
-                    });
+                    state.purgatory.push(ParkedProduce { producer, batch, base_offset, end_offset });
                 }
-                fx.reset_timer(
-                    self.id,
-                    timeout_ms,
-                    Timer::ProduceTimeout {
-                        tp,
-                        producer,
-                        batch,
-                    },
-                );
+                fx.reset_timer(id, timeout_ms, Timer::ProduceTimeout { tp, producer, batch });
             }
         }
         self.maybe_advance_high_watermark(config, tp, fx);

@@ -65,6 +65,8 @@ pub struct ProducerConfig {
     pub delivery_timeout_ms: Millis,
     pub retry_backoff_ms: Millis,
     pub max_in_flight: u32,
+    /// `enable.idempotence` as in force (K22).
+    pub idempotent: bool,
 }
 
 /// `retry.backoff.max.ms` (Kafka 3.7+): retries back off exponentially up to this.

@@ -4,6 +4,20 @@
 use crate::protocol::Record;
 use mqlab_ledger::MessageId;
 
+/// An idempotent producer's state on one partition (see [`Log::producer_state`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProducerState {
+    pub last_sequence: Option<u32>,
+    pub batches: Vec<RetainedBatch>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetainedBatch {
+    pub first_sequence: u32,
+    pub last_sequence: u32,
+    pub base_offset: u64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Log {
     /// The log starts at offset 0 (no retention in these scenarios): index = offset.
@@ -75,6 +89,29 @@ impl Log {
             .map(|&(_, s)| s)
     }
 
+    /// What the broker knows of an idempotent producer, rebuilt from the log itself (so it
+    /// survives restarts and truncation as Kafka's producer state does): its last sequence,
+    /// and its last batches, newest first, as (first sequence, last sequence, base offset).
+    pub fn producer_state(&self, producer_id: u64, batches: usize) -> ProducerState {
+        let mut state = ProducerState::default();
+        for (offset, record) in self.records.iter().enumerate().rev() {
+            let Some(stamp) = record.stamp.filter(|s| s.producer_id == producer_id) else { continue };
+            state.last_sequence.get_or_insert(stamp.sequence);
+            match state.batches.last_mut() {
+                Some(b) if b.first_sequence == stamp.batch_base && b.base_offset == offset as u64 + 1 => {
+                    b.base_offset = offset as u64;
+                }
+                _ => {
+                    if state.batches.len() == batches {
+                        break;
+                    }
+                    state.batches.push(RetainedBatch { first_sequence: stamp.batch_base, last_sequence: stamp.sequence, base_offset: offset as u64 });
+                }
+            }
+        }
+        state
+    }
+
     pub fn offset_of(&self, message: MessageId) -> impl Iterator<Item = u64> + '_ {
         self.records
             .iter()
@@ -87,9 +124,11 @@ impl Log {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::SequenceStamp;
 
     fn rec(m: u32, epoch: u32) -> Record {
         Record {
+            stamp: None,
             message: MessageId(m),
             epoch,
         }
@@ -108,5 +147,23 @@ mod tests {
         assert_eq!(log.end_offset_for(2), (Some(2), 5));
         assert_eq!(log.truncate(4), vec![MessageId(4)]);
         assert_eq!(log.epochs, vec![(0, 0)]);
+    }
+
+    #[test]
+    fn producer_state_is_read_back_from_the_log() {
+        let mut log = Log::default();
+        let stamped = |m: u32, base: u32, seq: u32| Record { message: MessageId(m), epoch: 0, stamp: Some(SequenceStamp { producer_id: 7, batch_base: base, sequence: seq }) };
+        log.append(stamped(0, 0, 0));
+        log.append(stamped(1, 0, 1));
+        log.append(rec(2, 0));
+        log.append(stamped(3, 2, 2));
+        let state = log.producer_state(7, 5);
+        assert_eq!(state.last_sequence, Some(2));
+        assert_eq!(
+            state.batches,
+            vec![RetainedBatch { first_sequence: 2, last_sequence: 2, base_offset: 3 }, RetainedBatch { first_sequence: 0, last_sequence: 1, base_offset: 0 }]
+        );
+        assert_eq!(log.producer_state(7, 1).batches.len(), 1);
+        assert_eq!(log.producer_state(8, 5), ProducerState::default());
     }
 }

@@ -1,10 +1,11 @@
 //! A Kafka producer: batches per partition, sends to the leader it knows from metadata,
 //! waits according to `acks`, and retries retriable errors with exponential backoff until
-//! `retries` or `delivery.timeout.ms` runs out. Not idempotent: a retry after a lost or late
-//! response appends the batch again (FIDELITY K20).
+//! `retries` or `delivery.timeout.ms` runs out. Without idempotence a retry after a lost or
+//! late response appends the batch again (K20) and in-flight retries can reorder (K21); with
+//! it, batches carry a producer id and sequence numbers the broker checks (K22).
 
 use crate::metadata::{Metadata, Tp};
-use crate::protocol::{KafkaError, Msg, Note, Timer};
+use crate::protocol::{KafkaError, Msg, Note, ProduceRequest, Timer};
 use crate::{Acks, Kafka, ProducerConfig, CONTROLLER, RETRY_BACKOFF_MAX_MS};
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::{Ledger, MessageId};
@@ -23,6 +24,11 @@ pub struct Producer {
     in_flight: BTreeMap<u64, (Batch, NodeId)>,
     next_batch: u64,
     pump_at: Option<Millis>,
+    /// Idempotence: this session's producer id (new on every start, as InitProducerId gives)
+    /// and the next sequence number per partition.
+    producer_id: u64,
+    sessions: u64,
+    next_sequence: BTreeMap<Tp, u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -30,6 +36,8 @@ struct Batch {
     id: u64,
     tp: Tp,
     messages: Vec<MessageId>,
+    /// (producer id, first sequence): given at the first send and kept by every retry.
+    sequence: Option<(u64, u32)>,
     attempts: u32,
     created_at: Millis,
     not_before: Millis,
@@ -46,11 +54,23 @@ impl Producer {
             in_flight: BTreeMap::new(),
             next_batch: 0,
             pump_at: None,
+            producer_id: 0,
+            sessions: 0,
+            next_sequence: BTreeMap::new(),
         }
     }
 
     pub fn on_start(&mut self, fx: Fx) {
+        self.new_session();
         self.request_metadata(fx);
+    }
+
+    /// A deterministic stand-in for the id InitProducerId hands out: new in every session,
+    /// so duplicates are only recognised within one producer session (K22).
+    fn new_session(&mut self) {
+        self.sessions += 1;
+        self.producer_id = u64::from(self.id.0) * 1_000 + self.sessions;
+        self.next_sequence.clear();
     }
 
     pub fn on_down(&mut self) {
@@ -67,6 +87,7 @@ impl Producer {
             id: self.next_batch,
             tp,
             messages,
+            sequence: None,
             attempts: 0,
             created_at: now,
             not_before: now,
@@ -133,20 +154,23 @@ impl Producer {
                     .and_then(VecDeque::pop_front)
                     .expect("front exists");
                 batch.attempts += 1;
+                if self.config.idempotent && batch.sequence.is_none() {
+                    let next = self.next_sequence.entry(tp).or_insert(0);
+                    batch.sequence = Some((self.producer_id, *next));
+                    *next += batch.messages.len() as u32;
+                }
                 for &m in &batch.messages {
                     ledger.sent(m);
                 }
-                fx.send(
-                    self.id,
-                    leader,
-                    Msg::Produce {
-                        tp,
-                        batch: batch.id,
-                        messages: batch.messages.clone(),
-                        acks: self.config.acks,
-                        timeout_ms: self.config.request_timeout_ms,
-                    },
-                );
+                let request = ProduceRequest {
+                    tp,
+                    batch: batch.id,
+                    messages: batch.messages.clone(),
+                    acks: self.config.acks,
+                    timeout_ms: self.config.request_timeout_ms,
+                    sequence: batch.sequence,
+                };
+                fx.send(self.id, leader, Msg::Produce(request));
                 if self.config.acks == Acks::Zero {
                     // K11: nothing comes back; the application counts it as sent.
                     for &m in &batch.messages {
@@ -207,7 +231,7 @@ impl Producer {
 
     pub fn on_refused(&mut self, msg: Msg, ledger: &mut Ledger, fx: Fx) {
         match msg {
-            Msg::Produce { batch, .. } => {
+            Msg::Produce(ProduceRequest { batch, .. }) => {
                 if let Some((batch, _)) = self.in_flight.remove(&batch) {
                     fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
                     self.retry_or_fail(batch, KafkaError::NetworkException, fx, ledger);
@@ -240,6 +264,11 @@ impl Producer {
         if batch.attempts > self.config.retries {
             return self.fail(batch, KafkaError::RetriesExhausted, fx, ledger);
         }
+        // K22: a sequence gap is expected while an earlier batch is being retried (it will
+        // land first); with nothing earlier outstanding it is fatal for this batch.
+        if error == KafkaError::OutOfOrderSequence && !self.has_earlier(&batch) {
+            return self.fail(batch, error, fx, ledger);
+        }
         if now >= batch.created_at + self.config.delivery_timeout_ms {
             return self.fail(batch, KafkaError::DeliveryTimeout, fx, ledger);
         }
@@ -256,10 +285,24 @@ impl Producer {
             error,
             messages: batch.messages.clone(),
         });
-        self.queues.entry(batch.tp).or_default().push_front(batch);
+        let queue = self.queues.entry(batch.tp).or_default();
+        queue.push_front(batch);
+        // Idempotent batches go out in sequence order; a stable sort keeps new ones behind.
+        queue.make_contiguous().sort_by_key(|b| b.sequence.map_or(u32::MAX, |(_, seq)| seq));
+    }
+
+    fn has_earlier(&self, batch: &Batch) -> bool {
+        let Some((id, seq)) = batch.sequence else { return false };
+        let earlier = |b: &Batch| b.tp == batch.tp && b.sequence.is_some_and(|(i, s)| i == id && s < seq);
+        self.in_flight.values().any(|(b, _)| earlier(b)) || self.queues.get(&batch.tp).is_some_and(|q| q.iter().any(earlier))
     }
 
     fn fail(&mut self, batch: Batch, error: KafkaError, fx: Fx, ledger: &mut Ledger) {
+        if batch.sequence.is_some() {
+            // The sequence now has a gap: like the client's epoch bump, go on under a fresh
+            // producer id (batches already numbered keep theirs).
+            self.new_session();
+        }
         for &m in &batch.messages {
             ledger.failed(m, fx.now(), error.name());
         }

@@ -10,6 +10,29 @@ use std::rc::Rc;
 pub struct Record {
     pub message: MessageId,
     pub epoch: u32,
+    /// Set when an idempotent producer wrote it: the broker rebuilds producer state from these.
+    pub stamp: Option<SequenceStamp>,
+}
+
+/// How an idempotent producer numbered a record (KIP-98): its producer id, the first sequence
+/// of the batch the record came in, and the record's own sequence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SequenceStamp {
+    pub producer_id: u64,
+    pub batch_base: u32,
+    pub sequence: u32,
+}
+
+/// A produce request: one batch for one partition.
+#[derive(Clone, Debug)]
+pub struct ProduceRequest {
+    pub tp: Tp,
+    pub batch: u64,
+    pub messages: Vec<MessageId>,
+    pub acks: crate::Acks,
+    pub timeout_ms: u64,
+    /// The idempotent producer's id and the batch's first sequence number.
+    pub sequence: Option<(u64, u32)>,
 }
 
 /// Errors a broker returns, named as Kafka names them.
@@ -29,6 +52,8 @@ pub enum KafkaError {
     OffsetOutOfRange,
     /// An AlterPartition built on an out-of-date partition state.
     InvalidUpdateVersion,
+    /// An idempotent producer's batch does not follow the last sequence the broker has (K22).
+    OutOfOrderSequence,
 }
 
 impl KafkaError {
@@ -44,6 +69,7 @@ impl KafkaError {
             KafkaError::RetriesExhausted => "RetriesExhausted",
             KafkaError::OffsetOutOfRange => "OffsetOutOfRange",
             KafkaError::InvalidUpdateVersion => "InvalidUpdateVersion",
+            KafkaError::OutOfOrderSequence => "OutOfOrderSequence",
         }
     }
 }
@@ -105,13 +131,7 @@ pub enum Msg {
     // Clients.
     MetadataRequest,
     MetadataResponse(Rc<Metadata>),
-    Produce {
-        tp: Tp,
-        batch: u64,
-        messages: Vec<MessageId>,
-        acks: crate::Acks,
-        timeout_ms: u64,
-    },
+    Produce(ProduceRequest),
     ProduceResponse {
         tp: Tp,
         batch: u64,
@@ -181,6 +201,13 @@ pub enum ElectionReason {
 /// Facts recorded in the trace, in plain terms the scenario layer turns into text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Note {
+    /// K22: a retried batch of an idempotent producer was recognised and not appended again.
+    DuplicateBatch {
+        broker: NodeId,
+        tp: Tp,
+        base_offset: u64,
+        messages: Vec<MessageId>,
+    },
     Appended {
         broker: NodeId,
         tp: Tp,

@@ -229,6 +229,15 @@ impl Describer<'_> {
                     happening(Some(*broker), Alert, format!("{b} truncated {t} to offset {to_offset}, discarding {m} (leader epoch check)"), format!("{b} 将 {t} 截断到 offset {to_offset}，丢弃 {m}（leader epoch 校验）"))
                 }
             }
+            Note::DuplicateBatch { broker, tp, base_offset, messages } => {
+                let (b, t, m) = (self.name(*broker), self.tp(*tp), self.labels(messages));
+                happening(
+                    Some(*broker),
+                    Notice,
+                    format!("{b} recognised {m} as a retry (same producer id and sequence) and answered with the original offset {base_offset} on {t} instead of appending it again"),
+                    format!("{b} 识别出 {m} 是重试（相同的 producer id 与序列号），返回 {t} 上原来的 offset {base_offset}，而不是再追加一次"),
+                )
+            }
             Note::ErrorReturned { broker, tp, error } => {
                 let (b, t, e) = (self.name(*broker), self.tp(*tp), error.name());
                 happening(
@@ -496,10 +505,10 @@ impl Describer<'_> {
             }
             Msg::MetadataRequest => ("Metadata?".into(), Control),
             Msg::MetadataResponse(_) => ("Metadata".into(), Control),
-            Msg::Produce { messages, acks, .. } => (
-                format!("Produce {} acks={}", self.labels(messages), acks.label()),
-                Data,
-            ),
+            Msg::Produce(request) => {
+                let sequence = request.sequence.map(|(_, base)| format!(" seq={base}")).unwrap_or_default();
+                (format!("Produce {} acks={}{sequence}", self.labels(&request.messages), request.acks.label()), Data)
+            }
             Msg::ProduceResponse { result, .. } => match result {
                 Ok(o) => (format!("ack @{o}"), Ack),
                 Err(e) => (e.name().into(), Error),

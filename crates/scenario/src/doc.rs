@@ -140,6 +140,10 @@ pub struct ProducerDoc {
     /// `max.in.flight.requests.per.connection`.
     #[serde(default = "five")]
     pub max_in_flight: u32,
+    /// `enable.idempotence`. Unset: Kafka's default, on unless acks, retries or in-flight
+    /// conflict with it (then silently off); `true` with a conflict is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_idempotence: Option<bool>,
 }
 
 fn acks_all() -> AcksDoc {

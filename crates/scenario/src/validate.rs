@@ -243,6 +243,16 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
                 "必须不小于 request_timeout_ms（Kafka 拒绝这种配置）",
             ));
         }
+        // K22: idempotence needs acks=all, retries > 0 and at most 5 requests in flight.
+        let compatible = p.acks == AcksDoc::All && p.retries > 0 && p.max_in_flight <= 5;
+        if p.enable_idempotence == Some(true) && !compatible {
+            return Err(err(
+                f("enable_idempotence"),
+                "needs acks=all, retries > 0 and max_in_flight ≤ 5 (Kafka's ConfigException)",
+                "需要 acks=all、retries > 0 且 max_in_flight ≤ 5（Kafka 会抛出 ConfigException）",
+            ));
+        }
+        let idempotent = p.enable_idempotence.unwrap_or(compatible);
         names.insert(NodeId(PRODUCER_BASE + i as u32), p.name.clone());
         let acks = match p.acks {
             AcksDoc::Zero => Acks::Zero,
@@ -257,6 +267,7 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
             delivery_timeout_ms: p.delivery_timeout_ms,
             retry_backoff_ms: p.retry_backoff_ms,
             max_in_flight: p.max_in_flight,
+            idempotent,
         });
     }
     if doc.readers.len() > MAX_CLIENTS {

@@ -44,13 +44,14 @@ pub fn frame(
                     .find(|p| p.id == id)
                     .map(|p| {
                         format!(
-                            "acks={} retries={}",
+                            "acks={} retries={}{}",
                             p.config.acks.label(),
                             if p.config.retries >= i32::MAX as u32 {
                                 "MAX".to_string()
                             } else {
                                 p.config.retries.to_string()
-                            }
+                            },
+                            if p.config.idempotent { " idempotent" } else { "" }
                         )
                     })
                     .unwrap_or_default(),

@@ -440,6 +440,7 @@ fn stalled_followers_doc(legacy: bool) -> serde_json::Value {
     v["kafka"]["legacy_hw_under_min_isr"] = json!(legacy);
     v["producers"][0]["request_timeout_ms"] = json!(50000);
     v["producers"][0]["delivery_timeout_ms"] = json!(200000);
+    v["producers"][0]["enable_idempotence"] = json!(false);
     v["script"] = json!([
         { "at_ms": 500, "do": "cut_link", "a": "broker-1", "b": "broker-2" },
         { "at_ms": 500, "do": "cut_link", "a": "broker-1", "b": "broker-3" },
@@ -447,6 +448,78 @@ fn stalled_followers_doc(legacy: bool) -> serde_json::Value {
         { "at_ms": 70000, "do": "heal_all" }
     ]);
     v
+}
+
+/// The acks=all answer is lost on a link cut just after the request arrived.
+fn lost_response(idempotence: bool) -> serde_json::Value {
+    let mut v = base();
+    v["producers"][0]["request_timeout_ms"] = json!(3000);
+    v["producers"][0]["enable_idempotence"] = json!(idempotence);
+    v["script"] = json!([
+        produce(1000, 1),
+        { "at_ms": 1003, "do": "cut_link", "a": "app", "b": "broker-1" },
+        { "at_ms": 2500, "do": "heal_link", "a": "app", "b": "broker-1" }
+    ]);
+    v
+}
+
+#[test]
+fn k20_a_retry_after_a_lost_response_appends_the_batch_again() {
+    let (_, f) = play(lost_response(false));
+    let m = message(&f, "m-1");
+    assert!(m.acked && m.attempts >= 2);
+    assert_eq!(f.ledger.duplicated, 1, "the same message at two offsets");
+    let leader = partition(&f, "orders-0").replicas.iter().find(|r| r.acts_as_leader).unwrap();
+    assert!(leader.cells.iter().filter(|c| c.label == "m-1").count() >= 2);
+}
+
+#[test]
+fn k22_the_same_lost_response_with_idempotence_leaves_one_copy() {
+    let (_, f) = play(lost_response(true));
+    assert!(message(&f, "m-1").attempts >= 2);
+    assert_eq!(f.ledger.duplicated, 0);
+    assert_eq!(message(&f, "m-1").acked_offset, Some(0));
+}
+
+#[test]
+fn k22_the_idempotent_producer_does_not_append_the_retried_batch_again() {
+    let mut v = stalled_followers_doc(true);
+    v["producers"][0]["enable_idempotence"] = json!(true);
+    let (_, f) = play(v.clone());
+    let m = message(&f, "m-1");
+    assert!(m.acked && m.attempts >= 2, "retried after NotEnoughReplicasAfterAppend");
+    assert_eq!(f.ledger.duplicated, 0, "the broker recognised the retry by its sequence number");
+    assert_eq!(m.acked_offset, Some(0), "and answered with the original offset");
+    assert!(trace(v).iter().any(|(_, _, t)| t.contains("recognised m-1 as a retry")));
+}
+
+#[test]
+fn k22_idempotence_is_on_by_default_only_when_acks_retries_and_in_flight_allow_it() {
+    let producer = |acks: &str, idempotence: Option<bool>| {
+        let mut v = base();
+        v["producers"][0]["acks"] = json!(acks);
+        if let Some(on) = idempotence {
+            v["producers"][0]["enable_idempotence"] = json!(on);
+        }
+        v
+    };
+    let detail = |v| load(v).frame().nodes.iter().find(|n| n.id == 100).unwrap().detail.clone();
+    assert!(detail(producer("all", None)).contains("idempotent"));
+    assert!(!detail(producer("1", None)).contains("idempotent"), "silently off when acks conflict");
+    let err = mqlab_scenario::Player::load(serde_json::from_value(producer("1", Some(true))).unwrap()).unwrap_err();
+    assert_eq!(err.field, "producers[0].enable_idempotence");
+}
+
+#[test]
+fn k22_after_an_unclean_election_the_idempotent_producer_is_told_of_the_gap() {
+    // The new leader lacks the producer's last sequences: the next batch does not follow on,
+    // and the application gets OutOfOrderSequence, the client's sign of data loss.
+    let mut v = all_isr_dead(true);
+    v["producers"][0]["enable_idempotence"] = json!(true);
+    let (_, f) = play(v);
+    let m = message(&f, "m-6");
+    assert_eq!(m.fate, Fate::Failed);
+    assert_eq!(m.last_error.as_deref(), Some("OutOfOrderSequence"));
 }
 
 #[test]
@@ -483,6 +556,7 @@ fn all_isr_dead(unclean: bool) -> serde_json::Value {
     v["kafka"] = json!({ "brokers": 2, "topics": [{ "name": "orders", "partitions": 1, "replication_factor": 2, "min_insync_replicas": 1, "unclean_leader_election": unclean }] });
     v["producers"][0]["request_timeout_ms"] = json!(5000);
     v["producers"][0]["delivery_timeout_ms"] = json!(10000);
+    v["producers"][0]["enable_idempotence"] = json!(false);
     v["script"] = json!([
         produce(500, 2),
         fault(1000, "crash", "broker-2"),
