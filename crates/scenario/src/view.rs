@@ -43,16 +43,15 @@ pub fn frame(
                     .producers()
                     .find(|p| p.id == id)
                     .map(|p| {
-                        format!(
-                            "acks={} retries={}{}",
-                            p.config.acks.label(),
-                            if p.config.retries >= i32::MAX as u32 {
-                                "MAX".to_string()
-                            } else {
-                                p.config.retries.to_string()
-                            },
-                            if p.config.idempotent { " idempotent" } else { "" }
-                        )
+                        // Only what differs from "retry forever" is worth the card's room.
+                        let mut parts = vec![format!("acks={}", p.config.acks.label())];
+                        if p.config.retries < i32::MAX as u32 {
+                            parts.push(format!("retries={}", p.config.retries));
+                        }
+                        if p.config.idempotent {
+                            parts.push("idempotent".into());
+                        }
+                        parts.join(" ")
                     })
                     .unwrap_or_default(),
                 NodeKind::Reader => kafka
