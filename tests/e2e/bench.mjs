@@ -11,24 +11,13 @@ import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { launchOptions } from './chromium.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(process.argv[2] || path.join(here, '../../dist'));
 const LOADS = Number(process.env.LOADS || 5);
 const SAMPLE_MS = Number(process.env.SAMPLE_MS || 3000);
-// The launch flags that work on this machine (as in playwright.config.mjs).
-const launch = {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-dev-shm-usage',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+
 const viewport = { width: 1440, height: 900 };
 
 /**
@@ -267,7 +256,7 @@ async function main() {
   const { base, child } = await serve();
   let browser;
   try {
-    browser = await chromium.launch({ headless: true, ...launch });
+    browser = await chromium.launch({ headless: true, ...launchOptions });
     console.log(`Chromium ${browser.version()} headless, ${viewport.width}×${viewport.height}, ${dist} on ${base}`);
 
     const { times, wasm } = await timeToInteractive(browser, base);

@@ -3,19 +3,8 @@
 
 use crate::i18n::{Lang, T};
 use mqlab_scenario::doc::AcksDoc;
+use mqlab_scenario::Knobs;
 use yew::prelude::*;
-
-/// The knobs as the form edits them.
-#[derive(Clone, Debug, PartialEq)]
-pub struct KnobValues {
-    pub brokers: u32,
-    pub partitions: u32,
-    pub replication_factor: u32,
-    pub min_insync_replicas: u32,
-    pub acks: AcksDoc,
-    pub unclean_leader_election: bool,
-    pub seed: u64,
-}
 
 /// An error to show in whichever language is current.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,13 +25,13 @@ impl Bilingual {
 #[derive(Properties, Clone, PartialEq)]
 pub struct SettingsProps {
     pub lang: Lang,
-    pub knobs: KnobValues,
+    pub knobs: Knobs,
     /// Which Kafka the scenario models.
     pub model_version: &'static str,
     #[prop_or_default]
     pub error: Option<Bilingual>,
     #[prop_or_default]
-    pub on_apply: Callback<KnobValues>,
+    pub on_apply: Callback<Knobs>,
 }
 
 /// The form's fields as typed, parsed on Apply.
@@ -58,7 +47,7 @@ struct Form {
 }
 
 impl Form {
-    fn of(k: &KnobValues) -> Form {
+    fn of(k: &Knobs) -> Form {
         Form {
             brokers: k.brokers.to_string(),
             partitions: k.partitions.to_string(),
@@ -71,9 +60,9 @@ impl Form {
     }
 
     /// The values, or the label of the first field that is not a whole number.
-    fn parse(&self) -> Result<KnobValues, T> {
+    fn parse(&self) -> Result<Knobs, T> {
         let n = |s: &str, field: T| s.trim().parse::<u32>().map_err(|_| field);
-        Ok(KnobValues {
+        Ok(Knobs {
             brokers: n(&self.brokers, T::Brokers)?,
             partitions: n(&self.partitions, T::Partitions)?,
             replication_factor: n(&self.replication_factor, T::ReplicationFactor)?,

@@ -5,7 +5,7 @@ use crate::event_log::LogEntry;
 use crate::i18n::{Lang, T};
 use crate::menu::NodeCommand;
 use crate::player_bar::{Mark, PlayerInput, Speed};
-use crate::settings::{Bilingual, KnobValues};
+use crate::settings::Bilingual;
 use crate::share::Shared;
 use crate::step_log::StepLog;
 use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame, LedgerSummary};
@@ -62,7 +62,7 @@ pub enum Action {
     LoadExample(String),
     /// The address changed to name another state.
     OpenShared(Shared),
-    ApplyKnobs(KnobValues),
+    ApplyKnobs(Knobs),
     NodeCommand(u32, NodeCommand),
     OpenMenu(u32),
     CloseOverlays,
@@ -89,7 +89,7 @@ pub struct AppState {
     pub description: Text,
     pub frame: Rc<Frame>,
     pub marks: Rc<Vec<Mark>>,
-    pub knobs: KnobValues,
+    pub knobs: Knobs,
     /// Which Kafka the scenario models, e.g. "Kafka 3.7+ (KRaft)".
     pub model_version: &'static str,
     pub settings_error: Option<Bilingual>,
@@ -133,7 +133,7 @@ impl AppState {
             description: Text::default(),
             frame: Rc::new(empty_frame()),
             marks: Rc::default(),
-            knobs: KnobValues {
+            knobs: Knobs {
                 brokers: 3,
                 partitions: 1,
                 replication_factor: 3,
@@ -232,16 +232,7 @@ impl AppState {
         let doc = player.doc();
         self.title = doc.title.clone();
         self.description = doc.description.clone();
-        let k = Knobs::read(doc);
-        self.knobs = KnobValues {
-            brokers: k.brokers,
-            partitions: k.partitions,
-            replication_factor: k.replication_factor,
-            min_insync_replicas: k.min_insync_replicas,
-            acks: k.acks,
-            unclean_leader_election: k.unclean_leader_election,
-            seed: k.seed,
-        };
+        self.knobs = Knobs::read(doc);
         self.model_version = player.model_version();
         self.player = Some(Rc::new(RefCell::new(player)));
         self.playing = false;
@@ -400,18 +391,9 @@ impl AppState {
         self.clock_ms = player.borrow().step_time_ms(step + 1) as f64;
     }
 
-    fn apply_knobs(&mut self, values: KnobValues) {
+    fn apply_knobs(&mut self, values: Knobs) {
         let Some(mut doc) = self.doc() else { return };
-        let knobs = Knobs {
-            brokers: values.brokers,
-            partitions: values.partitions,
-            replication_factor: values.replication_factor,
-            min_insync_replicas: values.min_insync_replicas,
-            acks: values.acks,
-            unclean_leader_election: values.unclean_leader_election,
-            seed: values.seed,
-        };
-        knobs.write(&mut doc);
+        values.write(&mut doc);
         match Player::load(doc) {
             Ok(player) => {
                 self.install(player);

@@ -6,7 +6,10 @@
 
 use crate::log::Log;
 use crate::metadata::{Metadata, Tp};
-use crate::protocol::{FetchPartition, FetchResult, KafkaError, Msg, Note, ProduceRequest, Record, SequenceStamp, Timer};
+use crate::protocol::{
+    FetchPartition, FetchResult, KafkaError, Msg, Note, ProduceRequest, Record, SequenceStamp,
+    Timer,
+};
 use crate::{Acks, Kafka, KafkaConfig, CONTROLLER};
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::MessageId;
@@ -181,19 +184,13 @@ impl Broker {
                         .purgatory
                         .retain(|p| !(p.producer == producer && p.batch == batch));
                     if state.purgatory.len() < before {
-                        fx.note(Note::ErrorReturned {
-                            broker: self.id,
-                            tp,
-                            error: KafkaError::RequestTimedOut,
-                        });
-                        fx.send(
+                        answer_produce(
                             self.id,
                             producer,
-                            Msg::ProduceResponse {
-                                tp,
-                                batch,
-                                result: Err(KafkaError::RequestTimedOut),
-                            },
+                            tp,
+                            batch,
+                            Err(KafkaError::RequestTimedOut),
+                            fx,
                         );
                     }
                 }
@@ -414,22 +411,12 @@ impl Broker {
     fn resign(&mut self, tp: Tp, fx: Fx) {
         if let Some(Role::Leader(state)) = self.roles.remove(&tp) {
             for parked in state.purgatory {
-                fx.cancel_timer(
+                answer_parked(
                     self.id,
-                    Timer::ProduceTimeout {
-                        tp,
-                        producer: parked.producer,
-                        batch: parked.batch,
-                    },
-                );
-                fx.send(
-                    self.id,
-                    parked.producer,
-                    Msg::ProduceResponse {
-                        tp,
-                        batch: parked.batch,
-                        result: Err(KafkaError::NotLeaderOrFollower),
-                    },
+                    tp,
+                    &parked,
+                    Err(KafkaError::NotLeaderOrFollower),
+                    fx,
                 );
             }
             for &follower in state.followers.keys() {
@@ -440,15 +427,34 @@ impl Broker {
 
     // ---- Leader: produce ----
 
-    fn on_produce(&mut self, config: &KafkaConfig, producer: NodeId, request: ProduceRequest, fx: Fx) {
-        let ProduceRequest { tp, batch, messages, acks, timeout_ms, sequence } = request;
+    fn on_produce(
+        &mut self,
+        config: &KafkaConfig,
+        producer: NodeId,
+        request: ProduceRequest,
+        fx: Fx,
+    ) {
+        let ProduceRequest {
+            tp,
+            batch,
+            messages,
+            acks,
+            timeout_ms,
+            sequence,
+        } = request;
         let id = self.id;
         let respond = |fx: Fx, result: Result<u64, KafkaError>| {
-            if let Err(error) = result {
-                fx.note(Note::ErrorReturned { broker: id, tp, error });
-            }
-            if acks != Acks::Zero {
-                fx.send(id, producer, Msg::ProduceResponse { tp, batch, result });
+            if acks == Acks::Zero {
+                // K11: nobody listens for an answer; an error is only seen here.
+                if let Err(error) = result {
+                    fx.note(Note::ErrorReturned {
+                        broker: id,
+                        tp,
+                        error,
+                    });
+                }
+            } else {
+                answer_produce(id, producer, tp, batch, result, fx);
             }
         };
         let Some(Role::Leader(state)) = self.roles.get(&tp) else {
@@ -468,7 +474,11 @@ impl Broker {
         if let Some((producer_id, base)) = sequence {
             let known = log.producer_state(producer_id, RETAINED_PRODUCER_BATCHES);
             let last = base + count.saturating_sub(1);
-            if let Some(b) = known.batches.iter().find(|b| b.first_sequence == base && b.last_sequence == last) {
+            if let Some(b) = known
+                .batches
+                .iter()
+                .find(|b| b.first_sequence == base && b.last_sequence == last)
+            {
                 duplicate_of = Some(b.base_offset);
             } else if base != known.last_sequence.map_or(0, |l| l + 1) {
                 return respond(fx, Err(KafkaError::OutOfOrderSequence));
@@ -476,15 +486,34 @@ impl Broker {
         }
         let base_offset = match duplicate_of {
             Some(base_offset) => {
-                fx.note(Note::DuplicateBatch { broker: id, tp, base_offset, messages: messages.clone() });
+                fx.note(Note::DuplicateBatch {
+                    broker: id,
+                    tp,
+                    base_offset,
+                    messages: messages.clone(),
+                });
                 base_offset
             }
             None => {
                 let base_offset = log.log_end_offset();
                 for (i, &message) in messages.iter().enumerate() {
-                    let stamp = sequence.map(|(producer_id, base)| SequenceStamp { producer_id, batch_base: base, sequence: base + i as u32 });
-                    let offset = log.append(Record { message, epoch, stamp });
-                    fx.note(Note::Appended { broker: id, tp, offset, message, epoch });
+                    let stamp = sequence.map(|(producer_id, base)| SequenceStamp {
+                        producer_id,
+                        batch_base: base,
+                        sequence: base + i as u32,
+                    });
+                    let offset = log.append(Record {
+                        message,
+                        epoch,
+                        stamp,
+                    });
+                    fx.note(Note::Appended {
+                        broker: id,
+                        tp,
+                        offset,
+                        message,
+                        epoch,
+                    });
                 }
                 base_offset
             }
@@ -495,9 +524,22 @@ impl Broker {
             Acks::Leader => respond(fx, Ok(base_offset)),
             Acks::All => {
                 if let Some(Role::Leader(state)) = self.roles.get_mut(&tp) {
-                    state.purgatory.push(ParkedProduce { producer, batch, base_offset, end_offset });
+                    state.purgatory.push(ParkedProduce {
+                        producer,
+                        batch,
+                        base_offset,
+                        end_offset,
+                    });
                 }
-                fx.reset_timer(id, timeout_ms, Timer::ProduceTimeout { tp, producer, batch });
+                fx.reset_timer(
+                    id,
+                    timeout_ms,
+                    Timer::ProduceTimeout {
+                        tp,
+                        producer,
+                        batch,
+                    },
+                );
             }
         }
         self.maybe_advance_high_watermark(config, tp, fx);
@@ -732,36 +774,13 @@ impl Broker {
             state.purgatory.drain(..).partition(|p| hw >= p.end_offset);
         state.purgatory = waiting;
         for parked in done {
-            fx.cancel_timer(
-                self.id,
-                Timer::ProduceTimeout {
-                    tp,
-                    producer: parked.producer,
-                    batch: parked.batch,
-                },
-            );
             // K14(c): replicated, but the ISR shrank below min.insync.replicas meanwhile.
             let result = if enough {
                 Ok(parked.base_offset)
             } else {
                 Err(KafkaError::NotEnoughReplicasAfterAppend)
             };
-            if let Err(error) = result {
-                fx.note(Note::ErrorReturned {
-                    broker: self.id,
-                    tp,
-                    error,
-                });
-            }
-            fx.send(
-                self.id,
-                parked.producer,
-                Msg::ProduceResponse {
-                    tp,
-                    batch: parked.batch,
-                    result,
-                },
-            );
+            answer_parked(self.id, tp, &parked, result, fx);
         }
     }
 
@@ -886,4 +905,38 @@ impl Broker {
             );
         }
     }
+}
+
+/// Answer a produce request; an error is also a fact of the trace.
+fn answer_produce(
+    broker: NodeId,
+    producer: NodeId,
+    tp: Tp,
+    batch: u64,
+    result: Result<u64, KafkaError>,
+    fx: Fx,
+) {
+    if let Err(error) = result {
+        fx.note(Note::ErrorReturned { broker, tp, error });
+    }
+    fx.send(broker, producer, Msg::ProduceResponse { tp, batch, result });
+}
+
+/// Answer a parked acks=all request, whose timeout then no longer matters.
+fn answer_parked(
+    broker: NodeId,
+    tp: Tp,
+    parked: &ParkedProduce,
+    result: Result<u64, KafkaError>,
+    fx: Fx,
+) {
+    fx.cancel_timer(
+        broker,
+        Timer::ProduceTimeout {
+            tp,
+            producer: parked.producer,
+            batch: parked.batch,
+        },
+    );
+    answer_produce(broker, parked.producer, tp, parked.batch, result, fx);
 }

@@ -95,17 +95,26 @@ impl Log {
     pub fn producer_state(&self, producer_id: u64, batches: usize) -> ProducerState {
         let mut state = ProducerState::default();
         for (offset, record) in self.records.iter().enumerate().rev() {
-            let Some(stamp) = record.stamp.filter(|s| s.producer_id == producer_id) else { continue };
+            let Some(stamp) = record.stamp.filter(|s| s.producer_id == producer_id) else {
+                continue;
+            };
             state.last_sequence.get_or_insert(stamp.sequence);
             match state.batches.last_mut() {
-                Some(b) if b.first_sequence == stamp.batch_base && b.base_offset == offset as u64 + 1 => {
+                Some(b)
+                    if b.first_sequence == stamp.batch_base
+                        && b.base_offset == offset as u64 + 1 =>
+                {
                     b.base_offset = offset as u64;
                 }
                 _ => {
                     if state.batches.len() == batches {
                         break;
                     }
-                    state.batches.push(RetainedBatch { first_sequence: stamp.batch_base, last_sequence: stamp.sequence, base_offset: offset as u64 });
+                    state.batches.push(RetainedBatch {
+                        first_sequence: stamp.batch_base,
+                        last_sequence: stamp.sequence,
+                        base_offset: offset as u64,
+                    });
                 }
             }
         }
@@ -152,7 +161,15 @@ mod tests {
     #[test]
     fn producer_state_is_read_back_from_the_log() {
         let mut log = Log::default();
-        let stamped = |m: u32, base: u32, seq: u32| Record { message: MessageId(m), epoch: 0, stamp: Some(SequenceStamp { producer_id: 7, batch_base: base, sequence: seq }) };
+        let stamped = |m: u32, base: u32, seq: u32| Record {
+            message: MessageId(m),
+            epoch: 0,
+            stamp: Some(SequenceStamp {
+                producer_id: 7,
+                batch_base: base,
+                sequence: seq,
+            }),
+        };
         log.append(stamped(0, 0, 0));
         log.append(stamped(1, 0, 1));
         log.append(rec(2, 0));
@@ -161,7 +178,18 @@ mod tests {
         assert_eq!(state.last_sequence, Some(2));
         assert_eq!(
             state.batches,
-            vec![RetainedBatch { first_sequence: 2, last_sequence: 2, base_offset: 3 }, RetainedBatch { first_sequence: 0, last_sequence: 1, base_offset: 0 }]
+            vec![
+                RetainedBatch {
+                    first_sequence: 2,
+                    last_sequence: 2,
+                    base_offset: 3
+                },
+                RetainedBatch {
+                    first_sequence: 0,
+                    last_sequence: 1,
+                    base_offset: 0
+                }
+            ]
         );
         assert_eq!(log.producer_state(7, 1).batches.len(), 1);
         assert_eq!(log.producer_state(8, 5), ProducerState::default());

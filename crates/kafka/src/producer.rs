@@ -288,13 +288,22 @@ impl Producer {
         let queue = self.queues.entry(batch.tp).or_default();
         queue.push_front(batch);
         // Idempotent batches go out in sequence order; a stable sort keeps new ones behind.
-        queue.make_contiguous().sort_by_key(|b| b.sequence.map_or(u32::MAX, |(_, seq)| seq));
+        queue
+            .make_contiguous()
+            .sort_by_key(|b| b.sequence.map_or(u32::MAX, |(_, seq)| seq));
     }
 
     fn has_earlier(&self, batch: &Batch) -> bool {
-        let Some((id, seq)) = batch.sequence else { return false };
-        let earlier = |b: &Batch| b.tp == batch.tp && b.sequence.is_some_and(|(i, s)| i == id && s < seq);
-        self.in_flight.values().any(|(b, _)| earlier(b)) || self.queues.get(&batch.tp).is_some_and(|q| q.iter().any(earlier))
+        let Some((id, seq)) = batch.sequence else {
+            return false;
+        };
+        let earlier =
+            |b: &Batch| b.tp == batch.tp && b.sequence.is_some_and(|(i, s)| i == id && s < seq);
+        self.in_flight.values().any(|(b, _)| earlier(b))
+            || self
+                .queues
+                .get(&batch.tp)
+                .is_some_and(|q| q.iter().any(earlier))
     }
 
     fn fail(&mut self, batch: Batch, error: KafkaError, fx: Fx, ledger: &mut Ledger) {

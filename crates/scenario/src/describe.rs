@@ -229,7 +229,12 @@ impl Describer<'_> {
                     happening(Some(*broker), Alert, format!("{b} truncated {t} to offset {to_offset}, discarding {m} (leader epoch check)"), format!("{b} 将 {t} 截断到 offset {to_offset}，丢弃 {m}（leader epoch 校验）"))
                 }
             }
-            Note::DuplicateBatch { broker, tp, base_offset, messages } => {
+            Note::DuplicateBatch {
+                broker,
+                tp,
+                base_offset,
+                messages,
+            } => {
                 let (b, t, m) = (self.name(*broker), self.tp(*tp), self.labels(messages));
                 happening(
                     Some(*broker),
@@ -506,8 +511,18 @@ impl Describer<'_> {
             Msg::MetadataRequest => ("Metadata?".into(), Control),
             Msg::MetadataResponse(_) => ("Metadata".into(), Control),
             Msg::Produce(request) => {
-                let sequence = request.sequence.map(|(_, base)| format!(" seq={base}")).unwrap_or_default();
-                (format!("Produce {} acks={}{sequence}", self.labels(&request.messages), request.acks.label()), Data)
+                let sequence = request
+                    .sequence
+                    .map(|(_, base)| format!(" seq={base}"))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "Produce {} acks={}{sequence}",
+                        self.labels(&request.messages),
+                        request.acks.label()
+                    ),
+                    Data,
+                )
             }
             Msg::ProduceResponse { result, .. } => match result {
                 Ok(o) => (format!("ack @{o}"), Ack),

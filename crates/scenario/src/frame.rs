@@ -190,15 +190,5 @@ pub struct MessageView {
     pub fate: Fate,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct LedgerSummary {
-    pub produced: u32,
-    pub acknowledged: u32,
-    pub failed: u32,
-    pub pending: u32,
-    pub visible: u32,
-    pub lost: u32,
-    pub unavailable: u32,
-    /// Messages stored more than once in one partition's leader log (retries without idempotence).
-    pub duplicated: u32,
-}
+/// The ledger's counts: produced, acknowledged, visible, lost, duplicated, …
+pub use mqlab_ledger::Tally as LedgerSummary;

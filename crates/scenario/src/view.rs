@@ -181,16 +181,7 @@ pub fn frame(
             }
         })
         .collect();
-    let ledger = LedgerSummary {
-        produced: tally.produced,
-        acknowledged: tally.acknowledged,
-        failed: tally.failed,
-        pending: tally.pending,
-        visible: tally.visible,
-        lost: tally.lost,
-        unavailable: tally.unavailable,
-        duplicated: tally.duplicated,
-    };
+    let ledger = tally;
     let _ = CONTROLLER;
     Frame {
         step: world.steps_taken(),
@@ -210,36 +201,43 @@ pub fn frame(
 /// What a step did, as lines: the event itself, then what the model noted.
 pub fn step_happenings(d: &Describer<'_>, step: &Step<Kafka>) -> Vec<Happening> {
     let mut out = Vec::new();
+    let travel = |envelope: &mqlab_engine::Envelope<mqlab_kafka::Msg>,
+                  at: NodeId,
+                  severity,
+                  what: (String, String)| {
+        let (label, _) = d.message(&envelope.msg);
+        let (from, to) = (d.name(envelope.from), d.name(envelope.to));
+        Happening {
+            node: Some(at.0),
+            severity,
+            en: format!("{from} → {to}: {label}{}", what.0),
+            zh: format!("{from} → {to}：{label}{}", what.1),
+        }
+    };
     match &step.kind {
-        StepKind::Delivered { envelope } => {
-            let (label, _) = d.message(&envelope.msg);
-            let (from, to) = (d.name(envelope.from), d.name(envelope.to));
-            out.push(Happening {
-                node: Some(envelope.to.0),
-                severity: Severity::Info,
-                en: format!("{from} → {to}: {label}"),
-                zh: format!("{from} → {to}：{label}"),
-            });
-        }
-        StepKind::Dropped { envelope } => {
-            let (label, _) = d.message(&envelope.msg);
-            let (from, to) = (d.name(envelope.from), d.name(envelope.to));
-            out.push(Happening {
-                node: Some(envelope.to.0),
-                severity: Severity::Alert,
-                en: format!("{from} → {to}: {label} lost on a cut link"),
-                zh: format!("{from} → {to}：{label} 在断开的链路上丢失"),
-            });
-        }
+        StepKind::Delivered { envelope } => out.push(travel(
+            envelope,
+            envelope.to,
+            Severity::Info,
+            (String::new(), String::new()),
+        )),
+        StepKind::Dropped { envelope } => out.push(travel(
+            envelope,
+            envelope.to,
+            Severity::Alert,
+            (" lost on a cut link".into(), " 在断开的链路上丢失".into()),
+        )),
         StepKind::Refused { envelope } => {
-            let (label, _) = d.message(&envelope.msg);
-            let (from, to) = (d.name(envelope.from), d.name(envelope.to));
-            out.push(Happening {
-                node: Some(envelope.from.0),
-                severity: Severity::Notice,
-                en: format!("{from} → {to}: {label} refused, {to} is down"),
-                zh: format!("{from} → {to}：{label} 被拒绝，{to} 已宕机"),
-            });
+            let to = d.name(envelope.to);
+            out.push(travel(
+                envelope,
+                envelope.from,
+                Severity::Notice,
+                (
+                    format!(" refused, {to} is down"),
+                    format!(" 被拒绝，{to} 已宕机"),
+                ),
+            ));
         }
         StepKind::Timer { .. } => {}
         StepKind::Fault(fault) => {

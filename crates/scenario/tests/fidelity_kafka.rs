@@ -469,7 +469,11 @@ fn k20_a_retry_after_a_lost_response_appends_the_batch_again() {
     let m = message(&f, "m-1");
     assert!(m.acked && m.attempts >= 2);
     assert_eq!(f.ledger.duplicated, 1, "the same message at two offsets");
-    let leader = partition(&f, "orders-0").replicas.iter().find(|r| r.acts_as_leader).unwrap();
+    let leader = partition(&f, "orders-0")
+        .replicas
+        .iter()
+        .find(|r| r.acts_as_leader)
+        .unwrap();
     assert!(leader.cells.iter().filter(|c| c.label == "m-1").count() >= 2);
 }
 
@@ -487,10 +491,22 @@ fn k22_the_idempotent_producer_does_not_append_the_retried_batch_again() {
     v["producers"][0]["enable_idempotence"] = json!(true);
     let (_, f) = play(v.clone());
     let m = message(&f, "m-1");
-    assert!(m.acked && m.attempts >= 2, "retried after NotEnoughReplicasAfterAppend");
-    assert_eq!(f.ledger.duplicated, 0, "the broker recognised the retry by its sequence number");
-    assert_eq!(m.acked_offset, Some(0), "and answered with the original offset");
-    assert!(trace(v).iter().any(|(_, _, t)| t.contains("recognised m-1 as a retry")));
+    assert!(
+        m.acked && m.attempts >= 2,
+        "retried after NotEnoughReplicasAfterAppend"
+    );
+    assert_eq!(
+        f.ledger.duplicated, 0,
+        "the broker recognised the retry by its sequence number"
+    );
+    assert_eq!(
+        m.acked_offset,
+        Some(0),
+        "and answered with the original offset"
+    );
+    assert!(trace(v)
+        .iter()
+        .any(|(_, _, t)| t.contains("recognised m-1 as a retry")));
 }
 
 #[test]
@@ -503,10 +519,24 @@ fn k22_idempotence_is_on_by_default_only_when_acks_retries_and_in_flight_allow_i
         }
         v
     };
-    let detail = |v| load(v).frame().nodes.iter().find(|n| n.id == 100).unwrap().detail.clone();
+    let detail = |v| {
+        load(v)
+            .frame()
+            .nodes
+            .iter()
+            .find(|n| n.id == 100)
+            .unwrap()
+            .detail
+            .clone()
+    };
     assert!(detail(producer("all", None)).contains("idempotent"));
-    assert!(!detail(producer("1", None)).contains("idempotent"), "silently off when acks conflict");
-    let err = mqlab_scenario::Player::load(serde_json::from_value(producer("1", Some(true))).unwrap()).unwrap_err();
+    assert!(
+        !detail(producer("1", None)).contains("idempotent"),
+        "silently off when acks conflict"
+    );
+    let err =
+        mqlab_scenario::Player::load(serde_json::from_value(producer("1", Some(true))).unwrap())
+            .unwrap_err();
     assert_eq!(err.field, "producers[0].enable_idempotence");
 }
 
