@@ -485,6 +485,70 @@ fn k22_the_same_lost_response_with_idempotence_leaves_one_copy() {
     assert_eq!(message(&f, "m-1").acked_offset, Some(0));
 }
 
+/// Two single-message batches, a-1 then b-1, both in flight while the ISR grows back to
+/// min.insync.replicas: a-1 arrives one millisecond too early (NotEnoughReplicas), b-1 just
+/// after (appended). No jitter, so the instants are exact.
+fn in_flight_retry(idempotence: bool, max_in_flight: u32) -> mqlab_scenario::Frame {
+    let mut v = base();
+    v["network"] = json!({ "latency_ms": 1, "jitter_ms": 0 });
+    v["kafka"] = json!({ "brokers": 2, "topics": [{ "name": "orders", "partitions": 1, "replication_factor": 2, "min_insync_replicas": 2 }] });
+    v["producers"][0]["enable_idempotence"] = json!(idempotence);
+    v["producers"][0]["max_in_flight"] = json!(max_in_flight);
+    v["script"] = json!([
+        fault(1000, "crash", "broker-2"),
+        fault(12000, "restart", "broker-2"),
+        { "at_ms": 12003, "do": "produce", "producer": "app", "topic": "orders", "count": 1, "key": "a" },
+        { "at_ms": 12005, "do": "produce", "producer": "app", "topic": "orders", "count": 1, "key": "b" }
+    ]);
+    play(v).1
+}
+
+fn offsets(f: &mqlab_scenario::Frame) -> (u64, u64) {
+    (message(f, "a-1").acked_offset.expect("a-1 acknowledged"), message(f, "b-1").acked_offset.expect("b-1 acknowledged"))
+}
+
+#[test]
+fn k21_retries_with_several_requests_in_flight_reorder_the_log() {
+    let f = in_flight_retry(false, 5);
+    assert!(message(&f, "a-1").attempts >= 2, "a-1 was retried");
+    let (a, b) = offsets(&f);
+    assert!(b < a, "b-1 ({b}) overtook a-1 ({a})");
+}
+
+#[test]
+fn k21_one_request_in_flight_keeps_the_order() {
+    let (a, b) = offsets(&in_flight_retry(false, 1));
+    assert!(a < b);
+}
+
+#[test]
+fn k22_idempotence_keeps_the_order_with_five_in_flight() {
+    let f = in_flight_retry(true, 5);
+    let (a, b) = offsets(&f);
+    assert!(a < b, "the broker refused b-1 out of sequence until a-1 landed");
+    assert!(message(&f, "b-1").attempts >= 2);
+    assert_eq!(f.ledger.duplicated, 0);
+}
+
+#[test]
+fn k24_keys_pick_partitions_by_murmur2_and_order_holds_within_each() {
+    let mut v = base();
+    v["kafka"]["topics"][0]["partitions"] = json!(3);
+    v["script"] = json!([produce(1000, 12), produce(2000, 12)]);
+    let (_, f) = play(v);
+    for m in &f.messages {
+        let expected = mqlab_kafka::partition_for_key(m.label.as_bytes(), 3);
+        assert_eq!(m.partition, format!("orders-{expected}"), "{}", m.label);
+    }
+    let used: std::collections::BTreeSet<_> = f.messages.iter().map(|m| m.partition.clone()).collect();
+    assert!(used.len() > 1, "keys spread over partitions");
+    // Within a partition, offsets follow the order of sending; across partitions no order exists.
+    for p in &used {
+        let offsets: Vec<u64> = f.messages.iter().filter(|m| &m.partition == p).map(|m| m.acked_offset.unwrap()).collect();
+        assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{p}: {offsets:?}");
+    }
+}
+
 #[test]
 fn k22_the_idempotent_producer_does_not_append_the_retried_batch_again() {
     let mut v = stalled_followers_doc(true);
