@@ -91,6 +91,7 @@ texts! {
     MinIsr => "min.insync.replicas", "最小同步副本数 (min.insync.replicas)";
     Acks => "Producer acks", "生产者 acks";
     Unclean => "Unclean leader election", "允许非同步副本当选首领 (unclean)";
+    Idempotence => "Idempotent producer (enable.idempotence)", "幂等生产者 (enable.idempotence)";
     Seed => "Random seed", "随机种子";
     Apply => "Apply", "应用";
     Modified => "changed by you", "已由你修改";

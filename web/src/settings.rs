@@ -43,6 +43,7 @@ struct Form {
     min_insync_replicas: String,
     acks: AcksDoc,
     unclean: bool,
+    idempotence: bool,
     seed: String,
 }
 
@@ -55,6 +56,7 @@ impl Form {
             min_insync_replicas: k.min_insync_replicas.to_string(),
             acks: k.acks,
             unclean: k.unclean_leader_election,
+            idempotence: k.idempotence,
             seed: k.seed.to_string(),
         }
     }
@@ -69,6 +71,7 @@ impl Form {
             min_insync_replicas: n(&self.min_insync_replicas, T::MinIsr)?,
             acks: self.acks,
             unclean_leader_election: self.unclean,
+            idempotence: self.idempotence,
             seed: self.seed.trim().parse::<u64>().map_err(|_| T::Seed)?,
         })
     }
@@ -138,6 +141,14 @@ pub fn settings(props: &SettingsProps) -> Html {
             form.set(next);
         })
     };
+    let on_idempotence = {
+        let form = form.clone();
+        Callback::from(move |_: Event| {
+            let mut next = (*form).clone();
+            next.idempotence = !next.idempotence;
+            form.set(next);
+        })
+    };
     let onsubmit = {
         let form = form.clone();
         let parse_error = parse_error.clone();
@@ -181,6 +192,10 @@ pub fn settings(props: &SettingsProps) -> Html {
             <div class="field check">
                 <input id="knob-unclean" type="checkbox" checked={form.unclean} onchange={on_unclean} />
                 <label for="knob-unclean">{ T::Unclean.get(lang) }</label>
+            </div>
+            <div class="field check">
+                <input id="knob-idempotence" type="checkbox" checked={form.idempotence} onchange={on_idempotence} />
+                <label for="knob-idempotence">{ T::Idempotence.get(lang) }</label>
             </div>
             { text_field(T::Seed, "knob-seed", &form.seed, |f, v| f.seed = v) }
             <p class="hint">{ T::SettingsHint.get(lang) }</p>

@@ -140,6 +140,7 @@ impl AppState {
                 min_insync_replicas: 2,
                 acks: mqlab_scenario::doc::AcksDoc::All,
                 unclean_leader_election: false,
+                idempotence: true,
                 seed: 0,
             },
             model_version: mqlab_scenario::MODEL_VERSION,

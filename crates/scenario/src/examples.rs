@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 5] = [
+const SOURCES: [(&str, &str); 6] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -27,6 +27,10 @@ const SOURCES: [(&str, &str); 5] = [
     (
         "kafka-unclean-election",
         include_str!("../../../scenarios/kafka-unclean-election.json"),
+    ),
+    (
+        "kafka-retry-duplicates",
+        include_str!("../../../scenarios/kafka-retry-duplicates.json"),
     ),
 ];
 

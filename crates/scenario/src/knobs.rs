@@ -1,6 +1,6 @@
 //! The settings panel's knobs: a few fields of a scenario document, read and written as one.
 
-use crate::doc::{AcksDoc, ScenarioDoc};
+use crate::doc::{AcksDoc, ProducerDoc, ScenarioDoc};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Knobs {
@@ -10,7 +10,14 @@ pub struct Knobs {
     pub min_insync_replicas: u32,
     pub acks: AcksDoc,
     pub unclean_leader_election: bool,
+    /// `enable.idempotence` as in force for the producers.
+    pub idempotence: bool,
     pub seed: u64,
+}
+
+/// Kafka's default for `enable.idempotence`: on unless acks, retries or in-flight conflict.
+pub fn idempotence_by_default(p: &ProducerDoc) -> bool {
+    p.acks == AcksDoc::All && p.retries > 0 && p.max_in_flight <= 5
 }
 
 impl Knobs {
@@ -24,6 +31,10 @@ impl Knobs {
             min_insync_replicas: topic.map_or(1, |t| t.min_insync_replicas),
             acks: doc.producers.first().map_or(AcksDoc::All, |p| p.acks),
             unclean_leader_election: topic.is_some_and(|t| t.unclean_leader_election),
+            idempotence: doc.producers.first().is_some_and(|p| {
+                p.enable_idempotence
+                    .unwrap_or_else(|| idempotence_by_default(p))
+            }),
             seed: doc.seed,
         }
     }
@@ -39,6 +50,9 @@ impl Knobs {
         }
         for p in &mut doc.producers {
             p.acks = self.acks;
+            // Left to Kafka's default where it agrees, so acks=1 does not turn into an error.
+            p.enable_idempotence =
+                (self.idempotence != idempotence_by_default(p)).then_some(self.idempotence);
         }
         doc.seed = self.seed;
     }

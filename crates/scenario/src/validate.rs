@@ -244,7 +244,7 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
             ));
         }
         // K22: idempotence needs acks=all, retries > 0 and at most 5 requests in flight.
-        let compatible = p.acks == AcksDoc::All && p.retries > 0 && p.max_in_flight <= 5;
+        let compatible = crate::knobs::idempotence_by_default(p);
         if p.enable_idempotence == Some(true) && !compatible {
             return Err(err(
                 f("enable_idempotence"),

@@ -478,6 +478,18 @@ fn k20_a_retry_after_a_lost_response_appends_the_batch_again() {
 }
 
 #[test]
+fn k20_k22_the_retry_duplicates_example_and_its_idempotent_twin() {
+    let (_, f) = play(example("kafka-retry-duplicates"));
+    assert_eq!(f.ledger.duplicated, 1);
+    assert_eq!(message(&f, "order-4").reads, 2, "a consumer reads the order twice");
+    let mut on = example("kafka-retry-duplicates");
+    on["producers"][0]["enable_idempotence"] = json!(true);
+    let (_, f) = play(on);
+    assert_eq!(f.ledger.duplicated, 0);
+    assert_eq!(message(&f, "order-4").reads, 1);
+}
+
+#[test]
 fn k22_the_same_lost_response_with_idempotence_leaves_one_copy() {
     let (_, f) = play(lost_response(true));
     assert!(message(&f, "m-1").attempts >= 2);
@@ -504,7 +516,10 @@ fn in_flight_retry(idempotence: bool, max_in_flight: u32) -> mqlab_scenario::Fra
 }
 
 fn offsets(f: &mqlab_scenario::Frame) -> (u64, u64) {
-    (message(f, "a-1").acked_offset.expect("a-1 acknowledged"), message(f, "b-1").acked_offset.expect("b-1 acknowledged"))
+    (
+        message(f, "a-1").acked_offset.expect("a-1 acknowledged"),
+        message(f, "b-1").acked_offset.expect("b-1 acknowledged"),
+    )
 }
 
 #[test]
@@ -525,7 +540,10 @@ fn k21_one_request_in_flight_keeps_the_order() {
 fn k22_idempotence_keeps_the_order_with_five_in_flight() {
     let f = in_flight_retry(true, 5);
     let (a, b) = offsets(&f);
-    assert!(a < b, "the broker refused b-1 out of sequence until a-1 landed");
+    assert!(
+        a < b,
+        "the broker refused b-1 out of sequence until a-1 landed"
+    );
     assert!(message(&f, "b-1").attempts >= 2);
     assert_eq!(f.ledger.duplicated, 0);
 }
@@ -540,11 +558,17 @@ fn k24_keys_pick_partitions_by_murmur2_and_order_holds_within_each() {
         let expected = mqlab_kafka::partition_for_key(m.label.as_bytes(), 3);
         assert_eq!(m.partition, format!("orders-{expected}"), "{}", m.label);
     }
-    let used: std::collections::BTreeSet<_> = f.messages.iter().map(|m| m.partition.clone()).collect();
+    let used: std::collections::BTreeSet<_> =
+        f.messages.iter().map(|m| m.partition.clone()).collect();
     assert!(used.len() > 1, "keys spread over partitions");
     // Within a partition, offsets follow the order of sending; across partitions no order exists.
     for p in &used {
-        let offsets: Vec<u64> = f.messages.iter().filter(|m| &m.partition == p).map(|m| m.acked_offset.unwrap()).collect();
+        let offsets: Vec<u64> = f
+            .messages
+            .iter()
+            .filter(|m| &m.partition == p)
+            .map(|m| m.acked_offset.unwrap())
+            .collect();
         assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{p}: {offsets:?}");
     }
 }

@@ -197,3 +197,34 @@ fn happenings_between_equal_those_seen_stepping() {
         .happenings_between(p.total_steps() + 1, u64::MAX)
         .is_empty());
 }
+
+#[test]
+fn the_idempotence_knob_follows_kafkas_default_and_refuses_a_conflict() {
+    use mqlab_scenario::{AcksDoc, Knobs, Player};
+    let doc = load(example("kafka-leader-kill")).doc().clone();
+    let knobs = Knobs::read(&doc);
+    assert!(knobs.idempotence, "acks=all: on by default");
+    let with = |acks, idempotence| {
+        let mut d = doc.clone();
+        Knobs {
+            acks,
+            idempotence,
+            ..knobs.clone()
+        }
+        .write(&mut d);
+        d
+    };
+    let quiet = with(AcksDoc::One, false);
+    assert_eq!(
+        quiet.producers[0].enable_idempotence, None,
+        "the default already agrees"
+    );
+    assert!(Player::load(quiet).is_ok());
+    let conflict = Player::load(with(AcksDoc::One, true)).unwrap_err();
+    assert_eq!(conflict.field, "producers[0].enable_idempotence");
+    let off = with(AcksDoc::All, false);
+    assert_eq!(off.producers[0].enable_idempotence, Some(false));
+    assert!(!Knobs::read(&off).idempotence);
+    let f = Player::load(off).unwrap().frame();
+    assert!(!f.nodes.iter().any(|n| n.detail.contains("idempotent")));
+}
