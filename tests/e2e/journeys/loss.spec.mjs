@@ -31,3 +31,23 @@ test('acks=1 loses acknowledged messages when the leader dies', async ({ page })
   await expect(page.locator('[data-fate="lost"]').first()).toHaveClass(/selected/);
   expect(errors).toEqual([]);
 });
+
+// A lost acknowledgement and a retry: the order is stored twice; the idempotent producer,
+// switched on in the settings, stores it once.
+test('a retry duplicates an order until the producer is idempotent', async ({ page }) => {
+  const errors = await open(page, { hash: '#kafka-retry-duplicates' });
+  await page.getByTestId('player-end').click();
+  expect(await count(page, 'ledger-duplicated')).toBe(1);
+  await page.screenshot({ path: 'screenshots/retry-duplicated.png' });
+
+  await page.getByTestId('tab-settings').click();
+  await expect(page.locator('#knob-idempotence')).not.toBeChecked();
+  await page.locator('#knob-idempotence').check();
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-error')).toHaveCount(0);
+  await page.getByTestId('player-end').click();
+  await page.getByTestId('tab-ledger').click();
+  expect(await count(page, 'ledger-duplicated')).toBe(0);
+  await expect(page.getByTestId('producer-100')).toContainText('idempotent');
+  expect(errors).toEqual([]);
+});
