@@ -92,6 +92,8 @@ texts! {
     Acks => "Producer acks", "生产者 acks";
     Unclean => "Unclean leader election", "允许非同步副本当选首领 (unclean)";
     Idempotence => "Idempotent producer (enable.idempotence)", "幂等生产者 (enable.idempotence)";
+    Retries => "Producer retries", "生产者重试次数 (retries)";
+    MaxInFlight => "Requests in flight per connection", "每个连接的在途请求数 (max.in.flight)";
     Seed => "Random seed", "随机种子";
     Apply => "Apply", "应用";
     Modified => "changed by you", "已由你修改";

@@ -42,6 +42,8 @@ struct Form {
     replication_factor: String,
     min_insync_replicas: String,
     acks: AcksDoc,
+    retries: String,
+    max_in_flight: String,
     unclean: bool,
     idempotence: bool,
     seed: String,
@@ -55,6 +57,8 @@ impl Form {
             replication_factor: k.replication_factor.to_string(),
             min_insync_replicas: k.min_insync_replicas.to_string(),
             acks: k.acks,
+            retries: k.retries.to_string(),
+            max_in_flight: k.max_in_flight.to_string(),
             unclean: k.unclean_leader_election,
             idempotence: k.idempotence,
             seed: k.seed.to_string(),
@@ -70,6 +74,8 @@ impl Form {
             replication_factor: n(&self.replication_factor, T::ReplicationFactor)?,
             min_insync_replicas: n(&self.min_insync_replicas, T::MinIsr)?,
             acks: self.acks,
+            retries: n(&self.retries, T::Retries)?,
+            max_in_flight: n(&self.max_in_flight, T::MaxInFlight)?,
             unclean_leader_election: self.unclean,
             idempotence: self.idempotence,
             seed: self.seed.trim().parse::<u64>().map_err(|_| T::Seed)?,
@@ -193,6 +199,8 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <input id="knob-unclean" type="checkbox" checked={form.unclean} onchange={on_unclean} />
                 <label for="knob-unclean">{ T::Unclean.get(lang) }</label>
             </div>
+            { text_field(T::Retries, "knob-retries", &form.retries, |f, v| f.retries = v) }
+            { text_field(T::MaxInFlight, "knob-in-flight", &form.max_in_flight, |f, v| f.max_in_flight = v) }
             <div class="field check">
                 <input id="knob-idempotence" type="checkbox" checked={form.idempotence} onchange={on_idempotence} />
                 <label for="knob-idempotence">{ T::Idempotence.get(lang) }</label>

@@ -139,6 +139,8 @@ impl AppState {
                 replication_factor: 3,
                 min_insync_replicas: 2,
                 acks: mqlab_scenario::doc::AcksDoc::All,
+                retries: i32::MAX as u32,
+                max_in_flight: 5,
                 unclean_leader_election: false,
                 idempotence: true,
                 seed: 0,

@@ -9,6 +9,9 @@ pub struct Knobs {
     pub replication_factor: u32,
     pub min_insync_replicas: u32,
     pub acks: AcksDoc,
+    /// `retries` and `max.in.flight.requests.per.connection` of the producers.
+    pub retries: u32,
+    pub max_in_flight: u32,
     pub unclean_leader_election: bool,
     /// `enable.idempotence` as in force for the producers.
     pub idempotence: bool,
@@ -30,6 +33,8 @@ impl Knobs {
             replication_factor: topic.map_or(1, |t| t.replication_factor),
             min_insync_replicas: topic.map_or(1, |t| t.min_insync_replicas),
             acks: doc.producers.first().map_or(AcksDoc::All, |p| p.acks),
+            retries: doc.producers.first().map_or(i32::MAX as u32, |p| p.retries),
+            max_in_flight: doc.producers.first().map_or(5, |p| p.max_in_flight),
             unclean_leader_election: topic.is_some_and(|t| t.unclean_leader_election),
             idempotence: doc.producers.first().is_some_and(|p| {
                 p.enable_idempotence
@@ -50,6 +55,8 @@ impl Knobs {
         }
         for p in &mut doc.producers {
             p.acks = self.acks;
+            p.retries = self.retries;
+            p.max_in_flight = self.max_in_flight;
             // Left to Kafka's default where it agrees, so acks=1 does not turn into an error.
             p.enable_idempotence =
                 (self.idempotence != idempotence_by_default(p)).then_some(self.idempotence);

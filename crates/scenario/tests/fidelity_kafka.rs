@@ -481,7 +481,11 @@ fn k20_a_retry_after_a_lost_response_appends_the_batch_again() {
 fn k20_k22_the_retry_duplicates_example_and_its_idempotent_twin() {
     let (_, f) = play(example("kafka-retry-duplicates"));
     assert_eq!(f.ledger.duplicated, 1);
-    assert_eq!(message(&f, "order-4").reads, 2, "a consumer reads the order twice");
+    assert_eq!(
+        message(&f, "order-4").reads,
+        2,
+        "a consumer reads the order twice"
+    );
     let mut on = example("kafka-retry-duplicates");
     on["producers"][0]["enable_idempotence"] = json!(true);
     let (_, f) = play(on);

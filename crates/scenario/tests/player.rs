@@ -228,3 +228,25 @@ fn the_idempotence_knob_follows_kafkas_default_and_refuses_a_conflict() {
     let f = Player::load(off).unwrap().frame();
     assert!(!f.nodes.iter().any(|n| n.detail.contains("idempotent")));
 }
+
+#[test]
+fn retries_and_in_flight_knobs_reach_every_producer_and_turn_default_idempotence_off() {
+    use mqlab_scenario::{Knobs, Player};
+    let doc = load(example("kafka-leader-kill")).doc().clone();
+    let mut knobs = Knobs::read(&doc);
+    assert_eq!((knobs.retries, knobs.max_in_flight), (i32::MAX as u32, 5));
+    knobs.retries = 3;
+    knobs.max_in_flight = 6;
+    knobs.idempotence = false; // what the form shows once in-flight exceeds 5
+    let mut d = doc.clone();
+    knobs.write(&mut d);
+    assert_eq!((d.producers[0].retries, d.producers[0].max_in_flight), (3, 6));
+    assert_eq!(d.producers[0].enable_idempotence, None, "Kafka's default is off with 6 in flight");
+    let f = Player::load(d).unwrap().frame();
+    let detail = &f.nodes.iter().find(|n| n.id == 100).unwrap().detail;
+    assert_eq!(detail, "acks=all retries=3");
+    knobs.idempotence = true;
+    let mut d = doc.clone();
+    knobs.write(&mut d);
+    assert_eq!(Player::load(d).unwrap_err().field, "producers[0].enable_idempotence");
+}
