@@ -14,8 +14,14 @@ export TRUNK_SKIP_VERSION_CHECK=true
 (cd "$root" && trunk build --release)
 
 cd "$here"
-if [ ! -d node_modules ]; then
+# Install when missing or when the lock file changed since the last install.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   if [ -f package-lock.json ]; then npm ci; else npm install; fi
+fi
+# A free port unless one is given, so two runs on one machine do not collide.
+if [ -z "${MQLAB_E2E_PORT:-}" ]; then
+  MQLAB_E2E_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  export MQLAB_E2E_PORT
 fi
 exec npx playwright test "$@"
