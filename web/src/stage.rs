@@ -363,6 +363,7 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
 
 /// An envelope on its way; `None` if an end of its path is not on the stage.
 fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Option<Html> {
+    let label = e.label.get(props.lang);
     let ((x1, y1), (x2, y2)) = layout.path(e.from, e.to)?;
     let t = if props.reduced_motion {
         0.5
@@ -380,12 +381,12 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Optio
     if e.kind == EnvelopeKind::Control {
         return Some(html! {
             <g class="env control" key={e.id} {style}>
-                <title>{ &e.label }</title>
+                <title>{ label }</title>
                 <circle r="3.5" />
             </g>
         });
     }
-    let full = format!("{prefix}{}", e.label);
+    let full = format!("{prefix}{label}");
     let text: String = if full.chars().count() > 18 {
         full.chars().take(17).chain(std::iter::once('…')).collect()
     } else {
@@ -394,7 +395,7 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Optio
     let w = text.chars().count() as f64 * 5.6 + 10.0;
     Some(html! {
         <g class={classes!("env", kind)} key={e.id} {style}>
-            <title>{ &e.label }</title>
+            <title>{ label }</title>
             <rect x={f(-w / 2.0)} y="-8" width={f(w)} height="16" rx="3" />
             <text y="3.5" text-anchor="middle">{ text }</text>
         </g>

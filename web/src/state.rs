@@ -535,7 +535,7 @@ mod tests {
             to: 1,
             sent_at_ms: 1000,
             arrives_at_ms: 1000 + flight_ms,
-            label: String::new(),
+            label: Text::default(),
             kind,
         }
     }

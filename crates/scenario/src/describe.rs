@@ -2,6 +2,7 @@
 //! place that turns Kafka terms into text for people.
 
 use crate::frame::{EnvelopeKind, Happening, Severity};
+use crate::i18n::Text;
 use mqlab_engine::{Fault, NodeId};
 use mqlab_kafka::{Action, ElectionReason, FetchResult, Kafka, Msg, Note, Tp};
 use mqlab_ledger::MessageId;
@@ -463,31 +464,46 @@ impl Describer<'_> {
         }
     }
 
-    /// A short label for an envelope, and how to draw it.
-    pub fn message(&self, msg: &Msg) -> (String, EnvelopeKind) {
+    /// A short label for an envelope, in both languages, and how to draw it. Protocol and
+    /// error names stay as Kafka spells them; the words around them are translated.
+    pub fn message(&self, msg: &Msg) -> (Text, EnvelopeKind) {
         use EnvelopeKind::*;
+        let same = |s: String| Text {
+            zh: s.clone(),
+            en: s,
+        };
+        let two = |en: String, zh: String| Text { en, zh };
+        let records = |n: usize| two(format!("{n} record(s)"), format!("{n} 条记录"));
         match msg {
-            Msg::Heartbeat { .. } => ("Heartbeat".into(), Control),
-            Msg::HeartbeatResponse { .. } => ("Heartbeat OK".into(), Control),
-            Msg::MetadataUpdate(_) => ("Metadata".into(), Control),
-            Msg::AlterPartition { new_isr, .. } => {
-                (format!("AlterPartition ISR={}", self.set(new_isr)), Control)
+            Msg::Heartbeat { .. } => (two("Heartbeat".into(), "心跳".into()), Control),
+            Msg::HeartbeatResponse { .. } => {
+                (two("Heartbeat OK".into(), "心跳确认".into()), Control)
             }
+            Msg::MetadataUpdate(_) | Msg::MetadataResponse(_) => {
+                (two("Metadata".into(), "元数据".into()), Control)
+            }
+            Msg::MetadataRequest => (two("Metadata?".into(), "请求元数据".into()), Control),
+            Msg::AlterPartition { new_isr, .. } => (
+                same(format!("AlterPartition ISR={}", self.set(new_isr))),
+                Control,
+            ),
             Msg::AlterPartitionResponse { result, .. } => match result {
-                Ok(s) => (format!("ISR={}", self.set(&s.isr)), Ack),
-                Err(e) => (e.name().into(), Error),
+                Ok(s) => (same(format!("ISR={}", self.set(&s.isr))), Ack),
+                Err(e) => (same(e.name().into()), Error),
             },
-            Msg::ControlledShutdown => ("ControlledShutdown".into(), Control),
-            Msg::ControlledShutdownResponse => ("Shutdown OK".into(), Control),
+            Msg::ControlledShutdown => (same("ControlledShutdown".into()), Control),
+            Msg::ControlledShutdownResponse => {
+                (two("Shutdown OK".into(), "关闭确认".into()), Control)
+            }
             Msg::Fetch { partitions, .. } => {
                 let at: Vec<String> = partitions
                     .iter()
                     .map(|p| format!("@{}", p.fetch_offset))
                     .collect();
-                (format!("Fetch {}", at.join(" ")), Control)
+                (same(format!("Fetch {}", at.join(" "))), Control)
             }
             Msg::FetchResponse { partitions, .. } => {
-                let records: usize = partitions
+                let count: usize = partitions
                     .iter()
                     .map(|(_, r)| {
                         if let FetchResult::Records { records, .. } = r {
@@ -497,42 +513,43 @@ impl Describer<'_> {
                         }
                     })
                     .sum();
-                let diverging = partitions
+                if partitions
                     .iter()
-                    .any(|(_, r)| matches!(r, FetchResult::Diverging { .. }));
-                if diverging {
-                    ("Diverging epoch".into(), Error)
-                } else if records > 0 {
-                    (format!("{records} record(s)"), Data)
+                    .any(|(_, r)| matches!(r, FetchResult::Diverging { .. }))
+                {
+                    (two("Diverging epoch".into(), "epoch 分歧".into()), Error)
+                } else if count > 0 {
+                    (records(count), Data)
                 } else {
-                    ("no new records".into(), Control)
+                    (two("no new records".into(), "没有新记录".into()), Control)
                 }
             }
-            Msg::MetadataRequest => ("Metadata?".into(), Control),
-            Msg::MetadataResponse(_) => ("Metadata".into(), Control),
             Msg::Produce(request) => {
                 let sequence = request
                     .sequence
                     .map(|(_, base)| format!(" seq={base}"))
                     .unwrap_or_default();
                 (
-                    format!(
+                    same(format!(
                         "Produce {} acks={}{sequence}",
                         self.labels(&request.messages),
                         request.acks.label()
-                    ),
+                    )),
                     Data,
                 )
             }
             Msg::ProduceResponse { result, .. } => match result {
-                Ok(o) => (format!("ack @{o}"), Ack),
-                Err(e) => (e.name().into(), Error),
+                Ok(o) => (two(format!("ack @{o}"), format!("确认 @{o}")), Ack),
+                Err(e) => (same(e.name().into()), Error),
             },
-            Msg::ReadRequest { offset, .. } => (format!("Read @{offset}"), Control),
+            Msg::ReadRequest { offset, .. } => (
+                two(format!("Read @{offset}"), format!("读取 @{offset}")),
+                Control,
+            ),
             Msg::ReadResponse { result, .. } => match result {
-                Ok(r) if !r.is_empty() => (format!("{} record(s)", r.len()), Data),
-                Ok(_) => ("nothing new".into(), Control),
-                Err(e) => (e.name().into(), Error),
+                Ok(r) if !r.is_empty() => (records(r.len()), Data),
+                Ok(_) => (two("nothing new".into(), "没有新消息".into()), Control),
+                Err(e) => (same(e.name().into()), Error),
             },
         }
     }

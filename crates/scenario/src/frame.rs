@@ -1,7 +1,7 @@
 //! Plain-data frames: everything the stage draws at one step of the trace. No model type
 //! leaks through here; the UI and the command line see only these structs.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use serde::Serialize;
 
 /// The world at one step.
@@ -106,8 +106,8 @@ pub struct EnvelopeView {
     pub to: u32,
     pub sent_at_ms: u64,
     pub arrives_at_ms: u64,
-    /// What travels, e.g. "Produce order-3", "Fetch @4", "Heartbeat".
-    pub label: String,
+    /// What travels, e.g. "Produce order-3", "Fetch @4", "Heartbeat", in both languages.
+    pub label: Text,
     pub kind: EnvelopeKind,
 }
 

@@ -210,8 +210,8 @@ pub fn step_happenings(d: &Describer<'_>, step: &Step<Kafka>) -> Vec<Happening> 
         Happening {
             node: Some(at.0),
             severity,
-            en: format!("{from} → {to}: {label}{}", what.0),
-            zh: format!("{from} → {to}：{label}{}", what.1),
+            en: format!("{from} → {to}: {}{}", label.en, what.0),
+            zh: format!("{from} → {to}：{}{}", label.zh, what.1),
         }
     };
     match &step.kind {

@@ -114,7 +114,7 @@ fn frames_list_envelopes_in_flight() {
     let produce = f
         .envelopes
         .iter()
-        .find(|e| e.label.starts_with("Produce"))
+        .find(|e| e.label.en.starts_with("Produce"))
         .expect("the produce request is on the wire");
     assert_eq!((produce.from, produce.to), (100, 1));
     assert!(produce.arrives_at_ms > produce.sent_at_ms);
@@ -240,13 +240,41 @@ fn retries_and_in_flight_knobs_reach_every_producer_and_turn_default_idempotence
     knobs.idempotence = false; // what the form shows once in-flight exceeds 5
     let mut d = doc.clone();
     knobs.write(&mut d);
-    assert_eq!((d.producers[0].retries, d.producers[0].max_in_flight), (3, 6));
-    assert_eq!(d.producers[0].enable_idempotence, None, "Kafka's default is off with 6 in flight");
+    assert_eq!(
+        (d.producers[0].retries, d.producers[0].max_in_flight),
+        (3, 6)
+    );
+    assert_eq!(
+        d.producers[0].enable_idempotence, None,
+        "Kafka's default is off with 6 in flight"
+    );
     let f = Player::load(d).unwrap().frame();
     let detail = &f.nodes.iter().find(|n| n.id == 100).unwrap().detail;
     assert_eq!(detail, "acks=all retries=3");
     knobs.idempotence = true;
     let mut d = doc.clone();
     knobs.write(&mut d);
-    assert_eq!(Player::load(d).unwrap_err().field, "producers[0].enable_idempotence");
+    assert_eq!(
+        Player::load(d).unwrap_err().field,
+        "producers[0].enable_idempotence"
+    );
+}
+
+#[test]
+fn every_line_of_a_trace_exists_in_both_languages() {
+    let mut p = load(example("kafka-acks1-leader-dies"));
+    let lines = p.happenings_between(1, p.total_steps());
+    assert!(!lines.is_empty());
+    for entry in &lines {
+        for h in &entry.happenings {
+            assert!(!h.en.is_empty() && !h.zh.is_empty(), "step {}", entry.step);
+            for english in ["record(s)", "no new records", "nothing new", "refused,", "lost on a cut link", "Heartbeat OK"] {
+                assert!(!h.zh.contains(english), "step {}: untranslated \"{english}\" in {}", entry.step, h.zh);
+            }
+        }
+    }
+    p.apply(Command::Seek(30)).unwrap();
+    for e in &p.frame().envelopes {
+        assert!(!e.label.en.is_empty() && !e.label.zh.is_empty());
+    }
 }
