@@ -178,7 +178,7 @@ fn print_summary(frame: &Frame, lang: Lang) {
     println!();
     if zh {
         println!(
-            "生产 {} · 确认 {} · 可见 {} · 丢失 {} · 不可用 {} · 失败 {} · 待定 {} · 重复 {}",
+            "生产 {} · 确认 {} · 可见 {} · 丢失 {} · 不可用 {} · 失败 {} · 待定 {} · 重复 {} · 乱序 {}",
             l.produced,
             l.acknowledged,
             l.visible,
@@ -186,10 +186,11 @@ fn print_summary(frame: &Frame, lang: Lang) {
             l.unavailable,
             l.failed,
             l.pending,
-            l.duplicated
+            l.duplicated,
+            l.out_of_order
         );
     } else {
-        println!("produced {} · acknowledged {} · visible {} · lost {} · unavailable {} · failed {} · pending {} · duplicated {}", l.produced, l.acknowledged, l.visible, l.lost, l.unavailable, l.failed, l.pending, l.duplicated);
+        println!("produced {} · acknowledged {} · visible {} · lost {} · unavailable {} · failed {} · pending {} · duplicated {} · out of order {}", l.produced, l.acknowledged, l.visible, l.lost, l.unavailable, l.failed, l.pending, l.duplicated, l.out_of_order);
     }
 }
 

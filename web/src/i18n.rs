@@ -110,6 +110,7 @@ texts! {
     Unavailable => "unavailable", "不可用";
     Failed => "failed", "失败";
     Duplicated => "duplicated", "重复";
+    OutOfOrder => "out of order", "乱序";
     Pending => "pending", "等待中";
     NoMessages => "No message produced yet.", "还没有发送任何消息。";
     Message => "Message", "消息";

@@ -83,7 +83,12 @@ pub fn ledger(props: &LedgerProps) -> Html {
                 <td>{ ack }</td>
                 <td>{ if replicas.is_empty() { "—".to_string() } else { replicas.join(",") } }</td>
                 <td>{ m.reads }</td>
-                <td class="fate">{ fate_text(m.fate).get(lang) }</td>
+                <td class="fate">
+                    { fate_text(m.fate).get(lang) }
+                    if m.out_of_order {
+                        <span class="out-of-order" data-testid="out-of-order">{ format!(" ↯ {}", T::OutOfOrder.get(lang)) }</span>
+                    }
+                </td>
             </tr>
         }
     });
@@ -100,6 +105,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                 { counter("ledger-failed", T::Failed, s.failed, true) }
                 { counter("ledger-duplicated", T::Duplicated, s.duplicated, true) }
                 { counter("ledger-pending", T::Pending, s.pending, false) }
+                { counter("ledger-out-of-order", T::OutOfOrder, s.out_of_order, true) }
             </div>
             if props.messages.is_empty() {
                 <p class="empty">{ T::NoMessages.get(lang) }</p>

@@ -177,6 +177,35 @@ async fn ledger_shows_the_counts_and_fates() {
 }
 
 #[wasm_bindgen_test]
+async fn ledger_flags_a_message_that_overtook_an_earlier_one() {
+    let mut frame = fixtures::frame();
+    frame.messages[1].out_of_order = true;
+    frame.ledger.out_of_order = 1;
+    let props = LedgerProps {
+        lang: Lang::Zh,
+        summary: frame.ledger.clone(),
+        messages: Rc::new(frame.messages.clone()),
+        selected: None,
+        on_select: Callback::noop(),
+    };
+    let root = mount::<Ledger>(props).await;
+    assert_eq!(
+        text(&find(&root, "ledger-summary"), "ledger-out-of-order"),
+        "1"
+    );
+    let row = find(&root, "message-row-order-1");
+    assert!(
+        row.text_content().unwrap().contains("乱序"),
+        "{:?}",
+        row.text_content()
+    );
+    assert!(!find(&root, "message-row-order-0")
+        .text_content()
+        .unwrap()
+        .contains("乱序"));
+}
+
+#[wasm_bindgen_test]
 async fn the_language_switch_changes_what_the_page_says() {
     gloo::storage::LocalStorage::set("mqlab.lang", "en").unwrap();
     let root = mount::<mqlab_web::App>(()).await;

@@ -198,6 +198,7 @@ impl Kafka {
                     }
                     if authority {
                         p.on_authority += 1;
+                        p.position.get_or_insert(offset as u64);
                         if (offset as u64) < log.high_watermark && broker.acts_as_leader(tp) {
                             p.readable = true;
                         }

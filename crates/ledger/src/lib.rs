@@ -57,6 +57,8 @@ pub struct Placement {
     pub has_authority: bool,
     /// A consumer could read it now.
     pub readable: bool,
+    /// Its first position on the authoritative copy (a Kafka offset), if it is there.
+    pub position: Option<u64>,
 }
 
 /// A message's fate so far.
@@ -121,10 +123,52 @@ pub struct Tally {
     pub unavailable: u32,
     /// Messages stored more than once on their authoritative copy.
     pub duplicated: u32,
+    /// Messages stored before one their producer sent earlier to the same destination.
+    pub out_of_order: u32,
+}
+
+/// What the ledger concludes about one message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Assessment {
+    pub fate: Fate,
+    /// It overtook a message its producer sent earlier to the same destination.
+    pub out_of_order: bool,
+}
+
+/// Judge every message (records in production order, with their placements) and count.
+pub fn assess(records: &[MessageRecord], placements: &[Placement]) -> (Vec<Assessment>, Tally) {
+    let mut tally = Tally::default();
+    // Per producer and destination: the furthest position of anything it sent before.
+    let mut furthest: std::collections::BTreeMap<(NodeId, &str), u64> =
+        std::collections::BTreeMap::new();
+    let assessments = records
+        .iter()
+        .zip(placements)
+        .map(|(record, placement)| {
+            let fate = Fate::of(record, placement);
+            let mut out_of_order = false;
+            if let Some(position) = placement.position {
+                let key = (record.producer, record.destination.as_str());
+                let before = furthest.entry(key).or_insert(position);
+                out_of_order = position < *before;
+                *before = (*before).max(position);
+            }
+            tally.add(record, placement, fate, out_of_order);
+            Assessment { fate, out_of_order }
+        })
+        .collect();
+    (assessments, tally)
 }
 
 impl Tally {
-    pub fn add(&mut self, record: &MessageRecord, placement: &Placement, fate: Fate) {
+    fn add(
+        &mut self,
+        record: &MessageRecord,
+        placement: &Placement,
+        fate: Fate,
+        out_of_order: bool,
+    ) {
+        self.out_of_order += u32::from(out_of_order);
         self.produced += 1;
         match record.outcome {
             Outcome::Acknowledged { .. } => self.acknowledged += 1,
@@ -248,6 +292,7 @@ mod tests {
             on_authority: 1,
             has_authority: true,
             readable: false,
+            position: Some(0),
         };
         let readable = Placement {
             readable: true,
@@ -258,12 +303,14 @@ mod tests {
             on_authority: 0,
             has_authority: true,
             readable: false,
+            position: None,
         };
         let offline = Placement {
             copies: vec![NodeId(1)],
             on_authority: 0,
             has_authority: false,
             readable: false,
+            position: None,
         };
         assert_eq!(Fate::of(&acked, &readable), Fate::Visible);
         assert_eq!(Fate::of(&acked, &on_leader), Fate::Stored);
@@ -288,5 +335,36 @@ mod tests {
                 position: Some(3)
             }
         );
+    }
+
+    #[test]
+    fn a_message_that_overtakes_an_earlier_one_is_out_of_order() {
+        let mut ledger = Ledger::default();
+        let p = NodeId(100);
+        let ids: Vec<MessageId> = (0..4)
+            .map(|i| {
+                ledger.produce(
+                    format!("m{i}"),
+                    p,
+                    if i == 3 { "t-1".into() } else { "t-0".into() },
+                    0,
+                )
+            })
+            .collect();
+        let at = |position| Placement {
+            copies: vec![NodeId(1)],
+            on_authority: 1,
+            has_authority: true,
+            readable: true,
+            position: Some(position),
+        };
+        // m0 at 1, m1 at 0 (overtook m0), m2 at 2, m3 alone on another partition at 0.
+        let placements = vec![at(1), at(0), at(2), at(0)];
+        let (assessments, tally) = assess(ledger.records(), &placements);
+        let flags: Vec<bool> = assessments.iter().map(|a| a.out_of_order).collect();
+        assert_eq!(flags, vec![false, true, false, false]);
+        assert_eq!(tally.out_of_order, 1);
+        assert_eq!(tally.visible, 4);
+        assert_eq!(ids.len(), 4);
     }
 }

@@ -188,6 +188,8 @@ pub struct MessageView {
     /// Times a reader fetched it.
     pub reads: u32,
     pub fate: Fate,
+    /// Stored before a message its producer sent earlier to the same partition (K21).
+    pub out_of_order: bool,
 }
 
 /// The ledger's counts: produced, acknowledged, visible, lost, duplicated, …

@@ -4,7 +4,7 @@ use crate::describe::Describer;
 use crate::frame::*;
 use mqlab_engine::{LinkState, Liveness, NodeId, Step, StepKind, World};
 use mqlab_kafka::{Kafka, Role, CONTROLLER, PRODUCER_BASE, READER_BASE};
-use mqlab_ledger::{Fate, Outcome, Tally};
+use mqlab_ledger::{assess, Outcome};
 use std::collections::BTreeMap;
 
 pub fn frame(
@@ -153,15 +153,13 @@ pub fn frame(
     let happenings = last.map(|s| step_happenings(&d, s)).unwrap_or_default();
 
     let placements = kafka.placements(|n| world.is_up(n));
-    let mut tally = Tally::default();
-    let messages = kafka
-        .ledger()
-        .records()
+    let records = kafka.ledger().records();
+    let (assessments, ledger) = assess(records, &placements);
+    let messages = records
         .iter()
         .zip(&placements)
-        .map(|(r, p)| {
-            let fate = Fate::of(r, p);
-            tally.add(r, p, fate);
+        .zip(assessments)
+        .map(|((r, p), a)| {
             let acked_offset = match r.outcome {
                 Outcome::Acknowledged { position, .. } => position,
                 _ => None,
@@ -177,11 +175,11 @@ pub fn frame(
                 attempts: r.attempts,
                 replicas: p.copies.iter().map(|c| c.0).collect(),
                 reads: r.deliveries.len() as u32,
-                fate,
+                fate: a.fate,
+                out_of_order: a.out_of_order,
             }
         })
         .collect();
-    let ledger = tally;
     let _ = CONTROLLER;
     Frame {
         step: world.steps_taken(),

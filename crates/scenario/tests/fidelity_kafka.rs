@@ -532,6 +532,11 @@ fn k21_retries_with_several_requests_in_flight_reorder_the_log() {
     assert!(message(&f, "a-1").attempts >= 2, "a-1 was retried");
     let (a, b) = offsets(&f);
     assert!(b < a, "b-1 ({b}) overtook a-1 ({a})");
+    assert_eq!(
+        f.ledger.out_of_order, 1,
+        "the ledger counts the overtaking message"
+    );
+    assert!(message(&f, "b-1").out_of_order && !message(&f, "a-1").out_of_order);
 }
 
 #[test]
@@ -548,6 +553,7 @@ fn k22_idempotence_keeps_the_order_with_five_in_flight() {
         a < b,
         "the broker refused b-1 out of sequence until a-1 landed"
     );
+    assert_eq!(f.ledger.out_of_order, 0);
     assert!(message(&f, "b-1").attempts >= 2);
     assert_eq!(f.ledger.duplicated, 0);
 }

@@ -268,8 +268,20 @@ fn every_line_of_a_trace_exists_in_both_languages() {
     for entry in &lines {
         for h in &entry.happenings {
             assert!(!h.en.is_empty() && !h.zh.is_empty(), "step {}", entry.step);
-            for english in ["record(s)", "no new records", "nothing new", "refused,", "lost on a cut link", "Heartbeat OK"] {
-                assert!(!h.zh.contains(english), "step {}: untranslated \"{english}\" in {}", entry.step, h.zh);
+            for english in [
+                "record(s)",
+                "no new records",
+                "nothing new",
+                "refused,",
+                "lost on a cut link",
+                "Heartbeat OK",
+            ] {
+                assert!(
+                    !h.zh.contains(english),
+                    "step {}: untranslated \"{english}\" in {}",
+                    entry.step,
+                    h.zh
+                );
             }
         }
     }
