@@ -2,6 +2,7 @@
 
 use crate::i18n::{self, Lang, T};
 use crate::layout::Tenths;
+use mqlab_scenario::{MarkKind, TimelineMark};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -73,25 +74,6 @@ impl Speed {
     }
 }
 
-/// A mark on the timeline, in both languages.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Mark {
-    pub step: u64,
-    pub time_ms: u64,
-    pub fault: bool,
-    pub en: String,
-    pub zh: String,
-}
-
-impl Mark {
-    pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
-    }
-}
-
 /// What the player bar asks for.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum PlayerInput {
@@ -113,7 +95,7 @@ pub struct PlayerBarProps {
     pub playing: bool,
     pub speed: Speed,
     #[prop_or_default]
-    pub marks: Rc<Vec<Mark>>,
+    pub marks: Rc<Vec<TimelineMark>>,
     #[prop_or_default]
     pub on_input: Callback<PlayerInput>,
 }
@@ -173,10 +155,10 @@ pub fn player_bar(props: &PlayerBarProps) -> Html {
             }
         });
         html! {
-            <g class={classes!("mark", if m.fault { "fault" } else { "action" })} role="button" tabindex="0"
+            <g class={classes!("mark", if m.kind == MarkKind::Fault { "fault" } else { "action" })} role="button" tabindex="0"
                 aria-label={aria.clone()} {onclick} {onkeydown}>
                 <title>{ aria }</title>
-                if m.fault {
+                if m.kind == MarkKind::Fault {
                     <rect x={pct.clone()} y="3" width="10" height="10" transform="translate(-5 0)" />
                 } else {
                     <circle cx={pct.clone()} cy="8" r="5" />

@@ -3,24 +3,8 @@
 
 use crate::i18n::{Lang, T};
 use mqlab_scenario::doc::AcksDoc;
-use mqlab_scenario::Knobs;
+use mqlab_scenario::{Knobs, Text};
 use yew::prelude::*;
-
-/// An error to show in whichever language is current.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Bilingual {
-    pub en: String,
-    pub zh: String,
-}
-
-impl Bilingual {
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
-    }
-}
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct SettingsProps {
@@ -29,7 +13,7 @@ pub struct SettingsProps {
     /// Which Kafka the scenario models.
     pub model_version: &'static str,
     #[prop_or_default]
-    pub error: Option<Bilingual>,
+    pub error: Option<Text>,
     #[prop_or_default]
     pub on_apply: Callback<Knobs>,
 }
@@ -139,22 +123,18 @@ pub fn settings(props: &SettingsProps) -> Html {
             form.set(next);
         })
     };
-    let on_unclean = {
+    // A checkbox flips one field of the form.
+    let toggle = |field: fn(&mut Form) -> &mut bool| {
         let form = form.clone();
         Callback::from(move |_: Event| {
             let mut next = (*form).clone();
-            next.unclean = !next.unclean;
+            let value = field(&mut next);
+            *value = !*value;
             form.set(next);
         })
     };
-    let on_idempotence = {
-        let form = form.clone();
-        Callback::from(move |_: Event| {
-            let mut next = (*form).clone();
-            next.idempotence = !next.idempotence;
-            form.set(next);
-        })
-    };
+    let on_unclean = toggle(|f| &mut f.unclean);
+    let on_idempotence = toggle(|f| &mut f.idempotence);
     let onsubmit = {
         let form = form.clone();
         let parse_error = parse_error.clone();

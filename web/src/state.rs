@@ -4,13 +4,12 @@
 use crate::event_log::LogEntry;
 use crate::i18n::{Lang, T};
 use crate::menu::NodeCommand;
-use crate::player_bar::{Mark, PlayerInput, Speed};
-use crate::settings::Bilingual;
+use crate::player_bar::{PlayerInput, Speed};
 use crate::share::Shared;
 use crate::step_log::StepLog;
 use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame, LedgerSummary};
 use mqlab_scenario::{
-    examples, Command, Knobs, MarkKind, Player, ScenarioDoc, ScenarioError, Text, UserAction,
+    examples, Command, Knobs, Player, ScenarioDoc, ScenarioError, Text, TimelineMark, UserAction,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -88,13 +87,13 @@ pub struct AppState {
     pub title: Text,
     pub description: Text,
     pub frame: Rc<Frame>,
-    pub marks: Rc<Vec<Mark>>,
+    pub marks: Rc<Vec<TimelineMark>>,
     pub knobs: Knobs,
     /// Which Kafka the scenario models, e.g. "Kafka 3.7+ (KRaft)".
     pub model_version: &'static str,
-    pub settings_error: Option<Bilingual>,
+    pub settings_error: Option<Text>,
     /// An error from the last action on the stage, shown until the next one.
-    pub notice: Option<Bilingual>,
+    pub notice: Option<Text>,
     pub playing: bool,
     pub speed: Speed,
     /// Simulated time the stage is drawn at; runs ahead of the frame while playing.
@@ -190,7 +189,7 @@ impl AppState {
                 }
                 Err(e) => {
                     let why = bilingual(&e);
-                    self.notice = Some(Bilingual {
+                    self.notice = Some(Text {
                         en: format!("{} {}", T::BadLink.get(Lang::En), why.en),
                         zh: format!("{} {}", T::BadLink.get(Lang::Zh), why.zh),
                     });
@@ -252,18 +251,7 @@ impl AppState {
 
     fn refresh_marks(&mut self) {
         let Some(player) = &self.player else { return };
-        let marks = player
-            .borrow()
-            .marks()
-            .into_iter()
-            .map(|m| Mark {
-                step: m.step,
-                time_ms: m.time_ms,
-                fault: matches!(m.kind, MarkKind::Fault),
-                en: m.en,
-                zh: m.zh,
-            })
-            .collect();
+        let marks = player.borrow().marks();
         self.marks = Rc::new(marks);
     }
 
@@ -501,8 +489,8 @@ fn entry_of(frame: &Frame) -> LogEntry {
     }
 }
 
-fn bilingual(e: &ScenarioError) -> Bilingual {
-    Bilingual {
+fn bilingual(e: &ScenarioError) -> Text {
+    Text {
         en: e.text(Lang::En),
         zh: e.text(Lang::Zh),
     }

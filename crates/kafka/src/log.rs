@@ -120,14 +120,6 @@ impl Log {
         }
         state
     }
-
-    pub fn offset_of(&self, message: MessageId) -> impl Iterator<Item = u64> + '_ {
-        self.records
-            .iter()
-            .enumerate()
-            .filter(move |(_, r)| r.message == message)
-            .map(|(i, _)| i as u64)
-    }
 }
 
 #[cfg(test)]

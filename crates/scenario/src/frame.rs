@@ -150,10 +150,7 @@ pub struct Happening {
 
 impl Happening {
     pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
+        crate::i18n::pick(lang, &self.en, &self.zh)
     }
 }
 

@@ -18,9 +18,14 @@ pub struct Text {
 
 impl Text {
     pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
+        pick(lang, &self.en, &self.zh)
+    }
+}
+
+/// The one place a language picks between the two texts of anything bilingual.
+pub fn pick<'a>(lang: Lang, en: &'a str, zh: &'a str) -> &'a str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
     }
 }

@@ -57,6 +57,12 @@ pub struct TimelineMark {
     pub zh: String,
 }
 
+impl TimelineMark {
+    pub fn text(&self, lang: crate::Lang) -> &str {
+        crate::i18n::pick(lang, &self.en, &self.zh)
+    }
+}
+
 /// The happenings of one step, as the event log lists them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepHappenings {
