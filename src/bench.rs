@@ -11,7 +11,8 @@
 use mqlab_engine::{Effects, Model, NodeId, World};
 use mqlab_kafka::Kafka;
 use mqlab_scenario::doc::{
-    ActionDoc, KafkaDoc, KafkaTimingDoc, NetworkDoc, ProducerDoc, ReaderDoc, ScriptEntry, TopicDoc,
+    ActionDoc, KafkaDoc, KafkaTimingDoc, NetworkDoc, ProducerDoc, ReaderDoc, ScriptEntry, StoreDoc,
+    StoreKindDoc, TopicDoc,
 };
 use mqlab_scenario::validate::{validate, Happen, When};
 use mqlab_scenario::{AcksDoc, Command, Player, ScenarioDoc, Text, MAX_STEPS};
@@ -58,6 +59,7 @@ fn text(en: &str) -> Text {
 
 /// A heavy Kafka world: 5 brokers, 2 topics × 6 partitions, RF 3, min.insync.replicas 2,
 /// two acks=all producers sending 5 000 messages in bursts over the whole run, two readers,
+/// a group of two consumers,
 /// a leader crash and restart and a short network partition. `duration_ms` sets the length.
 pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
     let topics = ["orders", "payments"];
@@ -176,6 +178,22 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
                 poll_interval_ms: 500,
             })
             .collect(),
+        // A group of two consumers committing after processing, into a plain table.
+        consumers: ["billing-1", "billing-2"]
+            .iter()
+            .map(|name| {
+                serde_json::from_value(serde_json::json!({
+                    "name": name, "group": "billing", "topic": "orders",
+                    "commit": "sync_after_process", "auto_offset_reset": "earliest",
+                    "processing_ms": 20, "store": "orders-table"
+                }))
+                .expect("a consumer document")
+            })
+            .collect(),
+        stores: vec![StoreDoc {
+            name: "orders-table".into(),
+            kind: StoreKindDoc::PlainInsert,
+        }],
         script,
     }
 }

@@ -164,8 +164,27 @@ fn print_summary(frame: &Frame, lang: Lang) {
                 .map_or("unacked".into(), |e| format!("unacked ({e})")),
         };
         let replicas: Vec<String> = m.replicas.iter().map(|b| b.to_string()).collect();
+        let consumed = if frame.consumers.is_empty() {
+            String::new()
+        } else if zh {
+            format!(
+                " · 投递 {} 处理 {} 行 {} → {:?}",
+                m.delivered_to.len(),
+                m.processed,
+                m.store_rows,
+                m.consumption
+            )
+        } else {
+            format!(
+                " · delivered {} processed {} rows {} → {:?}",
+                m.delivered_to.len(),
+                m.processed,
+                m.store_rows,
+                m.consumption
+            )
+        };
         println!(
-            "  {:<10} {:<9} {:<28} replicas [{}] reads {} → {:?}",
+            "  {:<10} {:<9} {:<28} replicas [{}] reads {} → {:?}{consumed}",
             m.label,
             m.partition,
             acked,
@@ -174,6 +193,7 @@ fn print_summary(frame: &Frame, lang: Lang) {
             m.fate
         );
     }
+    print_groups(frame, zh);
     let l = &frame.ledger;
     println!();
     if zh {
@@ -191,6 +211,105 @@ fn print_summary(frame: &Frame, lang: Lang) {
         );
     } else {
         println!("produced {} · acknowledged {} · visible {} · lost {} · unavailable {} · failed {} · pending {} · duplicated {} · out of order {}", l.produced, l.acknowledged, l.visible, l.lost, l.unavailable, l.failed, l.pending, l.duplicated, l.out_of_order);
+    }
+    if !frame.consumers.is_empty() {
+        if zh {
+            println!(
+                "投递 {} · 重复投递 {} · 已处理 {} · 存储中重复 {} · 被拦下的重复 {} · 跳过（丢失）{}",
+                l.delivered, l.redelivered, l.processed, l.store_duplicates, l.absorbed, l.skipped
+            );
+        } else {
+            println!(
+                "delivered {} · redelivered {} · processed {} · duplicated in a store {} · repeats stopped {} · skipped (lost) {}",
+                l.delivered, l.redelivered, l.processed, l.store_duplicates, l.absorbed, l.skipped
+            );
+        }
+    }
+}
+
+/// Consumer groups with their committed offsets, and each store: expected vs actual rows.
+fn print_groups(frame: &Frame, zh: bool) {
+    if frame.consumers.is_empty() {
+        return;
+    }
+    let marks = |m: &[mqlab_scenario::frame::OffsetMark]| {
+        let parts: Vec<String> = m
+            .iter()
+            .map(|m| format!("{}@{}", m.partition, m.offset))
+            .collect();
+        parts.join(", ")
+    };
+    println!();
+    println!(
+        "{}",
+        if zh {
+            "== 消费组 =="
+        } else {
+            "== groups =="
+        }
+    );
+    for g in &frame.groups {
+        println!(
+            "{} (generation {}, {:?}): committed [{}]",
+            g.name,
+            g.generation,
+            g.state,
+            marks(&g.committed)
+        );
+        for c in frame.consumers.iter().filter(|c| c.group == g.name) {
+            println!(
+                "  {:<12} {:?} assigned [{}] positions [{}] · {}",
+                c.name,
+                c.activity,
+                c.assigned.join(", "),
+                marks(&c.positions),
+                c.commit.get(if zh { Lang::Zh } else { Lang::En })
+            );
+        }
+    }
+    println!();
+    println!(
+        "{}",
+        if zh {
+            "== 下游存储 =="
+        } else {
+            "== stores =="
+        }
+    );
+    for s in &frame.stores {
+        let keys: Vec<String> = s
+            .rows
+            .iter()
+            .map(|r| {
+                if r.duplicate {
+                    format!("{}!", r.key)
+                } else {
+                    r.key.clone()
+                }
+            })
+            .collect();
+        if zh {
+            println!(
+                "{} ({:?})：应有 {} 行，实有 {} 行（{} 个不同的键），拦下重复 {}",
+                s.name,
+                s.kind,
+                s.expected,
+                s.rows.len(),
+                s.distinct,
+                s.absorbed
+            );
+        } else {
+            println!(
+                "{} ({:?}): expected {} rows, actual {} ({} distinct keys), repeats stopped {}",
+                s.name,
+                s.kind,
+                s.expected,
+                s.rows.len(),
+                s.distinct,
+                s.absorbed
+            );
+        }
+        println!("  [{}]", keys.join(" "));
     }
 }
 

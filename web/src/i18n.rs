@@ -92,6 +92,7 @@ texts! {
     Acks => "Producer acks", "生产者 acks";
     Unclean => "Unclean leader election", "允许非同步副本当选首领 (unclean)";
     Idempotence => "Idempotent producer (enable.idempotence)", "幂等生产者 (enable.idempotence)";
+    AutoCommitInterval => "Auto-commit interval, ms (auto.commit.interval.ms)", "自动提交间隔，毫秒 (auto.commit.interval.ms)";
     Retries => "Producer retries", "生产者重试次数 (retries)";
     MaxInFlight => "Requests in flight per connection", "每个连接的在途请求数 (max.in.flight)";
     Seed => "Random seed", "随机种子";

@@ -227,6 +227,9 @@ mod tests {
             happenings: Vec::new(),
             messages: Vec::new(),
             ledger: LedgerSummary::default(),
+            consumers: Vec::new(),
+            groups: Vec::new(),
+            stores: Vec::new(),
         };
         let five = StageLayout::of(&frame(5));
         assert!(five.boxes.values().all(|r| r.y == CARD_TOP));

@@ -2,7 +2,7 @@
 //! rebuilds the scenario or shows why it cannot.
 
 use crate::i18n::{Lang, T};
-use mqlab_scenario::doc::AcksDoc;
+use mqlab_scenario::doc::{AcksDoc, CommitDoc, StoreKindDoc};
 use mqlab_scenario::{Knobs, Text};
 use yew::prelude::*;
 
@@ -30,6 +30,9 @@ struct Form {
     max_in_flight: String,
     unclean: bool,
     idempotence: bool,
+    commit: Option<CommitDoc>,
+    auto_commit_interval_ms: String,
+    store: Option<StoreKindDoc>,
     seed: String,
 }
 
@@ -45,6 +48,9 @@ impl Form {
             max_in_flight: k.max_in_flight.to_string(),
             unclean: k.unclean_leader_election,
             idempotence: k.idempotence,
+            commit: k.commit,
+            auto_commit_interval_ms: k.auto_commit_interval_ms.to_string(),
+            store: k.store,
             seed: k.seed.to_string(),
         }
     }
@@ -62,6 +68,13 @@ impl Form {
             max_in_flight: n(&self.max_in_flight, T::MaxInFlight)?,
             unclean_leader_election: self.unclean,
             idempotence: self.idempotence,
+            commit: self.commit,
+            auto_commit_interval_ms: self
+                .auto_commit_interval_ms
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| T::AutoCommitInterval)?,
+            store: self.store,
             seed: self.seed.trim().parse::<u64>().map_err(|_| T::Seed)?,
         })
     }

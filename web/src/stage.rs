@@ -51,7 +51,9 @@ pub fn stage(props: &StageProps) -> Html {
         match node.kind {
             NodeKind::Broker => broker_card(node, &ctx, props),
             NodeKind::Controller => controller(node, &ctx),
-            NodeKind::Producer | NodeKind::Reader => client(node, &ctx, &props.on_node),
+            NodeKind::Producer | NodeKind::Reader | NodeKind::Consumer => {
+                client(node, &ctx, &props.on_node)
+            }
         }
     });
     let envelopes = frame

@@ -142,6 +142,9 @@ impl AppState {
                 max_in_flight: 5,
                 unclean_leader_election: false,
                 idempotence: true,
+                commit: None,
+                auto_commit_interval_ms: 5_000,
+                store: None,
                 seed: 0,
             },
             model_version: mqlab_scenario::MODEL_VERSION,
@@ -509,6 +512,9 @@ fn empty_frame() -> Frame {
         happenings: Vec::new(),
         messages: Vec::new(),
         ledger: LedgerSummary::default(),
+        consumers: Vec::new(),
+        groups: Vec::new(),
+        stores: Vec::new(),
     }
 }
 

@@ -231,6 +231,14 @@ impl Broker {
                 partitions,
             } => self.on_fetch_response(config, from, session, partitions, fx),
             Msg::Produce(request) => self.on_produce(config, from, request, fx),
+            Msg::ListOffsets { tp } => {
+                let result = if self.acts_as_leader(tp) {
+                    Ok(self.logs.get(&tp).map_or(0, |l| l.high_watermark))
+                } else {
+                    Err(KafkaError::NotLeaderOrFollower)
+                };
+                fx.send(self.id, from, Msg::ListOffsetsResponse { tp, result });
+            }
             Msg::ReadRequest { tp, offset } => {
                 let (high_watermark, result) = self.serve_read(tp, offset);
                 if let Err(error) = result {

@@ -14,6 +14,8 @@ pub struct KafkaConfig {
     pub legacy_hw_under_min_isr: bool,
     pub producers: Vec<ProducerConfig>,
     pub readers: Vec<ReaderConfig>,
+    pub consumers: Vec<ConsumerConfig>,
+    pub stores: Vec<StoreConfig>,
 }
 
 #[derive(Clone, Debug)]
@@ -77,4 +79,57 @@ pub struct ReaderConfig {
     pub name: String,
     pub topic: u32,
     pub poll_interval_ms: Millis,
+}
+
+/// When a group consumer commits its offsets (K29–K32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CommitMode {
+    /// `enable.auto.commit=true` (the default): inside `poll()`, every interval, the positions
+    /// returned by earlier polls (K31); also on rebalance and `close()`.
+    Auto,
+    /// Process the whole batch, then `commitSync()`: at-least-once (K29).
+    SyncAfterProcess,
+    /// Process the whole batch, then `commitAsync()` and poll at once (K32).
+    AsyncAfterProcess,
+    /// `commitSync()` as soon as `poll()` returns, then process: at-most-once (K30).
+    SyncBeforeProcess,
+}
+
+/// `auto.offset.reset` (K33).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OffsetReset {
+    Earliest,
+    Latest,
+    /// Throw NoOffsetForPartitionException.
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerConfig {
+    pub name: String,
+    pub group: String,
+    pub topic: u32,
+    pub commit: CommitMode,
+    pub auto_commit_interval_ms: Millis,
+    pub auto_offset_reset: OffsetReset,
+    pub assignor: crate::Assignor,
+    pub session_timeout_ms: Millis,
+    pub heartbeat_interval_ms: Millis,
+    pub max_poll_interval_ms: Millis,
+    pub max_poll_records: u32,
+    /// `fetch.max.wait.ms`: how long an empty `poll()` waits before polling again.
+    pub fetch_max_wait_ms: Millis,
+    /// How long the application takes to process one record into its store.
+    pub processing_ms: Millis,
+    /// Index into `KafkaConfig::stores`.
+    pub store: usize,
+    /// The consumer starts (and joins its group) at this time.
+    pub join_at_ms: Millis,
+}
+
+/// A downstream store the consumers write into.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    pub name: String,
+    pub kind: mqlab_ledger::StoreKind,
 }

@@ -2,11 +2,14 @@
 //! controller, producers and readers, faithful to FIDELITY.md K1–K15 and K17–K19.
 //!
 //! Node ids: the controller is 0, brokers are 1..=N (as `broker.id`), producers 100+i,
-//! readers 200+i.
+//! readers 200+i, group consumers 300+i.
 
+mod assignor;
 mod broker;
 mod config;
+mod consumer;
 mod controller;
+mod group;
 mod log;
 mod metadata;
 mod murmur2;
@@ -15,27 +18,35 @@ mod producer;
 mod protocol;
 mod reader;
 
+pub use assignor::{assign, Assignor, Subscriber};
 pub use broker::{Broker, Role};
 pub use config::{
-    Acks, KafkaConfig, ProducerConfig, ReaderConfig, Timing, TopicConfig, RETRY_BACKOFF_MAX_MS,
+    Acks, CommitMode, ConsumerConfig, KafkaConfig, OffsetReset, ProducerConfig, ReaderConfig,
+    StoreConfig, Timing, TopicConfig, RETRY_BACKOFF_MAX_MS,
 };
+pub use consumer::{Consumer, ConsumerPhase};
 pub use controller::Controller;
+pub use group::{CommittedOffsets, Coordinator, Group, GroupPhase};
 pub use log::Log;
 pub use metadata::{Metadata, PartitionState, Tp};
 pub use murmur2::partition_for_key;
 pub use placement::assign_replicas;
 pub use producer::Producer;
-pub use protocol::{ElectionReason, FetchResult, KafkaError, Msg, Note, Record, Timer};
+pub use protocol::{
+    ElectionReason, FetchResult, KafkaError, MemberId, Msg, Note, PositionSource, RebalanceReason,
+    Record, Timer,
+};
 pub use reader::Reader;
 
 use mqlab_engine::{Effects, Model, NodeId};
-use mqlab_ledger::{Ledger, Placement};
+use mqlab_ledger::{Ledger, Placement, Store};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 pub const CONTROLLER: NodeId = NodeId(0);
 pub const PRODUCER_BASE: u32 = 100;
 pub const READER_BASE: u32 = 200;
+pub const CONSUMER_BASE: u32 = 300;
 
 pub fn broker_ids(config: &KafkaConfig) -> impl Iterator<Item = NodeId> {
     (1..=config.brokers).map(NodeId)
@@ -64,6 +75,14 @@ pub struct Kafka {
     brokers: BTreeMap<NodeId, Broker>,
     producers: BTreeMap<NodeId, Producer>,
     readers: BTreeMap<NodeId, Reader>,
+    consumers: BTreeMap<NodeId, Consumer>,
+    /// Each broker's group coordinator.
+    coordinators: BTreeMap<NodeId, Coordinator>,
+    /// `__consumer_offsets`, replicated: it outlives any one coordinator.
+    committed: CommittedOffsets,
+    /// Topic → partition count, for the assignors.
+    partition_counts: BTreeMap<u32, u32>,
+    stores: Vec<Store>,
     ledger: Ledger,
     /// Next number for each message key prefix, so labels are unique.
     key_counters: BTreeMap<String, u32>,
@@ -130,11 +149,34 @@ impl Kafka {
                 )
             })
             .collect();
+        let consumers = config
+            .consumers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let id = NodeId(CONSUMER_BASE + i as u32);
+                (id, Consumer::new(id, c.clone(), config.brokers))
+            })
+            .collect();
         Self {
+            coordinators: brokers
+                .iter()
+                .map(|&b| (b, Coordinator::default()))
+                .collect(),
             controller: Controller::new(meta, brokers),
             brokers: broker_map,
             producers,
             readers,
+            consumers,
+            committed: CommittedOffsets::new(),
+            partition_counts: (0u32..)
+                .zip(config.topics.iter().map(|t| t.partitions))
+                .collect(),
+            stores: config
+                .stores
+                .iter()
+                .map(|s| Store::new(s.name.clone(), s.kind))
+                .collect(),
             ledger: Ledger::default(),
             key_counters: BTreeMap::new(),
             booted: Vec::new(),
@@ -147,6 +189,7 @@ impl Kafka {
             .chain(self.brokers.keys().copied())
             .chain(self.producers.keys().copied())
             .chain(self.readers.keys().copied())
+            .chain(self.consumers.keys().copied())
             .collect()
     }
 
@@ -171,6 +214,31 @@ impl Kafka {
     }
     pub fn readers(&self) -> impl Iterator<Item = &Reader> {
         self.readers.values()
+    }
+    pub fn consumers(&self) -> impl Iterator<Item = &Consumer> {
+        self.consumers.values()
+    }
+    pub fn consumer(&self, id: NodeId) -> Option<&Consumer> {
+        self.consumers.get(&id)
+    }
+    pub fn stores(&self) -> &[Store] {
+        &self.stores
+    }
+    /// The group's committed offset for a partition: the next record it will read (K28).
+    pub fn committed(&self, group: &str, tp: Tp) -> Option<u64> {
+        self.committed.get(&(group.to_string(), tp)).copied()
+    }
+    pub fn committed_offsets(&self) -> &CommittedOffsets {
+        &self.committed
+    }
+    /// A group as its current coordinator sees it (the first broker that knows it).
+    pub fn group(&self, name: &str) -> Option<(NodeId, &Group)> {
+        let coordinator = self
+            .consumers
+            .values()
+            .filter(|c| c.config.group == name)
+            .find_map(|c| c.coordinator);
+        coordinator.and_then(|b| Some((b, self.coordinators.get(&b)?.groups.get(name)?)))
     }
     pub fn tp_name(&self, tp: Tp) -> String {
         format!(
@@ -210,8 +278,36 @@ impl Kafka {
             let tp = self.tp_by_name(&record.destination);
             placement.has_authority = tp.and_then(|tp| meta.leader(tp)).is_some_and(&is_up);
             placement.copies.sort();
+            if let (Some(tp), Some(position)) = (tp, placement.position) {
+                placement.skipped = self.skipped_by_a_group(record, tp, position, &is_up);
+            }
         }
         placements
+    }
+
+    /// K30: some group's committed offset is past the message, no member of that group
+    /// processed it, and no live member still holds it in the batch it is working on.
+    fn skipped_by_a_group(
+        &self,
+        record: &mqlab_ledger::MessageRecord,
+        tp: Tp,
+        position: u64,
+        is_up: impl Fn(NodeId) -> bool,
+    ) -> bool {
+        let groups: std::collections::BTreeSet<&str> = self
+            .consumers
+            .values()
+            .filter(|c| c.config.topic == tp.topic)
+            .map(|c| c.config.group.as_str())
+            .collect();
+        groups.into_iter().any(|group| {
+            let members = || self.consumers.values().filter(|c| c.config.group == group);
+            let passed = self.committed(group, tp).is_some_and(|c| c > position);
+            let processed =
+                members().any(|c| record.processings.iter().any(|p| p.consumer == c.id));
+            let in_hand = members().any(|c| is_up(c.id) && c.unprocessed().any(|m| m == record.id));
+            passed && !processed && !in_hand
+        })
     }
 
     fn tp_by_name(&self, name: &str) -> Option<Tp> {
@@ -275,6 +371,8 @@ impl Model for Kafka {
             p.on_start(fx);
         } else if let Some(r) = self.readers.get_mut(&node) {
             r.on_start(fx);
+        } else if let Some(c) = self.consumers.get_mut(&node) {
+            c.on_start(fx);
         }
     }
 
@@ -283,11 +381,20 @@ impl Model for Kafka {
         if node == CONTROLLER {
             self.controller.on_message(&config, from, msg, fx);
         } else if let Some(b) = self.brokers.get_mut(&node) {
-            b.on_message(&config, from, msg, fx);
+            if is_group_request(&msg) {
+                if let Some(c) = self.coordinators.get_mut(&node) {
+                    let counts = &self.partition_counts;
+                    c.on_message(node, from, msg, counts, &mut self.committed, fx);
+                }
+            } else {
+                b.on_message(&config, from, msg, fx);
+            }
         } else if let Some(p) = self.producers.get_mut(&node) {
             p.on_message(msg, &mut self.ledger, fx);
         } else if let Some(r) = self.readers.get_mut(&node) {
             r.on_message(msg, &mut self.ledger, fx);
+        } else if let Some(c) = self.consumers.get_mut(&node) {
+            c.on_message(msg, &mut self.ledger, fx);
         }
     }
 
@@ -298,6 +405,8 @@ impl Model for Kafka {
             p.on_refused(msg, &mut self.ledger, fx);
         } else if let Some(r) = self.readers.get_mut(&node) {
             r.on_refused(msg, fx);
+        } else if let Some(c) = self.consumers.get_mut(&node) {
+            c.on_refused(to, msg, fx);
         }
     }
 
@@ -306,29 +415,49 @@ impl Model for Kafka {
         if node == CONTROLLER {
             self.controller.on_timer(&config, timer, fx);
         } else if let Some(b) = self.brokers.get_mut(&node) {
-            b.on_timer(&config, timer, fx);
+            if matches!(
+                timer,
+                Timer::MemberExpiry { .. }
+                    | Timer::RebalanceDeadline { .. }
+                    | Timer::InitialRebalanceDelay { .. }
+            ) {
+                if let Some(c) = self.coordinators.get_mut(&node) {
+                    c.on_timer(node, timer, &self.partition_counts, fx);
+                }
+            } else {
+                b.on_timer(&config, timer, fx);
+            }
         } else if let Some(p) = self.producers.get_mut(&node) {
             p.on_timer(timer, &mut self.ledger, fx);
         } else if let Some(r) = self.readers.get_mut(&node) {
             r.on_timer(fx);
+        } else if let Some(c) = self.consumers.get_mut(&node) {
+            c.on_timer(timer, &mut self.ledger, &mut self.stores, fx);
         }
     }
 
     fn on_down(&mut self, node: NodeId, graceful: bool, fx: &mut Effects<'_, Self>) {
         if let Some(b) = self.brokers.get_mut(&node) {
             b.on_down(graceful, fx);
+            // Group membership is in memory; committed offsets are not lost with it.
+            self.coordinators.insert(node, Coordinator::default());
         } else if let Some(p) = self.producers.get_mut(&node) {
             p.on_down();
         } else if let Some(r) = self.readers.get_mut(&node) {
             r.on_down();
+        } else if let Some(c) = self.consumers.get_mut(&node) {
+            c.on_down(graceful, fx);
         }
     }
 
     fn on_stop(&mut self, node: NodeId, fx: &mut Effects<'_, Self>) {
         let config = self.config.clone();
-        match self.brokers.get_mut(&node) {
-            Some(b) => b.on_stop(&config, fx),
-            None => fx.halt(node),
+        if let Some(b) = self.brokers.get_mut(&node) {
+            b.on_stop(&config, fx);
+        } else if let Some(c) = self.consumers.get_mut(&node) {
+            c.on_stop(fx);
+        } else {
+            fx.halt(node);
         }
     }
 
@@ -346,4 +475,16 @@ impl Model for Kafka {
             }
         }
     }
+}
+
+/// Requests a broker hands to its group coordinator.
+fn is_group_request(msg: &Msg) -> bool {
+    matches!(
+        msg,
+        Msg::JoinGroup(_)
+            | Msg::GroupHeartbeat { .. }
+            | Msg::LeaveGroup { .. }
+            | Msg::OffsetCommit { .. }
+            | Msg::OffsetFetch { .. }
+    )
 }

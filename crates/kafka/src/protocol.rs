@@ -1,8 +1,9 @@
 //! What travels between nodes, the timers they set, and the facts they record in the trace.
 
+use crate::assignor::Assignor;
 use crate::metadata::{Metadata, PartitionState, Tp};
 use mqlab_engine::NodeId;
-use mqlab_ledger::MessageId;
+use mqlab_ledger::{MessageId, WriteEffect};
 use std::rc::Rc;
 
 /// One record in a log: the message it carries and the leader epoch that appended it.
@@ -54,6 +55,16 @@ pub enum KafkaError {
     InvalidUpdateVersion,
     /// An idempotent producer's batch does not follow the last sequence the broker has (K22).
     OutOfOrderSequence,
+    /// The group coordinator does not know this member (its session expired, or it left).
+    UnknownMemberId,
+    /// The member's generation is not the group's: a rebalance happened without it.
+    IllegalGeneration,
+    /// The group is rebalancing: rejoin.
+    RebalanceInProgress,
+    /// The client-side verdict of a commit that cannot succeed (K27, K32).
+    CommitFailed,
+    /// `auto.offset.reset=none` and no committed offset (K33).
+    NoOffsetForPartition,
 }
 
 impl KafkaError {
@@ -70,8 +81,35 @@ impl KafkaError {
             KafkaError::OffsetOutOfRange => "OffsetOutOfRange",
             KafkaError::InvalidUpdateVersion => "InvalidUpdateVersion",
             KafkaError::OutOfOrderSequence => "OutOfOrderSequence",
+            KafkaError::UnknownMemberId => "UnknownMemberId",
+            KafkaError::IllegalGeneration => "IllegalGeneration",
+            KafkaError::RebalanceInProgress => "RebalanceInProgress",
+            KafkaError::CommitFailed => "CommitFailedException",
+            KafkaError::NoOffsetForPartition => "NoOffsetForPartitionException",
         }
     }
+}
+
+/// A group member's identity: the consumer's node and which life of it (a restarted consumer
+/// joins as a new member, as a Java consumer gets a new member id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MemberId {
+    pub node: NodeId,
+    pub life: u32,
+}
+
+/// What a member tells the coordinator when it joins.
+#[derive(Clone, Debug)]
+pub struct JoinRequest {
+    pub group: String,
+    pub member: MemberId,
+    /// The client id, by which the assignors sort members.
+    pub name: String,
+    pub topics: Vec<u32>,
+    pub assignor: Assignor,
+    pub session_timeout_ms: u64,
+    /// `max.poll.interval.ms`: how long a rebalance waits for this member to rejoin.
+    pub rebalance_timeout_ms: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -147,6 +185,52 @@ pub enum Msg {
         high_watermark: u64,
         result: Result<Vec<(u64, MessageId)>, KafkaError>,
     },
+    /// `ListOffsets` for the latest offset: the leader's high watermark.
+    ListOffsets {
+        tp: Tp,
+    },
+    ListOffsetsResponse {
+        tp: Tp,
+        result: Result<u64, KafkaError>,
+    },
+    // Consumer ↔ group coordinator. The classic protocol's JoinGroup and SyncGroup are
+    // folded into one exchange: the coordinator runs the assignor the members agreed on.
+    JoinGroup(JoinRequest),
+    JoinGroupResponse {
+        member: MemberId,
+        result: Result<(u32, Vec<Tp>), KafkaError>,
+    },
+    GroupHeartbeat {
+        group: String,
+        member: MemberId,
+        generation: u32,
+    },
+    GroupHeartbeatResponse {
+        result: Result<(), KafkaError>,
+    },
+    LeaveGroup {
+        group: String,
+        member: MemberId,
+    },
+    OffsetCommit {
+        group: String,
+        member: MemberId,
+        generation: u32,
+        commit: u64,
+        offsets: Vec<(Tp, u64)>,
+    },
+    OffsetCommitResponse {
+        commit: u64,
+        offsets: Vec<(Tp, u64)>,
+        result: Result<(), KafkaError>,
+    },
+    OffsetFetch {
+        group: String,
+        partitions: Vec<Tp>,
+    },
+    OffsetFetchResponse {
+        offsets: Vec<(Tp, Option<u64>)>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -183,6 +267,41 @@ pub enum Timer {
     Pump,
     // Reader.
     Poll,
+    // Group coordinator (on a broker).
+    MemberExpiry {
+        group: String,
+        member: MemberId,
+    },
+    RebalanceDeadline {
+        group: String,
+    },
+    InitialRebalanceDelay {
+        group: String,
+    },
+    // Consumer.
+    /// A consumer that joins later than the start.
+    ConsumerBegin,
+    /// The background heartbeat thread.
+    GroupHeartbeat,
+    /// `poll()` found nothing: the next poll after `fetch.max.wait.ms`.
+    PollAgain,
+    /// The application finished processing the next record.
+    ProcessRecord,
+    /// `max.poll.interval.ms` passed without a `poll()` (K27).
+    MaxPollInterval,
+    /// A request to the coordinator got no answer: find it again.
+    CoordinatorTimeout,
+}
+
+/// Why a consumer group rebalances (K27).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RebalanceReason {
+    /// A member joined (or rejoined after losing its membership).
+    Joined { member: MemberId },
+    /// A member left cleanly (`close()`, or itself after `max.poll.interval.ms`).
+    Left { member: MemberId },
+    /// No heartbeat for `session.timeout.ms`.
+    SessionExpired { member: MemberId },
 }
 
 /// Why the controller changed a partition's leader.
@@ -313,4 +432,98 @@ pub enum Note {
     BrokerStarted {
         broker: NodeId,
     },
+    // Consumer groups.
+    RebalanceStarted {
+        group: String,
+        coordinator: NodeId,
+        reason: RebalanceReason,
+    },
+    /// A member that did not rejoin within the rebalance timeout was dropped.
+    MemberDropped {
+        group: String,
+        member: MemberId,
+    },
+    GroupAssigned {
+        group: String,
+        generation: u32,
+        assignment: Vec<(MemberId, Vec<Tp>)>,
+    },
+    /// The coordinator stored committed offsets (the next offset to read, K28).
+    OffsetsCommitted {
+        group: String,
+        member: MemberId,
+        offsets: Vec<(Tp, u64)>,
+    },
+    CommitRefused {
+        group: String,
+        member: MemberId,
+        error: KafkaError,
+    },
+    /// A consumer sent a commit: `sync` blocks its thread until the answer (K32).
+    CommitSent {
+        consumer: NodeId,
+        offsets: Vec<(Tp, u64)>,
+        sync: bool,
+        auto: bool,
+    },
+    /// The client reported a failed commit to the application.
+    CommitFailed {
+        consumer: NodeId,
+        error: KafkaError,
+    },
+    PartitionsAssigned {
+        consumer: NodeId,
+        generation: u32,
+        partitions: Vec<Tp>,
+    },
+    /// EAGER rebalancing: a member gives up all its partitions before rejoining.
+    PartitionsRevoked {
+        consumer: NodeId,
+        partitions: Vec<Tp>,
+    },
+    /// Where a consumer starts reading a partition: the committed offset, or the reset policy.
+    PositionSet {
+        consumer: NodeId,
+        tp: Tp,
+        offset: u64,
+        from: PositionSource,
+    },
+    /// `poll()` returned records to the application.
+    Polled {
+        consumer: NodeId,
+        records: Vec<(Tp, u64, MessageId)>,
+    },
+    /// The application processed a record into its downstream store.
+    Processed {
+        consumer: NodeId,
+        tp: Tp,
+        offset: u64,
+        message: MessageId,
+        store: String,
+        effect: WriteEffect,
+    },
+    MaxPollExceeded {
+        consumer: NodeId,
+    },
+    ConsumerFailed {
+        consumer: NodeId,
+        error: KafkaError,
+    },
+    ConsumerDown {
+        consumer: NodeId,
+        graceful: bool,
+    },
+    ConsumerStarted {
+        consumer: NodeId,
+    },
+}
+
+/// Where a consumer's starting position came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PositionSource {
+    Committed,
+    ResetEarliest,
+    ResetLatest,
+    /// The committed offset was out of range (truncated, K18) and reset.
+    OutOfRangeReset,
 }

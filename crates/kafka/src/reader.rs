@@ -97,7 +97,7 @@ impl Reader {
                     Ok(records) => {
                         if let Some(&(last, _)) = records.last() {
                             for &(_, m) in &records {
-                                ledger.delivered(m, self.id, fx.now());
+                                ledger.read(m, self.id, fx.now());
                             }
                             self.positions.insert(tp, last + 1);
                             fx.note(Note::Read {

@@ -5,6 +5,10 @@
 //! broker model's business; it reports that as a [`Placement`] and the ledger turns the two
 //! into a [`Fate`]. Nothing here knows Kafka or RabbitMQ.
 
+mod store;
+
+pub use store::{Row, Store, StoreKind, WriteEffect};
+
 use mqlab_engine::{Millis, NodeId};
 use serde::Serialize;
 
@@ -36,8 +40,21 @@ pub struct MessageRecord {
     pub outcome: Outcome,
     /// The most recent error the producer saw for it, even if a retry later succeeded.
     pub last_error: Option<String>,
-    /// (consumer, time) of every delivery.
+    /// (reader, time) of every read by a probe that is not part of any application.
+    pub reads: Vec<(NodeId, Millis)>,
+    /// (consumer, time) of every delivery to an application consumer.
     pub deliveries: Vec<(NodeId, Millis)>,
+    /// Every time a consumer processed it into a downstream store.
+    pub processings: Vec<Processing>,
+}
+
+/// A consumer processed a message into a store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Processing {
+    pub consumer: NodeId,
+    pub at: Millis,
+    pub store: String,
+    pub effect: WriteEffect,
 }
 
 impl MessageRecord {
@@ -59,6 +76,9 @@ pub struct Placement {
     pub readable: bool,
     /// Its first position on the authoritative copy (a Kafka offset), if it is there.
     pub position: Option<u64>,
+    /// A consumer group moved its committed position past it without processing it: the
+    /// group will never process it (at-most-once loss).
+    pub skipped: bool,
 }
 
 /// A message's fate so far.
@@ -119,12 +139,25 @@ pub struct Tally {
     pub failed: u32,
     pub pending: u32,
     pub visible: u32,
+    /// Acknowledged messages gone from the broker, plus messages a consumer group skipped.
     pub lost: u32,
     pub unavailable: u32,
     /// Messages stored more than once on their authoritative copy.
     pub duplicated: u32,
     /// Messages stored before one their producer sent earlier to the same destination.
     pub out_of_order: u32,
+    /// Messages delivered to a consumer at least once.
+    pub delivered: u32,
+    /// Messages delivered more than once.
+    pub redelivered: u32,
+    /// Messages processed into a store at least once.
+    pub processed: u32,
+    /// Messages with more than one row in a store: 不能多 broken.
+    pub store_duplicates: u32,
+    /// Messages processed again whose repeat the store's strategy absorbed.
+    pub absorbed: u32,
+    /// Messages a consumer group committed past without processing: 不能少 broken (in `lost`).
+    pub skipped: u32,
 }
 
 /// What the ledger concludes about one message.
@@ -133,6 +166,48 @@ pub struct Assessment {
     pub fate: Fate,
     /// It overtook a message its producer sent earlier to the same destination.
     pub out_of_order: bool,
+    pub consumption: Consumption,
+}
+
+/// The consumer side of a message's fate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consumption {
+    /// No consumer has it yet.
+    NotDelivered,
+    /// Delivered, not yet processed into a store.
+    Delivered,
+    /// Processed into a store as exactly one row.
+    Processed,
+    /// Processed more than once and the store kept the extra rows.
+    Duplicated,
+    /// Processed more than once; the store's strategy absorbed the repeats.
+    Deduplicated,
+    /// A group committed past it without processing it.
+    Skipped,
+}
+
+impl Consumption {
+    pub fn of(record: &MessageRecord, placement: &Placement) -> Consumption {
+        let rows = record
+            .processings
+            .iter()
+            .filter(|p| p.effect.adds_row())
+            .count();
+        if rows > 1 {
+            Consumption::Duplicated
+        } else if record.processings.len() > 1 {
+            Consumption::Deduplicated
+        } else if !record.processings.is_empty() {
+            Consumption::Processed
+        } else if placement.skipped {
+            Consumption::Skipped
+        } else if record.deliveries.is_empty() {
+            Consumption::NotDelivered
+        } else {
+            Consumption::Delivered
+        }
+    }
 }
 
 /// Judge every message (records in production order, with their placements) and count.
@@ -153,8 +228,14 @@ pub fn assess(records: &[MessageRecord], placements: &[Placement]) -> (Vec<Asses
                 out_of_order = position < *before;
                 *before = (*before).max(position);
             }
+            let consumption = Consumption::of(record, placement);
             tally.add(record, placement, fate, out_of_order);
-            Assessment { fate, out_of_order }
+            tally.consumed(record, consumption, fate);
+            Assessment {
+                fate,
+                out_of_order,
+                consumption,
+            }
         })
         .collect();
     (assessments, tally)
@@ -185,6 +266,22 @@ impl Tally {
             self.duplicated += 1;
         }
     }
+
+    fn consumed(&mut self, record: &MessageRecord, consumption: Consumption, fate: Fate) {
+        self.delivered += u32::from(!record.deliveries.is_empty());
+        self.redelivered += u32::from(record.deliveries.len() > 1);
+        self.processed += u32::from(!record.processings.is_empty());
+        match consumption {
+            Consumption::Duplicated => self.store_duplicates += 1,
+            Consumption::Deduplicated => self.absorbed += 1,
+            Consumption::Skipped => {
+                self.skipped += 1;
+                // Counted once: a message the broker lost is already in `lost`.
+                self.lost += u32::from(fate != Fate::Lost);
+            }
+            _ => {}
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -210,7 +307,9 @@ impl Ledger {
             attempts: 0,
             outcome: Outcome::Pending,
             last_error: None,
+            reads: Vec::new(),
             deliveries: Vec::new(),
+            processings: Vec::new(),
         });
         id
     }
@@ -263,8 +362,17 @@ impl Ledger {
         });
     }
 
+    /// A probe read it (it does not count as a delivery).
+    pub fn read(&mut self, id: MessageId, reader: NodeId, at: Millis) {
+        self.with(id, |r| r.reads.push((reader, at)));
+    }
+
     pub fn delivered(&mut self, id: MessageId, consumer: NodeId, at: Millis) {
         self.with(id, |r| r.deliveries.push((consumer, at)));
+    }
+
+    pub fn processed(&mut self, id: MessageId, processing: Processing) {
+        self.with(id, |r| r.processings.push(processing));
     }
 }
 
@@ -293,6 +401,7 @@ mod tests {
             has_authority: true,
             readable: false,
             position: Some(0),
+            skipped: false,
         };
         let readable = Placement {
             readable: true,
@@ -304,6 +413,7 @@ mod tests {
             has_authority: true,
             readable: false,
             position: None,
+            skipped: false,
         };
         let offline = Placement {
             copies: vec![NodeId(1)],
@@ -311,6 +421,7 @@ mod tests {
             has_authority: false,
             readable: false,
             position: None,
+            skipped: false,
         };
         assert_eq!(Fate::of(&acked, &readable), Fate::Visible);
         assert_eq!(Fate::of(&acked, &on_leader), Fate::Stored);
@@ -357,6 +468,7 @@ mod tests {
             has_authority: true,
             readable: true,
             position: Some(position),
+            skipped: false,
         };
         // m0 at 1, m1 at 0 (overtook m0), m2 at 2, m3 alone on another partition at 0.
         let placements = vec![at(1), at(0), at(2), at(0)];

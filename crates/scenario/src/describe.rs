@@ -13,7 +13,12 @@ pub struct Describer<'a> {
     pub names: &'a BTreeMap<NodeId, String>,
 }
 
-fn happening(node: Option<NodeId>, severity: Severity, en: String, zh: String) -> Happening {
+pub(crate) fn happening(
+    node: Option<NodeId>,
+    severity: Severity,
+    en: String,
+    zh: String,
+) -> Happening {
     Happening {
         node: node.map(|n| n.0),
         severity,
@@ -30,11 +35,11 @@ impl Describer<'_> {
             .unwrap_or_else(|| node.to_string())
     }
 
-    fn tp(&self, tp: Tp) -> String {
+    pub(crate) fn tp(&self, tp: Tp) -> String {
         self.kafka.tp_name(tp)
     }
 
-    fn labels(&self, messages: &[MessageId]) -> String {
+    pub(crate) fn labels(&self, messages: &[MessageId]) -> String {
         const SHOWN: usize = 4;
         let mut text: Vec<&str> = messages
             .iter()
@@ -381,6 +386,7 @@ impl Describer<'_> {
                     format!("{b} 已启动，以 follower 身份重新加入"),
                 )
             }
+            other => self.group_note(other),
         }
     }
 
@@ -551,6 +557,7 @@ impl Describer<'_> {
                 Ok(_) => (two("nothing new".into(), "没有新消息".into()), Control),
                 Err(e) => (same(e.name().into()), Error),
             },
+            other => self.group_message(other),
         }
     }
 }

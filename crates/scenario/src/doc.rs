@@ -24,6 +24,11 @@ pub struct ScenarioDoc {
     pub producers: Vec<ProducerDoc>,
     #[serde(default)]
     pub readers: Vec<ReaderDoc>,
+    /// Group consumers and the downstream stores they process records into.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consumers: Vec<ConsumerDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<StoreDoc>,
     #[serde(default)]
     pub script: Vec<ScriptEntry>,
 }
@@ -178,6 +183,127 @@ pub struct ReaderDoc {
 
 fn five_hundred() -> u64 {
     500
+}
+
+/// A downstream store: where consumers put what they process.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreDoc {
+    pub name: String,
+    pub kind: StoreKindDoc,
+}
+
+/// The seed's idempotency strategies, and the plain table that has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreKindDoc {
+    PlainInsert,
+    UniqueKey,
+    LookupUpdate,
+    RedisSet,
+    SeenSet,
+}
+
+/// When a consumer commits (K29–K32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitDoc {
+    /// `enable.auto.commit=true`, inside poll() every `auto_commit_interval_ms`.
+    Auto,
+    /// Process the batch, then commitSync (at-least-once).
+    SyncAfterProcess,
+    /// Process the batch, then commitAsync.
+    AsyncAfterProcess,
+    /// commitSync first, then process (at-most-once).
+    SyncBeforeProcess,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetResetDoc {
+    Earliest,
+    Latest,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignorDoc {
+    Range,
+    RoundRobin,
+}
+
+/// A consumer in a group. Every setting is Kafka's default unless given.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerDoc {
+    pub name: String,
+    /// `group.id`.
+    pub group: String,
+    pub topic: String,
+    #[serde(default = "commit_auto")]
+    pub commit: CommitDoc,
+    /// `auto.commit.interval.ms`.
+    #[serde(default = "five_seconds")]
+    pub auto_commit_interval_ms: u64,
+    /// `auto.offset.reset`.
+    #[serde(default = "reset_latest")]
+    pub auto_offset_reset: OffsetResetDoc,
+    /// `partition.assignment.strategy`.
+    #[serde(default = "range_assignor")]
+    pub assignor: AssignorDoc,
+    /// `session.timeout.ms`.
+    #[serde(default = "forty_five_seconds")]
+    pub session_timeout_ms: u64,
+    /// `heartbeat.interval.ms`.
+    #[serde(default = "three_seconds")]
+    pub heartbeat_interval_ms: u64,
+    /// `max.poll.interval.ms`.
+    #[serde(default = "five_minutes")]
+    pub max_poll_interval_ms: u64,
+    /// `max.poll.records`.
+    #[serde(default = "max_poll_records")]
+    pub max_poll_records: u32,
+    /// `fetch.max.wait.ms`.
+    #[serde(default = "five_hundred")]
+    pub fetch_max_wait_ms: u64,
+    /// How long the application takes to process one record.
+    #[serde(default = "hundred")]
+    pub processing_ms: u64,
+    /// The store it writes to; the first store if not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    /// Start (and join the group) this late.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub join_at_ms: u64,
+}
+
+fn commit_auto() -> CommitDoc {
+    CommitDoc::Auto
+}
+fn reset_latest() -> OffsetResetDoc {
+    OffsetResetDoc::Latest
+}
+fn range_assignor() -> AssignorDoc {
+    AssignorDoc::Range
+}
+fn five_seconds() -> u64 {
+    5_000
+}
+fn three_seconds() -> u64 {
+    3_000
+}
+fn forty_five_seconds() -> u64 {
+    45_000
+}
+fn five_minutes() -> u64 {
+    300_000
+}
+fn max_poll_records() -> u32 {
+    500
+}
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// When a script entry happens: at a simulated time, or right after a given step of the

@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 6] = [
+const SOURCES: [(&str, &str); 8] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -31,6 +31,14 @@ const SOURCES: [(&str, &str); 6] = [
     (
         "kafka-retry-duplicates",
         include_str!("../../../scenarios/kafka-retry-duplicates.json"),
+    ),
+    (
+        "kafka-consumer-kill-before-commit",
+        include_str!("../../../scenarios/kafka-consumer-kill-before-commit.json"),
+    ),
+    (
+        "kafka-consumer-rebalance",
+        include_str!("../../../scenarios/kafka-consumer-rebalance.json"),
     ),
 ];
 

@@ -25,6 +25,12 @@ pub struct Frame {
     /// The message ledger: every message produced so far and its fate.
     pub messages: Vec<MessageView>,
     pub ledger: LedgerSummary,
+    /// Group consumers, in scenario order.
+    pub consumers: Vec<ConsumerView>,
+    /// Consumer groups with their committed offsets.
+    pub groups: Vec<GroupView>,
+    /// Downstream stores with their rows.
+    pub stores: Vec<StoreView>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -34,6 +40,7 @@ pub enum NodeKind {
     Broker,
     Producer,
     Reader,
+    Consumer,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -187,6 +194,97 @@ pub struct MessageView {
     pub fate: Fate,
     /// Stored before a message its producer sent earlier to the same partition (K21).
     pub out_of_order: bool,
+    /// Names of the consumers it was delivered to, once per delivery.
+    pub delivered_to: Vec<String>,
+    /// Times a consumer processed it into a store.
+    pub processed: u32,
+    /// Rows it has in stores (more than one: a duplicate).
+    pub store_rows: u32,
+    pub consumption: Consumption,
+}
+
+pub use mqlab_ledger::{Consumption, StoreKind, WriteEffect};
+
+/// What a group consumer's application thread is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsumerActivity {
+    Down,
+    Joining,
+    Polling,
+    Processing,
+    Committing,
+    Failed,
+}
+
+/// A partition and an offset: a consumer's position or a group's committed offset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OffsetMark {
+    pub partition: String,
+    pub offset: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConsumerView {
+    pub id: u32,
+    pub name: String,
+    pub group: String,
+    pub activity: ConsumerActivity,
+    /// The generation it belongs to; none while it is not a member.
+    pub generation: Option<u32>,
+    pub assigned: Vec<String>,
+    /// The next offset poll() returns, per assigned partition.
+    pub positions: Vec<OffsetMark>,
+    /// Labels of records returned by poll() and not processed yet.
+    pub in_hand: Vec<String>,
+    /// "auto 5s", "process → commitSync", …, in both languages.
+    pub commit: Text,
+    pub store: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupState {
+    Empty,
+    Rebalancing,
+    Stable,
+    /// Its coordinator is down or not found yet.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupView {
+    pub name: String,
+    pub coordinator: Option<u32>,
+    pub generation: u32,
+    pub state: GroupState,
+    /// Committed offsets: the next record the group will read (K28).
+    pub committed: Vec<OffsetMark>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RowView {
+    pub key: String,
+    pub message: u32,
+    /// Writes that landed on it (updates, overwrites).
+    pub writes: u32,
+    /// Another row has the same key: a duplicate in the store.
+    pub duplicate: bool,
+    pub by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoreView {
+    pub name: String,
+    pub kind: StoreKind,
+    pub rows: Vec<RowView>,
+    /// Message ids in the seen-set (seen-set stores).
+    pub seen: Vec<String>,
+    /// Duplicates the strategy stopped.
+    pub absorbed: u32,
+    /// Expected: one row per acknowledged message of the topics its consumers read.
+    pub expected: u32,
+    pub distinct: u32,
 }
 
 /// The ledger's counts: produced, acknowledged, visible, lost, duplicated, …

@@ -1,6 +1,6 @@
 //! The settings panel's knobs: a few fields of a scenario document, read and written as one.
 
-use crate::doc::{AcksDoc, ProducerDoc, ScenarioDoc};
+use crate::doc::{AcksDoc, CommitDoc, ProducerDoc, ScenarioDoc, StoreKindDoc};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Knobs {
@@ -15,6 +15,11 @@ pub struct Knobs {
     pub unclean_leader_election: bool,
     /// `enable.idempotence` as in force for the producers.
     pub idempotence: bool,
+    /// The consumers' commit mode and auto-commit interval; none without consumers.
+    pub commit: Option<CommitDoc>,
+    pub auto_commit_interval_ms: u64,
+    /// The kind of the downstream stores; none without stores.
+    pub store: Option<StoreKindDoc>,
     pub seed: u64,
 }
 
@@ -40,6 +45,12 @@ impl Knobs {
                 p.enable_idempotence
                     .unwrap_or_else(|| idempotence_by_default(p))
             }),
+            commit: doc.consumers.first().map(|c| c.commit),
+            auto_commit_interval_ms: doc
+                .consumers
+                .first()
+                .map_or(5_000, |c| c.auto_commit_interval_ms),
+            store: doc.stores.first().map(|s| s.kind),
             seed: doc.seed,
         }
     }
@@ -60,6 +71,17 @@ impl Knobs {
             // Left to Kafka's default where it agrees, so acks=1 does not turn into an error.
             p.enable_idempotence =
                 (self.idempotence != idempotence_by_default(p)).then_some(self.idempotence);
+        }
+        for c in &mut doc.consumers {
+            if let Some(commit) = self.commit {
+                c.commit = commit;
+            }
+            c.auto_commit_interval_ms = self.auto_commit_interval_ms;
+        }
+        if let Some(kind) = self.store {
+            for s in &mut doc.stores {
+                s.kind = kind;
+            }
         }
         doc.seed = self.seed;
     }

@@ -6,6 +6,7 @@
 //! plain data, so no model type ever reaches the UI.
 
 mod describe;
+mod describe_groups;
 pub mod doc;
 mod error;
 mod examples;
@@ -15,6 +16,7 @@ mod knobs;
 mod player;
 pub mod validate;
 mod view;
+mod view_groups;
 
 pub use doc::{AcksDoc, ScenarioDoc};
 pub use error::ScenarioError;

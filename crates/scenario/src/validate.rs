@@ -1,13 +1,17 @@
 //! Stage two of loading: check a [`ScenarioDoc`] field by field and build the model's
 //! configuration and the script. The first problem found is returned, naming its field.
 
-use crate::doc::{AcksDoc, ActionDoc, ScenarioDoc};
+use crate::doc::{
+    AcksDoc, ActionDoc, AssignorDoc, CommitDoc, OffsetResetDoc, ScenarioDoc, StoreKindDoc,
+};
 use crate::error::ScenarioError;
 use mqlab_engine::{Fault, Millis, NodeId};
 use mqlab_kafka::{
-    Acks, Action, KafkaConfig, ProducerConfig, ReaderConfig, Timing, TopicConfig, CONTROLLER,
-    PRODUCER_BASE, READER_BASE,
+    Acks, Action, Assignor, CommitMode, ConsumerConfig, KafkaConfig, OffsetReset, ProducerConfig,
+    ReaderConfig, StoreConfig, Timing, TopicConfig, CONSUMER_BASE, CONTROLLER, PRODUCER_BASE,
+    READER_BASE,
 };
+use mqlab_ledger::StoreKind;
 use std::collections::BTreeMap;
 
 /// Bounds that keep a scenario playable in a browser tab.
@@ -15,6 +19,8 @@ pub const MAX_BROKERS: u32 = 9;
 pub const MAX_TOPICS: usize = 4;
 pub const MAX_PARTITIONS: u32 = 12;
 pub const MAX_CLIENTS: usize = 4;
+pub const MAX_CONSUMERS: usize = 6;
+pub const MAX_STORES: usize = 4;
 pub const MAX_DURATION_MS: u64 = 3_600_000;
 pub const MAX_SCRIPT: usize = 1_000;
 pub const MAX_MESSAGES: u64 = 5_000;
@@ -316,6 +322,116 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
         });
     }
 
+    let stores = validate_stores(doc)?;
+    if doc.consumers.len() > MAX_CONSUMERS {
+        return Err(err(
+            "consumers",
+            format!("at most {MAX_CONSUMERS} consumers"),
+            format!("最多 {MAX_CONSUMERS} 个消费者"),
+        ));
+    }
+    let mut consumers = Vec::new();
+    for (i, c) in doc.consumers.iter().enumerate() {
+        let f = |name: &str| format!("consumers[{i}].{name}");
+        name_ok(&f("name"), &c.name)?;
+        if names.values().any(|n| *n == c.name) {
+            return Err(err(
+                f("name"),
+                format!("\"{}\" is already the name of another node", c.name),
+                format!("\"{}\" 已是另一个节点的名字", c.name),
+            ));
+        }
+        name_ok(&f("group"), &c.group)?;
+        let topic = topic_index(f("topic"), &c.topic)?;
+        range(
+            &f("auto_commit_interval_ms"),
+            c.auto_commit_interval_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
+        range(
+            &f("session_timeout_ms"),
+            c.session_timeout_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
+        range(
+            &f("heartbeat_interval_ms"),
+            c.heartbeat_interval_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
+        range(
+            &f("max_poll_interval_ms"),
+            c.max_poll_interval_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
+        range(
+            &f("max_poll_records"),
+            u64::from(c.max_poll_records),
+            1,
+            500,
+        )?;
+        range(&f("fetch_max_wait_ms"), c.fetch_max_wait_ms, 1, 60_000)?;
+        range(&f("processing_ms"), c.processing_ms, 1, 600_000)?;
+        range(&f("join_at_ms"), c.join_at_ms, 0, doc.duration_ms)?;
+        if c.heartbeat_interval_ms >= c.session_timeout_ms {
+            return Err(err(
+                f("heartbeat_interval_ms"),
+                "must be shorter than session_timeout_ms, or the consumer would be expelled",
+                "必须小于 session_timeout_ms，否则消费者会被踢出消费组",
+            ));
+        }
+        let store = match &c.store {
+            Some(name) => stores.iter().position(|s| s.name == *name).ok_or_else(|| {
+                err(
+                    f("store"),
+                    format!("no store named \"{name}\""),
+                    format!("没有名为 \"{name}\" 的存储"),
+                )
+            })?,
+            None if stores.is_empty() => {
+                return Err(err(
+                    f("store"),
+                    "no store to process records into: add one under \"stores\"",
+                    "没有可写入的下游存储：请在 \"stores\" 中添加一个",
+                ))
+            }
+            None => 0,
+        };
+        names.insert(NodeId(CONSUMER_BASE + i as u32), c.name.clone());
+        consumers.push(ConsumerConfig {
+            name: c.name.clone(),
+            group: c.group.clone(),
+            topic,
+            commit: match c.commit {
+                CommitDoc::Auto => CommitMode::Auto,
+                CommitDoc::SyncAfterProcess => CommitMode::SyncAfterProcess,
+                CommitDoc::AsyncAfterProcess => CommitMode::AsyncAfterProcess,
+                CommitDoc::SyncBeforeProcess => CommitMode::SyncBeforeProcess,
+            },
+            auto_commit_interval_ms: c.auto_commit_interval_ms,
+            auto_offset_reset: match c.auto_offset_reset {
+                OffsetResetDoc::Earliest => OffsetReset::Earliest,
+                OffsetResetDoc::Latest => OffsetReset::Latest,
+                OffsetResetDoc::None => OffsetReset::None,
+            },
+            assignor: match c.assignor {
+                AssignorDoc::Range => Assignor::Range,
+                AssignorDoc::RoundRobin => Assignor::RoundRobin,
+            },
+            session_timeout_ms: c.session_timeout_ms,
+            heartbeat_interval_ms: c.heartbeat_interval_ms,
+            max_poll_interval_ms: c.max_poll_interval_ms,
+            max_poll_records: c.max_poll_records,
+            fetch_max_wait_ms: c.fetch_max_wait_ms,
+            processing_ms: c.processing_ms,
+            store,
+            join_at_ms: c.join_at_ms,
+        });
+    }
+
     if doc.script.len() > MAX_SCRIPT {
         return Err(err(
             "script",
@@ -336,10 +452,12 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
                 )
             })
     };
+    // Brokers and group consumers can be killed, stopped and restarted.
     let broker = |field: String, name: &str| -> Result<NodeId, ScenarioError> {
         let id = node(field.clone(), name)?;
-        if id == CONTROLLER || id.0 > k.brokers {
-            return Err(err(field, format!("\"{name}\" is not a broker: only brokers can be killed, stopped or restarted here"), format!("\"{name}\" 不是 broker：这里只能杀死、停止或重启 broker")));
+        let consumer = id.0 >= CONSUMER_BASE;
+        if !consumer && (id == CONTROLLER || id.0 > k.brokers) {
+            return Err(err(field, format!("\"{name}\" is not a broker or a consumer: only those can be killed, stopped or restarted"), format!("\"{name}\" 不是 broker 或消费者：只有它们可以被杀死、停止或重启")));
         }
         Ok(id)
     };
@@ -469,6 +587,8 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
         legacy_hw_under_min_isr: k.legacy_hw_under_min_isr,
         producers,
         readers,
+        consumers,
+        stores,
     };
     Ok(Built {
         config,
@@ -479,4 +599,41 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
         names,
         script,
     })
+}
+
+fn validate_stores(doc: &ScenarioDoc) -> Result<Vec<StoreConfig>, ScenarioError> {
+    if doc.stores.len() > MAX_STORES {
+        return Err(err(
+            "stores",
+            format!("at most {MAX_STORES} stores"),
+            format!("最多 {MAX_STORES} 个存储"),
+        ));
+    }
+    let mut stores: Vec<StoreConfig> = Vec::new();
+    for (i, s) in doc.stores.iter().enumerate() {
+        let field = format!("stores[{i}].name");
+        name_ok(&field, &s.name)?;
+        if stores.iter().any(|o| o.name == s.name) {
+            return Err(err(
+                field,
+                format!("store \"{}\" is defined twice", s.name),
+                format!("存储 \"{}\" 重复定义", s.name),
+            ));
+        }
+        stores.push(StoreConfig {
+            name: s.name.clone(),
+            kind: store_kind(s.kind),
+        });
+    }
+    Ok(stores)
+}
+
+pub fn store_kind(kind: StoreKindDoc) -> StoreKind {
+    match kind {
+        StoreKindDoc::PlainInsert => StoreKind::PlainInsert,
+        StoreKindDoc::UniqueKey => StoreKind::UniqueKey,
+        StoreKindDoc::LookupUpdate => StoreKind::LookupUpdate,
+        StoreKindDoc::RedisSet => StoreKind::RedisSet,
+        StoreKindDoc::SeenSet => StoreKind::SeenSet,
+    }
 }

@@ -3,7 +3,7 @@
 use crate::describe::Describer;
 use crate::frame::*;
 use mqlab_engine::{LinkState, Liveness, NodeId, Step, StepKind, World};
-use mqlab_kafka::{Kafka, Role, CONTROLLER, PRODUCER_BASE, READER_BASE};
+use mqlab_kafka::{Kafka, Role, CONSUMER_BASE, CONTROLLER, PRODUCER_BASE, READER_BASE};
 use mqlab_ledger::{assess, Outcome};
 use std::collections::BTreeMap;
 
@@ -29,6 +29,7 @@ pub fn frame(
         .map(|&id| {
             let kind = match id.0 {
                 0 => NodeKind::Controller,
+                x if x >= CONSUMER_BASE => NodeKind::Consumer,
                 x if x >= READER_BASE => NodeKind::Reader,
                 x if x >= PRODUCER_BASE => NodeKind::Producer,
                 _ => NodeKind::Broker,
@@ -60,6 +61,10 @@ pub fn frame(
                     .map(|r| kafka.config().topics[r.config.topic as usize].name.clone())
                     .unwrap_or_default(),
                 NodeKind::Controller => "KRaft".into(),
+                NodeKind::Consumer => kafka
+                    .consumer(id)
+                    .map(|c| format!("group={}", c.config.group))
+                    .unwrap_or_default(),
                 NodeKind::Broker => String::new(),
             };
             NodeView {
@@ -174,9 +179,13 @@ pub fn frame(
                 last_error: r.last_error.clone(),
                 attempts: r.attempts,
                 replicas: p.copies.iter().map(|c| c.0).collect(),
-                reads: r.deliveries.len() as u32,
+                reads: r.reads.len() as u32,
                 fate: a.fate,
                 out_of_order: a.out_of_order,
+                delivered_to: r.deliveries.iter().map(|&(c, _)| d.name(c)).collect(),
+                processed: r.processings.len() as u32,
+                store_rows: r.processings.iter().filter(|p| p.effect.adds_row()).count() as u32,
+                consumption: a.consumption,
             }
         })
         .collect();
@@ -193,6 +202,9 @@ pub fn frame(
         happenings,
         messages,
         ledger,
+        consumers: crate::view_groups::consumers(kafka, &d),
+        groups: crate::view_groups::groups(kafka),
+        stores: crate::view_groups::stores(kafka, &d),
     }
 }
 

@@ -98,3 +98,63 @@ pub fn trace(v: Value) -> Vec<(u64, u64, String)> {
     }
     out
 }
+
+/// `base()` with group consumers (named c1, c2, … in group "billing", reading from the
+/// earliest offset) writing into one store "orders" of the given kind; the reader is removed.
+/// `commit` is the commit mode; tests patch the rest.
+pub fn with_consumers(count: usize, commit: &str, store: &str) -> Value {
+    let mut v = base();
+    v["readers"] = json!([]);
+    v["stores"] = json!([{ "name": "orders", "kind": store }]);
+    v["consumers"] = Value::Array(
+        (1..=count)
+            .map(|i| {
+                json!({
+                    "name": format!("c{i}"), "group": "billing", "topic": "orders",
+                    "commit": commit, "auto_offset_reset": "earliest",
+                    "session_timeout_ms": 10000, "processing_ms": 100, "max_poll_records": 10
+                })
+            })
+            .collect(),
+    );
+    v
+}
+
+pub fn consumer<'a>(f: &'a Frame, name: &str) -> &'a mqlab_scenario::frame::ConsumerView {
+    f.consumers
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no consumer {name}"))
+}
+
+pub fn store<'a>(f: &'a Frame, name: &str) -> &'a mqlab_scenario::frame::StoreView {
+    f.stores
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no store {name}"))
+}
+
+/// The group's committed offset of a partition.
+pub fn committed(f: &Frame, group: &str, partition: &str) -> Option<u64> {
+    f.groups
+        .iter()
+        .find(|g| g.name == group)?
+        .committed
+        .iter()
+        .find(|m| m.partition == partition)
+        .map(|m| m.offset)
+}
+
+/// Rows per key in a store, for keys with more than one row.
+pub fn duplicate_keys(f: &Frame, name: &str) -> Vec<String> {
+    let s = store(f, name);
+    let mut keys: Vec<String> = s
+        .rows
+        .iter()
+        .filter(|r| r.duplicate)
+        .map(|r| r.key.clone())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}

@@ -1,0 +1,165 @@
+//! World → Frame for consumer groups and stores: consumers with their positions and the
+//! records in hand, groups with their committed offsets, stores with their rows.
+
+use crate::describe::Describer;
+use crate::frame::{
+    ConsumerActivity, ConsumerView, GroupState, GroupView, OffsetMark, RowView, StoreView,
+};
+use crate::i18n::Text;
+use mqlab_kafka::{CommitMode, ConsumerConfig, ConsumerPhase, GroupPhase, Kafka};
+use std::collections::BTreeSet;
+
+/// The commit mode in a few words, for the consumer's card.
+pub fn commit_text(config: &ConsumerConfig) -> Text {
+    let seconds = config.auto_commit_interval_ms as f64 / 1000.0;
+    let (en, zh) = match config.commit {
+        CommitMode::Auto => (
+            format!("auto-commit every {seconds}s"),
+            format!("每 {seconds} 秒自动提交"),
+        ),
+        CommitMode::SyncAfterProcess => (
+            "process → commitSync".into(),
+            "先处理 → 再 commitSync".into(),
+        ),
+        CommitMode::AsyncAfterProcess => (
+            "process → commitAsync".into(),
+            "先处理 → 再 commitAsync".into(),
+        ),
+        CommitMode::SyncBeforeProcess => (
+            "commitSync → process".into(),
+            "先 commitSync → 再处理".into(),
+        ),
+    };
+    Text { en, zh }
+}
+
+pub fn consumers(kafka: &Kafka, d: &Describer<'_>) -> Vec<ConsumerView> {
+    kafka
+        .consumers()
+        .map(|c| ConsumerView {
+            id: c.id.0,
+            name: d.name(c.id),
+            group: c.config.group.clone(),
+            activity: match c.phase {
+                ConsumerPhase::Down => ConsumerActivity::Down,
+                ConsumerPhase::Joining => ConsumerActivity::Joining,
+                ConsumerPhase::Polling => ConsumerActivity::Polling,
+                ConsumerPhase::Processing => ConsumerActivity::Processing,
+                ConsumerPhase::Committing => ConsumerActivity::Committing,
+                ConsumerPhase::Failed => ConsumerActivity::Failed,
+            },
+            generation: c.generation,
+            assigned: c.assignment.iter().map(|&tp| kafka.tp_name(tp)).collect(),
+            positions: c
+                .positions
+                .iter()
+                .map(|(&tp, &offset)| OffsetMark {
+                    partition: kafka.tp_name(tp),
+                    offset,
+                })
+                .collect(),
+            in_hand: c
+                .unprocessed()
+                .map(|m| kafka.ledger().label(m).to_string())
+                .collect(),
+            commit: commit_text(&c.config),
+            store: kafka
+                .stores()
+                .get(c.config.store)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+pub fn groups(kafka: &Kafka) -> Vec<GroupView> {
+    let names: BTreeSet<&str> = kafka.consumers().map(|c| c.config.group.as_str()).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let committed = kafka
+                .committed_offsets()
+                .iter()
+                .filter(|((g, _), _)| g == name)
+                .map(|((_, tp), &offset)| OffsetMark {
+                    partition: kafka.tp_name(*tp),
+                    offset,
+                })
+                .collect();
+            let (coordinator, generation, state) = match kafka.group(name) {
+                Some((broker, g)) => (
+                    Some(broker.0),
+                    g.generation,
+                    match g.phase {
+                        GroupPhase::Empty => GroupState::Empty,
+                        GroupPhase::PreparingRebalance => GroupState::Rebalancing,
+                        GroupPhase::Stable => GroupState::Stable,
+                    },
+                ),
+                None => (None, 0, GroupState::Unknown),
+            };
+            GroupView {
+                name: name.to_string(),
+                coordinator,
+                generation,
+                state,
+                committed,
+            }
+        })
+        .collect()
+}
+
+pub fn stores(kafka: &Kafka, d: &Describer<'_>) -> Vec<StoreView> {
+    kafka
+        .stores()
+        .iter()
+        .enumerate()
+        .map(|(i, store)| {
+            // One row is expected per acknowledged message of the topics written here.
+            let topics: BTreeSet<u32> = kafka
+                .consumers()
+                .filter(|c| c.config.store == i)
+                .map(|c| c.config.topic)
+                .collect();
+            let topic_names: Vec<&str> = topics
+                .iter()
+                .map(|&t| kafka.config().topics[t as usize].name.as_str())
+                .collect();
+            let expected = kafka
+                .ledger()
+                .records()
+                .iter()
+                .filter(|r| r.is_acknowledged())
+                .filter(|r| {
+                    r.destination
+                        .rsplit_once('-')
+                        .is_some_and(|(t, _)| topic_names.contains(&t))
+                })
+                .count() as u32;
+            let rows = store
+                .rows
+                .iter()
+                .map(|row| RowView {
+                    key: row.key.clone(),
+                    message: row.message.0,
+                    writes: row.writes,
+                    duplicate: store.rows.iter().filter(|r| r.key == row.key).count() > 1,
+                    by: d.name(row.by),
+                })
+                .collect();
+            StoreView {
+                name: store.name.clone(),
+                kind: store.kind,
+                rows,
+                seen: store
+                    .seen
+                    .iter()
+                    .map(|&m| kafka.ledger().label(m).to_string())
+                    .collect(),
+                absorbed: store.absorbed,
+                expected,
+                distinct: store.distinct_keys() as u32,
+            }
+        })
+        .collect()
+}

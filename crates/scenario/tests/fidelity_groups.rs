@@ -1,0 +1,323 @@
+//! FIDELITY.md K25–K33: consumer groups, committed offsets, commit modes and the downstream
+//! stores, asserted on the ledger, the stores and the groups' committed offsets.
+
+mod play;
+
+use mqlab_scenario::frame::{ConsumerActivity, Consumption, Frame};
+use play::*;
+use serde_json::{json, Value};
+
+fn partitions(v: &mut Value, n: u32) {
+    v["kafka"]["topics"][0]["partitions"] = json!(n);
+}
+
+/// Produce `count` messages to every partition in turn (keys hash anywhere; pin them).
+fn produce_to(at_ms: u64, count: u32, partition: u32) -> Value {
+    json!({ "at_ms": at_ms, "do": "produce", "producer": "app", "topic": "orders", "count": count, "key": format!("p{partition}"), "partition": partition })
+}
+
+fn assigned(f: &Frame, name: &str) -> Vec<String> {
+    consumer(f, name).assigned.clone()
+}
+
+/// 20 messages at 1 s. The group forms after `group.initial.rebalance.delay.ms` (3 s); c1
+/// polls 10 records, processes them at 100 ms each from about 3.01 s, and is killed at
+/// 3.85 s, in the middle of its first batch (8 processed), then restarted at 5 s.
+fn kill_mid_batch(commit: &str, store_kind: &str) -> Value {
+    let mut v = with_consumers(1, commit, store_kind);
+    v["script"] = json!([
+        produce(1000, 20),
+        fault(3850, "crash", "c1"),
+        fault(5000, "restart", "c1")
+    ]);
+    v
+}
+
+#[test]
+fn k25_each_partition_has_one_owner_and_extra_consumers_sit_idle() {
+    let mut v = with_consumers(3, "sync_after_process", "plain_insert");
+    partitions(&mut v, 2);
+    v["script"] = json!([produce_to(1000, 10, 0), produce_to(1000, 10, 1)]);
+    let (_, f) = play(v);
+    let mut owned: Vec<String> = ["c1", "c2", "c3"]
+        .iter()
+        .flat_map(|c| assigned(&f, c))
+        .collect();
+    owned.sort();
+    assert_eq!(
+        owned,
+        vec!["orders-0", "orders-1"],
+        "each partition exactly once"
+    );
+    let idle = ["c1", "c2", "c3"]
+        .iter()
+        .filter(|c| assigned(&f, c).is_empty())
+        .count();
+    assert_eq!(idle, 1, "the third consumer sits idle");
+    assert_eq!(f.ledger.processed, 20);
+    assert_eq!(f.ledger.redelivered, 0);
+    assert_eq!(store(&f, "orders").rows.len(), 20);
+}
+
+#[test]
+fn k25_every_group_receives_every_record_and_reading_deletes_nothing() {
+    let mut v = with_consumers(1, "sync_after_process", "plain_insert");
+    v["stores"] = json!([{ "name": "orders", "kind": "plain_insert" }, { "name": "audit", "kind": "plain_insert" }]);
+    v["consumers"].as_array_mut().unwrap().push(json!({ "name": "auditor", "group": "audit", "topic": "orders", "store": "audit", "auto_offset_reset": "earliest", "processing_ms": 10 }));
+    v["script"] = json!([produce(1000, 15)]);
+    let (_, f) = play(v);
+    assert_eq!(store(&f, "orders").rows.len(), 15);
+    assert_eq!(store(&f, "audit").rows.len(), 15);
+    let log = &partition(&f, "orders-0").replicas[0];
+    assert_eq!(log.cells.len(), 15, "consumed records stay in the log");
+    assert_eq!(committed(&f, "billing", "orders-0"), Some(15));
+    assert_eq!(committed(&f, "audit", "orders-0"), Some(15));
+}
+
+#[test]
+fn k26_range_gives_the_first_consumer_the_extra_partition() {
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    partitions(&mut v, 3);
+    let (_, f) = play(v);
+    assert_eq!(assigned(&f, "c1"), vec!["orders-0", "orders-1"]);
+    assert_eq!(assigned(&f, "c2"), vec!["orders-2"]);
+}
+
+#[test]
+fn k26_round_robin_deals_the_partitions_in_turn() {
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    partitions(&mut v, 3);
+    for c in 0..2 {
+        v["consumers"][c]["assignor"] = json!("round_robin");
+    }
+    let (_, f) = play(v);
+    assert_eq!(assigned(&f, "c1"), vec!["orders-0", "orders-2"]);
+    assert_eq!(assigned(&f, "c2"), vec!["orders-1"]);
+}
+
+#[test]
+fn k27_a_joining_member_triggers_a_rebalance() {
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    partitions(&mut v, 2);
+    v["consumers"][1]["join_at_ms"] = json!(5000);
+    let mut p = load(v);
+    let before = at_time(&mut p, 4000);
+    assert_eq!(assigned(&before, "c1"), vec!["orders-0", "orders-1"]);
+    assert_eq!(before.groups[0].generation, 1);
+    let after = at_time(&mut p, 8000);
+    assert_eq!(assigned(&after, "c1"), vec!["orders-0"]);
+    assert_eq!(assigned(&after, "c2"), vec!["orders-1"]);
+    assert_eq!(after.groups[0].generation, 2);
+}
+
+#[test]
+fn k27_a_clean_close_rebalances_at_once() {
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    partitions(&mut v, 2);
+    for c in 0..2 {
+        v["consumers"][c]["session_timeout_ms"] = json!(45_000);
+    }
+    v["script"] = json!([fault(5000, "stop", "c1")]);
+    let mut p = load(v);
+    // c2 hears of the rebalance at its next heartbeat (3 s), long before a session timeout.
+    let f = at_time(&mut p, 8500);
+    assert_eq!(
+        assigned(&f, "c2"),
+        vec!["orders-0", "orders-1"],
+        "LeaveGroup: no session timeout to wait for"
+    );
+}
+
+#[test]
+fn k27_a_crashed_member_is_replaced_only_after_the_session_timeout() {
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    partitions(&mut v, 2);
+    v["script"] = json!([fault(5000, "crash", "c1")]);
+    let mut p = load(v);
+    // session.timeout.ms is 10 s here; the last heartbeat was at most 3 s before the crash.
+    let waiting = at_time(&mut p, 11_000);
+    assert_eq!(
+        assigned(&waiting, "c2"),
+        vec!["orders-1"],
+        "still waiting for c1's session"
+    );
+    let after = at_time(&mut p, 16_000);
+    assert_eq!(assigned(&after, "c2"), vec!["orders-0", "orders-1"]);
+}
+
+#[test]
+fn k27_max_poll_interval_overrun_leaves_the_group_and_the_commit_fails() {
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    partitions(&mut v, 2);
+    // c1 takes 1 s per record, 10 records per poll: 10 s between polls, over a 5 s limit.
+    v["consumers"][0]["processing_ms"] = json!(1000);
+    v["consumers"][0]["max_poll_interval_ms"] = json!(5000);
+    v["consumers"][1]["max_poll_interval_ms"] = json!(5000);
+    v["script"] = json!([produce_to(1000, 10, 0)]);
+    v["duration_ms"] = json!(25_000);
+    let (_, f) = play(v);
+    // c1 processed its whole batch, but its commit failed, so c2 processed it again.
+    assert_eq!(f.ledger.redelivered, 10);
+    assert_eq!(f.ledger.store_duplicates, 10);
+    assert_eq!(
+        committed(&f, "billing", "orders-0"),
+        Some(10),
+        "committed by c2"
+    );
+}
+
+#[test]
+fn k28_the_committed_offset_is_the_next_record_and_a_takeover_resumes_there() {
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    partitions(&mut v, 2);
+    // c1 owns orders-0: one batch of 10 is processed and committed, the next is cut short.
+    v["script"] = json!([produce_to(4000, 20, 0), fault(6500, "crash", "c1")]);
+    let mut p = load(v);
+    let mid = at_time(&mut p, 6000);
+    assert_eq!(
+        committed(&mid, "billing", "orders-0"),
+        Some(10),
+        "last processed 9, next 10"
+    );
+    let (_, f) = {
+        p.apply(mqlab_scenario::Command::End).unwrap();
+        ((), p.frame())
+    };
+    // c2 took over at the committed offset: the first 10 once, the rest at most twice.
+    for m in &f.messages {
+        let n: u32 = m.label.trim_start_matches("p0-").parse().unwrap();
+        let expected = if n <= 10 { 1 } else { m.delivered_to.len() };
+        assert_eq!(m.delivered_to.len(), expected, "{}", m.label);
+        assert!(m.processed >= 1, "{} processed", m.label);
+    }
+    assert_eq!(committed(&f, "billing", "orders-0"), Some(20));
+}
+
+#[test]
+fn k29_kill9_before_the_commit_duplicates_the_processed_records() {
+    let (_, f) = play(kill_mid_batch("sync_after_process", "plain_insert"));
+    // 8 records were processed when c1 died; nothing was committed, so all 20 come again.
+    assert_eq!(f.ledger.store_duplicates, 8);
+    assert_eq!(store(&f, "orders").rows.len(), 28);
+    assert_eq!(duplicate_keys(&f, "orders").len(), 8);
+    assert_eq!(f.ledger.lost, 0);
+    assert_eq!(store(&f, "orders").expected, 20);
+}
+
+#[test]
+fn k29_idempotent_stores_absorb_the_redelivery() {
+    for kind in ["unique_key", "lookup_update", "redis_set", "seen_set"] {
+        let (_, f) = play(kill_mid_batch("sync_after_process", kind));
+        let s = store(&f, "orders");
+        assert_eq!(s.rows.len(), 20, "{kind}: one row per message");
+        assert_eq!(s.absorbed, 8, "{kind}: the 8 repeats are stopped");
+        assert_eq!(f.ledger.store_duplicates, 0, "{kind}");
+        assert_eq!(f.ledger.absorbed, 8, "{kind}");
+        assert_eq!(
+            f.ledger.redelivered, 10,
+            "{kind}: the whole batch came again"
+        );
+    }
+}
+
+#[test]
+fn k30_commit_then_process_loses_the_records_in_hand() {
+    let (_, f) = play(kill_mid_batch("sync_before_process", "plain_insert"));
+    // The commit said 10 before processing; c1 died after 8; the restart resumes at 10.
+    assert_eq!(f.ledger.skipped, 2);
+    assert_eq!(f.ledger.lost, 2);
+    assert_eq!(f.ledger.store_duplicates, 0);
+    assert_eq!(store(&f, "orders").rows.len(), 18);
+    let skipped: Vec<&str> = f
+        .messages
+        .iter()
+        .filter(|m| m.consumption == Consumption::Skipped)
+        .map(|m| m.label.as_str())
+        .collect();
+    assert_eq!(skipped, vec!["m-9", "m-10"]);
+}
+
+#[test]
+fn k31_auto_commit_redelivers_what_came_after_the_last_commit() {
+    let mut v = with_consumers(1, "auto", "plain_insert");
+    v["script"] = json!([
+        produce(4000, 20),
+        produce(9000, 20),
+        fault(10_400, "crash", "c1"),
+        fault(11_000, "restart", "c1")
+    ]);
+    v["duration_ms"] = json!(40_000);
+    let (_, f) = play(v);
+    // The auto-commit at the poll after 5 s committed the earlier polls' positions (20):
+    // nothing before it comes again, and nothing is lost.
+    assert_eq!(f.ledger.lost, 0);
+    let again: Vec<&str> = f
+        .messages
+        .iter()
+        .filter(|m| m.store_rows > 1)
+        .map(|m| m.label.as_str())
+        .collect();
+    assert!(
+        !again.is_empty(),
+        "records since the last auto-commit are processed twice"
+    );
+    assert!(
+        again
+            .iter()
+            .all(|l| l.parse::<String>().is_ok() && !["m-1", "m-20"].contains(l)),
+        "{again:?}"
+    );
+    assert_eq!(store(&f, "orders").distinct, 40);
+}
+
+#[test]
+fn k31_closing_before_processing_with_auto_commit_loses_records() {
+    let mut v = with_consumers(2, "auto", "plain_insert");
+    // The group forms after the initial rebalance delay (3 s); c1 gets the partition.
+    v["script"] = json!([produce(1000, 20), fault(3450, "stop", "c1")]);
+    let (_, f) = play(v);
+    // close() committed the position after the 10 records poll() returned, 4 processed.
+    assert_eq!(f.ledger.skipped, 6);
+    assert_eq!(f.ledger.store_duplicates, 0);
+}
+
+#[test]
+fn k32_commit_sync_blocks_while_commit_async_goes_on() {
+    // The coordinator of "billing" dies just before c1's first commit; the sync consumer
+    // waits for a new coordinator, the async one goes on processing.
+    let activity = |commit: &str| {
+        let mut v = with_consumers(1, commit, "plain_insert");
+        v["script"] = json!([produce(4000, 30), fault(4900, "crash", "broker-1")]);
+        let mut p = load(v);
+        let f = at_time(&mut p, 7000);
+        (consumer(&f, "c1").activity, f.groups[0].coordinator)
+    };
+    let (sync, before) = activity("sync_after_process");
+    assert_eq!(before, None, "the coordinator is gone, not yet replaced");
+    assert_eq!(sync, ConsumerActivity::Committing);
+    let (asynchronous, _) = activity("async_after_process");
+    assert_eq!(asynchronous, ConsumerActivity::Processing);
+}
+
+#[test]
+fn k33_latest_skips_what_was_there_and_earliest_reads_it() {
+    let run = |reset: &str| {
+        let mut v = with_consumers(1, "sync_after_process", "plain_insert");
+        v["consumers"][0]["auto_offset_reset"] = json!(reset);
+        v["consumers"][0]["join_at_ms"] = json!(3000);
+        v["script"] = json!([produce(1000, 5), produce(6000, 5)]);
+        play(v).1
+    };
+    let latest = run("latest");
+    assert_eq!(
+        store(&latest, "orders").rows.len(),
+        5,
+        "only the later five"
+    );
+    assert!(latest.messages[..5].iter().all(|m| m.processed == 0));
+    let earliest = run("earliest");
+    assert_eq!(store(&earliest, "orders").rows.len(), 10);
+    let none = run("none");
+    assert_eq!(consumer(&none, "c1").activity, ConsumerActivity::Failed);
+    assert_eq!(store(&none, "orders").rows.len(), 0);
+}
