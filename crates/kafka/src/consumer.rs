@@ -180,7 +180,9 @@ impl Consumer {
         match timer {
             Timer::ConsumerBegin => self.begin(fx),
             Timer::GroupHeartbeat => {
-                if let (Some(coordinator), Some(generation)) = (self.coordinator, self.generation) {
+                // The heartbeat thread is quiet while a JoinGroup is outstanding.
+                let member = self.coordinator.zip(self.generation);
+                if let (Some((coordinator, generation)), false) = (member, self.join_in_flight) {
                     fx.send(
                         self.id,
                         coordinator,
@@ -259,6 +261,7 @@ impl Consumer {
                 match result {
                     Ok((generation, partitions)) => {
                         self.generation = Some(generation);
+                        self.rejoin = false;
                         self.assignment = partitions.clone();
                         self.positions.clear();
                         self.buffer.clear();
