@@ -104,6 +104,66 @@ fn each_bad_field_is_named() {
 }
 
 #[test]
+fn each_bad_consumer_or_store_field_is_named() {
+    type Case = (fn(&mut serde_json::Value), &'static str, &'static str);
+    let cases: Vec<Case> = vec![
+        (
+            |v| v["consumers"][0]["store"] = json!("ledger"),
+            "consumers[0].store",
+            "no store named",
+        ),
+        (
+            |v| v["stores"] = json!([]),
+            "consumers[0].store",
+            "no store",
+        ),
+        (
+            |v| v["consumers"][0]["topic"] = json!("payments"),
+            "consumers[0].topic",
+            "no topic",
+        ),
+        (
+            |v| v["consumers"][0]["heartbeat_interval_ms"] = json!(20_000),
+            "consumers[0].heartbeat_interval_ms",
+            "shorter",
+        ),
+        (
+            |v| v["consumers"][0]["max_poll_records"] = json!(0),
+            "consumers[0].max_poll_records",
+            "out of range",
+        ),
+        (
+            |v| v["consumers"][0]["group"] = json!(""),
+            "consumers[0].group",
+            "letters",
+        ),
+        (
+            |v| v["consumers"][1]["name"] = json!("c1"),
+            "consumers[1].name",
+            "already",
+        ),
+        (
+            |v| v["stores"] = json!([{ "name": "orders", "kind": "plain_insert" }, { "name": "orders", "kind": "redis_set" }]),
+            "stores[1].name",
+            "twice",
+        ),
+        (
+            |v| v["script"] = json!([{ "at_ms": 1, "do": "crash", "node": "app" }]),
+            "script[0].node",
+            "not a broker or a consumer",
+        ),
+    ];
+    for (patch, field, words) in cases {
+        let mut v = with_consumers(2, "auto", "plain_insert");
+        patch(&mut v);
+        let e = error_of(v);
+        assert_eq!(e.field, field, "{e}");
+        assert!(e.en.contains(words), "{e}");
+        assert!(!e.zh.is_empty());
+    }
+}
+
+#[test]
 fn json_shape_errors_say_where() {
     for (text, words) in [
         ("{", "EOF"),
@@ -117,6 +177,14 @@ fn json_shape_errors_say_where() {
         (
             r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":-5,"kafka":{"brokers":1,"topics":[]}}"#,
             "invalid value",
+        ),
+        (
+            r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":1,"kafka":{"brokers":1,"topics":[]},"stores":[{"name":"s","kind":"mongo"}]}"#,
+            "unknown variant",
+        ),
+        (
+            r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":1,"kafka":{"brokers":1,"topics":[]},"consumers":[{"name":"c","group":"g","topic":"t","commit":"sometimes"}]}"#,
+            "unknown variant",
         ),
     ] {
         let e = Player::load_json(text).unwrap_err();

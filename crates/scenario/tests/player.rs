@@ -3,8 +3,9 @@
 mod play;
 
 use mqlab_scenario::frame::{Fate, NodeStatus};
-use mqlab_scenario::{Command, MarkKind, UserAction, CHECKPOINT_EVERY};
+use mqlab_scenario::{Command, MarkKind, Player, UserAction, CHECKPOINT_EVERY};
 use play::*;
+use serde_json::json;
 
 /// Long enough to cross several checkpoints.
 fn long(mut v: serde_json::Value) -> serde_json::Value {
@@ -262,7 +263,17 @@ fn retries_and_in_flight_knobs_reach_every_producer_and_turn_default_idempotence
 
 #[test]
 fn every_line_of_a_trace_exists_in_both_languages() {
-    let mut p = load(example("kafka-acks1-leader-dies"));
+    for id in [
+        "kafka-acks1-leader-dies",
+        "kafka-consumer-kill-before-commit",
+        "kafka-consumer-rebalance",
+    ] {
+        both_languages(id);
+    }
+}
+
+fn both_languages(id: &str) {
+    let mut p = load(example(id));
     let lines = p.happenings_between(1, p.total_steps());
     assert!(!lines.is_empty());
     for entry in &lines {
@@ -275,6 +286,11 @@ fn every_line_of_a_trace_exists_in_both_languages() {
                 "refused,",
                 "lost on a cut link",
                 "Heartbeat OK",
+                "commit OK",
+                "processed",
+                "rebalances",
+                "assigned",
+                "committed",
             ] {
                 assert!(
                     !h.zh.contains(english),
@@ -289,4 +305,62 @@ fn every_line_of_a_trace_exists_in_both_languages() {
     for e in &p.frame().envelopes {
         assert!(!e.label.en.is_empty() && !e.label.zh.is_empty());
     }
+}
+
+#[test]
+fn killing_a_consumer_from_the_stage_before_its_commit_duplicates_rows() {
+    let mut v = example("kafka-consumer-kill-before-commit");
+    v["script"] = json!([v["script"][0]]); // only the orders: the faults come from the stage
+    let mut p = load(v);
+    let consumer = p.frame().consumers[0].id;
+    // Step until two orders are in the table, then kill -9 and restart from the stage.
+    while p.frame().stores[0].rows.len() < 2 {
+        p.apply(Command::Forward).unwrap();
+    }
+    p.apply(Command::Inject(UserAction::Crash { node: consumer }))
+        .unwrap();
+    p.apply(Command::Inject(UserAction::Restart { node: consumer }))
+        .unwrap();
+    p.apply(Command::End).unwrap();
+    let f = p.frame();
+    assert_eq!(f.ledger.store_duplicates, 2);
+    assert_eq!(f.stores[0].rows.len(), 8);
+    // The faults are in the document, so the replay is exact.
+    let replay = Player::load(p.doc().clone()).unwrap();
+    assert_eq!(replay.trace_digest(), p.trace_digest());
+}
+
+#[test]
+fn commit_and_store_knobs_reach_every_consumer_and_store() {
+    use mqlab_scenario::doc::{CommitDoc, StoreKindDoc};
+    use mqlab_scenario::Knobs;
+    let doc = load(example("kafka-consumer-rebalance")).doc().clone();
+    let mut knobs = Knobs::read(&doc);
+    assert_eq!(knobs.commit, Some(CommitDoc::SyncAfterProcess));
+    assert_eq!(knobs.store, Some(StoreKindDoc::PlainInsert));
+    knobs.commit = Some(CommitDoc::SyncBeforeProcess);
+    knobs.store = Some(StoreKindDoc::UniqueKey);
+    knobs.auto_commit_interval_ms = 1000;
+    let mut d = doc.clone();
+    knobs.write(&mut d);
+    assert!(d
+        .consumers
+        .iter()
+        .all(|c| c.commit == CommitDoc::SyncBeforeProcess && c.auto_commit_interval_ms == 1000));
+    assert_eq!(d.stores[0].kind, StoreKindDoc::UniqueKey);
+    let mut p = Player::load(d).unwrap();
+    p.apply(Command::End).unwrap();
+    let f = p.frame();
+    assert_eq!(
+        f.stores[0].kind,
+        mqlab_scenario::frame::StoreKind::UniqueKey
+    );
+    assert_eq!(
+        f.ledger.store_duplicates, 0,
+        "commit-then-process: no repeats"
+    );
+    // Without consumers the knobs say so and change nothing.
+    let plain = load(example("kafka-leader-kill")).doc().clone();
+    let k = Knobs::read(&plain);
+    assert_eq!((k.commit, k.store), (None, None));
 }
