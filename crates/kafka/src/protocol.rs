@@ -518,6 +518,25 @@ pub enum Note {
     },
 }
 
+impl Note {
+    /// Does this fact concern the message (a message's life on the timeline)?
+    pub fn mentions(&self, message: MessageId) -> bool {
+        match self {
+            Note::Appended { message: m, .. } | Note::Processed { message: m, .. } => *m == message,
+            Note::DuplicateBatch { messages, .. }
+            | Note::Truncated {
+                removed: messages, ..
+            }
+            | Note::ProduceAcked { messages, .. }
+            | Note::ProduceRetry { messages, .. }
+            | Note::ProduceFailed { messages, .. } => messages.contains(&message),
+            Note::Read { messages, .. } => messages.iter().any(|&(_, m)| m == message),
+            Note::Polled { records, .. } => records.iter().any(|&(_, _, m)| m == message),
+            _ => false,
+        }
+    }
+}
+
 /// Where a consumer's starting position came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PositionSource {

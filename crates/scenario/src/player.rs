@@ -311,6 +311,39 @@ impl Player {
         out
     }
 
+    /// A message's whole life: every step whose facts concern it (sent, appended, retried,
+    /// acknowledged, truncated, read, polled, processed), with only those facts. Replays the
+    /// trace without moving the player.
+    pub fn message_life(&self, message: u32) -> Vec<StepHappenings> {
+        let id = mqlab_ledger::MessageId(message);
+        let mut world = self.checkpoints[0].clone();
+        let runner = Runner::new(&self.built);
+        let mut out = Vec::new();
+        while world.steps_taken() < self.total_steps() {
+            let Some(step) = runner.next(&mut world) else {
+                break;
+            };
+            let d = Describer {
+                kafka: world.model(),
+                names: &self.built.names,
+            };
+            let happenings: Vec<crate::frame::Happening> = step
+                .notes
+                .iter()
+                .filter(|n| n.mentions(id))
+                .map(|n| d.note(n))
+                .collect();
+            if !happenings.is_empty() {
+                out.push(StepHappenings {
+                    step: world.steps_taken(),
+                    time_ms: step.at,
+                    happenings,
+                });
+            }
+        }
+        out
+    }
+
     fn seek(&mut self, target: u64) {
         let position = self.position();
         if target == position {

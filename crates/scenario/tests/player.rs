@@ -364,3 +364,31 @@ fn commit_and_store_knobs_reach_every_consumer_and_store() {
     let k = Knobs::read(&plain);
     assert_eq!((k.commit, k.store), (None, None));
 }
+
+#[test]
+fn a_messages_life_runs_from_the_producer_to_the_store() {
+    let p = load(example("kafka-consumer-kill-before-commit"));
+    let f = {
+        let mut end = load(example("kafka-consumer-kill-before-commit"));
+        end.apply(Command::End).unwrap();
+        end.frame()
+    };
+    let order1 = f.messages.iter().find(|m| m.label == "order-1").unwrap();
+    let life = p.message_life(order1.id);
+    let lines: Vec<&str> = life
+        .iter()
+        .flat_map(|s| s.happenings.iter().map(|h| h.en.as_str()))
+        .collect();
+    let position = |words: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(words))
+            .unwrap_or_else(|| panic!("no \"{words}\" in {lines:#?}"))
+    };
+    assert!(position("appended order-1") < position("acknowledged"));
+    assert!(position("acknowledged") < position("poll() returned"));
+    assert!(position("INSERT into orders-table") < position("a second row"));
+    assert!(lines.iter().all(|l| l.contains("order-1")), "{lines:#?}");
+    assert!(life.windows(2).all(|w| w[0].step < w[1].step));
+    assert_eq!(p.position(), 0, "the player did not move");
+}
