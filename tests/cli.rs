@@ -78,3 +78,31 @@ fn usage_errors_exit_non_zero() {
     assert!(!mqlab(&["run", "scenarios/kafka-leader-kill.json", "--steps", "x"]).0);
     assert!(!mqlab(&["run", "no-such-file.json"]).0);
 }
+
+#[test]
+fn run_summarises_groups_stores_and_the_consumer_ledger() {
+    let file = "scenarios/kafka-consumer-kill-before-commit.json";
+    let (ok, out, _) = mqlab(&["run", file]);
+    assert!(ok);
+    assert!(
+        out.contains("billing (generation 2, Stable): committed [orders-0@6]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("orders-table (PlainInsert): expected 6 rows, actual 10"),
+        "{out}"
+    );
+    assert!(out.contains("duplicated in a store 4"), "{out}");
+    let (ok, json, _) = mqlab(&["run", file, "--json"]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["final"]["ledger"]["store_duplicates"], 4);
+    assert_eq!(
+        v["final"]["stores"][0]["rows"].as_array().map(Vec::len),
+        Some(10)
+    );
+    assert_eq!(v["final"]["groups"][0]["committed"][0]["offset"], 6);
+    let (ok, zh, _) = mqlab(&["run", file, "--lang", "zh"]);
+    assert!(ok);
+    assert!(zh.contains("应有 6 行，实有 10 行"), "{zh}");
+}
