@@ -27,6 +27,8 @@ pub trait Model: Clone + Debug {
     fn on_refused(&mut self, node: NodeId, to: NodeId, msg: Self::Msg, fx: &mut Effects<'_, Self>);
     fn on_timer(&mut self, node: NodeId, timer: Self::Timer, fx: &mut Effects<'_, Self>);
     /// The node went down (crashed, or halted after a graceful stop): forget volatile state.
+    /// Messages sent here still leave: they stand for the connections the node's operating
+    /// system closes when its process dies.
     fn on_down(&mut self, node: NodeId, graceful: bool, fx: &mut Effects<'_, Self>);
     /// A graceful stop was asked for: hand over duties, then call [`Effects::halt`].
     fn on_stop(&mut self, node: NodeId, fx: &mut Effects<'_, Self>) {
@@ -445,11 +447,25 @@ impl<M: Model> World<M> {
             };
             state.incarnation += 1;
         }
-        self.handle(notes, |model, fx| model.on_down(node, graceful, fx));
+        // What the handler sends are the node's last words: the connections its operating
+        // system closes when the process is gone.
+        self.handle_departing(notes, Some(node), |model, fx| {
+            model.on_down(node, graceful, fx)
+        });
     }
 
     /// Run a handler and apply what it asked for.
     fn handle(&mut self, notes: &mut Vec<M::Note>, f: impl FnOnce(&mut M, &mut Effects<'_, M>)) {
+        self.handle_departing(notes, None, f);
+    }
+
+    /// Like `handle`, but `departing` (a node going down) may still send.
+    fn handle_departing(
+        &mut self,
+        notes: &mut Vec<M::Note>,
+        departing: Option<NodeId>,
+        f: impl FnOnce(&mut M, &mut Effects<'_, M>),
+    ) {
         let mut fx = Effects {
             now: self.now,
             rng: &mut self.rng,
@@ -473,7 +489,7 @@ impl<M: Model> World<M> {
         }
         notes.extend(new_notes);
         for (from, to, msg) in sends {
-            if !self.is_up(from) {
+            if !self.is_up(from) && departing != Some(from) {
                 continue;
             }
             let jitter = if self.jitter_ms > 0 {

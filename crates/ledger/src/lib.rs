@@ -76,9 +76,13 @@ pub struct Placement {
     pub readable: bool,
     /// Its first position on the authoritative copy (a Kafka offset), if it is there.
     pub position: Option<u64>,
-    /// A consumer group moved its committed position past it without processing it: the
-    /// group will never process it (at-most-once loss).
+    /// A consumer group moved its committed position past it without processing it, or a
+    /// queue handed it to a consumer that died before processing it (autoAck): it will never
+    /// be processed (at-most-once loss).
     pub skipped: bool,
+    /// A queue removed it because a consumer took it (acked, or sent with autoAck): gone by
+    /// design, not lost.
+    pub consumed: bool,
 }
 
 /// A message's fate so far.
@@ -402,6 +406,7 @@ mod tests {
             readable: false,
             position: Some(0),
             skipped: false,
+            consumed: false,
         };
         let readable = Placement {
             readable: true,
@@ -414,6 +419,7 @@ mod tests {
             readable: false,
             position: None,
             skipped: false,
+            consumed: false,
         };
         let offline = Placement {
             copies: vec![NodeId(1)],
@@ -422,6 +428,7 @@ mod tests {
             readable: false,
             position: None,
             skipped: false,
+            consumed: false,
         };
         assert_eq!(Fate::of(&acked, &readable), Fate::Visible);
         assert_eq!(Fate::of(&acked, &on_leader), Fate::Stored);
@@ -469,6 +476,7 @@ mod tests {
             readable: true,
             position: Some(position),
             skipped: false,
+            consumed: false,
         };
         // m0 at 1, m1 at 0 (overtook m0), m2 at 2, m3 alone on another partition at 0.
         let placements = vec![at(1), at(0), at(2), at(0)];

@@ -1,0 +1,1186 @@
+//! A RabbitMQ node: the channels of the clients connected to it, the queue replicas it
+//! hosts, its disk, and its view of the cluster (which peers are up, who leads each queue).
+//! Channel and queue processes talk by messages even on one node, as Erlang processes do.
+
+use crate::config::{QueueKind, RabbitConfig};
+use crate::protocol::{ConsumerRef, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, Timer};
+use crate::queue::{MirrorInfo, Replica};
+use crate::routing::route;
+use crate::Rabbit;
+use mqlab_engine::{Effects, Millis, NodeId};
+use mqlab_ledger::MessageId;
+use std::collections::{BTreeMap, BTreeSet};
+
+type Fx<'a, 'b> = &'a mut Effects<'b, Rabbit>;
+
+/// The cluster metadata one node holds about a queue (replicated, like Mnesia's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueView {
+    /// The node running the queue's leader; none while it is unavailable.
+    pub leader: Option<NodeId>,
+    pub epoch: u32,
+    pub deleted: bool,
+}
+
+/// A publish on a channel, waiting for every queue it was routed to.
+#[derive(Clone, Debug)]
+struct PendingPublish {
+    queues: BTreeSet<u32>,
+    nacked: bool,
+    /// In a transaction: which commit it belongs to.
+    batch: Option<u64>,
+    message: MessageId,
+    persistent: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Subscription {
+    auto_ack: bool,
+    prefetch: u32,
+    life: u32,
+}
+
+/// A client connection with one channel.
+#[derive(Clone, Debug, Default)]
+struct Channel {
+    pending: BTreeMap<u64, PendingPublish>,
+    /// Publishes of the open transaction, not yet committed (R5).
+    tx_buffer: Vec<(u64, MessageId, String, String, bool)>,
+    /// Commits waiting for their publishes.
+    commits: BTreeSet<u64>,
+    subscriptions: BTreeMap<u32, Subscription>,
+    /// Client delivery tag → (queue, queue's tag).
+    unacked: BTreeMap<u64, (u32, crate::protocol::QueueTag)>,
+    next_tag: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct RabbitNode {
+    pub id: NodeId,
+    /// Peers this node believes up, with when it last heard from them.
+    peers: BTreeMap<NodeId, Millis>,
+    pub down_peers: BTreeSet<NodeId>,
+    pub view: BTreeMap<u32, QueueView>,
+    pub replicas: BTreeMap<u32, Replica>,
+    /// Persistent messages of durable queues as of the last fsync: survives a crash.
+    pub disk: BTreeMap<u32, Vec<QMsg>>,
+    /// Queues this node led when it went down: it may recover them as leader.
+    pub led_at_shutdown: BTreeSet<u32>,
+    channels: BTreeMap<NodeId, Channel>,
+    started_once: bool,
+}
+
+/// Deterministic per-node state shared with the model: messages settled by consumption.
+pub struct Shared<'a> {
+    pub consumed: &'a mut BTreeSet<MessageId>,
+}
+
+impl RabbitNode {
+    pub fn new(id: NodeId) -> Self {
+        Self {
+            id,
+            peers: BTreeMap::new(),
+            down_peers: BTreeSet::new(),
+            view: BTreeMap::new(),
+            replicas: BTreeMap::new(),
+            disk: BTreeMap::new(),
+            led_at_shutdown: BTreeSet::new(),
+            channels: BTreeMap::new(),
+            started_once: false,
+        }
+    }
+
+    fn all_nodes(config: &RabbitConfig) -> impl Iterator<Item = NodeId> {
+        (1..=config.nodes).map(NodeId)
+    }
+
+    /// Where a mirrored queue's policy puts replicas, leader first (R18).
+    pub fn policy_nodes(config: &RabbitConfig, queue: u32) -> Vec<NodeId> {
+        let q = &config.queues[queue as usize];
+        let Some(policy) = &q.mirroring else {
+            return vec![q.home];
+        };
+        let others = Self::all_nodes(config).filter(|&n| n != q.home);
+        let mut nodes = vec![q.home];
+        match &policy.mode {
+            crate::config::HaMode::All => nodes.extend(others),
+            crate::config::HaMode::Exactly(count) => {
+                nodes.extend(others.take((*count as usize).saturating_sub(1)))
+            }
+            crate::config::HaMode::Nodes(list) => {
+                nodes.extend(list.iter().copied().filter(|&n| n != q.home))
+            }
+        }
+        nodes
+    }
+
+    pub fn is_up(&self, peer: NodeId) -> bool {
+        peer == self.id || !self.down_peers.contains(&peer)
+    }
+
+    pub fn on_start(&mut self, config: &RabbitConfig, fx: Fx) {
+        fx.note(Note::NodeStarted { node: self.id });
+        self.peers = Self::all_nodes(config)
+            .filter(|&n| n != self.id)
+            .map(|n| (n, fx.now()))
+            .collect();
+        self.down_peers.clear();
+        if !self.started_once {
+            self.started_once = true;
+            self.boot(config);
+        } else {
+            // A restart: nobody is known to lead anything until the peers say so.
+            for q in 0..config.queues.len() as u32 {
+                let deleted = self.view.get(&q).is_some_and(|v| v.deleted);
+                self.view.insert(
+                    q,
+                    QueueView {
+                        leader: None,
+                        epoch: 0,
+                        deleted,
+                    },
+                );
+            }
+            for peer in self.peers.keys().copied().collect::<Vec<_>>() {
+                fx.send(self.id, peer, Msg::Hello);
+            }
+            fx.set_timer(self.id, RECOVER_AFTER_MS, Timer::Recover);
+        }
+        fx.set_timer(self.id, config.fsync_interval_ms, Timer::Fsync);
+        fx.set_timer(self.id, config.net_ticktime_ms / 4, Timer::Tick);
+    }
+
+    /// The cluster as declared: every queue on its home, mirrors on their policy's nodes.
+    fn boot(&mut self, config: &RabbitConfig) {
+        for (q, cfg) in config.queues.iter().enumerate() {
+            let q = q as u32;
+            self.view.insert(
+                q,
+                QueueView {
+                    leader: Some(cfg.home),
+                    epoch: 0,
+                    deleted: false,
+                },
+            );
+            if cfg.kind != QueueKind::Classic {
+                continue;
+            }
+            let nodes = Self::policy_nodes(config, q);
+            if cfg.home == self.id {
+                let mut r = Replica::new_leader(q, 0);
+                r.mirrors = nodes[1..]
+                    .iter()
+                    .map(|&node| MirrorInfo { node, since: 0 })
+                    .collect();
+                self.replicas.insert(q, r);
+            } else if nodes.contains(&self.id) {
+                let mut r = Replica::new_mirror(q, 0, true);
+                r.members = nodes[1..].iter().map(|&n| (n, true)).collect();
+                self.replicas.insert(q, r);
+            }
+        }
+    }
+
+    /// kill -9 or the end of a stop: memory is gone, the disk stays. The operating system
+    /// closes every connection: clients and peers hear of it at once.
+    pub fn on_down(&mut self, graceful: bool, fx: Fx) {
+        self.led_at_shutdown = self
+            .replicas
+            .iter()
+            .filter(|(_, r)| r.leader)
+            .map(|(&q, _)| q)
+            .collect();
+        for client in self.channels.keys().copied().collect::<Vec<_>>() {
+            fx.send(self.id, client, Msg::ConnectionClosed);
+        }
+        for peer in self.peers.keys().copied().collect::<Vec<_>>() {
+            fx.send(self.id, peer, Msg::PeerGone { graceful });
+        }
+        self.replicas.clear();
+        self.channels.clear();
+        fx.note(Note::NodeDown {
+            node: self.id,
+            graceful,
+        });
+    }
+
+    pub fn on_timer(&mut self, config: &RabbitConfig, timer: Timer, shared: &mut Shared, fx: Fx) {
+        match timer {
+            Timer::Fsync => {
+                self.fsync(config, fx);
+                fx.set_timer(self.id, config.fsync_interval_ms, Timer::Fsync);
+            }
+            Timer::Tick => {
+                for (&peer, &heard) in &self.peers {
+                    if !self.down_peers.contains(&peer) {
+                        fx.send(self.id, peer, Msg::Tick);
+                    }
+                    let _ = heard;
+                }
+                let silent: Vec<NodeId> = self
+                    .peers
+                    .iter()
+                    .filter(|(p, &heard)| {
+                        !self.down_peers.contains(p)
+                            && fx.now().saturating_sub(heard) > config.net_ticktime_ms
+                    })
+                    .map(|(&p, _)| p)
+                    .collect();
+                for peer in silent {
+                    self.peer_down(config, peer, false, shared, fx);
+                }
+                fx.set_timer(self.id, config.net_ticktime_ms / 4, Timer::Tick);
+            }
+            Timer::Recover => self.recover(config, shared, fx),
+            _ => {}
+        }
+    }
+
+    /// Write the persistent messages of durable queues to disk and release the confirms
+    /// that waited for it (R2).
+    fn fsync(&mut self, config: &RabbitConfig, fx: Fx) {
+        let mut written = 0;
+        for (&q, r) in &mut self.replicas {
+            if !config.queues[q as usize].durable {
+                continue;
+            }
+            let persistent: Vec<QMsg> = r
+                .messages
+                .values()
+                .filter(|m| m.persistent)
+                .copied()
+                .collect();
+            let before = self.disk.get(&q).map_or(0, Vec::len);
+            written += persistent.len().saturating_sub(before);
+            self.disk.insert(q, persistent);
+        }
+        let me = self.id;
+        for r in self.replicas.values_mut().filter(|r| r.leader) {
+            r.fsynced(me, fx);
+        }
+        if written > 0 {
+            fx.note(Note::Fsynced {
+                node: me,
+                messages: written as u32,
+            });
+        }
+    }
+
+    /// After a restart: recover queues nobody else leads, from disk (R1, R16), if this node
+    /// led them when it went down.
+    fn recover(&mut self, config: &RabbitConfig, shared: &mut Shared, fx: Fx) {
+        for (q, cfg) in config.queues.iter().enumerate() {
+            let q = q as u32;
+            let view = self.view.get(&q).copied().unwrap_or(QueueView {
+                leader: None,
+                epoch: 0,
+                deleted: false,
+            });
+            let mine = self.led_at_shutdown.contains(&q)
+                || (cfg.home == self.id && cfg.mirroring.is_none());
+            if view.leader.is_some() || view.deleted || !mine || cfg.kind != QueueKind::Classic {
+                continue;
+            }
+            if !cfg.durable {
+                continue;
+            }
+            let saved = self.disk.get(&q).cloned().unwrap_or_default();
+            let mut r = Replica::new_leader(q, view.epoch + 1);
+            for m in saved.iter().copied() {
+                r.messages.insert(m.index, m);
+                r.ready.insert(m.index);
+                r.next_index = r.next_index.max(m.index + 1);
+            }
+            fx.note(Note::QueueRecovered {
+                node: self.id,
+                queue: q,
+                messages: saved.len() as u32,
+                discarded_transient: 0,
+            });
+            let epoch = r.epoch;
+            self.replicas.insert(q, r);
+            self.broadcast_leader(config, q, Some(self.id), epoch, false, fx);
+            // Mirrors on the policy's other live nodes start empty (R22).
+            self.add_missing_mirrors(config, q, fx);
+            let _ = shared;
+        }
+        self.led_at_shutdown.clear();
+    }
+
+    fn broadcast_leader(
+        &mut self,
+        config: &RabbitConfig,
+        queue: u32,
+        leader: Option<NodeId>,
+        epoch: u32,
+        deleted: bool,
+        fx: Fx,
+    ) {
+        for n in Self::all_nodes(config) {
+            if self.is_up(n) {
+                fx.send(
+                    self.id,
+                    n,
+                    Msg::LeaderIs {
+                        queue,
+                        leader,
+                        epoch,
+                        deleted,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Leader: make sure every live node the policy wants holds a mirror; new ones start
+    /// empty and unsynchronised (R18, R21, R22), or synchronise at once under `automatic`.
+    fn add_missing_mirrors(&mut self, config: &RabbitConfig, queue: u32, fx: Fx) {
+        let cfg = &config.queues[queue as usize];
+        let Some(policy) = &cfg.mirroring else {
+            return;
+        };
+        let me = self.id;
+        let want: usize = match &policy.mode {
+            crate::config::HaMode::All => config.nodes as usize,
+            crate::config::HaMode::Exactly(n) => *n as usize,
+            crate::config::HaMode::Nodes(list) => list.len().max(1),
+        };
+        let candidates: Vec<NodeId> = match &policy.mode {
+            crate::config::HaMode::Nodes(list) => list.clone(),
+            _ => Self::all_nodes(config).collect(),
+        };
+        let up: Vec<NodeId> = candidates
+            .into_iter()
+            .filter(|&n| n != me && self.is_up(n))
+            .collect();
+        let Some(r) = self.replicas.get_mut(&queue) else {
+            return;
+        };
+        let mut added = false;
+        for node in up {
+            if r.mirrors.len() + 1 >= want {
+                break;
+            }
+            if r.mirrors.iter().any(|m| m.node == node) {
+                continue;
+            }
+            r.mirrors.push(MirrorInfo {
+                node,
+                since: r.next_index,
+            });
+            fx.send(
+                me,
+                node,
+                Msg::Mirror {
+                    queue,
+                    epoch: r.epoch,
+                    op: MirrorOp::Start { epoch: r.epoch },
+                },
+            );
+            added = true;
+        }
+        if added {
+            r.announce_members(me, fx);
+            if policy.sync == crate::config::SyncMode::Automatic {
+                let count = r.start_sync(me, fx);
+                fx.note(Note::SyncStarted {
+                    queue,
+                    messages: count,
+                });
+            }
+        }
+    }
+
+    /// `rabbitmqctl sync_queue`: synchronise every mirror, blocking the queue meanwhile.
+    pub fn sync_queue(&mut self, queue: u32, fx: Fx) {
+        let me = self.id;
+        if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+            let count = r.start_sync(me, fx);
+            fx.note(Note::SyncStarted {
+                queue,
+                messages: count,
+            });
+        }
+    }
+
+    fn heard_from(&mut self, config: &RabbitConfig, peer: NodeId, fx: Fx) {
+        if let Some(t) = self.peers.get_mut(&peer) {
+            *t = fx.now();
+        }
+        if self.down_peers.remove(&peer) {
+            // A peer came back: as leader, offer it the mirrors its policy wants.
+            let led: Vec<u32> = self
+                .replicas
+                .iter()
+                .filter(|(_, r)| r.leader)
+                .map(|(&q, _)| q)
+                .collect();
+            for q in led {
+                self.add_missing_mirrors(config, q, fx);
+            }
+        }
+    }
+
+    pub fn on_message(
+        &mut self,
+        config: &RabbitConfig,
+        from: NodeId,
+        msg: Msg,
+        shared: &mut Shared,
+        fx: Fx,
+    ) {
+        if from.0 <= config.nodes && from != self.id {
+            if matches!(msg, Msg::PeerGone { .. }) {
+                if let Msg::PeerGone { graceful } = msg {
+                    self.peer_down(config, from, graceful, shared, fx);
+                }
+                return;
+            }
+            self.heard_from(config, from, fx);
+        }
+        let me = self.id;
+        match msg {
+            Msg::Tick => {}
+            Msg::Hello => {
+                // Tell the newcomer what this node leads (and what is gone); as leader of a
+                // mirrored queue, give it a new, empty mirror if the policy wants one.
+                let led: Vec<(u32, u32)> = self
+                    .replicas
+                    .iter()
+                    .filter(|(_, r)| r.leader)
+                    .map(|(&q, r)| (q, r.epoch))
+                    .collect();
+                for (queue, epoch) in &led {
+                    fx.send(
+                        me,
+                        from,
+                        Msg::LeaderIs {
+                            queue: *queue,
+                            leader: Some(me),
+                            epoch: *epoch,
+                            deleted: false,
+                        },
+                    );
+                }
+                for (&queue, v) in &self.view {
+                    if v.deleted {
+                        fx.send(
+                            me,
+                            from,
+                            Msg::LeaderIs {
+                                queue,
+                                leader: None,
+                                epoch: v.epoch,
+                                deleted: true,
+                            },
+                        );
+                    }
+                }
+                for (queue, _) in led {
+                    self.add_missing_mirrors(config, queue, fx);
+                }
+            }
+            Msg::LeaderIs {
+                queue,
+                leader,
+                epoch,
+                deleted,
+            } => self.learn_leader(config, queue, leader, epoch, deleted, shared, fx),
+            Msg::Mirror { queue, epoch, op } => {
+                self.on_mirror_op(config, from, queue, epoch, op, fx)
+            }
+            Msg::MirrorAck { queue, index } => {
+                if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    r.mirror_acked(me, from, index, fx);
+                }
+            }
+            Msg::SyncDone { queue } => {
+                let durable = config.queues[queue as usize].durable;
+                if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    r.sync_done(me, from, durable, fx);
+                    r.dispatch(me, shared.consumed, fx);
+                }
+            }
+            Msg::Enqueue {
+                queue,
+                message,
+                persistent,
+                from: origin,
+            } => {
+                let durable = config.queues[queue as usize].durable;
+                match self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    Some(r) => {
+                        r.enqueue(me, message, persistent, durable, origin, fx);
+                        r.dispatch(me, shared.consumed, fx);
+                    }
+                    // Not the leader (any more): refuse, the channel will hear who is.
+                    None => {
+                        if let Some(origin) = origin {
+                            fx.send(
+                                me,
+                                origin.node,
+                                Msg::Enqueued {
+                                    queue,
+                                    from: origin,
+                                    ok: false,
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            Msg::Enqueued { queue, from, ok } => self.enqueued(queue, from, ok, fx),
+            Msg::Subscribe {
+                queue,
+                consumer,
+                auto_ack,
+                prefetch,
+            } => match self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                Some(r) => {
+                    r.subscribe(consumer, auto_ack, prefetch);
+                    r.dispatch(me, shared.consumed, fx);
+                }
+                None => fx.send(me, consumer.node, Msg::QueueCancel { queue, consumer }),
+            },
+            Msg::Unsubscribe { queue, consumer } => {
+                if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    r.unsubscribe(me, consumer, shared.consumed, fx);
+                }
+            }
+            Msg::Settle { queue, tag } => {
+                if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    r.settle(me, tag, shared.consumed, fx);
+                }
+            }
+            Msg::QueueDeliver {
+                queue,
+                consumer,
+                tag,
+                message,
+                redelivered,
+            } => {
+                let Some(ch) = self.channels.get_mut(&consumer.client) else {
+                    return;
+                };
+                if ch.subscriptions.get(&queue).map(|s| s.life) != Some(consumer.life) {
+                    return;
+                }
+                ch.next_tag += 1;
+                let client_tag = ch.next_tag;
+                ch.unacked.insert(client_tag, (queue, tag));
+                fx.send(
+                    me,
+                    consumer.client,
+                    Msg::Deliver {
+                        tag: client_tag,
+                        message,
+                        redelivered,
+                        queue,
+                    },
+                );
+            }
+            Msg::QueueCancel { queue, consumer } => {
+                if let Some(ch) = self.channels.get_mut(&consumer.client) {
+                    if ch.subscriptions.remove(&queue).is_some() {
+                        fx.send(me, consumer.client, Msg::Cancelled { queue });
+                    }
+                }
+            }
+            // From clients.
+            Msg::Publish {
+                seq,
+                message,
+                exchange,
+                routing_key,
+                persistent,
+                mandatory,
+                confirm,
+                tx,
+            } => {
+                let ch = self.channels.entry(from).or_default();
+                if tx {
+                    ch.tx_buffer
+                        .push((seq, message, exchange, routing_key, persistent));
+                    return;
+                }
+                fx.note(Note::Published {
+                    publisher: from,
+                    node: me,
+                    message,
+                });
+                self.publish(
+                    config,
+                    from,
+                    seq,
+                    message,
+                    &exchange,
+                    &routing_key,
+                    persistent,
+                    mandatory,
+                    confirm.then_some(()),
+                    None,
+                    fx,
+                );
+            }
+            Msg::TxCommit { batch } => {
+                let ch = self.channels.entry(from).or_default();
+                let buffered = std::mem::take(&mut ch.tx_buffer);
+                ch.commits.insert(batch);
+                for (seq, message, exchange, routing_key, persistent) in buffered {
+                    fx.note(Note::Published {
+                        publisher: from,
+                        node: me,
+                        message,
+                    });
+                    self.publish(
+                        config,
+                        from,
+                        seq,
+                        message,
+                        &exchange,
+                        &routing_key,
+                        persistent,
+                        false,
+                        Some(()),
+                        Some(batch),
+                        fx,
+                    );
+                }
+                self.check_commit(from, batch, fx);
+            }
+            Msg::Consume {
+                queue,
+                auto_ack,
+                prefetch,
+                life,
+            } => {
+                let view = self.view.get(&queue).copied();
+                let error = match view {
+                    Some(v) if v.deleted => Some(QueueError::Deleted),
+                    Some(QueueView {
+                        leader: Some(_), ..
+                    }) => None,
+                    _ => Some(QueueError::HomeNodeDown),
+                };
+                let ch = self.channels.entry(from).or_default();
+                match (error, view.and_then(|v| v.leader)) {
+                    (None, Some(leader)) => {
+                        ch.subscriptions.insert(
+                            queue,
+                            Subscription {
+                                auto_ack,
+                                prefetch,
+                                life,
+                            },
+                        );
+                        fx.send(me, from, Msg::ConsumeOk { queue });
+                        fx.send(
+                            me,
+                            leader,
+                            Msg::Subscribe {
+                                queue,
+                                consumer: ConsumerRef {
+                                    node: me,
+                                    client: from,
+                                    life,
+                                },
+                                auto_ack,
+                                prefetch,
+                            },
+                        );
+                    }
+                    (error, _) => fx.send(
+                        me,
+                        from,
+                        Msg::ConsumeFailed {
+                            queue,
+                            error: error.unwrap_or(QueueError::HomeNodeDown),
+                        },
+                    ),
+                }
+            }
+            Msg::Ack { tag } => {
+                let Some(ch) = self.channels.get_mut(&from) else {
+                    return;
+                };
+                let Some((queue, qtag)) = ch.unacked.remove(&tag) else {
+                    return;
+                };
+                if let Some(leader) = self.view.get(&queue).and_then(|v| v.leader) {
+                    fx.send(me, leader, Msg::Settle { queue, tag: qtag });
+                }
+            }
+            Msg::ClientGone => self.client_gone(from, fx),
+            _ => {}
+        }
+    }
+
+    /// The client's connection closed: its consumers' unacked deliveries are requeued (R6).
+    fn client_gone(&mut self, client: NodeId, fx: Fx) {
+        let Some(ch) = self.channels.remove(&client) else {
+            return;
+        };
+        fx.note(Note::ClientDisconnected {
+            client,
+            node: self.id,
+        });
+        for (queue, sub) in ch.subscriptions {
+            if let Some(leader) = self.view.get(&queue).and_then(|v| v.leader) {
+                fx.send(
+                    self.id,
+                    leader,
+                    Msg::Unsubscribe {
+                        queue,
+                        consumer: ConsumerRef {
+                            node: self.id,
+                            client,
+                            life: sub.life,
+                        },
+                    },
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn publish(
+        &mut self,
+        config: &RabbitConfig,
+        client: NodeId,
+        seq: u64,
+        message: MessageId,
+        exchange: &str,
+        routing_key: &str,
+        persistent: bool,
+        mandatory: bool,
+        confirm: Option<()>,
+        batch: Option<u64>,
+        fx: Fx,
+    ) {
+        let me = self.id;
+        let targets: Vec<u32> = route(config, exchange, routing_key)
+            .into_iter()
+            .filter(|q| !self.view.get(q).is_some_and(|v| v.deleted))
+            .collect();
+        if targets.is_empty() {
+            // R2: unroutable, confirmed at once; returned first if mandatory.
+            fx.note(Note::Unroutable {
+                node: me,
+                message,
+                returned: mandatory,
+            });
+            if mandatory {
+                fx.send(me, client, Msg::Returned { message });
+            }
+            if confirm.is_some() && batch.is_none() {
+                fx.send(me, client, Msg::Confirm { seq, ack: true });
+            }
+            return;
+        }
+        let origin = PublishRef {
+            node: me,
+            client,
+            seq,
+        };
+        let mut pending = PendingPublish {
+            queues: BTreeSet::new(),
+            nacked: false,
+            batch,
+            message,
+            persistent,
+        };
+        for queue in targets {
+            match self.view.get(&queue).and_then(|v| v.leader) {
+                Some(leader) => {
+                    pending.queues.insert(queue);
+                    fx.send(
+                        me,
+                        leader,
+                        Msg::Enqueue {
+                            queue,
+                            message,
+                            persistent,
+                            from: confirm.map(|()| origin),
+                        },
+                    );
+                }
+                None => {
+                    // R16: the queue is down; nack with confirms, dropped without.
+                    pending.nacked = true;
+                    fx.note(Note::EnqueueRefused {
+                        node: me,
+                        queue,
+                        message,
+                        error: QueueError::HomeNodeDown,
+                    });
+                }
+            }
+        }
+        if confirm.is_none() {
+            return;
+        }
+        let ch = self.channels.entry(client).or_default();
+        if pending.queues.is_empty() {
+            if batch.is_none() {
+                fx.send(
+                    me,
+                    client,
+                    Msg::Confirm {
+                        seq,
+                        ack: !pending.nacked,
+                    },
+                );
+            }
+            return;
+        }
+        ch.pending.insert(seq, pending);
+    }
+
+    /// One queue took (or refused) a publish; confirm when all have answered.
+    fn enqueued(&mut self, queue: u32, from: PublishRef, ok: bool, fx: Fx) {
+        let me = self.id;
+        let Some(ch) = self.channels.get_mut(&from.client) else {
+            return;
+        };
+        let Some(p) = ch.pending.get_mut(&from.seq) else {
+            return;
+        };
+        if !p.queues.remove(&queue) {
+            return;
+        }
+        p.nacked |= !ok;
+        if !p.queues.is_empty() {
+            return;
+        }
+        let p = ch.pending.remove(&from.seq).expect("present");
+        match p.batch {
+            None => fx.send(
+                me,
+                from.client,
+                Msg::Confirm {
+                    seq: from.seq,
+                    ack: !p.nacked,
+                },
+            ),
+            Some(batch) => self.check_commit(from.client, batch, fx),
+        }
+    }
+
+    /// `tx.commit-ok` once every publish of the transaction is taken care of (R5).
+    fn check_commit(&mut self, client: NodeId, batch: u64, fx: Fx) {
+        let Some(ch) = self.channels.get_mut(&client) else {
+            return;
+        };
+        let open = ch.pending.values().any(|p| p.batch == Some(batch));
+        if !open && ch.commits.remove(&batch) {
+            fx.send(self.id, client, Msg::TxCommitOk { batch });
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn learn_leader(
+        &mut self,
+        config: &RabbitConfig,
+        queue: u32,
+        leader: Option<NodeId>,
+        epoch: u32,
+        deleted: bool,
+        shared: &mut Shared,
+        fx: Fx,
+    ) {
+        let old = self.view.get(&queue).copied();
+        if old.is_some_and(|v| v.epoch > epoch && v.leader.is_some()) {
+            return; // stale news
+        }
+        self.view.insert(
+            queue,
+            QueueView {
+                leader,
+                epoch,
+                deleted,
+            },
+        );
+        if leader.is_none() || deleted {
+            if deleted {
+                self.replicas.remove(&queue);
+            }
+            self.queue_unavailable(queue, deleted, fx);
+            return;
+        }
+        let Some(leader) = leader else { return };
+        if old.and_then(|v| v.leader) == Some(leader) {
+            return;
+        }
+        // A new leader: re-send unconfirmed publishes (it deduplicates what it has) and
+        // move this node's consumers to it.
+        let me = self.id;
+        for (&client, ch) in &mut self.channels {
+            for (&seq, p) in &ch.pending {
+                if p.queues.contains(&queue) {
+                    fx.send(
+                        me,
+                        leader,
+                        Msg::Enqueue {
+                            queue,
+                            message: p.message,
+                            persistent: p.persistent,
+                            from: Some(PublishRef {
+                                node: me,
+                                client,
+                                seq,
+                            }),
+                        },
+                    );
+                }
+            }
+            if let Some(sub) = ch.subscriptions.get(&queue) {
+                fx.send(
+                    me,
+                    leader,
+                    Msg::Subscribe {
+                        queue,
+                        consumer: ConsumerRef {
+                            node: me,
+                            client,
+                            life: sub.life,
+                        },
+                        auto_ack: sub.auto_ack,
+                        prefetch: sub.prefetch,
+                    },
+                );
+            }
+        }
+        // A replica here that is not the leader any more becomes a mirror (or goes).
+        if leader != me {
+            if let Some(r) = self.replicas.get_mut(&queue) {
+                if r.leader {
+                    self.replicas.remove(&queue);
+                }
+            }
+        }
+        let _ = (config, shared);
+    }
+
+    /// The queue has no leader: publishes waiting on it are nacked and its consumers on this
+    /// node get `basic.cancel` (R16).
+    fn queue_unavailable(&mut self, queue: u32, deleted: bool, fx: Fx) {
+        let me = self.id;
+        let clients: Vec<NodeId> = self.channels.keys().copied().collect();
+        for client in clients {
+            let waiting: Vec<u64> = self.channels[&client]
+                .pending
+                .iter()
+                .filter(|(_, p)| p.queues.contains(&queue))
+                .map(|(&s, _)| s)
+                .collect();
+            for seq in waiting {
+                self.enqueued(
+                    queue,
+                    PublishRef {
+                        node: me,
+                        client,
+                        seq,
+                    },
+                    false,
+                    fx,
+                );
+            }
+            let ch = self.channels.get_mut(&client).expect("present");
+            if ch.subscriptions.remove(&queue).is_some() {
+                ch.unacked.retain(|_, (q, _)| *q != queue);
+                fx.send(me, client, Msg::Cancelled { queue });
+            }
+        }
+        if deleted {
+            fx.note(Note::QueueDeleted { queue });
+        }
+    }
+
+    /// A peer is gone (its connection closed, or net_ticktime passed in silence).
+    fn peer_down(
+        &mut self,
+        config: &RabbitConfig,
+        peer: NodeId,
+        graceful: bool,
+        shared: &mut Shared,
+        fx: Fx,
+    ) {
+        if !self.down_peers.insert(peer) {
+            return;
+        }
+        let me = self.id;
+        fx.note(Note::PeerDown { node: me, peer });
+        // As a leader: the peer's mirrors are gone; `exactly` finds a spare node (R18).
+        let led: Vec<u32> = self
+            .replicas
+            .iter()
+            .filter(|(_, r)| r.leader)
+            .map(|(&q, _)| q)
+            .collect();
+        for q in led {
+            if let Some(r) = self.replicas.get_mut(&q) {
+                if r.mirrors.iter().any(|m| m.node == peer) {
+                    r.drop_mirror(me, peer, fx);
+                    self.add_missing_mirrors(config, q, fx);
+                }
+                // Consumers whose channel lived on the dead node: their deliveries return.
+                let gone: Vec<ConsumerRef> = self.replicas[&q]
+                    .consumers
+                    .iter()
+                    .map(|c| c.consumer)
+                    .filter(|c| c.node == peer)
+                    .collect();
+                for c in gone {
+                    if let Some(r) = self.replicas.get_mut(&q) {
+                        r.unsubscribe(me, c, shared.consumed, fx);
+                    }
+                }
+            }
+        }
+        // Queues the peer led.
+        let lost: Vec<u32> = self
+            .view
+            .iter()
+            .filter(|(_, v)| v.leader == Some(peer))
+            .map(|(&q, _)| q)
+            .collect();
+        for q in lost {
+            let epoch = self.view[&q].epoch;
+            self.view.insert(
+                q,
+                QueueView {
+                    leader: None,
+                    epoch,
+                    deleted: false,
+                },
+            );
+            let cfg = &config.queues[q as usize];
+            let mirrored = cfg.mirroring.is_some();
+            if let Some(r) = self.replicas.get(&q).filter(|r| !r.leader) {
+                // A mirror: the oldest live member takes over, if the policy lets it (R20, R21).
+                let candidates: Vec<(NodeId, bool)> = r
+                    .members
+                    .iter()
+                    .copied()
+                    .filter(|&(n, _)| self.is_up(n))
+                    .collect();
+                if candidates.first().map(|c| c.0) == Some(me) {
+                    self.take_over(config, q, graceful, shared, fx);
+                }
+            } else if !mirrored {
+                if cfg.durable {
+                    fx.note(Note::QueueDown { queue: q });
+                    self.queue_unavailable(q, false, fx);
+                } else {
+                    // R16: a non-durable queue goes with its node.
+                    self.view.insert(
+                        q,
+                        QueueView {
+                            leader: None,
+                            epoch,
+                            deleted: true,
+                        },
+                    );
+                    self.queue_unavailable(q, true, fx);
+                }
+            }
+            // Mirrored queues on nodes without a replica wait for the new leader's news.
+        }
+    }
+
+    /// This mirror is the oldest one left: promote it, or declare the queue down.
+    fn take_over(
+        &mut self,
+        config: &RabbitConfig,
+        queue: u32,
+        graceful: bool,
+        shared: &mut Shared,
+        fx: Fx,
+    ) {
+        let me = self.id;
+        let cfg = &config.queues[queue as usize];
+        let policy = cfg.mirroring.clone().expect("mirrored");
+        let rule = if graceful {
+            policy.promote_on_shutdown
+        } else {
+            policy.promote_on_failure
+        };
+        let r = self.replicas.get_mut(&queue).expect("mirror");
+        let synced = r.synced;
+        if rule == crate::config::Promote::WhenSynced && !synced {
+            // R21: no synchronised mirror to promote: the queue is unavailable.
+            fx.note(Note::QueueDown { queue });
+            let epoch = r.epoch;
+            self.broadcast_leader(config, queue, None, epoch, false, fx);
+            return;
+        }
+        let others: Vec<MirrorInfo> = r
+            .members
+            .iter()
+            .filter(|&&(n, _)| n != me && !self.down_peers.contains(&n))
+            .map(|&(node, synced)| MirrorInfo {
+                node,
+                since: if synced { 0 } else { u64::MAX },
+            })
+            .collect();
+        let requeued = r.promote(me, others, fx);
+        fx.note(Note::Promoted {
+            node: me,
+            queue,
+            synced,
+        });
+        if !requeued.is_empty() {
+            fx.note(Note::Requeued {
+                queue,
+                messages: requeued,
+            });
+        }
+        let epoch = r.epoch;
+        r.announce_members(me, fx);
+        self.broadcast_leader(config, queue, Some(me), epoch, false, fx);
+        self.add_missing_mirrors(config, queue, fx);
+        if let Some(r) = self.replicas.get_mut(&queue) {
+            r.dispatch(me, shared.consumed, fx);
+        }
+    }
+
+    fn on_mirror_op(
+        &mut self,
+        config: &RabbitConfig,
+        leader: NodeId,
+        queue: u32,
+        epoch: u32,
+        op: MirrorOp,
+        fx: Fx,
+    ) {
+        let me = self.id;
+        if let MirrorOp::Start { .. } = op {
+            // R22: a (re)joining mirror throws its local contents away and starts empty.
+            let discarded = self.disk.remove(&queue).map_or(0, |d| d.len()) as u32;
+            let mut r = Replica::new_mirror(queue, epoch, false);
+            r.members.clear();
+            self.replicas.insert(queue, r);
+            fx.note(Note::MirrorStarted {
+                node: me,
+                queue,
+                discarded,
+            });
+            return;
+        }
+        let Some(r) = self.replicas.get_mut(&queue).filter(|r| !r.leader) else {
+            return;
+        };
+        r.epoch = epoch;
+        r.apply_mirror_op(me, leader, op, fx);
+        let _ = config;
+    }
+
+    // Drawing and the ledger.
+
+    pub fn channel_clients(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.channels.keys().copied()
+    }
+}
+
+/// How long a restarted node waits for its peers' news before recovering queues alone.
+const RECOVER_AFTER_MS: Millis = 50;

@@ -1,0 +1,366 @@
+//! What travels between RabbitMQ nodes and clients, the timers they set and the facts they
+//! record in the trace.
+
+use mqlab_engine::NodeId;
+use mqlab_ledger::{MessageId, WriteEffect};
+
+/// A publish waiting for its confirm: which channel (client on a node) and its sequence number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PublishRef {
+    pub node: NodeId,
+    pub client: NodeId,
+    pub seq: u64,
+}
+
+/// A consumer as the queue knows it: its channel's node, its client and which life of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConsumerRef {
+    pub node: NodeId,
+    pub client: NodeId,
+    pub life: u32,
+}
+
+/// A delivery as the queue numbers it: the leader's epoch (a new leader after failover
+/// starts a new epoch, so a late ack for an old delivery is recognised) and a counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QueueTag {
+    pub epoch: u32,
+    pub n: u64,
+}
+
+/// A message inside a queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct QMsg {
+    pub message: MessageId,
+    /// Its place in the queue: publication order, kept through requeues (R7, R9).
+    pub index: u64,
+    pub persistent: bool,
+    /// Delivered before: the next delivery carries `redelivered=true`.
+    pub delivered: bool,
+    pub enqueued_at: u64,
+}
+
+/// Why a queue refused an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QueueError {
+    /// `NOT_FOUND - home node … is down or inaccessible` (R16).
+    HomeNodeDown,
+    /// The queue was deleted (a transient queue whose node went down).
+    Deleted,
+    /// A quorum queue without a majority (R25).
+    NoQuorum,
+}
+
+impl QueueError {
+    pub fn name(self) -> &'static str {
+        match self {
+            QueueError::HomeNodeDown => "NOT_FOUND (home node down)",
+            QueueError::Deleted => "NOT_FOUND (queue deleted)",
+            QueueError::NoQuorum => "no quorum",
+        }
+    }
+}
+
+/// Replication of a leader's operations to its mirrors (R19).
+#[derive(Clone, Debug)]
+pub enum MirrorOp {
+    /// Become a mirror of this leader, empty (R21, R22), knowing these members.
+    Start {
+        epoch: u32,
+    },
+    Enqueue {
+        msg: QMsg,
+        from: Option<PublishRef>,
+    },
+    Delivered {
+        index: u64,
+    },
+    Settled {
+        index: u64,
+    },
+    /// The leader's members, oldest first (the promotion order, R20), and who is synced.
+    Members {
+        members: Vec<(NodeId, bool)>,
+    },
+    /// Full synchronisation (`rabbitmqctl sync_queue` or `ha-sync-mode: automatic`).
+    Sync {
+        messages: Vec<QMsg>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    // Client → node.
+    Publish {
+        seq: u64,
+        message: MessageId,
+        exchange: String,
+        routing_key: String,
+        persistent: bool,
+        mandatory: bool,
+        /// Confirm mode on this channel.
+        confirm: bool,
+        /// Part of a transaction: held until `TxCommit`.
+        tx: bool,
+    },
+    TxCommit {
+        batch: u64,
+    },
+    Consume {
+        queue: u32,
+        auto_ack: bool,
+        prefetch: u32,
+        life: u32,
+    },
+    Ack {
+        tag: u64,
+    },
+    /// The client's process died: its operating system closes the connection.
+    ClientGone,
+    // Node → client.
+    Confirm {
+        seq: u64,
+        ack: bool,
+    },
+    TxCommitOk {
+        batch: u64,
+    },
+    /// `basic.return`: a mandatory message no queue took.
+    Returned {
+        message: MessageId,
+    },
+    Deliver {
+        tag: u64,
+        message: MessageId,
+        redelivered: bool,
+        queue: u32,
+    },
+    ConsumeOk {
+        queue: u32,
+    },
+    ConsumeFailed {
+        queue: u32,
+        error: QueueError,
+    },
+    /// `basic.cancel` from the broker: the queue went away (R16).
+    Cancelled {
+        queue: u32,
+    },
+    /// The node closed the connection (it stopped, or its process died).
+    ConnectionClosed,
+    // Node ↔ node.
+    Enqueue {
+        queue: u32,
+        message: MessageId,
+        persistent: bool,
+        from: Option<PublishRef>,
+    },
+    /// The queue took (or refused) a publish: one part of its confirm.
+    Enqueued {
+        queue: u32,
+        from: PublishRef,
+        ok: bool,
+    },
+    Subscribe {
+        queue: u32,
+        consumer: ConsumerRef,
+        auto_ack: bool,
+        prefetch: u32,
+    },
+    Unsubscribe {
+        queue: u32,
+        consumer: ConsumerRef,
+    },
+    QueueDeliver {
+        queue: u32,
+        consumer: ConsumerRef,
+        tag: QueueTag,
+        message: MessageId,
+        redelivered: bool,
+    },
+    Settle {
+        queue: u32,
+        tag: QueueTag,
+    },
+    /// The queue cancels a consumer (it is gone or unavailable).
+    QueueCancel {
+        queue: u32,
+        consumer: ConsumerRef,
+    },
+    /// Erlang distribution keep-alive.
+    Tick,
+    /// A node went down: its operating system closes its distribution connections.
+    PeerGone {
+        graceful: bool,
+    },
+    /// A node (re)started and introduces itself.
+    Hello,
+    /// Cluster metadata: who leads a queue now (none: unavailable), under which epoch.
+    LeaderIs {
+        queue: u32,
+        leader: Option<NodeId>,
+        epoch: u32,
+        deleted: bool,
+    },
+    Mirror {
+        queue: u32,
+        epoch: u32,
+        op: MirrorOp,
+    },
+    MirrorAck {
+        queue: u32,
+        index: u64,
+    },
+    SyncDone {
+        queue: u32,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Timer {
+    // Node.
+    Fsync,
+    Tick,
+    /// A restarted node decides which queues to recover from its disk.
+    Recover,
+    // Publisher.
+    Connect,
+    Republish,
+    // Consumer.
+    ConsumerBegin,
+    Process,
+    Ack,
+}
+
+/// Facts recorded in the trace, in plain terms the scenario layer turns into text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Note {
+    Published {
+        publisher: NodeId,
+        node: NodeId,
+        message: MessageId,
+    },
+    /// No queue matched: dropped, or returned if mandatory.
+    Unroutable {
+        node: NodeId,
+        message: MessageId,
+        returned: bool,
+    },
+    Enqueued {
+        node: NodeId,
+        queue: u32,
+        message: MessageId,
+        index: u64,
+    },
+    /// A publish to a queue that is down: nacked with confirms, dropped without (R16).
+    EnqueueRefused {
+        node: NodeId,
+        queue: u32,
+        message: MessageId,
+        error: QueueError,
+    },
+    /// Persistent messages of durable queues written to disk (R2, R3).
+    Fsynced {
+        node: NodeId,
+        messages: u32,
+    },
+    Confirmed {
+        publisher: NodeId,
+        message: MessageId,
+        ack: bool,
+    },
+    TxCommitted {
+        publisher: NodeId,
+        messages: Vec<MessageId>,
+    },
+    Republished {
+        publisher: NodeId,
+        message: MessageId,
+    },
+    Delivered {
+        node: NodeId,
+        queue: u32,
+        consumer: NodeId,
+        message: MessageId,
+        redelivered: bool,
+        auto_ack: bool,
+    },
+    Acked {
+        queue: u32,
+        consumer: NodeId,
+        message: MessageId,
+    },
+    /// Unacked deliveries went back to the queue (R6, R20).
+    Requeued {
+        queue: u32,
+        messages: Vec<MessageId>,
+    },
+    Processed {
+        consumer: NodeId,
+        message: MessageId,
+        store: String,
+        effect: WriteEffect,
+    },
+    ConsumerCancelled {
+        consumer: NodeId,
+        queue: u32,
+    },
+    ConsumeRefused {
+        consumer: NodeId,
+        queue: u32,
+        error: QueueError,
+    },
+    /// The queue lost its leader and nobody took over: unavailable (R16, R21).
+    QueueDown {
+        queue: u32,
+    },
+    QueueDeleted {
+        queue: u32,
+    },
+    /// A node recovered a durable queue from disk (R1).
+    QueueRecovered {
+        node: NodeId,
+        queue: u32,
+        messages: u32,
+        discarded_transient: u32,
+    },
+    /// A mirror became the leader (R20).
+    Promoted {
+        node: NodeId,
+        queue: u32,
+        synced: bool,
+    },
+    MirrorStarted {
+        node: NodeId,
+        queue: u32,
+        discarded: u32,
+    },
+    MirrorSynced {
+        node: NodeId,
+        queue: u32,
+    },
+    SyncStarted {
+        queue: u32,
+        messages: u32,
+    },
+    NodeDown {
+        node: NodeId,
+        graceful: bool,
+    },
+    NodeStarted {
+        node: NodeId,
+    },
+    /// A node noticed a peer down (connection closed, or net_ticktime without a tick).
+    PeerDown {
+        node: NodeId,
+        peer: NodeId,
+    },
+    ClientDisconnected {
+        client: NodeId,
+        node: NodeId,
+    },
+    ClientConnected {
+        client: NodeId,
+        node: NodeId,
+    },
+}
