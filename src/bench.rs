@@ -14,7 +14,7 @@ use mqlab_scenario::doc::{
     ActionDoc, KafkaDoc, KafkaTimingDoc, NetworkDoc, ProducerDoc, ReaderDoc, ScriptEntry, StoreDoc,
     StoreKindDoc, TopicDoc,
 };
-use mqlab_scenario::validate::{validate, Happen, When};
+use mqlab_scenario::validate::{validate, Happen, Validated, When};
 use mqlab_scenario::{AcksDoc, Command, Player, ScenarioDoc, Text, MAX_STEPS};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -150,7 +150,8 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
             latency_ms: 1,
             jitter_ms: 2,
         },
-        kafka: KafkaDoc {
+        rabbitmq: None,
+        kafka: Some(KafkaDoc {
             brokers: 5,
             topics: topics
                 .iter()
@@ -165,7 +166,7 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
             auto_leader_rebalance: false,
             legacy_hw_under_min_isr: false,
             timing: KafkaTimingDoc::default(),
-        },
+        }),
         producers: vec![
             producer("app-a", AcksDoc::All),
             producer("app-b", AcksDoc::All),
@@ -235,7 +236,11 @@ fn scenario_speed() -> Result<(), String> {
 /// The same trace without the player's work (checkpoints, digest, descriptions): the Kafka
 /// model alone in the engine.
 fn kafka_in_engine(doc: &ScenarioDoc) -> Result<(), String> {
-    let built = validate(doc).map_err(|e| format!("bench scenario does not validate: {e}"))?;
+    let Validated::Kafka(built) =
+        validate(doc).map_err(|e| format!("bench scenario does not validate: {e}"))?
+    else {
+        return Err("the bench scenario is a Kafka scenario".into());
+    };
     let mut best: Option<(u64, Duration)> = None;
     for _ in 0..3 {
         let kafka = Kafka::new(built.config.clone());

@@ -230,6 +230,8 @@ mod tests {
             consumers: Vec::new(),
             groups: Vec::new(),
             stores: Vec::new(),
+            queues: Vec::new(),
+            publishers: Vec::new(),
         };
         let five = StageLayout::of(&frame(5));
         assert!(five.boxes.values().all(|r| r.y == CARD_TOP));

@@ -515,6 +515,8 @@ fn empty_frame() -> Frame {
         consumers: Vec::new(),
         groups: Vec::new(),
         stores: Vec::new(),
+        queues: Vec::new(),
+        publishers: Vec::new(),
     }
 }
 

@@ -364,3 +364,24 @@ pub enum Note {
         node: NodeId,
     },
 }
+
+impl Note {
+    /// Does this fact concern the message (a message's life on the timeline)?
+    pub fn mentions(&self, message: MessageId) -> bool {
+        match self {
+            Note::Published { message: m, .. }
+            | Note::Unroutable { message: m, .. }
+            | Note::Enqueued { message: m, .. }
+            | Note::EnqueueRefused { message: m, .. }
+            | Note::Confirmed { message: m, .. }
+            | Note::Republished { message: m, .. }
+            | Note::Delivered { message: m, .. }
+            | Note::Acked { message: m, .. }
+            | Note::Processed { message: m, .. } => *m == message,
+            Note::TxCommitted { messages, .. } | Note::Requeued { messages, .. } => {
+                messages.contains(&message)
+            }
+            _ => false,
+        }
+    }
+}

@@ -391,62 +391,7 @@ impl Describer<'_> {
     }
 
     pub fn fault(&self, fault: &Fault) -> (String, String) {
-        match fault {
-            Fault::Crash { node } => {
-                let n = self.name(*node);
-                (format!("kill -9 {n}"), format!("kill -9 {n}"))
-            }
-            Fault::Stop { node } => {
-                let n = self.name(*node);
-                (format!("stop {n} gracefully"), format!("优雅停止 {n}"))
-            }
-            Fault::Restart { node } => {
-                let n = self.name(*node);
-                (format!("restart {n}"), format!("重启 {n}"))
-            }
-            Fault::Isolate { node } => {
-                let n = self.name(*node);
-                (
-                    format!("isolate {n} from the network"),
-                    format!("将 {n} 与网络隔离"),
-                )
-            }
-            Fault::Reconnect { node } => {
-                let n = self.name(*node);
-                (format!("reconnect {n}"), format!("恢复 {n} 的网络"))
-            }
-            Fault::Partition { left, right } => {
-                let l: Vec<String> = left.iter().map(|&n| self.name(n)).collect();
-                let r: Vec<String> = right.iter().map(|&n| self.name(n)).collect();
-                let (l, r) = (l.join(", "), r.join(", "));
-                (
-                    format!("network partition: {{{l}}} | {{{r}}}"),
-                    format!("网络分区：{{{l}}} | {{{r}}}"),
-                )
-            }
-            Fault::CutLink { a, b } => {
-                let (a, b) = (self.name(*a), self.name(*b));
-                (
-                    format!("cut the link {a} ↔ {b}"),
-                    format!("切断 {a} ↔ {b} 的链路"),
-                )
-            }
-            Fault::SlowLink { a, b, extra_ms } => {
-                let (a, b) = (self.name(*a), self.name(*b));
-                (
-                    format!("slow the link {a} ↔ {b} by {extra_ms} ms"),
-                    format!("使 {a} ↔ {b} 的链路变慢 {extra_ms} ms"),
-                )
-            }
-            Fault::HealLink { a, b } => {
-                let (a, b) = (self.name(*a), self.name(*b));
-                (
-                    format!("heal the link {a} ↔ {b}"),
-                    format!("修复 {a} ↔ {b} 的链路"),
-                )
-            }
-            Fault::HealAll => ("heal every link".into(), "修复所有链路".into()),
-        }
+        describe_fault(&|n| self.name(n), fault)
     }
 
     pub fn action(&self, action: &Action) -> (String, String) {
@@ -559,5 +504,65 @@ impl Describer<'_> {
             },
             other => self.group_message(other),
         }
+    }
+}
+
+/// A fault in both languages; `name` names the nodes. Broker-independent.
+pub(crate) fn describe_fault(name: &dyn Fn(NodeId) -> String, fault: &Fault) -> (String, String) {
+    match fault {
+        Fault::Crash { node } => {
+            let n = name(*node);
+            (format!("kill -9 {n}"), format!("kill -9 {n}"))
+        }
+        Fault::Stop { node } => {
+            let n = name(*node);
+            (format!("stop {n} gracefully"), format!("优雅停止 {n}"))
+        }
+        Fault::Restart { node } => {
+            let n = name(*node);
+            (format!("restart {n}"), format!("重启 {n}"))
+        }
+        Fault::Isolate { node } => {
+            let n = name(*node);
+            (
+                format!("isolate {n} from the network"),
+                format!("将 {n} 与网络隔离"),
+            )
+        }
+        Fault::Reconnect { node } => {
+            let n = name(*node);
+            (format!("reconnect {n}"), format!("恢复 {n} 的网络"))
+        }
+        Fault::Partition { left, right } => {
+            let l: Vec<String> = left.iter().map(|&n| name(n)).collect();
+            let r: Vec<String> = right.iter().map(|&n| name(n)).collect();
+            let (l, r) = (l.join(", "), r.join(", "));
+            (
+                format!("network partition: {{{l}}} | {{{r}}}"),
+                format!("网络分区：{{{l}}} | {{{r}}}"),
+            )
+        }
+        Fault::CutLink { a, b } => {
+            let (a, b) = (name(*a), name(*b));
+            (
+                format!("cut the link {a} ↔ {b}"),
+                format!("切断 {a} ↔ {b} 的链路"),
+            )
+        }
+        Fault::SlowLink { a, b, extra_ms } => {
+            let (a, b) = (name(*a), name(*b));
+            (
+                format!("slow the link {a} ↔ {b} by {extra_ms} ms"),
+                format!("使 {a} ↔ {b} 的链路变慢 {extra_ms} ms"),
+            )
+        }
+        Fault::HealLink { a, b } => {
+            let (a, b) = (name(*a), name(*b));
+            (
+                format!("heal the link {a} ↔ {b}"),
+                format!("修复 {a} ↔ {b} 的链路"),
+            )
+        }
+        Fault::HealAll => ("heal every link".into(), "修复所有链路".into()),
     }
 }

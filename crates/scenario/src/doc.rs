@@ -19,10 +19,15 @@ pub struct ScenarioDoc {
     pub duration_ms: u64,
     #[serde(default)]
     pub network: NetworkDoc,
-    pub kafka: KafkaDoc,
-    #[serde(default)]
+    /// The cluster: exactly one of `kafka` or `rabbitmq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kafka: Option<KafkaDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rabbitmq: Option<crate::doc_rabbit::RabbitDoc>,
+    /// Kafka clients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub producers: Vec<ProducerDoc>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readers: Vec<ReaderDoc>,
     /// Group consumers and the downstream stores they process records into.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -368,4 +373,17 @@ pub enum ActionDoc {
     HealAll,
     /// `kafka-leader-election.sh --election-type preferred` on every partition.
     ElectPreferredLeaders,
+    /// RabbitMQ: publish `count` messages labelled "<key>-<n>" with a routing key.
+    Publish {
+        publisher: String,
+        count: u32,
+        key: String,
+        /// Defaults to the publisher's queue-less default: the first queue's name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        routing_key: Option<String>,
+    },
+    /// RabbitMQ: `rabbitmqctl sync_queue` (classic mirrored queues).
+    SyncQueue {
+        queue: String,
+    },
 }

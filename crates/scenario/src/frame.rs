@@ -31,6 +31,85 @@ pub struct Frame {
     pub groups: Vec<GroupView>,
     /// Downstream stores with their rows.
     pub stores: Vec<StoreView>,
+    /// RabbitMQ: queues with their replicas and messages (empty for Kafka).
+    pub queues: Vec<QueueView>,
+    /// RabbitMQ: publishers with their mode and measured throughput (empty for Kafka).
+    pub publishers: Vec<PublisherView>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueType {
+    Classic,
+    Quorum,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueAvailability {
+    Available,
+    /// Its leader (home node) is down and nobody took over.
+    Down,
+    /// Gone: a transient queue whose node went down.
+    Deleted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicaRole {
+    Leader,
+    Mirror,
+    /// On disk only: the node is down, its durable messages wait for it.
+    OnDisk,
+}
+
+/// A message in a queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QueueItem {
+    pub message: u32,
+    pub label: String,
+    /// It was delivered before: the next delivery says `redelivered`.
+    pub redelivered: bool,
+    pub persistent: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueueReplicaView {
+    pub node: u32,
+    pub role: ReplicaRole,
+    /// Mirrors: holds everything the leader holds.
+    pub synced: bool,
+    pub ready: Vec<QueueItem>,
+    /// Delivered, not yet acked (leader only).
+    pub unacked: Vec<QueueItem>,
+    /// Persistent messages written to this node's disk.
+    pub on_disk: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueueView {
+    pub name: String,
+    pub kind: QueueType,
+    pub durable: bool,
+    /// The mirroring policy in words (classic mirrored queues, RabbitMQ 3.x only).
+    pub mirroring: Option<Text>,
+    pub leader: Option<u32>,
+    pub availability: QueueAvailability,
+    pub replicas: Vec<QueueReplicaView>,
+    /// Names of the consumers subscribed to it.
+    pub consumers: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PublisherView {
+    pub id: u32,
+    pub name: String,
+    /// "publisher confirms", "transactions (1 per commit)", … in both languages.
+    pub mode: Text,
+    pub connected_to: Option<u32>,
+    pub confirmed: u32,
+    /// Confirmed messages per simulated second, from the first publish to the last confirm.
+    pub per_second: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

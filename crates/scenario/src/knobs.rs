@@ -1,4 +1,6 @@
 //! The settings panel's knobs: a few fields of a scenario document, read and written as one.
+//! The cluster fields are Kafka's; a RabbitMQ document keeps its own (the downstream
+//! stores and the seed apply to both).
 
 use crate::doc::{AcksDoc, CommitDoc, ProducerDoc, ScenarioDoc, StoreKindDoc};
 
@@ -31,9 +33,14 @@ pub fn idempotence_by_default(p: &ProducerDoc) -> bool {
 impl Knobs {
     /// The first topic's and the first producer's settings stand for all of them.
     pub fn read(doc: &ScenarioDoc) -> Knobs {
-        let topic = doc.kafka.topics.first();
+        let topic = doc.kafka.as_ref().and_then(|k| k.topics.first());
+        let brokers = match (&doc.kafka, &doc.rabbitmq) {
+            (Some(k), _) => k.brokers,
+            (None, Some(r)) => r.nodes,
+            (None, None) => 1,
+        };
         Knobs {
-            brokers: doc.kafka.brokers,
+            brokers,
             partitions: topic.map_or(1, |t| t.partitions),
             replication_factor: topic.map_or(1, |t| t.replication_factor),
             min_insync_replicas: topic.map_or(1, |t| t.min_insync_replicas),
@@ -57,12 +64,14 @@ impl Knobs {
 
     /// Write into every topic and producer; validation happens when the document is loaded.
     pub fn write(&self, doc: &mut ScenarioDoc) {
-        doc.kafka.brokers = self.brokers;
-        for t in &mut doc.kafka.topics {
-            t.partitions = self.partitions;
-            t.replication_factor = self.replication_factor;
-            t.min_insync_replicas = self.min_insync_replicas;
-            t.unclean_leader_election = self.unclean_leader_election;
+        if let Some(k) = &mut doc.kafka {
+            k.brokers = self.brokers;
+            for t in &mut k.topics {
+                t.partitions = self.partitions;
+                t.replication_factor = self.replication_factor;
+                t.min_insync_replicas = self.min_insync_replicas;
+                t.unclean_leader_election = self.unclean_leader_election;
+            }
         }
         for p in &mut doc.producers {
             p.acks = self.acks;

@@ -7,16 +7,21 @@
 
 mod describe;
 mod describe_groups;
+mod describe_rabbit;
 pub mod doc;
+pub mod doc_rabbit;
 mod error;
 mod examples;
 pub mod frame;
 pub mod i18n;
 mod knobs;
 mod player;
+mod sim;
 pub mod validate;
+mod validate_rabbit;
 mod view;
 mod view_groups;
+mod view_rabbit;
 
 pub use doc::{AcksDoc, ScenarioDoc};
 pub use error::ScenarioError;
@@ -32,3 +37,5 @@ pub use player::{
 pub const MODEL_VERSION: &str = "Kafka 3.7+ (KRaft)";
 /// With `legacy_hw_under_min_isr`: the high watermark as before KAFKA-15583.
 pub const MODEL_VERSION_LEGACY: &str = "Kafka 3.6 and earlier (KRaft)";
+/// RabbitMQ scenarios: classic queues and 3.x classic mirroring (removed in 4.0).
+pub const MODEL_VERSION_RABBITMQ: &str = "RabbitMQ 3.13";

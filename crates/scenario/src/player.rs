@@ -2,14 +2,14 @@
 //! [`CHECKPOINT_EVERY`] steps, and seeks anywhere by restoring the checkpoint before the
 //! target and replaying forward. The simulation is deterministic, so stepping back is exact.
 
-use crate::describe::Describer;
 use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
 use crate::error::ScenarioError;
 use crate::frame::Frame;
-use crate::validate::{validate, Built, Happen, When};
-use crate::view;
-use mqlab_engine::{Millis, NodeId, Step, StepKind, World, DIGEST_START};
+use crate::sim::Sim;
+use crate::validate::{validate, Built, Happen, Validated, When};
+use mqlab_engine::{Millis, NodeId, Step, World, DIGEST_START};
 use mqlab_kafka::Kafka;
+use mqlab_rabbitmq::Rabbit;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -74,14 +74,14 @@ pub struct StepHappenings {
 
 /// Drives a world through its script: timed entries were queued at the start; entries
 /// pinned to a step are injected when the world reaches that step.
-struct Runner {
-    after_step: BTreeMap<u64, Vec<Happen>>,
+struct Runner<A> {
+    after_step: BTreeMap<u64, Vec<Happen<A>>>,
     duration_ms: Millis,
 }
 
-impl Runner {
-    fn new(built: &Built) -> Self {
-        let mut after_step: BTreeMap<u64, Vec<Happen>> = BTreeMap::new();
+impl<A: Clone> Runner<A> {
+    fn new<C>(built: &Built<C, A>) -> Self {
+        let mut after_step: BTreeMap<u64, Vec<Happen<A>>> = BTreeMap::new();
         for s in &built.script {
             if let When::AfterStep(n) = s.when {
                 after_step.entry(n).or_default().push(s.what.clone());
@@ -93,10 +93,10 @@ impl Runner {
         }
     }
 
-    fn start(built: &Built) -> World<Kafka> {
-        let kafka = Kafka::new(built.config.clone());
-        let nodes = kafka.node_ids();
-        let mut world = World::new(kafka, &nodes, built.seed, built.latency_ms, built.jitter_ms);
+    fn start<M: Sim<Action = A>>(built: &Built<M::Config, A>) -> World<M> {
+        let model = M::build(&built.config);
+        let nodes = model.nodes();
+        let mut world = World::new(model, &nodes, built.seed, built.latency_ms, built.jitter_ms);
         for s in &built.script {
             if let When::At(at) = s.when {
                 match &s.what {
@@ -109,7 +109,7 @@ impl Runner {
     }
 
     /// The next step, or `None` at the end of the scenario.
-    fn next(&self, world: &mut World<Kafka>) -> Option<Step<Kafka>> {
+    fn next<M: Sim<Action = A>>(&self, world: &mut World<M>) -> Option<Step<M>> {
         let position = world.steps_taken();
         if position >= MAX_STEPS {
             return None;
@@ -133,28 +133,24 @@ impl Runner {
     }
 }
 
+/// The player of one model: the trace, its checkpoints and the current position.
 #[derive(Clone, Debug)]
-pub struct Player {
-    doc: ScenarioDoc,
-    built: Built,
-    checkpoints: Vec<World<Kafka>>,
+struct Core<M: Sim> {
+    built: Built<M::Config, M::Action>,
+    checkpoints: Vec<World<M>>,
     /// Simulated time after each step: `times[p - 1]` is the time at position p.
     times: Vec<Millis>,
     marks: Vec<TimelineMark>,
     digest: u64,
-    world: World<Kafka>,
-    last: Option<Step<Kafka>>,
+    world: World<M>,
+    last: Option<Step<M>>,
 }
 
-impl Player {
-    pub fn load_json(text: &str) -> Result<Player, ScenarioError> {
-        let doc: ScenarioDoc =
-            serde_json::from_str(text).map_err(|e| ScenarioError::from_json(&e))?;
-        Player::load(doc)
-    }
-
-    pub fn load(doc: ScenarioDoc) -> Result<Player, ScenarioError> {
-        let built = validate(&doc)?;
+impl<M: Sim> Core<M>
+where
+    M::Action: Clone,
+{
+    fn load(built: Built<M::Config, M::Action>) -> Self {
         let runner = Runner::new(&built);
         let mut world = Runner::start(&built);
         let mut checkpoints = vec![world.clone()];
@@ -162,17 +158,9 @@ impl Player {
         let mut marks = Vec::new();
         let mut state = DIGEST_START;
         while let Some(step) = runner.next(&mut world) {
-            state = step.digest(state);
+            state = M::digest(&step, state);
             times.push(step.at);
-            let d = Describer {
-                kafka: world.model(),
-                names: &built.names,
-            };
-            let mark = match &step.kind {
-                StepKind::Fault(f) => Some((MarkKind::Fault, d.fault(f))),
-                StepKind::Action(a) => Some((MarkKind::Action, d.action(a))),
-                _ => None,
-            };
+            let mark = M::mark(&world, &built.names, &step.kind);
             if let Some((kind, (en, zh))) = mark {
                 marks.push(TimelineMark {
                     step: world.steps_taken(),
@@ -187,8 +175,7 @@ impl Player {
             }
         }
         let start = checkpoints[0].clone();
-        Ok(Player {
-            doc,
+        Core {
             built,
             checkpoints,
             times,
@@ -196,30 +183,27 @@ impl Player {
             digest: state,
             world: start,
             last: None,
-        })
+        }
     }
 
-    pub fn doc(&self) -> &ScenarioDoc {
-        &self.doc
-    }
-    pub fn position(&self) -> u64 {
+    fn position(&self) -> u64 {
         self.world.steps_taken()
     }
-    pub fn total_steps(&self) -> u64 {
+    fn total_steps(&self) -> u64 {
         self.times.len() as u64
     }
     /// The trace's fingerprint: equal natively and in wasm for the same scenario.
-    pub fn trace_digest(&self) -> u64 {
+    fn trace_digest(&self) -> u64 {
         self.digest
     }
     /// The trace stopped at [`MAX_STEPS`] before the scenario's end.
-    pub fn truncated(&self) -> bool {
+    fn truncated(&self) -> bool {
         self.total_steps() >= MAX_STEPS
     }
-    pub fn marks(&self) -> Vec<TimelineMark> {
+    fn marks(&self) -> Vec<TimelineMark> {
         self.marks.clone()
     }
-    pub fn step_time_ms(&self, step: u64) -> u64 {
+    fn step_time_ms(&self, step: u64) -> u64 {
         if step == 0 {
             return 0;
         }
@@ -228,24 +212,11 @@ impl Player {
             .copied()
             .unwrap_or_else(|| self.times.last().copied().unwrap_or(0))
     }
-    /// Which Kafka the scenario models, for the UI to say (FIDELITY: versions differ on K10).
-    pub fn model_version(&self) -> &'static str {
-        if self.doc.kafka.legacy_hw_under_min_isr {
-            crate::MODEL_VERSION_LEGACY
-        } else {
-            crate::MODEL_VERSION
-        }
-    }
-    pub fn node_name(&self, node: u32) -> Option<&str> {
+    fn node_name(&self, node: u32) -> Option<&str> {
         self.built.names.get(&NodeId(node)).map(String::as_str)
     }
-    /// The model at the current position, for tests and the command line.
-    pub fn world(&self) -> &World<Kafka> {
-        &self.world
-    }
-
-    pub fn frame(&self) -> Frame {
-        view::frame(
+    fn frame(&self) -> Frame {
+        M::frame(
             &self.world,
             self.last.as_ref(),
             &self.built.names,
@@ -255,33 +226,16 @@ impl Player {
     }
 
     /// What the step that led to the current position did, in words.
-    pub fn happenings(&self) -> Vec<crate::frame::Happening> {
-        let d = Describer {
-            kafka: self.world.model(),
-            names: &self.built.names,
-        };
+    fn happenings(&self) -> Vec<crate::frame::Happening> {
         self.last
             .as_ref()
-            .map(|s| view::step_happenings(&d, s))
+            .map(|s| M::happenings(&self.world, &self.built.names, s))
             .unwrap_or_default()
-    }
-
-    pub fn apply(&mut self, command: Command) -> Result<(), ScenarioError> {
-        let target = match command {
-            Command::Forward => self.position() + 1,
-            Command::Back => self.position().saturating_sub(1),
-            Command::Seek(n) => n,
-            Command::Start => 0,
-            Command::End => self.total_steps(),
-            Command::Inject(action) => return self.inject(action),
-        };
-        self.seek(target.min(self.total_steps()));
-        Ok(())
     }
 
     /// What each step in `from..=to` did (positions, clamped to the trace), with its time:
     /// the event log's history, replayed from a checkpoint without moving the player.
-    pub fn happenings_between(&self, from: u64, to: u64) -> Vec<StepHappenings> {
+    fn happenings_between(&self, from: u64, to: u64) -> Vec<StepHappenings> {
         let from = from.max(1);
         let to = to.min(self.total_steps());
         if from > to {
@@ -297,14 +251,10 @@ impl Player {
             };
             let position = world.steps_taken();
             if position >= from {
-                let d = Describer {
-                    kafka: world.model(),
-                    names: &self.built.names,
-                };
                 out.push(StepHappenings {
                     step: position,
                     time_ms: step.at,
-                    happenings: view::step_happenings(&d, &step),
+                    happenings: M::happenings(&world, &self.built.names, &step),
                 });
             }
         }
@@ -314,7 +264,7 @@ impl Player {
     /// A message's whole life: every step whose facts concern it (sent, appended, retried,
     /// acknowledged, truncated, read, polled, processed), with only those facts. Replays the
     /// trace without moving the player.
-    pub fn message_life(&self, message: u32) -> Vec<StepHappenings> {
+    fn message_life(&self, message: u32) -> Vec<StepHappenings> {
         let id = mqlab_ledger::MessageId(message);
         let mut world = self.checkpoints[0].clone();
         let runner = Runner::new(&self.built);
@@ -323,16 +273,7 @@ impl Player {
             let Some(step) = runner.next(&mut world) else {
                 break;
             };
-            let d = Describer {
-                kafka: world.model(),
-                names: &self.built.names,
-            };
-            let happenings: Vec<crate::frame::Happening> = step
-                .notes
-                .iter()
-                .filter(|n| n.mentions(id))
-                .map(|n| d.note(n))
-                .collect();
+            let happenings = M::facts_about(&world, &self.built.names, &step, id);
             if !happenings.is_empty() {
                 out.push(StepHappenings {
                     step: world.steps_taken(),
@@ -368,6 +309,132 @@ impl Player {
             }
         }
     }
+}
+
+#[derive(Clone, Debug)]
+enum Cores {
+    Kafka(Box<Core<Kafka>>),
+    Rabbit(Box<Core<Rabbit>>),
+}
+
+/// Runs a scenario of either broker; everything it hands out is plain data.
+#[derive(Clone, Debug)]
+pub struct Player {
+    doc: ScenarioDoc,
+    core: Cores,
+}
+
+/// The same call on whichever model the scenario has.
+macro_rules! on_core {
+    ($self:expr, $c:ident => $e:expr) => {
+        match &$self.core {
+            Cores::Kafka($c) => $e,
+            Cores::Rabbit($c) => $e,
+        }
+    };
+}
+
+impl Player {
+    pub fn load_json(text: &str) -> Result<Player, ScenarioError> {
+        let doc: ScenarioDoc =
+            serde_json::from_str(text).map_err(|e| ScenarioError::from_json(&e))?;
+        Player::load(doc)
+    }
+
+    pub fn load(doc: ScenarioDoc) -> Result<Player, ScenarioError> {
+        let core = match validate(&doc)? {
+            Validated::Kafka(built) => Cores::Kafka(Box::new(Core::load(built))),
+            Validated::Rabbit(built) => Cores::Rabbit(Box::new(Core::load(built))),
+        };
+        Ok(Player { doc, core })
+    }
+
+    pub fn doc(&self) -> &ScenarioDoc {
+        &self.doc
+    }
+    pub fn position(&self) -> u64 {
+        on_core!(self, c => c.position())
+    }
+    pub fn total_steps(&self) -> u64 {
+        on_core!(self, c => c.total_steps())
+    }
+    /// The trace's fingerprint: equal natively and in wasm for the same scenario.
+    pub fn trace_digest(&self) -> u64 {
+        on_core!(self, c => c.trace_digest())
+    }
+    /// The trace stopped at [`MAX_STEPS`] before the scenario's end.
+    pub fn truncated(&self) -> bool {
+        on_core!(self, c => c.truncated())
+    }
+    pub fn marks(&self) -> Vec<TimelineMark> {
+        on_core!(self, c => c.marks())
+    }
+    pub fn step_time_ms(&self, step: u64) -> u64 {
+        on_core!(self, c => c.step_time_ms(step))
+    }
+    pub fn node_name(&self, node: u32) -> Option<&str> {
+        on_core!(self, c => c.node_name(node))
+    }
+    /// Which broker and version the scenario models, for the UI to say (FIDELITY: Kafka
+    /// versions differ on K10).
+    pub fn model_version(&self) -> &'static str {
+        match (&self.core, &self.doc.kafka) {
+            (Cores::Rabbit(_), _) => crate::MODEL_VERSION_RABBITMQ,
+            (_, Some(k)) if k.legacy_hw_under_min_isr => crate::MODEL_VERSION_LEGACY,
+            _ => crate::MODEL_VERSION,
+        }
+    }
+    /// The Kafka model at the current position, for tests and the command line.
+    pub fn kafka_world(&self) -> Option<&World<Kafka>> {
+        match &self.core {
+            Cores::Kafka(c) => Some(&c.world),
+            Cores::Rabbit(_) => None,
+        }
+    }
+    /// The RabbitMQ model at the current position, for tests and the command line.
+    pub fn rabbit_world(&self) -> Option<&World<Rabbit>> {
+        match &self.core {
+            Cores::Rabbit(c) => Some(&c.world),
+            Cores::Kafka(_) => None,
+        }
+    }
+    pub fn frame(&self) -> Frame {
+        on_core!(self, c => c.frame())
+    }
+    /// What the step that led to the current position did, in words.
+    pub fn happenings(&self) -> Vec<crate::frame::Happening> {
+        on_core!(self, c => c.happenings())
+    }
+    /// What each step in `from..=to` did (positions, clamped to the trace), with its time:
+    /// the event log's history, replayed from a checkpoint without moving the player.
+    pub fn happenings_between(&self, from: u64, to: u64) -> Vec<StepHappenings> {
+        on_core!(self, c => c.happenings_between(from, to))
+    }
+    /// A message's whole life: every step whose facts concern it, with only those facts.
+    /// Replays the trace without moving the player.
+    pub fn message_life(&self, message: u32) -> Vec<StepHappenings> {
+        on_core!(self, c => c.message_life(message))
+    }
+
+    pub fn apply(&mut self, command: Command) -> Result<(), ScenarioError> {
+        let target = match command {
+            Command::Forward => self.position() + 1,
+            Command::Back => self.position().saturating_sub(1),
+            Command::Seek(n) => n,
+            Command::Start => 0,
+            Command::End => self.total_steps(),
+            Command::Inject(action) => return self.inject(action),
+        };
+        self.seek(target.min(self.total_steps()));
+        Ok(())
+    }
+
+    fn seek(&mut self, target: u64) {
+        match &mut self.core {
+            Cores::Kafka(c) => c.seek(target),
+            Cores::Rabbit(c) => c.seek(target),
+        }
+    }
 
     fn inject(&mut self, action: UserAction) -> Result<(), ScenarioError> {
         let name = |id: u32| -> Result<String, ScenarioError> {
@@ -385,12 +452,20 @@ impl Player {
             UserAction::Restart { node } => ActionDoc::Restart { node: name(node)? },
             UserAction::Isolate { node } => ActionDoc::Isolate { node: name(node)? },
             UserAction::Reconnect { node } => ActionDoc::Reconnect { node: name(node)? },
-            UserAction::Produce { producer, count } => ActionDoc::Produce {
-                producer: name(producer)?,
-                topic: self.doc.kafka.topics[0].name.clone(),
-                count,
-                key: "msg".into(),
-                partition: None,
+            UserAction::Produce { producer, count } => match &self.doc.kafka {
+                Some(k) => ActionDoc::Produce {
+                    producer: name(producer)?,
+                    topic: k.topics[0].name.clone(),
+                    count,
+                    key: "msg".into(),
+                    partition: None,
+                },
+                None => ActionDoc::Publish {
+                    publisher: name(producer)?,
+                    count,
+                    key: "msg".into(),
+                    routing_key: None,
+                },
             },
         };
         let position = self.position();

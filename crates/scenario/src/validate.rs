@@ -26,17 +26,25 @@ pub const MAX_SCRIPT: usize = 1_000;
 pub const MAX_MESSAGES: u64 = 5_000;
 pub const MAX_TIMEOUT_MS: u64 = 3_600_000;
 
-/// A validated scenario, ready to run.
+/// A validated scenario, ready to run: the model's configuration `C` and a script of its
+/// actions `A`.
 #[derive(Clone, Debug)]
-pub struct Built {
-    pub config: KafkaConfig,
+pub struct Built<C, A> {
+    pub config: C,
     pub seed: u64,
     pub duration_ms: Millis,
     pub latency_ms: Millis,
     pub jitter_ms: Millis,
     /// Node names, by id, in display order.
     pub names: BTreeMap<NodeId, String>,
-    pub script: Vec<Scripted>,
+    pub script: Vec<Scripted<A>>,
+}
+
+/// A validated scenario of either broker.
+#[derive(Clone, Debug)]
+pub enum Validated {
+    Kafka(Built<KafkaConfig, Action>),
+    Rabbit(Built<mqlab_rabbitmq::RabbitConfig, mqlab_rabbitmq::Action>),
 }
 
 #[derive(Clone, Debug)]
@@ -46,22 +54,26 @@ pub enum When {
 }
 
 #[derive(Clone, Debug)]
-pub enum Happen {
+pub enum Happen<A> {
     Fault(Fault),
-    Action(Action),
+    Action(A),
 }
 
 #[derive(Clone, Debug)]
-pub struct Scripted {
+pub struct Scripted<A> {
     pub when: When,
-    pub what: Happen,
+    pub what: Happen<A>,
 }
 
-fn err(field: impl Into<String>, en: impl Into<String>, zh: impl Into<String>) -> ScenarioError {
+pub(crate) fn err(
+    field: impl Into<String>,
+    en: impl Into<String>,
+    zh: impl Into<String>,
+) -> ScenarioError {
     ScenarioError::new(field, en, zh)
 }
 
-fn range(field: &str, value: u64, min: u64, max: u64) -> Result<(), ScenarioError> {
+pub(crate) fn range(field: &str, value: u64, min: u64, max: u64) -> Result<(), ScenarioError> {
     if value < min || value > max {
         return Err(err(
             field,
@@ -72,7 +84,7 @@ fn range(field: &str, value: u64, min: u64, max: u64) -> Result<(), ScenarioErro
     Ok(())
 }
 
-fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
+pub(crate) fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
     let valid = !name.is_empty()
         && name.len() <= 32
         && name
@@ -88,7 +100,7 @@ fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
+pub fn validate(doc: &ScenarioDoc) -> Result<Validated, ScenarioError> {
     if doc.id.trim().is_empty() {
         return Err(err("id", "must not be empty", "不能为空"));
     }
@@ -104,8 +116,21 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
     range("duration_ms", doc.duration_ms, 1, MAX_DURATION_MS)?;
     range("network.latency_ms", doc.network.latency_ms, 0, 60_000)?;
     range("network.jitter_ms", doc.network.jitter_ms, 0, 60_000)?;
+    match (&doc.kafka, &doc.rabbitmq) {
+        (Some(k), None) => validate_kafka(doc, k).map(Validated::Kafka),
+        (None, Some(r)) => crate::validate_rabbit::validate_rabbit(doc, r).map(Validated::Rabbit),
+        _ => Err(err(
+            "kafka",
+            "a scenario needs exactly one cluster: \"kafka\" or \"rabbitmq\"",
+            "场景必须恰好有一个集群：\"kafka\" 或 \"rabbitmq\"",
+        )),
+    }
+}
 
-    let k = &doc.kafka;
+fn validate_kafka(
+    doc: &ScenarioDoc,
+    k: &crate::doc::KafkaDoc,
+) -> Result<Built<KafkaConfig, Action>, ScenarioError> {
     range(
         "kafka.brokers",
         u64::from(k.brokers),
@@ -283,19 +308,7 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
             format!("最多 {MAX_CLIENTS} 个读取者"),
         ));
     }
-    let topic_index = |field: String, name: &str| -> Result<u32, ScenarioError> {
-        k.topics
-            .iter()
-            .position(|t| t.name == name)
-            .map(|i| i as u32)
-            .ok_or_else(|| {
-                err(
-                    field,
-                    format!("no topic named \"{name}\""),
-                    format!("没有名为 \"{name}\" 的 topic"),
-                )
-            })
-    };
+    let topic_index = |field: String, name: &str| topic_index(k, field, name);
     let mut readers = Vec::new();
     for (i, r) in doc.readers.iter().enumerate() {
         let f = |name: &str| format!("readers[{i}].{name}");
@@ -432,6 +445,117 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
         });
     }
 
+    let script = validate_script(
+        doc,
+        &names,
+        |id| {
+            // Brokers and group consumers can be killed, stopped and restarted.
+            id.0 >= CONSUMER_BASE || (id != CONTROLLER && id.0 <= k.brokers)
+        },
+        |f, action| kafka_action(k, &names, f, action),
+    )?;
+
+    let config = KafkaConfig {
+        brokers: k.brokers,
+        topics,
+        timing,
+        auto_leader_rebalance: k.auto_leader_rebalance,
+        legacy_hw_under_min_isr: k.legacy_hw_under_min_isr,
+        producers,
+        readers,
+        consumers,
+        stores,
+    };
+    Ok(Built {
+        config,
+        seed: doc.seed,
+        duration_ms: doc.duration_ms,
+        latency_ms: doc.network.latency_ms,
+        jitter_ms: doc.network.jitter_ms,
+        names,
+        script,
+    })
+}
+
+pub(crate) fn validate_stores(doc: &ScenarioDoc) -> Result<Vec<StoreConfig>, ScenarioError> {
+    if doc.stores.len() > MAX_STORES {
+        return Err(err(
+            "stores",
+            format!("at most {MAX_STORES} stores"),
+            format!("最多 {MAX_STORES} 个存储"),
+        ));
+    }
+    let mut stores: Vec<StoreConfig> = Vec::new();
+    for (i, s) in doc.stores.iter().enumerate() {
+        let field = format!("stores[{i}].name");
+        name_ok(&field, &s.name)?;
+        if stores.iter().any(|o| o.name == s.name) {
+            return Err(err(
+                field,
+                format!("store \"{}\" is defined twice", s.name),
+                format!("存储 \"{}\" 重复定义", s.name),
+            ));
+        }
+        stores.push(StoreConfig {
+            name: s.name.clone(),
+            kind: store_kind(s.kind),
+        });
+    }
+    Ok(stores)
+}
+
+pub fn store_kind(kind: StoreKindDoc) -> StoreKind {
+    match kind {
+        StoreKindDoc::PlainInsert => StoreKind::PlainInsert,
+        StoreKindDoc::UniqueKey => StoreKind::UniqueKey,
+        StoreKindDoc::LookupUpdate => StoreKind::LookupUpdate,
+        StoreKindDoc::RedisSet => StoreKind::RedisSet,
+        StoreKindDoc::SeenSet => StoreKind::SeenSet,
+    }
+}
+
+fn topic_index(k: &crate::doc::KafkaDoc, field: String, name: &str) -> Result<u32, ScenarioError> {
+    k.topics
+        .iter()
+        .position(|t| t.name == name)
+        .map(|i| i as u32)
+        .ok_or_else(|| {
+            err(
+                field,
+                format!("no topic named \"{name}\""),
+                format!("没有名为 \"{name}\" 的 topic"),
+            )
+        })
+}
+
+/// A node by its name, or an error naming the field.
+pub(crate) fn node_named(
+    names: &BTreeMap<NodeId, String>,
+    field: String,
+    name: &str,
+) -> Result<NodeId, ScenarioError> {
+    names
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(&id, _)| id)
+        .ok_or_else(|| {
+            err(
+                field,
+                format!("no node named \"{name}\""),
+                format!("没有名为 \"{name}\" 的节点"),
+            )
+        })
+}
+
+/// The script of either broker: timings and faults are checked here; `action` turns the
+/// broker's own actions into the model's (with how many messages each produces) and refuses
+/// the other broker's. `killable` says which nodes can be killed, stopped and restarted.
+pub(crate) fn validate_script<A>(
+    doc: &ScenarioDoc,
+    names: &BTreeMap<NodeId, String>,
+    killable: impl Fn(NodeId) -> bool,
+    action: impl Fn(&dyn Fn(&str) -> String, &ActionDoc) -> Result<(A, u64), ScenarioError>,
+) -> Result<Vec<Scripted<A>>, ScenarioError> {
     if doc.script.len() > MAX_SCRIPT {
         return Err(err(
             "script",
@@ -439,24 +563,10 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
             format!("最多 {MAX_SCRIPT} 条"),
         ));
     }
-    let node = |field: String, name: &str| -> Result<NodeId, ScenarioError> {
-        names
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(&id, _)| id)
-            .ok_or_else(|| {
-                err(
-                    field,
-                    format!("no node named \"{name}\""),
-                    format!("没有名为 \"{name}\" 的节点"),
-                )
-            })
-    };
-    // Brokers and group consumers can be killed, stopped and restarted.
-    let broker = |field: String, name: &str| -> Result<NodeId, ScenarioError> {
+    let node = |field: String, name: &str| node_named(names, field, name);
+    let killable_node = |field: String, name: &str| -> Result<NodeId, ScenarioError> {
         let id = node(field.clone(), name)?;
-        let consumer = id.0 >= CONSUMER_BASE;
-        if !consumer && (id == CONTROLLER || id.0 > k.brokers) {
+        if !killable(id) {
             return Err(err(field, format!("\"{name}\" is not a broker or a consumer: only those can be killed, stopped or restarted"), format!("\"{name}\" 不是 broker 或消费者：只有它们可以被杀死、停止或重启")));
         }
         Ok(id)
@@ -480,57 +590,14 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
             }
         };
         let what = match &entry.action {
-            ActionDoc::Produce {
-                producer,
-                topic,
-                count,
-                key,
-                partition,
-            } => {
-                let id = node(f("producer"), producer)?;
-                if !(PRODUCER_BASE..READER_BASE).contains(&id.0) {
-                    return Err(err(
-                        f("producer"),
-                        format!("\"{producer}\" is not a producer"),
-                        format!("\"{producer}\" 不是生产者"),
-                    ));
-                }
-                let t = topic_index(f("topic"), topic)?;
-                range(&f("count"), u64::from(*count), 1, 1_000)?;
-                messages += u64::from(*count);
-                if messages > MAX_MESSAGES {
-                    return Err(err(
-                        f("count"),
-                        format!("the script produces more than {MAX_MESSAGES} messages"),
-                        format!("脚本生产的消息超过 {MAX_MESSAGES} 条"),
-                    ));
-                }
-                name_ok(&f("key"), key)?;
-                if let Some(p) = partition {
-                    range(
-                        &f("partition"),
-                        u64::from(*p),
-                        0,
-                        u64::from(k.topics[t as usize].partitions - 1),
-                    )?;
-                }
-                Happen::Action(Action::Produce {
-                    producer: id,
-                    topic: t,
-                    count: *count,
-                    key: key.clone(),
-                    partition: *partition,
-                })
-            }
-            ActionDoc::ElectPreferredLeaders => Happen::Action(Action::ElectPreferredLeaders),
             ActionDoc::Crash { node: n } => Happen::Fault(Fault::Crash {
-                node: broker(f("node"), n)?,
+                node: killable_node(f("node"), n)?,
             }),
             ActionDoc::Stop { node: n } => Happen::Fault(Fault::Stop {
-                node: broker(f("node"), n)?,
+                node: killable_node(f("node"), n)?,
             }),
             ActionDoc::Restart { node: n } => Happen::Fault(Fault::Restart {
-                node: broker(f("node"), n)?,
+                node: killable_node(f("node"), n)?,
             }),
             ActionDoc::Isolate { node: n } => Happen::Fault(Fault::Isolate {
                 node: node(f("node"), n)?,
@@ -575,65 +642,74 @@ pub fn validate(doc: &ScenarioDoc) -> Result<Built, ScenarioError> {
                 })
             }
             ActionDoc::HealAll => Happen::Fault(Fault::HealAll),
+            other => {
+                let (a, count) = action(&f, other)?;
+                messages += count;
+                if messages > MAX_MESSAGES {
+                    return Err(err(
+                        f("count"),
+                        format!("the script produces more than {MAX_MESSAGES} messages"),
+                        format!("脚本生产的消息超过 {MAX_MESSAGES} 条"),
+                    ));
+                }
+                Happen::Action(a)
+            }
         };
         script.push(Scripted { when, what });
     }
-
-    let config = KafkaConfig {
-        brokers: k.brokers,
-        topics,
-        timing,
-        auto_leader_rebalance: k.auto_leader_rebalance,
-        legacy_hw_under_min_isr: k.legacy_hw_under_min_isr,
-        producers,
-        readers,
-        consumers,
-        stores,
-    };
-    Ok(Built {
-        config,
-        seed: doc.seed,
-        duration_ms: doc.duration_ms,
-        latency_ms: doc.network.latency_ms,
-        jitter_ms: doc.network.jitter_ms,
-        names,
-        script,
-    })
+    Ok(script)
 }
 
-fn validate_stores(doc: &ScenarioDoc) -> Result<Vec<StoreConfig>, ScenarioError> {
-    if doc.stores.len() > MAX_STORES {
-        return Err(err(
-            "stores",
-            format!("at most {MAX_STORES} stores"),
-            format!("最多 {MAX_STORES} 个存储"),
-        ));
-    }
-    let mut stores: Vec<StoreConfig> = Vec::new();
-    for (i, s) in doc.stores.iter().enumerate() {
-        let field = format!("stores[{i}].name");
-        name_ok(&field, &s.name)?;
-        if stores.iter().any(|o| o.name == s.name) {
-            return Err(err(
-                field,
-                format!("store \"{}\" is defined twice", s.name),
-                format!("存储 \"{}\" 重复定义", s.name),
-            ));
+/// A Kafka script action, or an error for another broker's.
+fn kafka_action(
+    k: &crate::doc::KafkaDoc,
+    names: &BTreeMap<NodeId, String>,
+    f: &dyn Fn(&str) -> String,
+    action: &ActionDoc,
+) -> Result<(Action, u64), ScenarioError> {
+    match action {
+        ActionDoc::Produce {
+            producer,
+            topic,
+            count,
+            key,
+            partition,
+        } => {
+            let id = node_named(names, f("producer"), producer)?;
+            if !(PRODUCER_BASE..READER_BASE).contains(&id.0) {
+                return Err(err(
+                    f("producer"),
+                    format!("\"{producer}\" is not a producer"),
+                    format!("\"{producer}\" 不是生产者"),
+                ));
+            }
+            let t = topic_index(k, f("topic"), topic)?;
+            range(&f("count"), u64::from(*count), 1, 1_000)?;
+            name_ok(&f("key"), key)?;
+            if let Some(p) = partition {
+                range(
+                    &f("partition"),
+                    u64::from(*p),
+                    0,
+                    u64::from(k.topics[t as usize].partitions - 1),
+                )?;
+            }
+            Ok((
+                Action::Produce {
+                    producer: id,
+                    topic: t,
+                    count: *count,
+                    key: key.clone(),
+                    partition: *partition,
+                },
+                u64::from(*count),
+            ))
         }
-        stores.push(StoreConfig {
-            name: s.name.clone(),
-            kind: store_kind(s.kind),
-        });
-    }
-    Ok(stores)
-}
-
-pub fn store_kind(kind: StoreKindDoc) -> StoreKind {
-    match kind {
-        StoreKindDoc::PlainInsert => StoreKind::PlainInsert,
-        StoreKindDoc::UniqueKey => StoreKind::UniqueKey,
-        StoreKindDoc::LookupUpdate => StoreKind::LookupUpdate,
-        StoreKindDoc::RedisSet => StoreKind::RedisSet,
-        StoreKindDoc::SeenSet => StoreKind::SeenSet,
+        ActionDoc::ElectPreferredLeaders => Ok((Action::ElectPreferredLeaders, 0)),
+        _ => Err(err(
+            f("do"),
+            "a RabbitMQ action in a Kafka scenario",
+            "Kafka 场景中出现了 RabbitMQ 的动作",
+        )),
     }
 }

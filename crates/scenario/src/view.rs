@@ -3,9 +3,133 @@
 use crate::describe::Describer;
 use crate::frame::*;
 use mqlab_engine::{LinkState, Liveness, NodeId, Step, StepKind, World};
-use mqlab_kafka::{Kafka, Role, CONSUMER_BASE, CONTROLLER, PRODUCER_BASE, READER_BASE};
+use mqlab_kafka::{Kafka, Role, CONSUMER_BASE, PRODUCER_BASE, READER_BASE};
 use mqlab_ledger::{assess, Outcome};
 use std::collections::BTreeMap;
+
+/// What a model's describer says about its messages, actions and notes: enough for the
+/// shared parts of a frame and of the event log.
+pub trait Describe<M: mqlab_engine::Model> {
+    fn name(&self, node: NodeId) -> String;
+    fn message(&self, msg: &M::Msg) -> (crate::i18n::Text, EnvelopeKind);
+    fn action(&self, action: &M::Action) -> (String, String);
+    fn note(&self, note: &M::Note) -> Happening;
+}
+
+impl Describe<Kafka> for Describer<'_> {
+    fn name(&self, node: NodeId) -> String {
+        Describer::name(self, node)
+    }
+    fn message(&self, msg: &mqlab_kafka::Msg) -> (crate::i18n::Text, EnvelopeKind) {
+        Describer::message(self, msg)
+    }
+    fn action(&self, action: &mqlab_kafka::Action) -> (String, String) {
+        Describer::action(self, action)
+    }
+    fn note(&self, note: &mqlab_kafka::Note) -> Happening {
+        Describer::note(self, note)
+    }
+}
+
+pub fn node_status<M: mqlab_engine::Model>(world: &World<M>, id: NodeId) -> NodeStatus {
+    match world.liveness(id) {
+        Liveness::Up => NodeStatus::Up,
+        Liveness::Crashed => NodeStatus::Crashed,
+        Liveness::Stopped => NodeStatus::Stopped,
+    }
+}
+
+/// Every link of the node is cut.
+pub fn isolated<M: mqlab_engine::Model>(world: &World<M>, id: NodeId) -> bool {
+    let all: Vec<NodeId> = world.node_ids().collect();
+    let cut = all
+        .iter()
+        .filter(|&&o| o != id && world.network().state(id, o) == LinkState::Cut)
+        .count();
+    all.len() > 1 && cut == all.len() - 1
+}
+
+/// Messages in flight, labelled; a process talking to another on its own node is not drawn.
+pub fn envelopes<M: mqlab_engine::Model>(
+    world: &World<M>,
+    d: &impl Describe<M>,
+) -> Vec<EnvelopeView> {
+    world
+        .in_flight()
+        .into_iter()
+        .filter(|e| e.from != e.to)
+        .map(|e| {
+            let (label, kind) = d.message(&e.msg);
+            EnvelopeView {
+                id: e.id,
+                from: e.from.0,
+                to: e.to.0,
+                sent_at_ms: e.sent_at,
+                arrives_at_ms: e.arrives_at,
+                label,
+                kind,
+            }
+        })
+        .collect()
+}
+
+pub fn faulty_links<M: mqlab_engine::Model>(world: &World<M>) -> Vec<LinkView> {
+    let mut links: Vec<LinkView> = world
+        .network()
+        .faulty_links()
+        .filter(|(a, b, _)| a < b)
+        .map(|(a, b, s)| LinkView {
+            a: a.0,
+            b: b.0,
+            status: if s == LinkState::Cut {
+                LinkStatus::Cut
+            } else {
+                LinkStatus::Slow
+            },
+        })
+        .collect();
+    links.sort_by_key(|l| (l.a, l.b));
+    links
+}
+
+/// The ledger as the panel shows it: every message with its fate, and the counts.
+pub fn ledger_views(
+    records: &[mqlab_ledger::MessageRecord],
+    placements: &[mqlab_ledger::Placement],
+    name: impl Fn(NodeId) -> String,
+) -> (Vec<MessageView>, LedgerSummary) {
+    let (assessments, ledger) = assess(records, placements);
+    let messages = records
+        .iter()
+        .zip(placements)
+        .zip(assessments)
+        .map(|((r, p), a)| {
+            let acked_offset = match r.outcome {
+                Outcome::Acknowledged { position, .. } => position,
+                _ => None,
+            };
+            MessageView {
+                id: r.id.0,
+                label: r.label.clone(),
+                producer: name(r.producer),
+                partition: r.destination.clone(),
+                acked: r.is_acknowledged(),
+                acked_offset,
+                last_error: r.last_error.clone(),
+                attempts: r.attempts,
+                replicas: p.copies.iter().map(|c| c.0).collect(),
+                reads: r.reads.len() as u32,
+                fate: a.fate,
+                out_of_order: a.out_of_order,
+                delivered_to: r.deliveries.iter().map(|&(c, _)| name(c)).collect(),
+                processed: r.processings.len() as u32,
+                store_rows: r.processings.iter().filter(|p| p.effect.adds_row()).count() as u32,
+                consumption: a.consumption,
+            }
+        })
+        .collect();
+    (messages, ledger)
+}
 
 pub fn frame(
     world: &World<Kafka>,
@@ -18,11 +142,6 @@ pub fn frame(
     let d = Describer { kafka, names };
     let meta = kafka.metadata();
     let all: Vec<NodeId> = world.node_ids().collect();
-    let cut_from = |n: NodeId| {
-        all.iter()
-            .filter(|&&o| o != n && world.network().state(n, o) == LinkState::Cut)
-            .count()
-    };
 
     let nodes = all
         .iter()
@@ -34,11 +153,7 @@ pub fn frame(
                 x if x >= PRODUCER_BASE => NodeKind::Producer,
                 _ => NodeKind::Broker,
             };
-            let status = match world.liveness(id) {
-                Liveness::Up => NodeStatus::Up,
-                Liveness::Crashed => NodeStatus::Crashed,
-                Liveness::Stopped => NodeStatus::Stopped,
-            };
+            let status = node_status(world, id);
             let detail = match kind {
                 NodeKind::Producer => kafka
                     .producers()
@@ -72,7 +187,7 @@ pub fn frame(
                 kind,
                 name: d.name(id),
                 status,
-                isolated: all.len() > 1 && cut_from(id) == all.len() - 1,
+                isolated: isolated(world, id),
                 fenced: meta.fenced.contains(&id),
                 detail,
             }
@@ -122,74 +237,13 @@ pub fn frame(
         })
         .collect();
 
-    let envelopes = world
-        .in_flight()
-        .into_iter()
-        .map(|e| {
-            let (label, kind) = d.message(&e.msg);
-            EnvelopeView {
-                id: e.id,
-                from: e.from.0,
-                to: e.to.0,
-                sent_at_ms: e.sent_at,
-                arrives_at_ms: e.arrives_at,
-                label,
-                kind,
-            }
-        })
-        .collect();
-
-    let mut faulty_links: Vec<LinkView> = world
-        .network()
-        .faulty_links()
-        .filter(|(a, b, _)| a < b)
-        .map(|(a, b, s)| LinkView {
-            a: a.0,
-            b: b.0,
-            status: if s == LinkState::Cut {
-                LinkStatus::Cut
-            } else {
-                LinkStatus::Slow
-            },
-        })
-        .collect();
-    faulty_links.sort_by_key(|l| (l.a, l.b));
+    let envelopes = envelopes(world, &d);
+    let faulty_links = faulty_links(world);
 
     let happenings = last.map(|s| step_happenings(&d, s)).unwrap_or_default();
 
     let placements = kafka.placements(|n| world.is_up(n));
-    let records = kafka.ledger().records();
-    let (assessments, ledger) = assess(records, &placements);
-    let messages = records
-        .iter()
-        .zip(&placements)
-        .zip(assessments)
-        .map(|((r, p), a)| {
-            let acked_offset = match r.outcome {
-                Outcome::Acknowledged { position, .. } => position,
-                _ => None,
-            };
-            MessageView {
-                id: r.id.0,
-                label: r.label.clone(),
-                producer: d.name(r.producer),
-                partition: r.destination.clone(),
-                acked: r.is_acknowledged(),
-                acked_offset,
-                last_error: r.last_error.clone(),
-                attempts: r.attempts,
-                replicas: p.copies.iter().map(|c| c.0).collect(),
-                reads: r.reads.len() as u32,
-                fate: a.fate,
-                out_of_order: a.out_of_order,
-                delivered_to: r.deliveries.iter().map(|&(c, _)| d.name(c)).collect(),
-                processed: r.processings.len() as u32,
-                store_rows: r.processings.iter().filter(|p| p.effect.adds_row()).count() as u32,
-                consumption: a.consumption,
-            }
-        })
-        .collect();
-    let _ = CONTROLLER;
+    let (messages, ledger) = ledger_views(kafka.ledger().records(), &placements, |n| d.name(n));
     Frame {
         step: world.steps_taken(),
         total_steps,
@@ -205,13 +259,18 @@ pub fn frame(
         consumers: crate::view_groups::consumers(kafka, &d),
         groups: crate::view_groups::groups(kafka),
         stores: crate::view_groups::stores(kafka, &d),
+        queues: Vec::new(),
+        publishers: Vec::new(),
     }
 }
 
 /// What a step did, as lines: the event itself, then what the model noted.
-pub fn step_happenings(d: &Describer<'_>, step: &Step<Kafka>) -> Vec<Happening> {
+pub fn step_happenings<M: mqlab_engine::Model>(
+    d: &impl Describe<M>,
+    step: &Step<M>,
+) -> Vec<Happening> {
     let mut out = Vec::new();
-    let travel = |envelope: &mqlab_engine::Envelope<mqlab_kafka::Msg>,
+    let travel = |envelope: &mqlab_engine::Envelope<M::Msg>,
                   at: NodeId,
                   severity,
                   what: (String, String)| {
@@ -251,7 +310,7 @@ pub fn step_happenings(d: &Describer<'_>, step: &Step<Kafka>) -> Vec<Happening> 
         }
         StepKind::Timer { .. } => {}
         StepKind::Fault(fault) => {
-            let (en, zh) = d.fault(fault);
+            let (en, zh) = crate::describe::describe_fault(&|n| d.name(n), fault);
             out.push(Happening {
                 node: fault.nodes().first().map(|n| n.0),
                 severity: Severity::Alert,
@@ -271,4 +330,70 @@ pub fn step_happenings(d: &Describer<'_>, step: &Step<Kafka>) -> Vec<Happening> 
     }
     out.extend(step.notes.iter().map(|n| d.note(n)));
     out
+}
+
+impl crate::sim::Sim for Kafka {
+    type Config = mqlab_kafka::KafkaConfig;
+
+    fn digest(step: &Step<Self>, state: u64) -> u64 {
+        step.digest(state)
+    }
+
+    fn build(config: &Self::Config) -> Self {
+        Kafka::new(config.clone())
+    }
+    fn nodes(&self) -> Vec<NodeId> {
+        self.node_ids()
+    }
+    fn happenings(
+        world: &World<Self>,
+        names: &crate::sim::Names,
+        step: &Step<Self>,
+    ) -> Vec<Happening> {
+        let d = Describer {
+            kafka: world.model(),
+            names,
+        };
+        step_happenings(&d, step)
+    }
+    fn mark(
+        world: &World<Self>,
+        names: &crate::sim::Names,
+        kind: &StepKind<Self>,
+    ) -> Option<(crate::player::MarkKind, (String, String))> {
+        let d = Describer {
+            kafka: world.model(),
+            names,
+        };
+        match kind {
+            StepKind::Fault(f) => Some((crate::player::MarkKind::Fault, d.fault(f))),
+            StepKind::Action(a) => Some((crate::player::MarkKind::Action, d.action(a))),
+            _ => None,
+        }
+    }
+    fn facts_about(
+        world: &World<Self>,
+        names: &crate::sim::Names,
+        step: &Step<Self>,
+        message: mqlab_ledger::MessageId,
+    ) -> Vec<Happening> {
+        let d = Describer {
+            kafka: world.model(),
+            names,
+        };
+        step.notes
+            .iter()
+            .filter(|n| n.mentions(message))
+            .map(|n| d.note(n))
+            .collect()
+    }
+    fn frame(
+        world: &World<Self>,
+        last: Option<&Step<Self>>,
+        names: &crate::sim::Names,
+        total_steps: u64,
+        end_time_ms: u64,
+    ) -> Frame {
+        frame(world, last, names, total_steps, end_time_ms)
+    }
 }

@@ -110,33 +110,43 @@ pub fn groups(kafka: &Kafka) -> Vec<GroupView> {
 }
 
 pub fn stores(kafka: &Kafka, d: &Describer<'_>) -> Vec<StoreView> {
-    kafka
-        .stores()
+    // One row is expected per acknowledged message of the topics written to a store.
+    let expected = |i: usize| {
+        let topic_names: BTreeSet<&str> = kafka
+            .consumers()
+            .filter(|c| c.config.store == i)
+            .map(|c| kafka.config().topics[c.config.topic as usize].name.as_str())
+            .collect();
+        kafka
+            .ledger()
+            .records()
+            .iter()
+            .filter(|r| r.is_acknowledged())
+            .filter(|r| {
+                r.destination
+                    .rsplit_once('-')
+                    .is_some_and(|(t, _)| topic_names.contains(&t))
+            })
+            .count() as u32
+    };
+    store_views(kafka.stores(), kafka.ledger(), expected, |n| d.name(n))
+}
+
+/// Stores as drawn: rows with duplicates flagged, the seen-set, and the expected row count
+/// `expected(store index)`. Broker-independent.
+pub fn store_views(
+    stores: &[mqlab_ledger::Store],
+    ledger: &mqlab_ledger::Ledger,
+    expected: impl Fn(usize) -> u32,
+    name: impl Fn(mqlab_engine::NodeId) -> String,
+) -> Vec<StoreView> {
+    stores
         .iter()
         .enumerate()
-        .map(|(i, store)| {
-            // One row is expected per acknowledged message of the topics written here.
-            let topics: BTreeSet<u32> = kafka
-                .consumers()
-                .filter(|c| c.config.store == i)
-                .map(|c| c.config.topic)
-                .collect();
-            let topic_names: Vec<&str> = topics
-                .iter()
-                .map(|&t| kafka.config().topics[t as usize].name.as_str())
-                .collect();
-            let expected = kafka
-                .ledger()
-                .records()
-                .iter()
-                .filter(|r| r.is_acknowledged())
-                .filter(|r| {
-                    r.destination
-                        .rsplit_once('-')
-                        .is_some_and(|(t, _)| topic_names.contains(&t))
-                })
-                .count() as u32;
-            let rows = store
+        .map(|(i, store)| StoreView {
+            name: store.name.clone(),
+            kind: store.kind,
+            rows: store
                 .rows
                 .iter()
                 .map(|row| RowView {
@@ -144,22 +154,17 @@ pub fn stores(kafka: &Kafka, d: &Describer<'_>) -> Vec<StoreView> {
                     message: row.message.0,
                     writes: row.writes,
                     duplicate: store.rows.iter().filter(|r| r.key == row.key).count() > 1,
-                    by: d.name(row.by),
+                    by: name(row.by),
                 })
-                .collect();
-            StoreView {
-                name: store.name.clone(),
-                kind: store.kind,
-                rows,
-                seen: store
-                    .seen
-                    .iter()
-                    .map(|&m| kafka.ledger().label(m).to_string())
-                    .collect(),
-                absorbed: store.absorbed,
-                expected,
-                distinct: store.distinct_keys() as u32,
-            }
+                .collect(),
+            seen: store
+                .seen
+                .iter()
+                .map(|&m| ledger.label(m).to_string())
+                .collect(),
+            absorbed: store.absorbed,
+            expected: expected(i),
+            distinct: store.distinct_keys() as u32,
         })
         .collect()
 }

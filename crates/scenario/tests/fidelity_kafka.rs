@@ -233,7 +233,12 @@ fn k08_a_leader_cut_off_from_the_controller_cannot_shrink_the_isr() {
         produce(1000, 2)
     ]);
     let (p, f) = play(v);
-    let b1 = p.world().model().broker(mqlab_engine::NodeId(1)).unwrap();
+    let b1 = p
+        .kafka_world()
+        .unwrap()
+        .model()
+        .broker(mqlab_engine::NodeId(1))
+        .unwrap();
     match b1.roles.values().next() {
         Some(mqlab_kafka::Role::Leader(state)) => {
             assert_eq!(state.isr.len(), 3, "the zombie's ISR stays as it was")

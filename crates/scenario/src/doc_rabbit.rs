@@ -1,0 +1,233 @@
+//! The `rabbitmq` section of a scenario document, exactly as JSON spells it: nodes, queues
+//! with their arguments, exchanges and bindings, policies, publishers and consumers.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RabbitDoc {
+    /// Number of nodes; they are named rabbit-1 … rabbit-N.
+    pub nodes: u32,
+    pub queues: Vec<QueueDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchanges: Vec<ExchangeDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bindings: Vec<BindingDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<PolicyDoc>,
+    /// How often persistent messages are written to disk (batched fsync).
+    #[serde(default = "two_hundred")]
+    pub fsync_interval_ms: u64,
+    /// `net_ticktime`: a silent peer counts as down after this long.
+    #[serde(default = "sixty_seconds")]
+    pub net_ticktime_ms: u64,
+    #[serde(default)]
+    pub publishers: Vec<PublisherDoc>,
+    #[serde(default)]
+    pub consumers: Vec<AmqpConsumerDoc>,
+}
+
+fn two_hundred() -> u64 {
+    200
+}
+fn sixty_seconds() -> u64 {
+    60_000
+}
+fn yes() -> bool {
+    true
+}
+fn hundred() -> u64 {
+    100
+}
+fn one() -> u32 {
+    1
+}
+fn window() -> u32 {
+    100
+}
+fn three() -> u32 {
+    3
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueTypeDoc {
+    Classic,
+    Quorum,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OverflowDoc {
+    DropHead,
+    RejectPublish,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueDoc {
+    pub name: String,
+    #[serde(default = "yes")]
+    pub durable: bool,
+    #[serde(rename = "type", default = "classic")]
+    pub kind: QueueTypeDoc,
+    /// The node it is declared on: a classic queue's home, a quorum queue's first leader.
+    pub node: String,
+    /// `x-quorum-initial-group-size`.
+    #[serde(default = "three")]
+    pub quorum_members: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_ttl_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overflow: Option<OverflowDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dead_letter_exchange: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dead_letter_routing_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_limit: Option<u32>,
+}
+
+fn classic() -> QueueTypeDoc {
+    QueueTypeDoc::Classic
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeTypeDoc {
+    Direct,
+    Fanout,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeDoc {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ExchangeTypeDoc,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindingDoc {
+    pub exchange: String,
+    pub queue: String,
+    #[serde(default)]
+    pub routing_key: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HaModeDoc {
+    All,
+    Exactly,
+    Nodes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncModeDoc {
+    Manual,
+    Automatic,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PromoteDoc {
+    Always,
+    WhenSynced,
+}
+
+/// A classic mirrored queue policy (RabbitMQ 3.x; removed in 4.0).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDoc {
+    pub name: String,
+    /// Which queues it applies to: a regular expression over queue names, of the forms
+    /// `^prefix`, `^name$`, `name` (contains) or `.*`.
+    pub pattern: String,
+    pub ha_mode: HaModeDoc,
+    /// `exactly`: the replica count (leader included); `nodes`: the node names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ha_params: Option<serde_json::Value>,
+    #[serde(default = "manual")]
+    pub ha_sync_mode: SyncModeDoc,
+    #[serde(default = "always")]
+    pub ha_promote_on_failure: PromoteDoc,
+    #[serde(default = "when_synced")]
+    pub ha_promote_on_shutdown: PromoteDoc,
+}
+
+fn manual() -> SyncModeDoc {
+    SyncModeDoc::Manual
+}
+fn always() -> PromoteDoc {
+    PromoteDoc::Always
+}
+fn when_synced() -> PromoteDoc {
+    PromoteDoc::WhenSynced
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishModeDoc {
+    Plain,
+    Confirm,
+    Transaction,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublisherDoc {
+    pub name: String,
+    /// The nodes it may connect to, in order.
+    pub nodes: Vec<String>,
+    #[serde(default = "confirm")]
+    pub mode: PublishModeDoc,
+    /// Confirm mode: at most this many unconfirmed messages (1: wait for each confirm).
+    #[serde(default = "window")]
+    pub confirm_window: u32,
+    /// Transaction mode: messages per `tx.commit`.
+    #[serde(default = "one")]
+    pub tx_batch: u32,
+    /// delivery_mode=2.
+    #[serde(default = "yes")]
+    pub persistent: bool,
+    #[serde(default)]
+    pub mandatory: bool,
+    #[serde(default)]
+    pub exchange: String,
+    /// Re-publish a message with no confirm after this long, or after a nack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub republish_after_ms: Option<u64>,
+}
+
+fn confirm() -> PublishModeDoc {
+    PublishModeDoc::Confirm
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmqpConsumerDoc {
+    pub name: String,
+    pub nodes: Vec<String>,
+    pub queue: String,
+    #[serde(default)]
+    pub auto_ack: bool,
+    /// `basic.qos` prefetch_count; 0 is unlimited.
+    #[serde(default)]
+    pub prefetch: u32,
+    #[serde(default = "hundred")]
+    pub processing_ms: u64,
+    /// The store it writes to; the first store if not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub join_at_ms: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}

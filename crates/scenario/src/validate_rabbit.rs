@@ -1,0 +1,500 @@
+//! Stage two for a RabbitMQ scenario: check the `rabbitmq` section field by field and build
+//! the model's configuration.
+
+use crate::doc::{ActionDoc, ScenarioDoc};
+use crate::doc_rabbit::{
+    ExchangeTypeDoc, HaModeDoc, PromoteDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc, SyncModeDoc,
+};
+use crate::error::ScenarioError;
+use crate::validate::{
+    err, name_ok, node_named, range, validate_script, validate_stores, Built, MAX_CONSUMERS,
+    MAX_TIMEOUT_MS,
+};
+use mqlab_engine::NodeId;
+use mqlab_rabbitmq::{
+    Action, Binding, ConsumerConfig, ExchangeConfig, ExchangeKind, HaMode, MirrorPolicy, Overflow,
+    Promote, PublishMode, PublisherConfig, QueueConfig, QueueKind, RabbitConfig, SyncMode,
+    CONSUMER_BASE, PUBLISHER_BASE,
+};
+use std::collections::BTreeMap;
+
+pub const MAX_NODES: u32 = 9;
+pub const MAX_QUEUES: usize = 6;
+pub const MAX_PUBLISHERS: usize = 4;
+
+/// Does a policy pattern match a queue name? The regular-expression forms policies use in
+/// practice: `.*`, `^prefix`, `^name$`, `suffix$`, or a plain substring.
+pub fn pattern_matches(pattern: &str, name: &str) -> bool {
+    let p = pattern.strip_suffix(".*").unwrap_or(pattern);
+    match (p.strip_prefix('^'), p.strip_suffix('$')) {
+        _ if p.is_empty() || p == ".*" => true,
+        (Some(rest), _) => match rest.strip_suffix('$') {
+            Some(exact) => name == exact,
+            None => name.starts_with(rest),
+        },
+        (None, Some(suffix)) => name.ends_with(suffix),
+        (None, None) => name.contains(p),
+    }
+}
+
+fn rabbit_node(
+    names: &BTreeMap<NodeId, String>,
+    nodes: u32,
+    field: String,
+    name: &str,
+) -> Result<NodeId, ScenarioError> {
+    let id = node_named(names, field.clone(), name)?;
+    if id.0 == 0 || id.0 > nodes {
+        return Err(err(
+            field,
+            format!("\"{name}\" is not a RabbitMQ node"),
+            format!("\"{name}\" 不是 RabbitMQ 节点"),
+        ));
+    }
+    Ok(id)
+}
+
+pub fn validate_rabbit(
+    doc: &ScenarioDoc,
+    r: &RabbitDoc,
+) -> Result<Built<RabbitConfig, Action>, ScenarioError> {
+    for (field, used) in [
+        ("producers", !doc.producers.is_empty()),
+        ("readers", !doc.readers.is_empty()),
+        ("consumers", !doc.consumers.is_empty()),
+    ] {
+        if used {
+            return Err(err(
+                field,
+                "Kafka clients in a RabbitMQ scenario: put publishers and consumers under \"rabbitmq\"",
+                "RabbitMQ 场景里出现了 Kafka 客户端：发布者和消费者请放在 \"rabbitmq\" 下",
+            ));
+        }
+    }
+    range(
+        "rabbitmq.nodes",
+        u64::from(r.nodes),
+        1,
+        u64::from(MAX_NODES),
+    )?;
+    range("rabbitmq.fsync_interval_ms", r.fsync_interval_ms, 1, 60_000)?;
+    range(
+        "rabbitmq.net_ticktime_ms",
+        r.net_ticktime_ms,
+        4,
+        MAX_TIMEOUT_MS,
+    )?;
+    let mut names: BTreeMap<NodeId, String> = (1..=r.nodes)
+        .map(|n| (NodeId(n), format!("rabbit-{n}")))
+        .collect();
+    let node = |names: &BTreeMap<NodeId, String>, field: String, name: &str| {
+        rabbit_node(names, r.nodes, field, name)
+    };
+
+    if r.queues.is_empty() || r.queues.len() > MAX_QUEUES {
+        return Err(err(
+            "rabbitmq.queues",
+            format!("needs 1 to {MAX_QUEUES} queues"),
+            format!("需要 1 到 {MAX_QUEUES} 个队列"),
+        ));
+    }
+    let mut queues = Vec::new();
+    for (i, q) in r.queues.iter().enumerate() {
+        let f = |name: &str| format!("rabbitmq.queues[{i}].{name}");
+        name_ok(&f("name"), &q.name)?;
+        if r.queues[..i].iter().any(|o| o.name == q.name) {
+            return Err(err(
+                f("name"),
+                format!("queue \"{}\" is declared twice", q.name),
+                format!("队列 \"{}\" 重复声明", q.name),
+            ));
+        }
+        let home = node(&names, f("node"), &q.node)?;
+        let kind = match q.kind {
+            QueueTypeDoc::Classic => QueueKind::Classic,
+            QueueTypeDoc::Quorum => {
+                return Err(err(
+                    f("type"),
+                    "quorum queues are not in this version of the model yet",
+                    "本版本的模型还不支持仲裁队列",
+                ))
+            }
+        };
+        for (field, set) in [
+            ("message_ttl_ms", q.message_ttl_ms.is_some()),
+            ("max_length", q.max_length.is_some()),
+            ("overflow", q.overflow.is_some()),
+            ("dead_letter_exchange", q.dead_letter_exchange.is_some()),
+            (
+                "dead_letter_routing_key",
+                q.dead_letter_routing_key.is_some(),
+            ),
+            ("delivery_limit", q.delivery_limit.is_some()),
+        ] {
+            if set {
+                return Err(err(
+                    f(field),
+                    "TTL, length limits and dead-lettering are not in this version of the model yet",
+                    "本版本的模型还不支持 TTL、长度限制和死信",
+                ));
+            }
+        }
+        queues.push(QueueConfig {
+            name: q.name.clone(),
+            durable: q.durable,
+            kind,
+            home,
+            mirroring: None,
+            message_ttl_ms: None,
+            max_length: None,
+            overflow: Overflow::DropHead,
+            dead_letter_exchange: None,
+            dead_letter_routing_key: None,
+            delivery_limit: None,
+        });
+    }
+    let queue_index = |field: String, name: &str| -> Result<u32, ScenarioError> {
+        r.queues
+            .iter()
+            .position(|q| q.name == name)
+            .map(|i| i as u32)
+            .ok_or_else(|| {
+                err(
+                    field,
+                    format!("no queue named \"{name}\""),
+                    format!("没有名为 \"{name}\" 的队列"),
+                )
+            })
+    };
+
+    for (i, p) in r.policies.iter().enumerate() {
+        let f = |name: &str| format!("rabbitmq.policies[{i}].{name}");
+        name_ok(&f("name"), &p.name)?;
+        let mode = match p.ha_mode {
+            HaModeDoc::All => HaMode::All,
+            HaModeDoc::Exactly => {
+                let count = p
+                    .ha_params
+                    .as_ref()
+                    .and_then(|v| v.as_u64())
+                    .ok_or_else(|| {
+                        err(
+                            f("ha_params"),
+                            "ha-mode exactly needs a replica count (leader included)",
+                            "ha-mode exactly 需要副本数（含 leader）",
+                        )
+                    })?;
+                range(&f("ha_params"), count, 1, u64::from(MAX_NODES))?;
+                HaMode::Exactly(count as u32)
+            }
+            HaModeDoc::Nodes => {
+                let list = p
+                    .ha_params
+                    .as_ref()
+                    .and_then(|v| v.as_array())
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| {
+                        err(
+                            f("ha_params"),
+                            "ha-mode nodes needs a list of node names",
+                            "ha-mode nodes 需要节点名列表",
+                        )
+                    })?;
+                let mut nodes = Vec::new();
+                for (j, v) in list.iter().enumerate() {
+                    let field = format!("rabbitmq.policies[{i}].ha_params[{j}]");
+                    let name = v
+                        .as_str()
+                        .ok_or_else(|| err(field.clone(), "must be a node name", "必须是节点名"))?;
+                    nodes.push(node(&names, field, name)?);
+                }
+                HaMode::Nodes(nodes)
+            }
+        };
+        let policy = MirrorPolicy {
+            mode,
+            sync: match p.ha_sync_mode {
+                SyncModeDoc::Manual => SyncMode::Manual,
+                SyncModeDoc::Automatic => SyncMode::Automatic,
+            },
+            promote_on_failure: promote(p.ha_promote_on_failure),
+            promote_on_shutdown: promote(p.ha_promote_on_shutdown),
+        };
+        // The first matching policy applies; classic queues only (R18, R24).
+        for q in queues.iter_mut() {
+            if q.mirroring.is_none()
+                && q.kind == QueueKind::Classic
+                && pattern_matches(&p.pattern, &q.name)
+            {
+                q.mirroring = Some(policy.clone());
+            }
+        }
+    }
+
+    let mut exchanges = Vec::new();
+    for (i, e) in r.exchanges.iter().enumerate() {
+        let field = format!("rabbitmq.exchanges[{i}].name");
+        name_ok(&field, &e.name)?;
+        if r.exchanges[..i].iter().any(|o| o.name == e.name) {
+            return Err(err(
+                field,
+                format!("exchange \"{}\" is declared twice", e.name),
+                format!("交换机 \"{}\" 重复声明", e.name),
+            ));
+        }
+        exchanges.push(ExchangeConfig {
+            name: e.name.clone(),
+            kind: match e.kind {
+                ExchangeTypeDoc::Direct => ExchangeKind::Direct,
+                ExchangeTypeDoc::Fanout => ExchangeKind::Fanout,
+            },
+        });
+    }
+    let exchange_ok = |field: String, name: &str| -> Result<(), ScenarioError> {
+        if name.is_empty() || r.exchanges.iter().any(|e| e.name == name) {
+            Ok(())
+        } else {
+            Err(err(
+                field,
+                format!("no exchange named \"{name}\""),
+                format!("没有名为 \"{name}\" 的交换机"),
+            ))
+        }
+    };
+    let mut bindings = Vec::new();
+    for (i, b) in r.bindings.iter().enumerate() {
+        let f = |name: &str| format!("rabbitmq.bindings[{i}].{name}");
+        if b.exchange.is_empty() {
+            return Err(err(
+                f("exchange"),
+                "the default exchange cannot be bound",
+                "默认交换机不能绑定",
+            ));
+        }
+        exchange_ok(f("exchange"), &b.exchange)?;
+        bindings.push(Binding {
+            exchange: b.exchange.clone(),
+            queue: queue_index(f("queue"), &b.queue)?,
+            routing_key: b.routing_key.clone(),
+        });
+    }
+
+    let stores = validate_stores(doc)?;
+    if r.publishers.len() > MAX_PUBLISHERS {
+        return Err(err(
+            "rabbitmq.publishers",
+            format!("at most {MAX_PUBLISHERS} publishers"),
+            format!("最多 {MAX_PUBLISHERS} 个发布者"),
+        ));
+    }
+    let client_nodes = |names: &BTreeMap<NodeId, String>,
+                        f: &dyn Fn(&str) -> String,
+                        list: &[String]|
+     -> Result<Vec<NodeId>, ScenarioError> {
+        if list.is_empty() {
+            return Err(err(
+                f("nodes"),
+                "needs at least one node to connect to",
+                "至少需要一个可连接的节点",
+            ));
+        }
+        list.iter()
+            .enumerate()
+            .map(|(j, n)| node(names, f(&format!("nodes[{j}]")), n))
+            .collect()
+    };
+    let unique = |names: &BTreeMap<NodeId, String>, field: String, name: &str| {
+        name_ok(&field, name)?;
+        if names.values().any(|n| n == name) {
+            return Err(err(
+                field,
+                format!("\"{name}\" is already the name of another node"),
+                format!("\"{name}\" 已是另一个节点的名字"),
+            ));
+        }
+        Ok(())
+    };
+    let mut publishers = Vec::new();
+    for (i, p) in r.publishers.iter().enumerate() {
+        let f = |name: &str| format!("rabbitmq.publishers[{i}].{name}");
+        unique(&names, f("name"), &p.name)?;
+        let nodes = client_nodes(&names, &f, &p.nodes)?;
+        exchange_ok(f("exchange"), &p.exchange)?;
+        range(&f("confirm_window"), u64::from(p.confirm_window), 1, 10_000)?;
+        range(&f("tx_batch"), u64::from(p.tx_batch), 1, 1_000)?;
+        if let Some(ms) = p.republish_after_ms {
+            range(&f("republish_after_ms"), ms, 1, MAX_TIMEOUT_MS)?;
+        }
+        names.insert(NodeId(PUBLISHER_BASE + i as u32), p.name.clone());
+        publishers.push(PublisherConfig {
+            name: p.name.clone(),
+            nodes,
+            mode: match p.mode {
+                PublishModeDoc::Plain => PublishMode::Plain,
+                PublishModeDoc::Confirm => PublishMode::Confirm {
+                    window: p.confirm_window,
+                },
+                PublishModeDoc::Transaction => PublishMode::Transaction { batch: p.tx_batch },
+            },
+            persistent: p.persistent,
+            mandatory: p.mandatory,
+            exchange: p.exchange.clone(),
+            republish_after_ms: p.republish_after_ms,
+        });
+    }
+    if r.consumers.len() > MAX_CONSUMERS {
+        return Err(err(
+            "rabbitmq.consumers",
+            format!("at most {MAX_CONSUMERS} consumers"),
+            format!("最多 {MAX_CONSUMERS} 个消费者"),
+        ));
+    }
+    let mut consumers = Vec::new();
+    for (i, c) in r.consumers.iter().enumerate() {
+        let f = |name: &str| format!("rabbitmq.consumers[{i}].{name}");
+        unique(&names, f("name"), &c.name)?;
+        let nodes = client_nodes(&names, &f, &c.nodes)?;
+        let queue = queue_index(f("queue"), &c.queue)?;
+        range(&f("prefetch"), u64::from(c.prefetch), 0, 10_000)?;
+        range(&f("processing_ms"), c.processing_ms, 1, 600_000)?;
+        range(&f("join_at_ms"), c.join_at_ms, 0, doc.duration_ms)?;
+        let store = match &c.store {
+            Some(name) => stores.iter().position(|s| s.name == *name).ok_or_else(|| {
+                err(
+                    f("store"),
+                    format!("no store named \"{name}\""),
+                    format!("没有名为 \"{name}\" 的存储"),
+                )
+            })?,
+            None if stores.is_empty() => {
+                return Err(err(
+                    f("store"),
+                    "no store to process messages into: add one under \"stores\"",
+                    "没有可写入的下游存储：请在 \"stores\" 中添加一个",
+                ))
+            }
+            None => 0,
+        };
+        names.insert(NodeId(CONSUMER_BASE + i as u32), c.name.clone());
+        consumers.push(ConsumerConfig {
+            name: c.name.clone(),
+            nodes,
+            queue,
+            auto_ack: c.auto_ack,
+            prefetch: c.prefetch,
+            processing_ms: c.processing_ms,
+            store,
+            join_at_ms: c.join_at_ms,
+        });
+    }
+
+    let nodes = r.nodes;
+    let script = validate_script(
+        doc,
+        &names,
+        |id| id.0 >= 1 && (id.0 <= nodes || id.0 >= PUBLISHER_BASE),
+        |f, action| match action {
+            ActionDoc::Publish {
+                publisher,
+                count,
+                key,
+                routing_key,
+            } => {
+                let id = node_named(&names, f("publisher"), publisher)?;
+                let Some(p) = publishers.get((id.0.wrapping_sub(PUBLISHER_BASE)) as usize) else {
+                    return Err(err(
+                        f("publisher"),
+                        format!("\"{publisher}\" is not a publisher"),
+                        format!("\"{publisher}\" 不是发布者"),
+                    ));
+                };
+                range(&f("count"), u64::from(*count), 1, 1_000)?;
+                name_ok(&f("key"), key)?;
+                // The default exchange routes by queue name: default to the first queue.
+                let routing_key = routing_key.clone().unwrap_or_else(|| {
+                    if p.exchange.is_empty() {
+                        queues[0].name.clone()
+                    } else {
+                        String::new()
+                    }
+                });
+                Ok((
+                    Action::Publish {
+                        publisher: id,
+                        count: *count,
+                        key: key.clone(),
+                        routing_key,
+                    },
+                    u64::from(*count),
+                ))
+            }
+            ActionDoc::SyncQueue { queue } => {
+                let q = queue_index(f("queue"), queue)?;
+                if queues[q as usize].mirroring.is_none() {
+                    return Err(err(
+                        f("queue"),
+                        format!("\"{queue}\" is not mirrored: there is nothing to synchronise"),
+                        format!("\"{queue}\" 没有镜像，无需同步"),
+                    ));
+                }
+                Ok((Action::SyncQueue { queue: q }, 0))
+            }
+            _ => Err(err(
+                f("do"),
+                "a Kafka action in a RabbitMQ scenario",
+                "RabbitMQ 场景中出现了 Kafka 的动作",
+            )),
+        },
+    )?;
+
+    let config = RabbitConfig {
+        nodes: r.nodes,
+        queues,
+        exchanges,
+        bindings,
+        fsync_interval_ms: r.fsync_interval_ms,
+        net_ticktime_ms: r.net_ticktime_ms,
+        publishers,
+        consumers,
+        stores: stores
+            .into_iter()
+            .map(|s| mqlab_rabbitmq::StoreConfig {
+                name: s.name,
+                kind: s.kind,
+            })
+            .collect(),
+    };
+    Ok(Built {
+        config,
+        seed: doc.seed,
+        duration_ms: doc.duration_ms,
+        latency_ms: doc.network.latency_ms,
+        jitter_ms: doc.network.jitter_ms,
+        names,
+        script,
+    })
+}
+
+fn promote(p: PromoteDoc) -> Promote {
+    match p {
+        PromoteDoc::Always => Promote::Always,
+        PromoteDoc::WhenSynced => Promote::WhenSynced,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pattern_matches;
+
+    #[test]
+    fn policy_patterns_match_as_rabbitmq_users_write_them() {
+        assert!(pattern_matches(".*", "orders"));
+        assert!(pattern_matches("^ha\\.", "ha.orders") || pattern_matches("^ha.", "ha.orders"));
+        assert!(pattern_matches("^orders$", "orders"));
+        assert!(!pattern_matches("^orders$", "orders-eu"));
+        assert!(pattern_matches("^orders", "orders-eu"));
+        assert!(pattern_matches("eu$", "orders-eu"));
+        assert!(pattern_matches("ders", "orders"));
+        assert!(!pattern_matches("^payments", "orders"));
+    }
+}
