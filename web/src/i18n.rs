@@ -129,6 +129,7 @@ texts! {
     FateUnavailable => "○ unavailable (no leader)", "○ 不可用（无首领）";
     FateLost => "⚠ LOST", "⚠ 丢失";
     FateVisibleUnacked => "? visible but never acked", "? 未确认却可读";
+    FateConsumed => "✓ consumed and acked", "✓ 已消费并确认";
     // Event log
     NoEvents => "Nothing has happened yet. Step forward to start.", "还没有发生任何事。前进一步开始。";
     SevInfo => "ℹ info", "ℹ 信息";

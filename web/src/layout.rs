@@ -232,6 +232,7 @@ mod tests {
             stores: Vec::new(),
             queues: Vec::new(),
             publishers: Vec::new(),
+            traffic: Vec::new(),
         };
         let five = StageLayout::of(&frame(5));
         assert!(five.boxes.values().all(|r| r.y == CARD_TOP));

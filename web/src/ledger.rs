@@ -26,6 +26,7 @@ pub fn fate_text(fate: Fate) -> T {
         Fate::Unavailable => T::FateUnavailable,
         Fate::Lost => T::FateLost,
         Fate::VisibleUnacked => T::FateVisibleUnacked,
+        Fate::Consumed => T::FateConsumed,
     }
 }
 
@@ -38,6 +39,7 @@ pub fn fate_attr(fate: Fate) -> &'static str {
         Fate::Unavailable => "unavailable",
         Fate::Lost => "lost",
         Fate::VisibleUnacked => "visible_unacked",
+        Fate::Consumed => "consumed",
     }
 }
 

@@ -517,6 +517,7 @@ fn empty_frame() -> Frame {
         stores: Vec::new(),
         queues: Vec::new(),
         publishers: Vec::new(),
+        traffic: Vec::new(),
     }
 }
 

@@ -199,6 +199,8 @@ pub struct World<M: Model> {
     /// Current generation of each named timer; an older generation firing is skipped.
     timer_generations: BTreeMap<(NodeId, M::Timer), u64>,
     next_generation: u64,
+    /// Messages delivered per (from, to), a node's messages to itself excluded.
+    traffic: BTreeMap<(NodeId, NodeId), u64>,
 }
 
 impl<M: Model> World<M> {
@@ -235,6 +237,7 @@ impl<M: Model> World<M> {
             next_envelope: 0,
             timer_generations: BTreeMap::new(),
             next_generation: 0,
+            traffic: BTreeMap::new(),
         };
         let mut notes = Vec::new();
         for &node in nodes {
@@ -259,6 +262,10 @@ impl<M: Model> World<M> {
     }
     pub fn steps_taken(&self) -> u64 {
         self.steps_taken
+    }
+    /// Messages delivered so far between each ordered pair of nodes.
+    pub fn traffic(&self) -> &BTreeMap<(NodeId, NodeId), u64> {
+        &self.traffic
     }
     pub fn network(&self) -> &Network {
         &self.network
@@ -375,6 +382,9 @@ impl<M: Model> World<M> {
                 self.handle(notes, |model, fx| model.on_refused(from, to, msg, fx));
             }
             return StepKind::Refused { envelope };
+        }
+        if from != to {
+            *self.traffic.entry((from, to)).or_insert(0) += 1;
         }
         let msg = envelope.msg.clone();
         self.handle(notes, |model, fx| model.on_message(to, from, msg, fx));

@@ -103,11 +103,16 @@ pub enum Fate {
     Lost,
     /// Readable although the producer was never told it succeeded (a timed-out ack, a failure).
     VisibleUnacked,
+    /// A queue handed it to a consumer and removed it: done, not lost (RabbitMQ).
+    Consumed,
 }
 
 impl Fate {
     pub fn of(record: &MessageRecord, placement: &Placement) -> Fate {
         let acked = record.is_acknowledged();
+        if placement.consumed && !placement.readable {
+            return Fate::Consumed;
+        }
         if placement.readable {
             return if acked {
                 Fate::Visible
@@ -145,6 +150,8 @@ pub struct Tally {
     pub visible: u32,
     /// Acknowledged messages gone from the broker, plus messages a consumer group skipped.
     pub lost: u32,
+    /// Messages a queue handed to a consumer and removed (RabbitMQ): gone by design.
+    pub consumed: u32,
     pub unavailable: u32,
     /// Messages stored more than once on their authoritative copy.
     pub duplicated: u32,
@@ -263,6 +270,7 @@ impl Tally {
         match fate {
             Fate::Visible | Fate::VisibleUnacked => self.visible += 1,
             Fate::Lost => self.lost += 1,
+            Fate::Consumed => self.consumed += 1,
             Fate::Unavailable => self.unavailable += 1,
             _ => {}
         }

@@ -711,6 +711,10 @@ impl RabbitNode {
                 }
             }
             Msg::ClientGone => self.client_gone(from, fx),
+            Msg::Open => {
+                self.channels.entry(from).or_default();
+                fx.send(me, from, Msg::OpenOk);
+            }
             _ => {}
         }
     }

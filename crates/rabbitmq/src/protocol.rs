@@ -91,6 +91,8 @@ pub enum MirrorOp {
 #[derive(Clone, Debug)]
 pub enum Msg {
     // Client → node.
+    /// `connection.open`: a publisher connects.
+    Open,
     Publish {
         seq: u64,
         message: MessageId,
@@ -118,6 +120,7 @@ pub enum Msg {
     /// The client's process died: its operating system closes the connection.
     ClientGone,
     // Node → client.
+    OpenOk,
     Confirm {
         seq: u64,
         ack: bool,

@@ -20,6 +20,8 @@ pub struct Publisher {
     pub config: PublisherConfig,
     /// The node it is connected to.
     pub node: Option<NodeId>,
+    /// The node it is opening a connection to.
+    connecting: Option<NodeId>,
     attempt: usize,
     next_seq: u64,
     /// Messages the application still has to publish, with their routing keys.
@@ -41,6 +43,7 @@ impl Publisher {
             id,
             config,
             node: None,
+            connecting: None,
             attempt: 0,
             next_seq: 0,
             backlog: VecDeque::new(),
@@ -60,15 +63,13 @@ impl Publisher {
     fn connect(&mut self, fx: Fx) {
         let nodes = &self.config.nodes;
         let node = nodes[self.attempt % nodes.len()];
-        self.node = Some(node);
-        fx.note(Note::ClientConnected {
-            client: self.id,
-            node,
-        });
+        self.connecting = Some(node);
+        fx.send(self.id, node, Msg::Open);
     }
 
     pub fn on_down(&mut self) {
         self.node = None;
+        self.connecting = None;
         self.outstanding.clear();
         self.commit = None;
         self.backlog.clear();
@@ -171,10 +172,7 @@ impl Publisher {
 
     pub fn on_timer(&mut self, timer: Timer, ledger: &mut Ledger, fx: Fx) {
         match timer {
-            Timer::Connect => {
-                self.connect(fx);
-                self.pump(ledger, fx);
-            }
+            Timer::Connect => self.connect(fx),
             Timer::Republish => {
                 let Some(after) = self.config.republish_after_ms else {
                     return;
@@ -207,6 +205,16 @@ impl Publisher {
 
     pub fn on_message(&mut self, msg: Msg, ledger: &mut Ledger, fx: Fx) {
         match msg {
+            Msg::OpenOk => {
+                if let Some(node) = self.connecting.take() {
+                    self.node = Some(node);
+                    fx.note(Note::ClientConnected {
+                        client: self.id,
+                        node,
+                    });
+                    self.pump(ledger, fx);
+                }
+            }
             Msg::Confirm { seq, ack } => {
                 let Some((message, key, _)) = self.outstanding.remove(&seq) else {
                     return;
@@ -258,6 +266,10 @@ impl Publisher {
     pub fn on_refused(&mut self, ledger: &mut Ledger, fx: Fx) {
         if self.node.is_some() {
             self.connection_lost(ledger, fx);
+        } else if self.connecting.take().is_some() {
+            // Connection refused: try the next node after a pause.
+            self.attempt += 1;
+            fx.set_timer(self.id, RECONNECT_MS, Timer::Connect);
         }
     }
 

@@ -90,6 +90,8 @@ impl Describe<Rabbit> for RabbitDescriber<'_> {
                 let t = if *tx { " (tx)" } else { "" };
                 (same(format!("basic.publish {m}{t}")), Data)
             }
+            Msg::Open => (same("connection.open".into()), Control),
+            Msg::OpenOk => (same("connection.open-ok".into()), Ack),
             Msg::TxCommit { .. } => (same("tx.commit".into()), Control),
             Msg::TxCommitOk { .. } => (same("tx.commit-ok".into()), Ack),
             Msg::Consume { .. } => (same("basic.consume".into()), Control),

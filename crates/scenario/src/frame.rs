@@ -35,6 +35,15 @@ pub struct Frame {
     pub queues: Vec<QueueView>,
     /// RabbitMQ: publishers with their mode and measured throughput (empty for Kafka).
     pub publishers: Vec<PublisherView>,
+    /// Messages delivered so far on each link, one entry per direction that carried any.
+    pub traffic: Vec<LinkTraffic>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkTraffic {
+    pub from: u32,
+    pub to: u32,
+    pub messages: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -73,6 +73,18 @@ pub fn envelopes<M: mqlab_engine::Model>(
         .collect()
 }
 
+pub fn traffic<M: mqlab_engine::Model>(world: &World<M>) -> Vec<LinkTraffic> {
+    world
+        .traffic()
+        .iter()
+        .map(|(&(from, to), &messages)| LinkTraffic {
+            from: from.0,
+            to: to.0,
+            messages,
+        })
+        .collect()
+}
+
 pub fn faulty_links<M: mqlab_engine::Model>(world: &World<M>) -> Vec<LinkView> {
     let mut links: Vec<LinkView> = world
         .network()
@@ -261,6 +273,7 @@ pub fn frame(
         stores: crate::view_groups::stores(kafka, &d),
         queues: Vec::new(),
         publishers: Vec::new(),
+        traffic: traffic(world),
     }
 }
 

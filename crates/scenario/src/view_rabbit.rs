@@ -316,6 +316,7 @@ pub fn frame(
         }),
         queues: queues(world, &d),
         publishers,
+        traffic: view::traffic(world),
     }
 }
 

@@ -158,3 +158,52 @@ pub fn duplicate_keys(f: &Frame, name: &str) -> Vec<String> {
     keys.dedup();
     keys
 }
+
+/// A RabbitMQ world: three nodes, a durable classic queue "orders" on rabbit-1, a confirming
+/// publisher "shop" on rabbit-1 sending persistent messages, a manual-ack consumer "billing"
+/// on rabbit-2 (prefetch 10, 100 ms per message) writing into a plain "orders-table".
+pub fn rabbit_base() -> Value {
+    json!({
+        "id": "rabbit-test",
+        "title": { "en": "test", "zh": "测试" },
+        "seed": 1,
+        "duration_ms": 30000,
+        "rabbitmq": {
+            "nodes": 3,
+            "queues": [{ "name": "orders", "node": "rabbit-1" }],
+            "publishers": [{ "name": "shop", "nodes": ["rabbit-1"], "mode": "confirm" }],
+            "consumers": [{ "name": "billing", "nodes": ["rabbit-2"], "queue": "orders", "prefetch": 10 }]
+        },
+        "stores": [{ "name": "orders-table", "kind": "plain_insert" }],
+        "script": []
+    })
+}
+
+pub fn publish(at_ms: u64, count: u32) -> Value {
+    json!({ "at_ms": at_ms, "do": "publish", "publisher": "shop", "count": count, "key": "order" })
+}
+
+pub fn queue<'a>(f: &'a Frame, name: &str) -> &'a mqlab_scenario::frame::QueueView {
+    f.queues
+        .iter()
+        .find(|q| q.name == name)
+        .unwrap_or_else(|| panic!("no queue {name}"))
+}
+
+/// Labels of the ready messages on the queue's leader.
+pub fn ready(f: &Frame, name: &str) -> Vec<String> {
+    let q = queue(f, name);
+    q.replicas
+        .iter()
+        .find(|r| Some(r.node) == q.leader)
+        .map(|r| r.ready.iter().map(|m| m.label.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// Messages delivered from one node to another so far.
+pub fn traffic(f: &Frame, from: u32, to: u32) -> u64 {
+    f.traffic
+        .iter()
+        .find(|t| t.from == from && t.to == to)
+        .map_or(0, |t| t.messages)
+}

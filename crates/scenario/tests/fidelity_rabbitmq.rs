@@ -1,0 +1,325 @@
+//! FIDELITY.md RabbitMQ facts (R1–R22 as the model covers them), one test or more per fact,
+//! named after it, asserting on the ledger, the queues and the stores.
+
+mod play;
+
+use mqlab_scenario::frame::{Fate, QueueAvailability, ReplicaRole};
+use play::*;
+use serde_json::{json, Value};
+
+fn no_consumer(mut v: Value) -> Value {
+    v["rabbitmq"]["consumers"] = json!([]);
+    v
+}
+
+/// Five orders into "orders" at 1 s with no consumer, rabbit-1 killed at 3 s (after the
+/// fsync) and restarted at 5 s.
+fn restart_home(durable: bool, persistent: bool) -> mqlab_scenario::Frame {
+    let mut v = no_consumer(rabbit_base());
+    v["rabbitmq"]["queues"][0]["durable"] = json!(durable);
+    v["rabbitmq"]["publishers"][0]["persistent"] = json!(persistent);
+    v["script"] = json!([
+        publish(1000, 5),
+        fault(3000, "crash", "rabbit-1"),
+        fault(5000, "restart", "rabbit-1")
+    ]);
+    play(v).1
+}
+
+#[test]
+fn r01_a_durable_queue_with_persistent_messages_survives_a_restart() {
+    let f = restart_home(true, true);
+    assert_eq!(
+        queue(&f, "orders").availability,
+        QueueAvailability::Available
+    );
+    assert_eq!(ready(&f, "orders").len(), 5);
+    assert_eq!(f.ledger.lost, 0);
+}
+
+#[test]
+fn r01_transient_messages_in_a_durable_queue_are_discarded_on_restart() {
+    let f = restart_home(true, false);
+    assert_eq!(
+        queue(&f, "orders").availability,
+        QueueAvailability::Available
+    );
+    assert!(ready(&f, "orders").is_empty());
+    assert_eq!(
+        f.ledger.acknowledged, 5,
+        "confirmed at once: nothing to write"
+    );
+    assert_eq!(f.ledger.lost, 5);
+}
+
+#[test]
+fn r01_a_transient_queue_is_deleted_with_its_node() {
+    let f = restart_home(false, true);
+    assert_eq!(queue(&f, "orders").availability, QueueAvailability::Deleted);
+    assert_eq!(f.ledger.lost, 5);
+}
+
+#[test]
+fn r02_a_persistent_message_is_confirmed_after_the_fsync() {
+    let mut v = no_consumer(rabbit_base());
+    v["rabbitmq"]["fsync_interval_ms"] = json!(1000);
+    v["script"] = json!([publish(1500, 1)]);
+    let mut p = load(v.clone());
+    assert!(
+        !message(&at_time(&mut p, 1900), "order-1").acked,
+        "waits for the fsync at 2 s"
+    );
+    assert!(message(&at_time(&mut p, 2100), "order-1").acked);
+    // A transient message is confirmed as soon as the queue has it.
+    v["rabbitmq"]["publishers"][0]["persistent"] = json!(false);
+    let mut p = load(v);
+    assert!(message(&at_time(&mut p, 1510), "order-1").acked);
+}
+
+#[test]
+fn r02_an_unroutable_mandatory_message_is_returned_and_confirmed() {
+    let mut v = no_consumer(rabbit_base());
+    v["rabbitmq"]["publishers"][0]["mandatory"] = json!(true);
+    v["script"] = json!([{ "at_ms": 1000, "do": "publish", "publisher": "shop", "count": 1, "key": "order", "routing_key": "nowhere" }]);
+    let (_, f) = play(v);
+    let m = message(&f, "order-1");
+    assert!(m.acked, "unroutable messages are confirmed");
+    assert_eq!(m.last_error.as_deref(), Some("basic.return (unroutable)"));
+    assert!(m.replicas.is_empty());
+}
+
+#[test]
+fn r03_a_crash_before_the_fsync_loses_persistent_messages() {
+    let mut v = no_consumer(rabbit_base());
+    v["rabbitmq"]["fsync_interval_ms"] = json!(1000);
+    v["rabbitmq"]["publishers"][0]["mode"] = json!("plain");
+    v["script"] = json!([
+        publish(1200, 5),
+        fault(1500, "crash", "rabbit-1"),
+        fault(3000, "restart", "rabbit-1")
+    ]);
+    let (_, f) = play(v.clone());
+    assert!(ready(&f, "orders").is_empty(), "never reached the disk");
+    assert_eq!(
+        f.ledger.lost, 5,
+        "the publisher without confirms believes them sent"
+    );
+    // With confirms the publisher was never told they were safe.
+    v["rabbitmq"]["publishers"][0]["mode"] = json!("confirm");
+    let (_, f) = play(v);
+    assert_eq!(f.ledger.acknowledged, 0);
+    assert_eq!(f.ledger.lost, 0);
+}
+
+#[test]
+fn r04_republishing_without_a_confirm_duplicates() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["publishers"][0]["republish_after_ms"] = json!(1000);
+    // The link breaks after the messages are in the queue, before their confirms: the
+    // publisher waits, re-publishes (lost again while the link is down), heals, re-publishes.
+    v["script"] = json!([
+        publish(1000, 3),
+        { "at_ms": 1100, "do": "cut_link", "a": "shop", "b": "rabbit-1" },
+        { "at_ms": 2500, "do": "heal_link", "a": "shop", "b": "rabbit-1" }
+    ]);
+    let (_, f) = play(v.clone());
+    assert_eq!(f.ledger.store_duplicates, 3, "each order processed twice");
+    assert!(f.messages.iter().all(|m| m.attempts >= 2));
+    // Without a consumer, the queue itself holds each message twice.
+    let (_, f) = play(no_consumer(v));
+    assert_eq!(f.ledger.duplicated, 3);
+    assert_eq!(ready(&f, "orders").len(), 6);
+}
+
+/// 100 messages, confirms pipelined vs one transaction per message.
+fn throughput(mode: &str) -> u32 {
+    let mut v = no_consumer(rabbit_base());
+    v["rabbitmq"]["publishers"][0]["mode"] = json!(mode);
+    v["duration_ms"] = json!(120_000);
+    v["script"] = json!([publish(1000, 100)]);
+    let (_, f) = play(v);
+    assert_eq!(f.ledger.acknowledged, 100, "{mode}");
+    f.publishers[0].per_second.expect("measured")
+}
+
+#[test]
+fn r05_transactions_cost_throughput_and_commit_after_the_disk() {
+    let confirms = throughput("confirm");
+    let transactions = throughput("transaction");
+    assert!(
+        confirms >= 20 * transactions,
+        "confirms {confirms}/s vs transactions {transactions}/s"
+    );
+}
+
+#[test]
+fn r06_auto_ack_loses_what_the_consumer_held_when_it_dies() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["consumers"][0]["auto_ack"] = json!(true);
+    v["script"] = json!([
+        publish(1000, 5),
+        fault(1250, "crash", "billing"),
+        fault(3000, "restart", "billing")
+    ]);
+    let (_, f) = play(v);
+    assert_eq!(f.ledger.delivered, 5);
+    assert_eq!(f.ledger.processed, 2);
+    assert_eq!(
+        f.ledger.skipped, 3,
+        "delivered, gone from the queue, never processed"
+    );
+    assert_eq!(f.ledger.lost, 3);
+}
+
+#[test]
+fn r06_manual_ack_requeues_unacked_deliveries_with_redelivered() {
+    let mut v = rabbit_base();
+    v["script"] = json!([
+        publish(1000, 5),
+        fault(1250, "crash", "billing"),
+        fault(3000, "restart", "billing")
+    ]);
+    let (mut p, f) = play(v);
+    assert_eq!(f.ledger.lost, 0);
+    assert_eq!(f.ledger.processed, 5);
+    assert_eq!(f.ledger.redelivered, 3);
+    assert_eq!(store(&f, "orders-table").rows.len(), 5);
+    // Between the crash and the restart the three wait in the queue, flagged redelivered.
+    let waiting = at_time(&mut p, 2000);
+    let q = queue(&waiting, "orders");
+    let leader = q
+        .replicas
+        .iter()
+        .find(|r| r.role == ReplicaRole::Leader)
+        .unwrap();
+    assert_eq!(leader.ready.len(), 3);
+    assert!(leader.ready.iter().all(|m| m.redelivered));
+}
+
+#[test]
+fn r06_a_crash_between_processing_and_ack_duplicates_the_row() {
+    let mut v = rabbit_base();
+    // order-1 is processed at about 1106 and its ack leaves 1 ms later.
+    v["script"] = json!([publish(1000, 3)]);
+    let (p, _) = play(v.clone());
+    let processed_at = p
+        .message_life(0)
+        .iter()
+        .find(|s| s.happenings.iter().any(|h| h.en.contains("INSERT")))
+        .map(|s| s.time_ms)
+        .expect("processed");
+    v["script"] = json!([
+        publish(1000, 3),
+        fault(processed_at + 1, "crash", "billing"),
+        fault(3000, "restart", "billing")
+    ]);
+    let (_, f) = play(v);
+    assert_eq!(f.ledger.store_duplicates, 1);
+    assert_eq!(duplicate_keys(&f, "orders-table"), vec!["order-1"]);
+}
+
+#[test]
+fn r07_requeued_messages_keep_their_place_in_the_queue() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["consumers"][0]["prefetch"] = json!(2);
+    v["script"] = json!([publish(1000, 6), fault(1050, "crash", "billing")]);
+    let (_, f) = play(v);
+    // order-1 and order-2 were in flight; back at the head, before order-3.
+    assert_eq!(
+        ready(&f, "orders"),
+        vec!["order-1", "order-2", "order-3", "order-4", "order-5", "order-6"]
+    );
+}
+
+#[test]
+fn r08_prefetch_caps_the_unacked_deliveries() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["consumers"][0]["prefetch"] = json!(2);
+    v["script"] = json!([publish(1000, 10)]);
+    let mut p = load(v);
+    let mut peak = 0;
+    for t in (1000..3000).step_by(20) {
+        let f = at_time(&mut p, t);
+        let q = queue(&f, "orders");
+        let leader = q
+            .replicas
+            .iter()
+            .find(|r| r.role == ReplicaRole::Leader)
+            .unwrap();
+        peak = peak.max(leader.unacked.len());
+    }
+    assert_eq!(peak, 2);
+}
+
+#[test]
+fn r09_two_consumers_share_the_queue_round_robin_and_order_breaks() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["consumers"] = json!([
+        { "name": "billing-a", "nodes": ["rabbit-2"], "queue": "orders", "prefetch": 1 },
+        { "name": "billing-b", "nodes": ["rabbit-3"], "queue": "orders", "prefetch": 1, "processing_ms": 30 }
+    ]);
+    v["script"] = json!([publish(1000, 6)]);
+    let (_, f) = play(v);
+    let by = |label: &str| message(&f, label).delivered_to.clone();
+    assert_eq!(by("order-1"), vec!["billing-a"]);
+    assert_eq!(by("order-2"), vec!["billing-b"]);
+    // The store's row order is not the publish order: the faster consumer runs ahead.
+    let rows: Vec<String> = store(&f, "orders-table")
+        .rows
+        .iter()
+        .map(|r| r.key.clone())
+        .collect();
+    assert_eq!(rows.len(), 6);
+    assert_ne!(
+        rows,
+        vec!["order-1", "order-2", "order-3", "order-4", "order-5", "order-6"]
+    );
+}
+
+#[test]
+fn r15_a_consumer_on_another_node_reads_through_the_queues_home() {
+    let mut v = rabbit_base();
+    v["script"] = json!([publish(1000, 5)]);
+    let (_, f) = play(v);
+    assert_eq!(queue(&f, "orders").leader, Some(1));
+    assert_eq!(f.ledger.processed, 5);
+    // Every delivery crossed rabbit-1 → rabbit-2 before reaching the consumer.
+    assert!(traffic(&f, 1, 2) >= 5);
+    assert_eq!(
+        traffic(&f, 1, 300),
+        0,
+        "the consumer has no connection to rabbit-1"
+    );
+}
+
+#[test]
+fn r16_when_the_home_node_dies_the_queue_is_unavailable_until_it_returns() {
+    let mut v = rabbit_base();
+    // The publisher connects to rabbit-2 so it can keep publishing while rabbit-1 is down.
+    v["rabbitmq"]["publishers"][0]["nodes"] = json!(["rabbit-2"]);
+    v["rabbitmq"]["consumers"][0]["nodes"] = json!(["rabbit-3"]);
+    v["duration_ms"] = json!(20_000);
+    v["script"] = json!([
+        publish(1000, 2),
+        fault(3000, "crash", "rabbit-1"),
+        publish(4000, 2),
+        fault(8000, "restart", "rabbit-1"),
+        publish(12_000, 2)
+    ]);
+    let (mut p, f) = play(v);
+    let down = at_time(&mut p, 5000);
+    assert_eq!(queue(&down, "orders").availability, QueueAvailability::Down);
+    assert!(queue(&down, "orders").consumers.is_empty(), "basic.cancel");
+    // Published while it was down: nacked.
+    for label in ["order-3", "order-4"] {
+        let m = message(&f, label);
+        assert_eq!(m.fate, Fate::Failed, "{label}");
+        assert_eq!(m.last_error.as_deref(), Some("basic.nack"));
+    }
+    // Back on restart; the consumer re-subscribed and got the later ones.
+    assert_eq!(
+        queue(&f, "orders").availability,
+        QueueAvailability::Available
+    );
+    assert_eq!(f.ledger.processed, 4);
+}
