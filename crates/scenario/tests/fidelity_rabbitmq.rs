@@ -323,3 +323,171 @@ fn r16_when_the_home_node_dies_the_queue_is_unavailable_until_it_returns() {
     );
     assert_eq!(f.ledger.processed, 4);
 }
+
+/// `rabbit_base` with a mirroring policy on "orders".
+fn mirrored(policy: Value) -> Value {
+    let mut v = rabbit_base();
+    let mut p = json!({ "name": "ha", "pattern": "^orders$" });
+    for (k, val) in policy.as_object().unwrap() {
+        p[k] = val.clone();
+    }
+    v["rabbitmq"]["policies"] = json!([p]);
+    v
+}
+
+fn replica(
+    f: &mqlab_scenario::Frame,
+    node: u32,
+) -> Option<mqlab_scenario::frame::QueueReplicaView> {
+    queue(f, "orders")
+        .replicas
+        .iter()
+        .find(|r| r.node == node)
+        .cloned()
+}
+
+#[test]
+fn r18_exactly_two_replaces_a_lost_mirror_with_an_empty_one_on_a_spare_node() {
+    let mut v = no_consumer(mirrored(json!({ "ha_mode": "exactly", "ha_params": 2 })));
+    v["script"] = json!([publish(1000, 3), fault(2000, "crash", "rabbit-2")]);
+    let mut p = load(v);
+    let before = at_time(&mut p, 1900);
+    assert_eq!(
+        replica(&before, 2).unwrap().ready.len(),
+        3,
+        "the mirror has them"
+    );
+    assert!(
+        replica(&before, 3).is_none(),
+        "exactly 2: nothing on rabbit-3"
+    );
+    p.apply(mqlab_scenario::Command::End).unwrap();
+    let after = p.frame();
+    let spare = replica(&after, 3).expect("a new mirror on the spare node");
+    assert_eq!(spare.role, ReplicaRole::Mirror);
+    assert!(
+        spare.ready.is_empty() && !spare.synced,
+        "new mirrors start empty"
+    );
+}
+
+#[test]
+fn r19_a_confirm_waits_for_every_mirror() {
+    let mut v = no_consumer(mirrored(json!({ "ha_mode": "all" })));
+    v["rabbitmq"]["publishers"][0]["persistent"] = json!(false);
+    v["script"] = json!([
+        { "at_ms": 500, "do": "slow_link", "a": "rabbit-1", "b": "rabbit-3", "extra_ms": 2000 },
+        publish(1000, 1)
+    ]);
+    let mut p = load(v);
+    assert!(
+        !message(&at_time(&mut p, 2500), "order-1").acked,
+        "rabbit-3 has not answered"
+    );
+    assert!(message(&at_time(&mut p, 6000), "order-1").acked);
+    // Every publish is copied to every mirror: the traffic grows with the replicas.
+    let f = at_time(&mut p, 6000);
+    assert!(traffic(&f, 1, 2) >= 1 && traffic(&f, 1, 3) >= 1);
+}
+
+#[test]
+fn r20_the_oldest_mirror_takes_over_and_requeues_what_was_unacked() {
+    let mut v = mirrored(json!({ "ha_mode": "all" }));
+    v["rabbitmq"]["consumers"][0]["nodes"] = json!(["rabbit-3"]);
+    v["rabbitmq"]["consumers"][0]["processing_ms"] = json!(500);
+    v["script"] = json!([publish(1000, 5), fault(2200, "crash", "rabbit-1")]);
+    let (_, f) = play(v);
+    let q = queue(&f, "orders");
+    assert_eq!(q.leader, Some(2), "rabbit-2, the oldest mirror, leads");
+    assert_eq!(
+        f.ledger.lost, 0,
+        "a synchronised mirror loses nothing confirmed"
+    );
+    assert_eq!(f.ledger.processed, 5);
+    assert!(
+        f.ledger.redelivered > 0,
+        "the unacked deliveries came again"
+    );
+    assert!(f.messages.iter().all(|m| m.fate == Fate::Consumed));
+}
+
+/// Five orders on rabbit-1 and its mirror rabbit-2; rabbit-2 dies, so `exactly 2` starts an
+/// empty mirror on rabbit-3; then the leader rabbit-1 dies.
+fn unsynced_failover(promote: &str) -> mqlab_scenario::Frame {
+    let mut v = no_consumer(mirrored(
+        json!({ "ha_mode": "exactly", "ha_params": 2, "ha_promote_on_failure": promote }),
+    ));
+    v["script"] = json!([
+        publish(1000, 5),
+        fault(2000, "crash", "rabbit-2"),
+        fault(3000, "crash", "rabbit-1")
+    ]);
+    play(v).1
+}
+
+#[test]
+fn r21_promoting_an_unsynchronised_mirror_loses_what_only_the_leader_had() {
+    let f = unsynced_failover("always");
+    assert_eq!(queue(&f, "orders").leader, Some(3));
+    assert_eq!(f.ledger.acknowledged, 5);
+    assert_eq!(f.ledger.lost, 5, "rabbit-3 never had them");
+}
+
+#[test]
+fn r21_when_synced_leaves_the_queue_down_instead() {
+    let f = unsynced_failover("when-synced");
+    assert_eq!(queue(&f, "orders").availability, QueueAvailability::Down);
+    assert_eq!(f.ledger.lost, 0);
+    assert_eq!(
+        f.ledger.unavailable, 5,
+        "on rabbit-1's disk, waiting for it"
+    );
+}
+
+#[test]
+fn r21_sync_queue_synchronises_a_new_mirror() {
+    let mut v = no_consumer(mirrored(json!({ "ha_mode": "exactly", "ha_params": 2 })));
+    v["script"] = json!([
+        publish(1000, 5),
+        fault(2000, "crash", "rabbit-2"),
+        { "at_ms": 2500, "do": "sync_queue", "queue": "orders" },
+        fault(3000, "crash", "rabbit-1")
+    ]);
+    let (_, f) = play(v);
+    assert_eq!(queue(&f, "orders").leader, Some(3));
+    assert_eq!(f.ledger.lost, 0, "synchronised before the leader died");
+    assert_eq!(ready(&f, "orders").len(), 5);
+}
+
+#[test]
+fn r21_a_controlled_stop_of_the_leader_with_only_unsynced_mirrors_stops_the_queue() {
+    let mut v = no_consumer(mirrored(json!({ "ha_mode": "exactly", "ha_params": 2 })));
+    v["script"] = json!([
+        publish(1000, 5),
+        fault(2000, "crash", "rabbit-2"),
+        fault(3000, "stop", "rabbit-1")
+    ]);
+    let (_, f) = play(v);
+    assert_eq!(queue(&f, "orders").availability, QueueAvailability::Down);
+    assert_eq!(f.ledger.lost, 0);
+}
+
+#[test]
+fn r22_a_restarted_mirror_rejoins_empty() {
+    let mut v = no_consumer(mirrored(json!({ "ha_mode": "all" })));
+    v["script"] = json!([
+        publish(1000, 5),
+        fault(2000, "crash", "rabbit-2"),
+        fault(3000, "restart", "rabbit-2")
+    ]);
+    let (_, f) = play(v);
+    let back = replica(&f, 2).expect("a mirror again");
+    assert_eq!(back.role, ReplicaRole::Mirror);
+    assert!(back.ready.is_empty(), "its old contents were discarded");
+    assert!(!back.synced);
+    assert_eq!(
+        replica(&f, 3).unwrap().ready.len(),
+        5,
+        "the other mirror kept its copy"
+    );
+}
