@@ -11,6 +11,7 @@ mod node;
 mod protocol;
 mod publisher;
 mod queue;
+mod quorum;
 mod routing;
 
 pub use config::{
@@ -24,6 +25,7 @@ pub use protocol::{
 };
 pub use publisher::Publisher;
 pub use queue::{MirrorInfo, Replica};
+pub use quorum::{Command as RaftCommand, QuorumMember, RaftMsg, RaftRole};
 pub use routing::route;
 
 use mqlab_engine::{Effects, Model, NodeId};
@@ -144,6 +146,24 @@ impl Rabbit {
         })
     }
 
+    /// The messages on a queue's live leader (a classic leader replica, or the applied state of
+    /// a quorum queue's leader), with its node.
+    pub fn leader_messages(
+        &self,
+        queue: u32,
+        is_up: impl Fn(NodeId) -> bool,
+    ) -> Option<(NodeId, Vec<&QMsg>)> {
+        self.nodes.values().filter(|n| is_up(n.id)).find_map(|n| {
+            if let Some(r) = n.replicas.get(&queue).filter(|r| r.leader) {
+                return Some((n.id, r.messages.values().collect()));
+            }
+            n.quorum
+                .get(&queue)
+                .filter(|m| m.is_leader())
+                .map(|m| (n.id, m.messages.values().collect()))
+        })
+    }
+
     /// Where each message is now, for the ledger: in memory on replicas, on disk, readable on
     /// a live leader; settled by consumption; skipped if consumed but never processed and not
     /// in a live consumer's hands (autoAck, R6).
@@ -176,12 +196,24 @@ impl Rabbit {
                 }
             }
         }
+        // A quorum member's log is on its disk, up or down: what it holds unsettled is a copy.
+        for node in self.nodes.values() {
+            for m in node.quorum.values() {
+                for message in m.unsettled_in_log() {
+                    if let Some(p) = placements.get_mut(message.0 as usize) {
+                        if !p.copies.contains(&node.id) {
+                            p.copies.push(node.id);
+                        }
+                    }
+                }
+            }
+        }
         for q in 0..queues {
-            let Some((_, leader)) = self.leader(q, &is_up) else {
+            let Some((_, leader)) = self.leader_messages(q, &is_up) else {
                 continue;
             };
             let mut counts: BTreeMap<MessageId, (u32, u64)> = BTreeMap::new();
-            for m in leader.messages.values() {
+            for m in leader {
                 let e = counts.entry(m.message).or_insert((0, m.index));
                 e.0 += 1;
             }

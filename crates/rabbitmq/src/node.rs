@@ -5,6 +5,7 @@
 use crate::config::{QueueKind, RabbitConfig};
 use crate::protocol::{ConsumerRef, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, Timer};
 use crate::queue::{MirrorInfo, Replica};
+use crate::quorum::QuorumMember;
 use crate::routing::route;
 use crate::Rabbit;
 use mqlab_engine::{Effects, Millis, NodeId};
@@ -52,6 +53,8 @@ struct Channel {
     /// Client delivery tag → (queue, queue's tag).
     unacked: BTreeMap<u64, (u32, crate::protocol::QueueTag)>,
     next_tag: u64,
+    /// Acks for a queue that has no leader right now, sent when one is elected.
+    held_acks: Vec<(u32, crate::protocol::QueueTag)>,
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +65,8 @@ pub struct RabbitNode {
     pub down_peers: BTreeSet<NodeId>,
     pub view: BTreeMap<u32, QueueView>,
     pub replicas: BTreeMap<u32, Replica>,
+    /// Quorum queue members hosted here. Their logs survive a crash.
+    pub quorum: BTreeMap<u32, QuorumMember>,
     /// Persistent messages of durable queues as of the last fsync: survives a crash.
     pub disk: BTreeMap<u32, Vec<QMsg>>,
     /// Queues this node led when it went down: it may recover them as leader.
@@ -83,6 +88,7 @@ impl RabbitNode {
             down_peers: BTreeSet::new(),
             view: BTreeMap::new(),
             replicas: BTreeMap::new(),
+            quorum: BTreeMap::new(),
             disk: BTreeMap::new(),
             led_at_shutdown: BTreeSet::new(),
             channels: BTreeMap::new(),
@@ -114,6 +120,14 @@ impl RabbitNode {
         nodes
     }
 
+    /// A quorum queue's members: the declaring node and the next ones (R25).
+    pub fn quorum_nodes(config: &RabbitConfig, queue: u32, members: u32) -> Vec<NodeId> {
+        let home = config.queues[queue as usize].home.0;
+        (0..members.min(config.nodes))
+            .map(|i| NodeId(1 + (home - 1 + i) % config.nodes))
+            .collect()
+    }
+
     pub fn is_up(&self, peer: NodeId) -> bool {
         peer == self.id || !self.down_peers.contains(&peer)
     }
@@ -128,7 +142,26 @@ impl RabbitNode {
         if !self.started_once {
             self.started_once = true;
             self.boot(config);
+            // The declaring node leads each quorum queue's first term.
+            let led: Vec<u32> = self
+                .quorum
+                .iter()
+                .filter(|(&q, _)| config.queues[q as usize].home == self.id)
+                .map(|(&q, _)| q)
+                .collect();
+            for m in self.quorum.values_mut() {
+                m.arm_election(fx);
+            }
+            for q in led {
+                if let Some(m) = self.quorum.get_mut(&q) {
+                    m.on_election_timeout(fx);
+                }
+            }
         } else {
+            for m in self.quorum.values_mut() {
+                *m = m.recovered();
+                m.arm_election(fx);
+            }
             // A restart: nobody is known to lead anything until the peers say so.
             for q in 0..config.queues.len() as u32 {
                 let deleted = self.view.get(&q).is_some_and(|v| v.deleted);
@@ -162,7 +195,11 @@ impl RabbitNode {
                     deleted: false,
                 },
             );
-            if cfg.kind != QueueKind::Classic {
+            if let QueueKind::Quorum { members } = cfg.kind {
+                let nodes = Self::quorum_nodes(config, q, members);
+                if nodes.contains(&self.id) {
+                    self.quorum.insert(q, QuorumMember::new(q, self.id, nodes));
+                }
                 continue;
             }
             let nodes = Self::policy_nodes(config, q);
@@ -232,6 +269,17 @@ impl RabbitNode {
                 fx.set_timer(self.id, config.net_ticktime_ms / 4, Timer::Tick);
             }
             Timer::Recover => self.recover(config, shared, fx),
+            Timer::Election { queue } => {
+                if let Some(m) = self.quorum.get_mut(&queue) {
+                    m.on_election_timeout(fx);
+                }
+                self.announce_quorum_leader(config, queue, fx);
+            }
+            Timer::RaftHeartbeat { queue } => {
+                if let Some(m) = self.quorum.get_mut(&queue) {
+                    m.on_heartbeat(fx);
+                }
+            }
             _ => {}
         }
     }
@@ -391,6 +439,27 @@ impl RabbitNode {
         }
     }
 
+    /// A quorum member that has just become leader tells the cluster (R26).
+    fn announce_quorum_leader(&mut self, config: &RabbitConfig, queue: u32, fx: Fx) {
+        let Some(m) = self.quorum.get(&queue) else {
+            return;
+        };
+        let known = self.view.get(&queue).and_then(|v| v.leader);
+        if m.is_leader() && known != Some(self.id) {
+            let term = m.term;
+            self.broadcast_leader(config, queue, Some(self.id), term, false, fx);
+            // Consumers of nodes that are down will not come back for what they hold.
+            let down: Vec<NodeId> = self.down_peers.iter().copied().collect();
+            if let Some(m) = self.quorum.get_mut(&queue) {
+                for peer in down {
+                    for c in m.consumers_on(peer) {
+                        m.unsubscribe(c, fx);
+                    }
+                }
+            }
+        }
+    }
+
     /// `rabbitmqctl sync_queue`: synchronise every mirror, blocking the queue meanwhile.
     pub fn sync_queue(&mut self, queue: u32, fx: Fx) {
         let me = self.id;
@@ -499,6 +568,42 @@ impl RabbitNode {
                 if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
                     r.sync_done(me, from, durable, fx);
                     r.dispatch(me, shared.consumed, fx);
+                }
+            }
+            Msg::Raft { queue, msg } => {
+                if let Some(m) = self.quorum.get_mut(&queue) {
+                    m.on_raft(from, msg, shared.consumed, fx);
+                }
+                self.announce_quorum_leader(config, queue, fx);
+            }
+            Msg::Enqueue {
+                queue,
+                message,
+                persistent,
+                from: origin,
+            } if self.quorum.get(&queue).is_some_and(|m| m.is_leader()) => {
+                if let Some(m) = self.quorum.get_mut(&queue) {
+                    m.enqueue(message, persistent, origin, fx);
+                }
+            }
+            Msg::Subscribe {
+                queue,
+                consumer,
+                auto_ack,
+                prefetch,
+            } if self.quorum.get(&queue).is_some_and(|m| m.is_leader()) => {
+                if let Some(m) = self.quorum.get_mut(&queue) {
+                    m.subscribe(consumer, auto_ack, prefetch, fx);
+                }
+            }
+            Msg::Unsubscribe { queue, consumer } if self.quorum.contains_key(&queue) => {
+                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
+                    m.unsubscribe(consumer, fx);
+                }
+            }
+            Msg::Settle { queue, tag } if self.quorum.contains_key(&queue) => {
+                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
+                    m.settle(tag, fx);
                 }
             }
             Msg::Enqueue {
@@ -655,12 +760,16 @@ impl RabbitNode {
                 life,
             } => {
                 let view = self.view.get(&queue).copied();
+                let down = match config.queues.get(queue as usize).map(|q| q.kind) {
+                    Some(QueueKind::Quorum { .. }) => QueueError::NoQuorum,
+                    _ => QueueError::HomeNodeDown,
+                };
                 let error = match view {
                     Some(v) if v.deleted => Some(QueueError::Deleted),
                     Some(QueueView {
                         leader: Some(_), ..
                     }) => None,
-                    _ => Some(QueueError::HomeNodeDown),
+                    _ => Some(down),
                 };
                 let ch = self.channels.entry(from).or_default();
                 match (error, view.and_then(|v| v.leader)) {
@@ -694,7 +803,7 @@ impl RabbitNode {
                         from,
                         Msg::ConsumeFailed {
                             queue,
-                            error: error.unwrap_or(QueueError::HomeNodeDown),
+                            error: error.unwrap_or(down),
                         },
                     ),
                 }
@@ -706,8 +815,10 @@ impl RabbitNode {
                 let Some((queue, qtag)) = ch.unacked.remove(&tag) else {
                     return;
                 };
-                if let Some(leader) = self.view.get(&queue).and_then(|v| v.leader) {
-                    fx.send(me, leader, Msg::Settle { queue, tag: qtag });
+                match self.view.get(&queue).and_then(|v| v.leader) {
+                    Some(leader) => fx.send(me, leader, Msg::Settle { queue, tag: qtag }),
+                    // A quorum queue between leaders: the channel retries the ack later.
+                    None => ch.held_acks.push((queue, qtag)),
                 }
             }
             Msg::ClientGone => self.client_gone(from, fx),
@@ -809,13 +920,18 @@ impl RabbitNode {
                     );
                 }
                 None => {
-                    // R16: the queue is down; nack with confirms, dropped without.
+                    // R16: the queue is down; nack with confirms, dropped without (a quorum
+                    // queue without a leader has no majority, R25).
                     pending.nacked = true;
+                    let error = match config.queues[queue as usize].kind {
+                        QueueKind::Quorum { .. } => QueueError::NoQuorum,
+                        QueueKind::Classic => QueueError::HomeNodeDown,
+                    };
                     fx.note(Note::EnqueueRefused {
                         node: me,
                         queue,
                         message,
-                        error: QueueError::HomeNodeDown,
+                        error,
                     });
                 }
             }
@@ -937,6 +1053,13 @@ impl RabbitNode {
                     );
                 }
             }
+            for (q, tag) in std::mem::take(&mut ch.held_acks) {
+                if q == queue {
+                    fx.send(me, leader, Msg::Settle { queue, tag });
+                } else {
+                    ch.held_acks.push((q, tag));
+                }
+            }
             if let Some(sub) = ch.subscriptions.get(&queue) {
                 fx.send(
                     me,
@@ -1041,6 +1164,21 @@ impl RabbitNode {
                 }
             }
         }
+        // Quorum queues this node leads: consumers whose channel died return their messages.
+        let led: Vec<u32> = self
+            .quorum
+            .iter()
+            .filter(|(_, m)| m.is_leader())
+            .map(|(&q, _)| q)
+            .collect();
+        for q in led {
+            let gone = self.quorum[&q].consumers_on(peer);
+            if let Some(m) = self.quorum.get_mut(&q) {
+                for c in gone {
+                    m.unsubscribe(c, fx);
+                }
+            }
+        }
         // Queues the peer led.
         let lost: Vec<u32> = self
             .view
@@ -1060,6 +1198,10 @@ impl RabbitNode {
             );
             let cfg = &config.queues[q as usize];
             let mirrored = cfg.mirroring.is_some();
+            if matches!(cfg.kind, QueueKind::Quorum { .. }) {
+                // Raft elects a new leader if a majority is left; it will announce itself.
+                continue;
+            }
             if let Some(r) = self.replicas.get(&q).filter(|r| !r.leader) {
                 // A mirror: the oldest live member takes over, if the policy lets it (R20, R21).
                 let candidates: Vec<(NodeId, bool)> = r

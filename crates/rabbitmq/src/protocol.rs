@@ -217,6 +217,11 @@ pub enum Msg {
     SyncDone {
         queue: u32,
     },
+    /// Quorum queue Raft traffic.
+    Raft {
+        queue: u32,
+        msg: crate::quorum::RaftMsg,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -226,6 +231,13 @@ pub enum Timer {
     Tick,
     /// A restarted node decides which queues to recover from its disk.
     Recover,
+    /// A quorum queue follower heard no leader for its election timeout.
+    Election {
+        queue: u32,
+    },
+    RaftHeartbeat {
+        queue: u32,
+    },
     // Publisher.
     Connect,
     Republish,
@@ -345,6 +357,17 @@ pub enum Note {
     SyncStarted {
         queue: u32,
         messages: u32,
+    },
+    /// A quorum queue member won an election (R26).
+    QuorumLeader {
+        node: NodeId,
+        queue: u32,
+        term: u32,
+    },
+    QuorumFollows {
+        node: NodeId,
+        queue: u32,
+        leader: NodeId,
     },
     NodeDown {
         node: NodeId,

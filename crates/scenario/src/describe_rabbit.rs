@@ -171,6 +171,37 @@ impl Describe<Rabbit> for RabbitDescriber<'_> {
             }
             Msg::MirrorAck { .. } => (two("mirrored".into(), "已镜像".into()), Ack),
             Msg::SyncDone { .. } => (two("synchronised".into(), "已同步".into()), Ack),
+            Msg::Raft { msg, .. } => match msg {
+                mqlab_rabbitmq::RaftMsg::Append { entries, .. } if entries.is_empty() => {
+                    (two("Raft heartbeat".into(), "Raft 心跳".into()), Control)
+                }
+                mqlab_rabbitmq::RaftMsg::Append { entries, .. } => (
+                    two(
+                        format!("Raft append {}", entries.len()),
+                        format!("Raft 追加 {} 条", entries.len()),
+                    ),
+                    Data,
+                ),
+                mqlab_rabbitmq::RaftMsg::AppendReply { ok: true, .. } => {
+                    (two("appended".into(), "已追加".into()), Ack)
+                }
+                mqlab_rabbitmq::RaftMsg::AppendReply { .. } => {
+                    (two("append refused".into(), "追加被拒".into()), Error)
+                }
+                mqlab_rabbitmq::RaftMsg::Vote { term, .. } => (
+                    two(
+                        format!("vote for me? term {term}"),
+                        format!("请求投票，任期 {term}"),
+                    ),
+                    Control,
+                ),
+                mqlab_rabbitmq::RaftMsg::VoteReply { granted: true, .. } => {
+                    (two("vote granted".into(), "同意".into()), Ack)
+                }
+                mqlab_rabbitmq::RaftMsg::VoteReply { .. } => {
+                    (two("vote refused".into(), "拒绝".into()), Error)
+                }
+            },
         }
     }
 
@@ -497,6 +528,28 @@ impl Describe<Rabbit> for RabbitDescriber<'_> {
             Note::SyncStarted { queue, messages } => {
                 let q = self.queue(*queue);
                 h(None, Alert, format!("{q} synchronises {messages} message(s) to its mirrors and is blocked meanwhile"), format!("{q} 正在向镜像同步 {messages} 条消息，期间队列被阻塞"))
+            }
+            Note::QuorumLeader { node, queue, term } => {
+                let (n, q) = (self.name(*node), self.queue(*queue));
+                h(
+                    Some(*node),
+                    Notice,
+                    format!("{n} won the election for {q} (term {term}) and leads it"),
+                    format!("{n} 赢得 {q} 的选举（任期 {term}），成为 leader"),
+                )
+            }
+            Note::QuorumFollows {
+                node,
+                queue,
+                leader,
+            } => {
+                let (n, q, l) = (self.name(*node), self.queue(*queue), self.name(*leader));
+                h(
+                    Some(*node),
+                    Info,
+                    format!("{n} follows {l} for {q}"),
+                    format!("{n} 作为 {q} 的跟随者，跟随 {l}"),
+                )
             }
             Note::NodeDown { node, graceful } => {
                 let n = self.name(*node);

@@ -68,6 +68,8 @@ pub enum QueueAvailability {
 pub enum ReplicaRole {
     Leader,
     Mirror,
+    /// A quorum queue member following the leader.
+    Follower,
     /// On disk only: the node is down, its durable messages wait for it.
     OnDisk,
 }
@@ -86,7 +88,8 @@ pub struct QueueItem {
 pub struct QueueReplicaView {
     pub node: u32,
     pub role: ReplicaRole,
-    /// Mirrors: holds everything the leader holds.
+    /// Mirrors: holds everything the leader holds. Quorum followers: caught up with the
+    /// leader's log.
     pub synced: bool,
     pub ready: Vec<QueueItem>,
     /// Delivered, not yet acked (leader only).

@@ -113,11 +113,18 @@ pub fn validate_rabbit(
         let kind = match q.kind {
             QueueTypeDoc::Classic => QueueKind::Classic,
             QueueTypeDoc::Quorum => {
-                return Err(err(
-                    f("type"),
-                    "quorum queues are not in this version of the model yet",
-                    "本版本的模型还不支持仲裁队列",
-                ))
+                // R26: no transient quorum queues.
+                if !q.durable {
+                    return Err(err(
+                        f("durable"),
+                        "quorum queues are always durable",
+                        "仲裁队列总是持久的",
+                    ));
+                }
+                range(&f("quorum_members"), u64::from(q.quorum_members), 1, 7)?;
+                QueueKind::Quorum {
+                    members: q.quorum_members,
+                }
             }
         };
         for (field, set) in [

@@ -66,14 +66,46 @@ fn queues(world: &World<Rabbit>, d: &RabbitDescriber<'_>) -> Vec<QueueView> {
         .enumerate()
         .map(|(i, cfg)| {
             let q = i as u32;
-            let leader = rabbit.leader(q, |n| world.is_up(n)).map(|(n, _)| n);
+            let leader = rabbit
+                .leader_messages(q, |n| world.is_up(n))
+                .map(|(n, _)| n);
             let deleted = rabbit
                 .nodes()
                 .filter(|n| world.is_up(n.id))
                 .any(|n| n.view.get(&q).is_some_and(|v| v.deleted));
             let mut replicas = Vec::new();
+            let leader_log = leader
+                .and_then(|l| rabbit.node(l))
+                .and_then(|n| n.quorum.get(&q))
+                .map_or(0, |m| m.log.len());
             for node in rabbit.nodes() {
                 let up = world.is_up(node.id);
+                if let Some(m) = node.quorum.get(&q) {
+                    let unacked = m
+                        .checked_out
+                        .keys()
+                        .filter_map(|i| m.messages.get(i))
+                        .map(|msg| item(rabbit, msg))
+                        .collect();
+                    replicas.push(QueueReplicaView {
+                        node: node.id.0,
+                        role: match (up, m.is_leader()) {
+                            (false, _) => ReplicaRole::OnDisk,
+                            (true, true) => ReplicaRole::Leader,
+                            (true, false) => ReplicaRole::Follower,
+                        },
+                        synced: m.log.len() >= leader_log,
+                        ready: m
+                            .ready
+                            .iter()
+                            .filter_map(|i| m.messages.get(i))
+                            .map(|msg| item(rabbit, msg))
+                            .collect(),
+                        unacked,
+                        on_disk: m.unsettled_in_log().len() as u32,
+                    });
+                    continue;
+                }
                 let on_disk = node.disk.get(&q).map_or(0, |d| d.len() as u32);
                 match node.replicas.get(&q).filter(|_| up) {
                     Some(r) => {

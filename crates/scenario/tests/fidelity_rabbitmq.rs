@@ -491,3 +491,100 @@ fn r22_a_restarted_mirror_rejoins_empty() {
         "the other mirror kept its copy"
     );
 }
+
+/// `rabbit_base` with "orders" as a quorum queue of three members on rabbit-1..3.
+fn quorum() -> Value {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["queues"][0]["type"] = json!("quorum");
+    v
+}
+
+#[test]
+fn r25_a_quorum_queue_works_with_a_majority_and_stops_without_one() {
+    let mut v = no_consumer(quorum());
+    v["rabbitmq"]["publishers"][0]["nodes"] = json!(["rabbit-1"]);
+    v["script"] = json!([
+        publish(1000, 2),
+        fault(2000, "crash", "rabbit-3"),
+        publish(3000, 2),
+        fault(4000, "crash", "rabbit-2"),
+        publish(5000, 2)
+    ]);
+    let (_, f) = play(v);
+    let acked: Vec<&str> = f
+        .messages
+        .iter()
+        .filter(|m| m.acked)
+        .map(|m| m.label.as_str())
+        .collect();
+    assert_eq!(
+        acked,
+        vec!["order-1", "order-2", "order-3", "order-4"],
+        "two of three is a majority; one is not"
+    );
+}
+
+#[test]
+fn r25_a_two_node_cluster_tolerates_no_failure() {
+    let mut v = no_consumer(quorum());
+    v["rabbitmq"]["nodes"] = json!(2);
+    v["script"] = json!([fault(1000, "crash", "rabbit-2"), publish(2000, 2)]);
+    let (_, f) = play(v);
+    assert_eq!(f.ledger.acknowledged, 0);
+}
+
+#[test]
+fn r26_a_leader_failure_elects_a_follower_and_loses_nothing_confirmed() {
+    let mut v = quorum();
+    v["rabbitmq"]["consumers"][0]["nodes"] = json!(["rabbit-3"]);
+    v["rabbitmq"]["consumers"][0]["processing_ms"] = json!(500);
+    v["rabbitmq"]["publishers"][0]["nodes"] = json!(["rabbit-2"]);
+    v["script"] = json!([
+        publish(1000, 5),
+        fault(2200, "crash", "rabbit-1"),
+        publish(6000, 2)
+    ]);
+    let (_, f) = play(v);
+    let q = queue(&f, "orders");
+    assert!(
+        matches!(q.leader, Some(2) | Some(3)),
+        "a follower leads: {:?}",
+        q.leader
+    );
+    assert_eq!(f.ledger.acknowledged, 7);
+    assert_eq!(f.ledger.lost, 0);
+    assert_eq!(f.ledger.processed, 7);
+    // The consumer on rabbit-3 kept its deliveries across the election: no duplicates.
+    assert_eq!(f.ledger.store_duplicates, 0);
+}
+
+#[test]
+fn r26_confirms_need_a_majority_not_every_member() {
+    let mut v = no_consumer(quorum());
+    v["script"] = json!([
+        { "at_ms": 500, "do": "slow_link", "a": "rabbit-1", "b": "rabbit-3", "extra_ms": 3000 },
+        publish(1000, 1)
+    ]);
+    let mut p = load(v);
+    assert!(
+        message(&at_time(&mut p, 1200), "order-1").acked,
+        "rabbit-1 and rabbit-2 are a majority"
+    );
+}
+
+#[test]
+fn r26_consumers_on_the_failed_node_have_their_messages_returned() {
+    let mut v = quorum();
+    v["rabbitmq"]["consumers"][0]["nodes"] = json!(["rabbit-1"]);
+    v["rabbitmq"]["consumers"][0]["processing_ms"] = json!(500);
+    v["rabbitmq"]["publishers"][0]["nodes"] = json!(["rabbit-2"]);
+    v["rabbitmq"]["consumers"][0]["nodes"] = json!(["rabbit-1", "rabbit-2"]);
+    v["script"] = json!([publish(1000, 5), fault(1800, "crash", "rabbit-1")]);
+    let (_, f) = play(v);
+    assert_eq!(f.ledger.lost, 0);
+    assert_eq!(f.ledger.processed, 5);
+    assert!(
+        f.ledger.redelivered > 0,
+        "its checkouts came back and were delivered again"
+    );
+}

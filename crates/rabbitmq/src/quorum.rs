@@ -1,0 +1,712 @@
+//! A quorum queue member (R25, R26): a Raft group. The leader appends every operation
+//! (enqueue, checkout to a consumer, settle, return) to its log, replicates it, and applies it
+//! once a majority has it; confirms and deliveries follow from applying. A follower that
+//! hears nothing from the leader for the election timeout stands for election; a candidate
+//! needs a majority of the members, and a log at least as up to date as each voter's.
+//! The log survives a crash (it is written ahead); the applied state is rebuilt from it.
+
+use crate::protocol::{ConsumerRef, Msg, Note, PublishRef, QMsg, QueueTag};
+use crate::Rabbit;
+use mqlab_engine::{Effects, Millis, NodeId};
+use mqlab_ledger::MessageId;
+use std::collections::{BTreeMap, BTreeSet};
+
+type Fx<'a, 'b> = &'a mut Effects<'b, Rabbit>;
+
+/// How often a leader sends (possibly empty) AppendEntries.
+pub const HEARTBEAT_MS: Millis = 500;
+/// A follower waits this long, plus a seeded random part, before standing for election.
+pub const ELECTION_TIMEOUT_MS: Millis = 2_000;
+
+/// What the log records.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// A new leader's first entry, so entries of earlier terms can commit.
+    Noop,
+    Enqueue {
+        message: MessageId,
+        persistent: bool,
+        from: Option<PublishRef>,
+    },
+    /// The message at `index` goes to this consumer.
+    Checkout {
+        index: u64,
+        consumer: ConsumerRef,
+    },
+    Settle {
+        index: u64,
+    },
+    /// Back to the queue (the consumer's channel closed): redelivered later.
+    Return {
+        index: u64,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Entry {
+    pub term: u32,
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RaftRole {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+/// Raft traffic of one queue.
+#[derive(Clone, Debug)]
+pub enum RaftMsg {
+    Append {
+        term: u32,
+        /// The entry before `entries` (1-based index, 0: none) and its term.
+        prev_index: u64,
+        prev_term: u32,
+        entries: Vec<Entry>,
+        commit: u64,
+    },
+    AppendReply {
+        term: u32,
+        ok: bool,
+        /// The follower's last index after the append (or where to retry from).
+        last: u64,
+    },
+    Vote {
+        term: u32,
+        last_index: u64,
+        last_term: u32,
+    },
+    VoteReply {
+        term: u32,
+        granted: bool,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct Member {
+    consumer: ConsumerRef,
+    auto_ack: bool,
+    prefetch: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct QuorumMember {
+    pub queue: u32,
+    pub me: NodeId,
+    pub members: Vec<NodeId>,
+    pub term: u32,
+    pub role: RaftRole,
+    voted_for: Option<NodeId>,
+    votes: BTreeSet<NodeId>,
+    pub leader: Option<NodeId>,
+    /// The write-ahead log: index i is `log[i - 1]`. Survives a crash.
+    pub log: Vec<Entry>,
+    pub commit: u64,
+    applied: u64,
+    /// Leader: the last index known on each follower, and where to send from next.
+    match_index: BTreeMap<NodeId, u64>,
+    next_index: BTreeMap<NodeId, u64>,
+    // The state machine, rebuilt by applying the log.
+    pub messages: BTreeMap<u64, QMsg>,
+    pub ready: BTreeSet<u64>,
+    pub checked_out: BTreeMap<u64, ConsumerRef>,
+    // Leader-only.
+    consumers: Vec<Member>,
+    round_robin: usize,
+    /// Ready messages whose Checkout is appended but not applied yet, and to whom.
+    pending_checkout: BTreeMap<u64, ConsumerRef>,
+    /// Commands decided while applying (autoAck settles), appended right after.
+    later: Vec<Command>,
+    pub last_heard: Millis,
+}
+
+impl QuorumMember {
+    pub fn new(queue: u32, me: NodeId, members: Vec<NodeId>) -> Self {
+        Self {
+            queue,
+            me,
+            members,
+            term: 0,
+            role: RaftRole::Follower,
+            voted_for: None,
+            votes: BTreeSet::new(),
+            leader: None,
+            log: Vec::new(),
+            commit: 0,
+            applied: 0,
+            match_index: BTreeMap::new(),
+            next_index: BTreeMap::new(),
+            messages: BTreeMap::new(),
+            ready: BTreeSet::new(),
+            checked_out: BTreeMap::new(),
+            consumers: Vec::new(),
+            round_robin: 0,
+            pending_checkout: BTreeMap::new(),
+            later: Vec::new(),
+            last_heard: 0,
+        }
+    }
+
+    /// After a restart: the log is back from disk, everything else is rebuilt.
+    pub fn recovered(&self) -> Self {
+        let mut m = Self::new(self.queue, self.me, self.members.clone());
+        m.term = self.term;
+        m.voted_for = self.voted_for;
+        m.log = self.log.clone();
+        m
+    }
+
+    pub fn is_leader(&self) -> bool {
+        self.role == RaftRole::Leader
+    }
+
+    fn majority(&self) -> usize {
+        self.members.len() / 2 + 1
+    }
+
+    fn last_index(&self) -> u64 {
+        self.log.len() as u64
+    }
+
+    fn term_at(&self, index: u64) -> u32 {
+        if index == 0 {
+            0
+        } else {
+            self.log.get(index as usize - 1).map_or(0, |e| e.term)
+        }
+    }
+
+    fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.members.iter().copied().filter(move |&n| n != self.me)
+    }
+
+    fn send(&self, to: NodeId, msg: RaftMsg, fx: Fx) {
+        fx.send(
+            self.me,
+            to,
+            Msg::Raft {
+                queue: self.queue,
+                msg,
+            },
+        );
+    }
+
+    /// A follower's election timer, seeded so every run is the same.
+    pub fn arm_election(&self, fx: Fx) {
+        let jitter = fx.random_up_to(ELECTION_TIMEOUT_MS);
+        fx.reset_timer(
+            self.me,
+            ELECTION_TIMEOUT_MS + jitter,
+            crate::protocol::Timer::Election { queue: self.queue },
+        );
+    }
+
+    pub fn on_election_timeout(&mut self, fx: Fx) {
+        if self.is_leader() {
+            return;
+        }
+        self.term += 1;
+        self.role = RaftRole::Candidate;
+        self.voted_for = Some(self.me);
+        self.votes = [self.me].into();
+        self.leader = None;
+        let (last_index, last_term) = (self.last_index(), self.term_at(self.last_index()));
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            self.send(
+                peer,
+                RaftMsg::Vote {
+                    term: self.term,
+                    last_index,
+                    last_term,
+                },
+                fx,
+            );
+        }
+        if self.votes.len() >= self.majority() {
+            self.become_leader(fx);
+        } else {
+            self.arm_election(fx);
+        }
+    }
+
+    fn step_down(&mut self, term: u32, fx: Fx) {
+        if term > self.term {
+            self.term = term;
+            self.voted_for = None;
+        }
+        if self.role != RaftRole::Follower {
+            self.role = RaftRole::Follower;
+            self.consumers.clear();
+            self.pending_checkout.clear();
+        }
+        self.arm_election(fx);
+    }
+
+    fn become_leader(&mut self, fx: Fx) {
+        self.role = RaftRole::Leader;
+        self.leader = Some(self.me);
+        let next = self.last_index() + 1;
+        let peers: Vec<NodeId> = self.peers().collect();
+        self.match_index = peers.iter().map(|&p| (p, 0)).collect();
+        self.next_index = peers.iter().map(|&p| (p, next)).collect();
+        self.consumers.clear();
+        self.pending_checkout.clear();
+        fx.cancel_timer(
+            self.me,
+            crate::protocol::Timer::Election { queue: self.queue },
+        );
+        fx.note(Note::QuorumLeader {
+            node: self.me,
+            queue: self.queue,
+            term: self.term,
+        });
+        self.append(Command::Noop, fx);
+        fx.set_timer(
+            self.me,
+            HEARTBEAT_MS,
+            crate::protocol::Timer::RaftHeartbeat { queue: self.queue },
+        );
+    }
+
+    pub fn on_heartbeat(&mut self, fx: Fx) {
+        if !self.is_leader() {
+            return;
+        }
+        self.replicate(fx);
+        fx.set_timer(
+            self.me,
+            HEARTBEAT_MS,
+            crate::protocol::Timer::RaftHeartbeat { queue: self.queue },
+        );
+    }
+
+    /// Leader: add a command to the log and send it on.
+    pub fn append(&mut self, command: Command, fx: Fx) {
+        self.log.push(Entry {
+            term: self.term,
+            command,
+        });
+        self.replicate(fx);
+        self.advance_commit(&mut BTreeSet::new(), fx);
+    }
+
+    fn replicate(&mut self, fx: Fx) {
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            let next = self.next_index.get(&peer).copied().unwrap_or(1).max(1);
+            let prev_index = next - 1;
+            let entries: Vec<Entry> = self.log[prev_index as usize..].to_vec();
+            self.send(
+                peer,
+                RaftMsg::Append {
+                    term: self.term,
+                    prev_index,
+                    prev_term: self.term_at(prev_index),
+                    entries,
+                    commit: self.commit,
+                },
+                fx,
+            );
+        }
+    }
+
+    /// Commit what a majority holds (of the current term, as Raft requires) and apply it.
+    fn advance_commit(&mut self, consumed: &mut BTreeSet<MessageId>, fx: Fx) {
+        if self.is_leader() {
+            let mut indexes: Vec<u64> = self.match_index.values().copied().collect();
+            indexes.push(self.last_index());
+            indexes.sort_unstable_by(|a, b| b.cmp(a));
+            let majority_index = indexes[self.majority() - 1];
+            if majority_index > self.commit && self.term_at(majority_index) == self.term {
+                self.commit = majority_index;
+            }
+        }
+        self.apply(consumed, fx);
+    }
+
+    fn apply(&mut self, consumed: &mut BTreeSet<MessageId>, fx: Fx) {
+        while self.applied < self.commit {
+            self.applied += 1;
+            let index = self.applied;
+            let entry = self.log[index as usize - 1].clone();
+            let leader = self.is_leader();
+            match entry.command {
+                Command::Noop => {}
+                Command::Enqueue {
+                    message,
+                    persistent,
+                    from,
+                } => {
+                    self.messages.insert(
+                        index,
+                        QMsg {
+                            message,
+                            index,
+                            persistent,
+                            delivered: false,
+                            enqueued_at: fx.now(),
+                        },
+                    );
+                    self.ready.insert(index);
+                    if leader {
+                        fx.note(Note::Enqueued {
+                            node: self.me,
+                            queue: self.queue,
+                            message,
+                            index,
+                        });
+                        if let Some(from) = from {
+                            // R2: confirmed once a majority has it.
+                            fx.send(
+                                self.me,
+                                from.node,
+                                Msg::Enqueued {
+                                    queue: self.queue,
+                                    from,
+                                    ok: true,
+                                },
+                            );
+                        }
+                    }
+                }
+                Command::Checkout { index: m, consumer } => {
+                    self.pending_checkout.remove(&m);
+                    if !self.ready.remove(&m) {
+                        continue;
+                    }
+                    self.checked_out.insert(m, consumer);
+                    let Some(msg) = self.messages.get_mut(&m) else {
+                        continue;
+                    };
+                    let redelivered = msg.delivered;
+                    msg.delivered = true;
+                    let message = msg.message;
+                    if leader {
+                        let auto_ack = self
+                            .consumers
+                            .iter()
+                            .find(|c| c.consumer == consumer)
+                            .is_some_and(|c| c.auto_ack);
+                        fx.note(Note::Delivered {
+                            node: self.me,
+                            queue: self.queue,
+                            consumer: consumer.client,
+                            message,
+                            redelivered,
+                            auto_ack,
+                        });
+                        fx.send(
+                            self.me,
+                            consumer.node,
+                            Msg::QueueDeliver {
+                                queue: self.queue,
+                                consumer,
+                                tag: QueueTag { epoch: 0, n: m },
+                                message,
+                                redelivered,
+                            },
+                        );
+                        if auto_ack {
+                            // R6: with autoAck the message is done once sent.
+                            self.later.push(Command::Settle { index: m });
+                        }
+                    }
+                }
+                Command::Settle { index: m } => {
+                    self.checked_out.remove(&m);
+                    self.ready.remove(&m);
+                    if let Some(msg) = self.messages.remove(&m) {
+                        consumed.insert(msg.message);
+                    }
+                }
+                Command::Return { index: m } => {
+                    if self.checked_out.remove(&m).is_some() {
+                        self.ready.insert(m);
+                    }
+                }
+            }
+        }
+        let later = std::mem::take(&mut self.later);
+        if self.is_leader() {
+            if !later.is_empty() {
+                for command in later {
+                    self.log.push(Entry {
+                        term: self.term,
+                        command,
+                    });
+                }
+                self.replicate(fx);
+            }
+            self.dispatch(fx);
+        }
+    }
+
+    /// Leader: check ready messages out to consumers with room, round-robin.
+    fn dispatch(&mut self, fx: Fx) {
+        let mut appended = false;
+        while let Some(&index) = self
+            .ready
+            .iter()
+            .find(|i| !self.pending_checkout.contains_key(i))
+        {
+            let n = self.consumers.len();
+            let in_flight = |c: &Member| {
+                self.checked_out
+                    .values()
+                    .chain(self.pending_checkout.values())
+                    .filter(|&&r| r == c.consumer)
+                    .count() as u32
+            };
+            let Some(pick) = (0..n).map(|i| (self.round_robin + i) % n).find(|&i| {
+                let c = &self.consumers[i];
+                c.prefetch == 0 || in_flight(c) < c.prefetch
+            }) else {
+                break;
+            };
+            self.round_robin = (pick + 1) % n;
+            let consumer = self.consumers[pick].consumer;
+            self.pending_checkout.insert(index, consumer);
+            self.log.push(Entry {
+                term: self.term,
+                command: Command::Checkout { index, consumer },
+            });
+            appended = true;
+        }
+        if appended {
+            self.replicate(fx);
+        }
+    }
+
+    pub fn on_raft(
+        &mut self,
+        from: NodeId,
+        msg: RaftMsg,
+        consumed: &mut BTreeSet<MessageId>,
+        fx: Fx,
+    ) {
+        match msg {
+            RaftMsg::Append {
+                term,
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+            } => {
+                if term < self.term {
+                    self.send(
+                        from,
+                        RaftMsg::AppendReply {
+                            term: self.term,
+                            ok: false,
+                            last: self.last_index(),
+                        },
+                        fx,
+                    );
+                    return;
+                }
+                let new_leader = self.leader != Some(from);
+                self.step_down(term, fx);
+                self.leader = Some(from);
+                self.last_heard = fx.now();
+                if new_leader {
+                    fx.note(Note::QuorumFollows {
+                        node: self.me,
+                        queue: self.queue,
+                        leader: from,
+                    });
+                }
+                if prev_index > self.last_index() || self.term_at(prev_index) != prev_term {
+                    let last = prev_index.saturating_sub(1).min(self.last_index());
+                    self.send(
+                        from,
+                        RaftMsg::AppendReply {
+                            term: self.term,
+                            ok: false,
+                            last,
+                        },
+                        fx,
+                    );
+                    return;
+                }
+                // Drop a conflicting suffix, then append what is new.
+                for (i, entry) in entries.into_iter().enumerate() {
+                    let index = prev_index + 1 + i as u64;
+                    if index <= self.last_index() {
+                        if self.term_at(index) == entry.term {
+                            continue;
+                        }
+                        self.log.truncate(index as usize - 1);
+                    }
+                    self.log.push(entry);
+                }
+                if commit > self.commit {
+                    self.commit = commit.min(self.last_index());
+                    self.apply(consumed, fx);
+                }
+                self.send(
+                    from,
+                    RaftMsg::AppendReply {
+                        term: self.term,
+                        ok: true,
+                        last: self.last_index(),
+                    },
+                    fx,
+                );
+            }
+            RaftMsg::AppendReply { term, ok, last } => {
+                if term > self.term {
+                    self.step_down(term, fx);
+                    return;
+                }
+                if !self.is_leader() {
+                    return;
+                }
+                if ok {
+                    self.match_index.insert(from, last);
+                    self.next_index.insert(from, last + 1);
+                    self.advance_commit(consumed, fx);
+                } else {
+                    self.next_index.insert(from, last + 1);
+                }
+            }
+            RaftMsg::Vote {
+                term,
+                last_index,
+                last_term,
+            } => {
+                if term > self.term {
+                    self.step_down(term, fx);
+                }
+                let my_last = (self.term_at(self.last_index()), self.last_index());
+                let up_to_date = (last_term, last_index) >= my_last;
+                let granted =
+                    term == self.term && up_to_date && self.voted_for.is_none_or(|v| v == from);
+                if granted {
+                    self.voted_for = Some(from);
+                    self.arm_election(fx);
+                }
+                self.send(
+                    from,
+                    RaftMsg::VoteReply {
+                        term: self.term,
+                        granted,
+                    },
+                    fx,
+                );
+            }
+            RaftMsg::VoteReply { term, granted } => {
+                if term > self.term {
+                    self.step_down(term, fx);
+                    return;
+                }
+                if self.role == RaftRole::Candidate && term == self.term && granted {
+                    self.votes.insert(from);
+                    if self.votes.len() >= self.majority() {
+                        self.become_leader(fx);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Messages enqueued in this member's log and not settled in it: its copy on disk.
+    pub fn unsettled_in_log(&self) -> Vec<MessageId> {
+        let mut held: BTreeMap<u64, MessageId> = BTreeMap::new();
+        for (i, e) in self.log.iter().enumerate() {
+            match &e.command {
+                Command::Enqueue { message, .. } => {
+                    held.insert(i as u64 + 1, *message);
+                }
+                Command::Settle { index } => {
+                    held.remove(index);
+                }
+                _ => {}
+            }
+        }
+        held.into_values().collect()
+    }
+
+    /// Consumers whose channel lived on `node` (now down): registered ones and those that
+    /// only hold checkouts in the log (they subscribed under an earlier leader).
+    pub fn consumers_on(&self, node: NodeId) -> Vec<ConsumerRef> {
+        let mut refs: BTreeSet<ConsumerRef> = self
+            .consumers
+            .iter()
+            .map(|c| c.consumer)
+            .filter(|c| c.node == node)
+            .collect();
+        refs.extend(
+            self.checked_out
+                .values()
+                .copied()
+                .filter(|c| c.node == node),
+        );
+        refs.into_iter().collect()
+    }
+
+    // Operations from channels, on the leader.
+
+    pub fn enqueue(
+        &mut self,
+        message: MessageId,
+        persistent: bool,
+        from: Option<PublishRef>,
+        fx: Fx,
+    ) {
+        self.append(
+            Command::Enqueue {
+                message,
+                persistent,
+                from,
+            },
+            fx,
+        );
+    }
+
+    pub fn subscribe(&mut self, consumer: ConsumerRef, auto_ack: bool, prefetch: u32, fx: Fx) {
+        self.consumers
+            .retain(|c| c.consumer.client != consumer.client);
+        self.consumers.push(Member {
+            consumer,
+            auto_ack,
+            prefetch,
+        });
+        self.dispatch(fx);
+    }
+
+    pub fn settle(&mut self, tag: QueueTag, fx: Fx) {
+        if self.checked_out.contains_key(&tag.n) {
+            self.append(Command::Settle { index: tag.n }, fx);
+        }
+    }
+
+    /// A consumer's channel closed: what it had checked out returns (R6, R26).
+    pub fn unsubscribe(&mut self, consumer: ConsumerRef, fx: Fx) {
+        self.consumers.retain(|c| c.consumer != consumer);
+        let back: Vec<u64> = self
+            .checked_out
+            .iter()
+            .filter(|(_, &c)| c == consumer)
+            .map(|(&i, _)| i)
+            .collect();
+        let messages: Vec<MessageId> = back
+            .iter()
+            .filter_map(|i| self.messages.get(i).map(|m| m.message))
+            .collect();
+        for index in back {
+            self.log.push(Entry {
+                term: self.term,
+                command: Command::Return { index },
+            });
+        }
+        if !messages.is_empty() {
+            fx.note(Note::Requeued {
+                queue: self.queue,
+                messages,
+            });
+            self.replicate(fx);
+        }
+    }
+}
