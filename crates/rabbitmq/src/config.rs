@@ -14,6 +14,8 @@ pub struct RabbitConfig {
     pub fsync_interval_ms: Millis,
     /// `net_ticktime`: a silent peer counts as down after this long (R17).
     pub net_ticktime_ms: Millis,
+    /// `consumer_timeout`: a delivery unacked this long closes its channel (R10).
+    pub consumer_timeout_ms: Millis,
     pub publishers: Vec<PublisherConfig>,
     pub consumers: Vec<ConsumerConfig>,
     pub stores: Vec<StoreConfig>,
@@ -45,6 +47,24 @@ pub struct QueueConfig {
     pub dead_letter_routing_key: Option<String>,
     /// A quorum queue's `delivery-limit` (R14).
     pub delivery_limit: Option<u32>,
+}
+
+/// The limits a classic queue enforces by itself (R11, R13).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub ttl_ms: Option<Millis>,
+    pub max_length: Option<u32>,
+    pub reject_publish: bool,
+}
+
+impl Limits {
+    pub fn of(q: &QueueConfig) -> Limits {
+        Limits {
+            ttl_ms: q.message_ttl_ms,
+            max_length: q.max_length,
+            reject_publish: q.overflow == Overflow::RejectPublish,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -139,6 +159,11 @@ pub struct ConsumerConfig {
     /// Index into `stores`.
     pub store: usize,
     pub join_at_ms: Millis,
+    /// Message keys the application always fails to process ("poison"): it rejects them.
+    pub poison: Vec<String>,
+    /// Reject failed messages with requeue=true (they come back) or false (dead-lettered or
+    /// dropped).
+    pub reject_requeue: bool,
 }
 
 #[derive(Clone, Debug)]

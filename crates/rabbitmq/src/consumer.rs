@@ -175,8 +175,29 @@ impl AmqpConsumer {
             self.processing = false;
             return;
         };
+        let key = ledger.label(d.message).to_string();
+        if self.config.poison.iter().any(|p| *p == key) {
+            // The application fails on this one and rejects it (R7).
+            let requeue = self.config.reject_requeue;
+            fx.note(Note::ProcessingFailed {
+                consumer: self.id,
+                message: d.message,
+                requeue,
+            });
+            if let Some(node) = self.node {
+                fx.send(
+                    self.id,
+                    node,
+                    Msg::Reject {
+                        tag: d.tag,
+                        requeue,
+                    },
+                );
+            }
+            self.next(fx);
+            return;
+        }
         if let Some(store) = stores.get_mut(self.config.store) {
-            let key = ledger.label(d.message).to_string();
             let effect = store.write(d.message, &key, self.id, fx.now());
             ledger.processed(
                 d.message,

@@ -2,8 +2,10 @@
 //! hosts, its disk, and its view of the cluster (which peers are up, who leads each queue).
 //! Channel and queue processes talk by messages even on one node, as Erlang processes do.
 
-use crate::config::{QueueKind, RabbitConfig};
-use crate::protocol::{ConsumerRef, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, Timer};
+use crate::config::{Limits, QueueKind, RabbitConfig};
+use crate::protocol::{
+    ConsumerRef, DeadReason, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, Timer,
+};
 use crate::queue::{MirrorInfo, Replica};
 use crate::quorum::QuorumMember;
 use crate::routing::route;
@@ -52,6 +54,8 @@ struct Channel {
     subscriptions: BTreeMap<u32, Subscription>,
     /// Client delivery tag → (queue, queue's tag).
     unacked: BTreeMap<u64, (u32, crate::protocol::QueueTag)>,
+    /// When each unacked delivery went out (for `consumer_timeout`).
+    delivered_at: BTreeMap<u64, Millis>,
     next_tag: u64,
     /// Acks for a queue that has no leader right now, sent when one is elected.
     held_acks: Vec<(u32, crate::protocol::QueueTag)>,
@@ -181,6 +185,7 @@ impl RabbitNode {
         }
         fx.set_timer(self.id, config.fsync_interval_ms, Timer::Fsync);
         fx.set_timer(self.id, config.net_ticktime_ms / 4, Timer::Tick);
+        fx.set_timer(self.id, timeout_check(config), Timer::ConsumerTimeoutCheck);
     }
 
     /// The cluster as declared: every queue on its home, mirrors on their policy's nodes.
@@ -198,13 +203,16 @@ impl RabbitNode {
             if let QueueKind::Quorum { members } = cfg.kind {
                 let nodes = Self::quorum_nodes(config, q, members);
                 if nodes.contains(&self.id) {
-                    self.quorum.insert(q, QuorumMember::new(q, self.id, nodes));
+                    let mut m = QuorumMember::new(q, self.id, nodes);
+                    m.delivery_limit = cfg.delivery_limit;
+                    self.quorum.insert(q, m);
                 }
                 continue;
             }
             let nodes = Self::policy_nodes(config, q);
             if cfg.home == self.id {
                 let mut r = Replica::new_leader(q, 0);
+                r.limits = Limits::of(cfg);
                 r.mirrors = nodes[1..]
                     .iter()
                     .map(|&node| MirrorInfo { node, since: 0 })
@@ -212,6 +220,7 @@ impl RabbitNode {
                 self.replicas.insert(q, r);
             } else if nodes.contains(&self.id) {
                 let mut r = Replica::new_mirror(q, 0, true);
+                r.limits = Limits::of(cfg);
                 r.members = nodes[1..].iter().map(|&n| (n, true)).collect();
                 self.replicas.insert(q, r);
             }
@@ -242,6 +251,11 @@ impl RabbitNode {
     }
 
     pub fn on_timer(&mut self, config: &RabbitConfig, timer: Timer, shared: &mut Shared, fx: Fx) {
+        self.handle_timer(config, timer, shared, fx);
+        self.flush_dead_letters(config, fx);
+    }
+
+    fn handle_timer(&mut self, config: &RabbitConfig, timer: Timer, shared: &mut Shared, fx: Fx) {
         match timer {
             Timer::Fsync => {
                 self.fsync(config, fx);
@@ -278,6 +292,34 @@ impl RabbitNode {
             Timer::RaftHeartbeat { queue } => {
                 if let Some(m) = self.quorum.get_mut(&queue) {
                     m.on_heartbeat(fx);
+                }
+            }
+            Timer::ConsumerTimeoutCheck => {
+                let now = fx.now();
+                let late: Vec<NodeId> = self
+                    .channels
+                    .iter()
+                    .filter(|(_, ch)| {
+                        ch.delivered_at
+                            .values()
+                            .any(|&at| now.saturating_sub(at) > config.consumer_timeout_ms)
+                    })
+                    .map(|(&c, _)| c)
+                    .collect();
+                for consumer in late {
+                    fx.note(Note::ConsumerTimedOut {
+                        node: self.id,
+                        consumer,
+                    });
+                    fx.send(self.id, consumer, Msg::ConnectionClosed);
+                    self.client_gone(consumer, fx);
+                }
+                fx.set_timer(self.id, timeout_check(config), Timer::ConsumerTimeoutCheck);
+            }
+            Timer::Expire { queue } => {
+                let me = self.id;
+                if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    r.dispatch(me, shared.consumed, fx);
                 }
             }
             _ => {}
@@ -334,6 +376,7 @@ impl RabbitNode {
             }
             let saved = self.disk.get(&q).cloned().unwrap_or_default();
             let mut r = Replica::new_leader(q, view.epoch + 1);
+            r.limits = Limits::of(cfg);
             for m in saved.iter().copied() {
                 r.messages.insert(m.index, m);
                 r.ready.insert(m.index);
@@ -498,6 +541,62 @@ impl RabbitNode {
         shared: &mut Shared,
         fx: Fx,
     ) {
+        self.handle_message(config, from, msg, shared, fx);
+        self.flush_dead_letters(config, fx);
+    }
+
+    /// R12: messages out of a queue go to its dead-letter exchange (without confirms: lost
+    /// if the target is unavailable), or are dropped if it has none.
+    fn flush_dead_letters(&mut self, config: &RabbitConfig, fx: Fx) {
+        let mut dead: Vec<(u32, QMsg, DeadReason)> = Vec::new();
+        for (&q, r) in &mut self.replicas {
+            dead.extend(r.dead_letters.drain(..).map(|(m, why)| (q, m, why)));
+        }
+        for (&q, m) in &mut self.quorum {
+            dead.extend(m.dead_letters.drain(..).map(|(msg, why)| (q, msg, why)));
+        }
+        for (q, msg, reason) in dead {
+            let cfg = &config.queues[q as usize];
+            fx.note(Note::DeadLettered {
+                queue: q,
+                message: msg.message,
+                reason,
+                exchange: cfg.dead_letter_exchange.clone(),
+            });
+            let Some(exchange) = &cfg.dead_letter_exchange else {
+                continue;
+            };
+            // The original routing key stands as the source queue's name unless the queue
+            // sets its own dead-letter routing key.
+            let key = cfg.dead_letter_routing_key.as_deref().unwrap_or(&cfg.name);
+            for target in route(config, exchange, key) {
+                if target == q {
+                    continue; // a cycle with no rejection in it drops the message
+                }
+                if let Some(leader) = self.view.get(&target).and_then(|v| v.leader) {
+                    fx.send(
+                        self.id,
+                        leader,
+                        Msg::Enqueue {
+                            queue: target,
+                            message: msg.message,
+                            persistent: msg.persistent,
+                            from: None,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn handle_message(
+        &mut self,
+        config: &RabbitConfig,
+        from: NodeId,
+        msg: Msg,
+        shared: &mut Shared,
+        fx: Fx,
+    ) {
         if from.0 <= config.nodes && from != self.id {
             if matches!(msg, Msg::PeerGone { .. }) {
                 if let Msg::PeerGone { graceful } = msg {
@@ -606,6 +705,17 @@ impl RabbitNode {
                     m.settle(tag, fx);
                 }
             }
+            Msg::RejectDelivery {
+                queue,
+                tag,
+                requeue,
+            } => {
+                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
+                    m.reject(tag, requeue, fx);
+                } else if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    r.reject(me, tag, requeue, shared.consumed, fx);
+                }
+            }
             Msg::Enqueue {
                 queue,
                 message,
@@ -673,6 +783,7 @@ impl RabbitNode {
                 ch.next_tag += 1;
                 let client_tag = ch.next_tag;
                 ch.unacked.insert(client_tag, (queue, tag));
+                ch.delivered_at.insert(client_tag, fx.now());
                 fx.send(
                     me,
                     consumer.client,
@@ -812,6 +923,7 @@ impl RabbitNode {
                 let Some(ch) = self.channels.get_mut(&from) else {
                     return;
                 };
+                ch.delivered_at.remove(&tag);
                 let Some((queue, qtag)) = ch.unacked.remove(&tag) else {
                     return;
                 };
@@ -819,6 +931,25 @@ impl RabbitNode {
                     Some(leader) => fx.send(me, leader, Msg::Settle { queue, tag: qtag }),
                     // A quorum queue between leaders: the channel retries the ack later.
                     None => ch.held_acks.push((queue, qtag)),
+                }
+            }
+            Msg::Reject { tag, requeue } => {
+                let Some(ch) = self.channels.get_mut(&from) else {
+                    return;
+                };
+                let Some((queue, qtag)) = ch.unacked.remove(&tag) else {
+                    return;
+                };
+                if let Some(leader) = self.view.get(&queue).and_then(|v| v.leader) {
+                    fx.send(
+                        me,
+                        leader,
+                        Msg::RejectDelivery {
+                            queue,
+                            tag: qtag,
+                            requeue,
+                        },
+                    );
                 }
             }
             Msg::ClientGone => self.client_gone(from, fx),
@@ -1304,6 +1435,7 @@ impl RabbitNode {
             // R22: a (re)joining mirror throws its local contents away and starts empty.
             let discarded = self.disk.remove(&queue).map_or(0, |d| d.len()) as u32;
             let mut r = Replica::new_mirror(queue, epoch, false);
+            r.limits = Limits::of(&config.queues[queue as usize]);
             r.members.clear();
             self.replicas.insert(queue, r);
             fx.note(Note::MirrorStarted {
@@ -1326,6 +1458,12 @@ impl RabbitNode {
     pub fn channel_clients(&self) -> impl Iterator<Item = NodeId> + '_ {
         self.channels.keys().copied()
     }
+}
+
+/// How often channels look for deliveries past `consumer_timeout`: every minute, or more
+/// often when a scenario scales the timeout down.
+fn timeout_check(config: &RabbitConfig) -> Millis {
+    (config.consumer_timeout_ms / 2).clamp(1, 60_000)
 }
 
 /// How long a restarted node waits for its peers' news before recovering queues alone.

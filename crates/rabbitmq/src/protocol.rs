@@ -37,7 +37,34 @@ pub struct QMsg {
     pub persistent: bool,
     /// Delivered before: the next delivery carries `redelivered=true`.
     pub delivered: bool,
+    /// How many times it was delivered (a quorum queue's `x-delivery-count`, R14).
+    pub deliveries: u32,
     pub enqueued_at: u64,
+}
+
+/// Why a message left its queue for the dead-letter exchange, or was dropped (R12).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeadReason {
+    /// `basic.reject` / `basic.nack` with requeue=false.
+    Rejected,
+    /// Its TTL ran out (R11).
+    Expired,
+    /// `x-max-length` with overflow drop-head (R13).
+    MaxLength,
+    /// A quorum queue's delivery limit (R14).
+    DeliveryLimit,
+}
+
+impl DeadReason {
+    /// As `x-death` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeadReason::Rejected => "rejected",
+            DeadReason::Expired => "expired",
+            DeadReason::MaxLength => "maxlen",
+            DeadReason::DeliveryLimit => "delivery_limit",
+        }
+    }
 }
 
 /// Why a queue refused an operation.
@@ -49,6 +76,8 @@ pub enum QueueError {
     Deleted,
     /// A quorum queue without a majority (R25).
     NoQuorum,
+    /// `x-max-length` reached with overflow reject-publish (R13).
+    Full,
 }
 
 impl QueueError {
@@ -57,6 +86,7 @@ impl QueueError {
             QueueError::HomeNodeDown => "NOT_FOUND (home node down)",
             QueueError::Deleted => "NOT_FOUND (queue deleted)",
             QueueError::NoQuorum => "no quorum",
+            QueueError::Full => "reject-publish (queue full)",
         }
     }
 }
@@ -116,6 +146,11 @@ pub enum Msg {
     },
     Ack {
         tag: u64,
+    },
+    /// `basic.reject`: back to the queue, or out of it (dead-lettered or dropped) (R7).
+    Reject {
+        tag: u64,
+        requeue: bool,
     },
     /// The client's process died: its operating system closes the connection.
     ClientGone,
@@ -185,6 +220,11 @@ pub enum Msg {
         queue: u32,
         tag: QueueTag,
     },
+    RejectDelivery {
+        queue: u32,
+        tag: QueueTag,
+        requeue: bool,
+    },
     /// The queue cancels a consumer (it is gone or unavailable).
     QueueCancel {
         queue: u32,
@@ -231,6 +271,12 @@ pub enum Timer {
     Tick,
     /// A restarted node decides which queues to recover from its disk.
     Recover,
+    /// Look for deliveries older than `consumer_timeout` (checked every minute, R10).
+    ConsumerTimeoutCheck,
+    /// The head of a classic queue with a TTL may have expired.
+    Expire {
+        queue: u32,
+    },
     /// A quorum queue follower heard no leader for its election timeout.
     Election {
         queue: u32,
@@ -358,6 +404,26 @@ pub enum Note {
         queue: u32,
         messages: u32,
     },
+    /// A message left its queue by TTL, length limit, rejection or delivery limit, to the
+    /// dead-letter exchange if there is one (R11–R14).
+    DeadLettered {
+        queue: u32,
+        message: MessageId,
+        reason: DeadReason,
+        exchange: Option<String>,
+    },
+    /// A delivery stayed unacked past `consumer_timeout`: the channel is closed with
+    /// PRECONDITION_FAILED and all its unacked deliveries are requeued (R10).
+    ConsumerTimedOut {
+        node: NodeId,
+        consumer: NodeId,
+    },
+    /// The application failed to process a message and rejected it.
+    ProcessingFailed {
+        consumer: NodeId,
+        message: MessageId,
+        requeue: bool,
+    },
     /// A quorum queue member won an election (R26).
     QuorumLeader {
         node: NodeId,
@@ -403,7 +469,9 @@ impl Note {
             | Note::Republished { message: m, .. }
             | Note::Delivered { message: m, .. }
             | Note::Acked { message: m, .. }
-            | Note::Processed { message: m, .. } => *m == message,
+            | Note::Processed { message: m, .. }
+            | Note::DeadLettered { message: m, .. }
+            | Note::ProcessingFailed { message: m, .. } => *m == message,
             Note::TxCommitted { messages, .. } | Note::Requeued { messages, .. } => {
                 messages.contains(&message)
             }

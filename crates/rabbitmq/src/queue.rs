@@ -3,7 +3,10 @@
 //! free prefetch, tracks unacked deliveries, and confirms a publish once it is on disk (if it
 //! must be) and on every mirror. A mirror keeps a copy and is promoted when the leader dies.
 
-use crate::protocol::{ConsumerRef, MirrorOp, Msg, Note, PublishRef, QMsg, QueueTag};
+use crate::config::Limits;
+use crate::protocol::{
+    ConsumerRef, DeadReason, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, QueueTag, Timer,
+};
 use crate::Rabbit;
 use mqlab_engine::{Effects, NodeId};
 use mqlab_ledger::MessageId;
@@ -73,6 +76,9 @@ pub struct Replica {
     pub syncing: bool,
     /// Enqueues that arrived during a synchronisation, applied after it.
     parked: Vec<(MessageId, bool, Option<PublishRef>)>,
+    pub limits: Limits,
+    /// Messages that left by TTL, length limit or rejection, for the node to dead-letter.
+    pub dead_letters: Vec<(QMsg, DeadReason)>,
 }
 
 impl Replica {
@@ -95,6 +101,8 @@ impl Replica {
             pending_from: BTreeMap::new(),
             syncing: false,
             parked: Vec::new(),
+            limits: Limits::default(),
+            dead_letters: Vec::new(),
         }
     }
 
@@ -171,6 +179,36 @@ impl Replica {
             self.parked.push((message, persistent, from));
             return;
         }
+        // R13: only ready messages count toward the length.
+        if self
+            .limits
+            .max_length
+            .is_some_and(|max| self.ready.len() as u32 >= max)
+        {
+            if self.limits.reject_publish {
+                fx.note(Note::EnqueueRefused {
+                    node: me,
+                    queue: self.queue,
+                    message,
+                    error: QueueError::Full,
+                });
+                if let Some(from) = from {
+                    fx.send(
+                        me,
+                        from.node,
+                        Msg::Enqueued {
+                            queue: self.queue,
+                            from,
+                            ok: false,
+                        },
+                    );
+                }
+                return;
+            }
+            if let Some(&oldest) = self.ready.iter().next() {
+                self.remove_dead(me, oldest, DeadReason::MaxLength, fx);
+            }
+        }
         let index = self.next_index;
         self.next_index += 1;
         let msg = QMsg {
@@ -178,6 +216,7 @@ impl Replica {
             index,
             persistent,
             delivered: false,
+            deliveries: 0,
             enqueued_at: fx.now(),
         };
         self.messages.insert(index, msg);
@@ -258,11 +297,36 @@ impl Replica {
         });
     }
 
+    /// Take a message out of the queue for the dead-letter exchange (or to be dropped).
+    fn remove_dead(&mut self, me: NodeId, index: u64, reason: DeadReason, fx: Fx) {
+        self.ready.remove(&index);
+        if let Some(msg) = self.messages.remove(&index) {
+            self.dead_letters.push((msg, reason));
+        }
+        self.to_mirrors(me, MirrorOp::Settled { index }, fx);
+    }
+
+    /// R11: expired messages at the head are never delivered; the next expiry is watched.
+    fn expire(&mut self, me: NodeId, fx: Fx) {
+        let Some(ttl) = self.limits.ttl_ms else {
+            return;
+        };
+        while let Some(&head) = self.ready.iter().next() {
+            let expires = self.messages.get(&head).map_or(0, |m| m.enqueued_at + ttl);
+            if fx.now() < expires {
+                fx.reset_timer(me, expires - fx.now(), Timer::Expire { queue: self.queue });
+                return;
+            }
+            self.remove_dead(me, head, DeadReason::Expired, fx);
+        }
+    }
+
     /// Deliver ready messages round-robin to consumers with room (R8, R9).
     pub fn dispatch(&mut self, me: NodeId, consumed: &mut BTreeSet<MessageId>, fx: Fx) {
         if !self.leader || self.syncing {
             return;
         }
+        self.expire(me, fx);
         while let Some(&index) = self.ready.iter().next() {
             let n = self.consumers.len();
             let Some(pick) = (0..n)
@@ -278,6 +342,7 @@ impl Replica {
             };
             let redelivered = msg.delivered;
             msg.delivered = true;
+            msg.deliveries += 1;
             let message = msg.message;
             let c = &mut self.consumers[pick];
             let tag = QueueTag {
@@ -341,6 +406,30 @@ impl Replica {
             });
         }
         self.to_mirrors(me, MirrorOp::Settled { index }, fx);
+        self.dispatch(me, consumed, fx);
+    }
+
+    /// `basic.reject`: requeue=true puts it back in its place, flagged redelivered;
+    /// requeue=false takes it out, to the dead-letter exchange if there is one (R7, R12).
+    pub fn reject(
+        &mut self,
+        me: NodeId,
+        tag: QueueTag,
+        requeue: bool,
+        consumed: &mut BTreeSet<MessageId>,
+        fx: Fx,
+    ) {
+        let Some((index, consumer)) = self.unacked.remove(&tag) else {
+            return;
+        };
+        if let Some(c) = self.consumers.iter_mut().find(|c| c.consumer == consumer) {
+            c.in_flight = c.in_flight.saturating_sub(1);
+        }
+        if requeue {
+            self.ready.insert(index);
+        } else {
+            self.remove_dead(me, index, DeadReason::Rejected, fx);
+        }
         self.dispatch(me, consumed, fx);
     }
 

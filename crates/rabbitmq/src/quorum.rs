@@ -5,7 +5,7 @@
 //! needs a majority of the members, and a log at least as up to date as each voter's.
 //! The log survives a crash (it is written ahead); the applied state is rebuilt from it.
 
-use crate::protocol::{ConsumerRef, Msg, Note, PublishRef, QMsg, QueueTag};
+use crate::protocol::{ConsumerRef, DeadReason, Msg, Note, PublishRef, QMsg, QueueTag};
 use crate::Rabbit;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::MessageId;
@@ -36,8 +36,13 @@ pub enum Command {
     Settle {
         index: u64,
     },
-    /// Back to the queue (the consumer's channel closed): redelivered later.
+    /// Back to the queue (the consumer's channel closed, or a reject with requeue):
+    /// redelivered later, unless over the delivery limit.
     Return {
+        index: u64,
+    },
+    /// Out of the queue by a reject without requeue: dead-lettered or dropped.
+    Discard {
         index: u64,
     },
 }
@@ -118,6 +123,10 @@ pub struct QuorumMember {
     pending_checkout: BTreeMap<u64, ConsumerRef>,
     /// Commands decided while applying (autoAck settles), appended right after.
     later: Vec<Command>,
+    /// `delivery-limit` (R14).
+    pub delivery_limit: Option<u32>,
+    /// Leader: messages out by the delivery limit or a rejection, for the node to dead-letter.
+    pub dead_letters: Vec<(QMsg, DeadReason)>,
     pub last_heard: Millis,
 }
 
@@ -144,6 +153,8 @@ impl QuorumMember {
             round_robin: 0,
             pending_checkout: BTreeMap::new(),
             later: Vec::new(),
+            delivery_limit: None,
+            dead_letters: Vec::new(),
             last_heard: 0,
         }
     }
@@ -151,6 +162,7 @@ impl QuorumMember {
     /// After a restart: the log is back from disk, everything else is rebuilt.
     pub fn recovered(&self) -> Self {
         let mut m = Self::new(self.queue, self.me, self.members.clone());
+        m.delivery_limit = self.delivery_limit;
         m.term = self.term;
         m.voted_for = self.voted_for;
         m.log = self.log.clone();
@@ -346,6 +358,7 @@ impl QuorumMember {
                             index,
                             persistent,
                             delivered: false,
+                            deliveries: 0,
                             enqueued_at: fx.now(),
                         },
                     );
@@ -382,6 +395,7 @@ impl QuorumMember {
                     };
                     let redelivered = msg.delivered;
                     msg.delivered = true;
+                    msg.deliveries += 1;
                     let message = msg.message;
                     if leader {
                         let auto_ack = self
@@ -422,8 +436,31 @@ impl QuorumMember {
                     }
                 }
                 Command::Return { index: m } => {
-                    if self.checked_out.remove(&m).is_some() {
+                    if self.checked_out.remove(&m).is_none() {
+                        continue;
+                    }
+                    let over = self
+                        .messages
+                        .get(&m)
+                        .is_some_and(|msg| self.delivery_limit.is_some_and(|l| msg.deliveries > l));
+                    if over {
+                        // R14: delivered more often than the limit: out of the queue.
+                        if let Some(msg) = self.messages.remove(&m) {
+                            if leader {
+                                self.dead_letters.push((msg, DeadReason::DeliveryLimit));
+                            }
+                        }
+                    } else {
                         self.ready.insert(m);
+                    }
+                }
+                Command::Discard { index: m } => {
+                    self.checked_out.remove(&m);
+                    self.ready.remove(&m);
+                    if let Some(msg) = self.messages.remove(&m) {
+                        if leader {
+                            self.dead_letters.push((msg, DeadReason::Rejected));
+                        }
                     }
                 }
             }
@@ -611,21 +648,15 @@ impl QuorumMember {
         }
     }
 
-    /// Messages enqueued in this member's log and not settled in it: its copy on disk.
+    /// Messages this member holds: applied and not settled, or still waiting in its log.
     pub fn unsettled_in_log(&self) -> Vec<MessageId> {
-        let mut held: BTreeMap<u64, MessageId> = BTreeMap::new();
-        for (i, e) in self.log.iter().enumerate() {
-            match &e.command {
-                Command::Enqueue { message, .. } => {
-                    held.insert(i as u64 + 1, *message);
-                }
-                Command::Settle { index } => {
-                    held.remove(index);
-                }
-                _ => {}
+        let mut held: Vec<MessageId> = self.messages.values().map(|m| m.message).collect();
+        for e in &self.log[self.applied as usize..] {
+            if let Command::Enqueue { message, .. } = &e.command {
+                held.push(*message);
             }
         }
-        held.into_values().collect()
+        held
     }
 
     /// Consumers whose channel lived on `node` (now down): registered ones and those that
@@ -679,6 +710,18 @@ impl QuorumMember {
     pub fn settle(&mut self, tag: QueueTag, fx: Fx) {
         if self.checked_out.contains_key(&tag.n) {
             self.append(Command::Settle { index: tag.n }, fx);
+        }
+    }
+
+    /// `basic.reject` on the leader (R7).
+    pub fn reject(&mut self, tag: QueueTag, requeue: bool, fx: Fx) {
+        if self.checked_out.contains_key(&tag.n) {
+            let command = if requeue {
+                Command::Return { index: tag.n }
+            } else {
+                Command::Discard { index: tag.n }
+            };
+            self.append(command, fx);
         }
     }
 

@@ -29,6 +29,7 @@ fn config(nodes: u32, q: QueueConfig, mode: PublishMode, auto_ack: bool) -> Rabb
         bindings: vec![],
         fsync_interval_ms: 200,
         net_ticktime_ms: 60_000,
+        consumer_timeout_ms: 1_800_000,
         publishers: vec![PublisherConfig {
             name: "shop".into(),
             nodes: vec![NodeId(1)],
@@ -47,6 +48,8 @@ fn config(nodes: u32, q: QueueConfig, mode: PublishMode, auto_ack: bool) -> Rabb
             processing_ms: 100,
             store: 0,
             join_at_ms: 0,
+            poison: Vec::new(),
+            reject_requeue: true,
         }],
         stores: vec![StoreConfig {
             name: "orders".into(),

@@ -39,6 +39,10 @@ impl RabbitDescriber<'_> {
                 "NOT_FOUND：队列已被删除",
             ),
             QueueError::NoQuorum => ("no quorum", "没有多数派"),
+            QueueError::Full => (
+                "the queue is full (x-max-length, reject-publish)",
+                "队列已满（x-max-length，reject-publish）",
+            ),
         }
     }
 }
@@ -101,6 +105,10 @@ impl Describe<Rabbit> for RabbitDescriber<'_> {
                 (two(en.into(), zh.into()), Error)
             }
             Msg::Ack { .. } => (same("basic.ack".into()), Ack),
+            Msg::Reject { requeue, .. } => (same(format!("basic.reject requeue={requeue}")), Error),
+            Msg::RejectDelivery { requeue, .. } => {
+                (same(format!("reject requeue={requeue}")), Error)
+            }
             Msg::ClientGone => (two("connection closed".into(), "连接关闭".into()), Error),
             Msg::Confirm { ack: true, .. } => (same("confirm basic.ack".into()), Ack),
             Msg::Confirm { ack: false, .. } => (same("basic.nack".into()), Error),
@@ -528,6 +536,45 @@ impl Describe<Rabbit> for RabbitDescriber<'_> {
             Note::SyncStarted { queue, messages } => {
                 let q = self.queue(*queue);
                 h(None, Alert, format!("{q} synchronises {messages} message(s) to its mirrors and is blocked meanwhile"), format!("{q} 正在向镜像同步 {messages} 条消息，期间队列被阻塞"))
+            }
+            Note::DeadLettered {
+                queue,
+                message,
+                reason,
+                exchange,
+            } => {
+                let (q, m, r) = (self.queue(*queue), self.label(*message), reason.name());
+                match exchange {
+                    Some(x) => h(
+                        None,
+                        Alert,
+                        format!("{m} left {q} ({r}) for the dead-letter exchange {x}"),
+                        format!("{m} 离开 {q}（{r}），进入死信交换机 {x}"),
+                    ),
+                    None => h(
+                        None,
+                        Alert,
+                        format!("{m} left {q} ({r}) and is dropped: no dead-letter exchange"),
+                        format!("{m} 离开 {q}（{r}）并被丢弃：没有死信交换机"),
+                    ),
+                }
+            }
+            Note::ConsumerTimedOut { node, consumer } => {
+                let (n, c) = (self.name(*node), self.name(*consumer));
+                h(Some(*consumer), Alert, format!("{n} closes {c}'s channel: a delivery stayed unacked past consumer_timeout (PRECONDITION_FAILED); its unacked messages are requeued"), format!("{n} 关闭 {c} 的通道：有投递超过 consumer_timeout 未确认（PRECONDITION_FAILED），其未确认消息全部重新入队"))
+            }
+            Note::ProcessingFailed {
+                consumer,
+                message,
+                requeue,
+            } => {
+                let (c, m) = (self.name(*consumer), self.label(*message));
+                h(
+                    Some(*consumer),
+                    Alert,
+                    format!("{c} failed to process {m}: basic.reject requeue={requeue}"),
+                    format!("{c} 处理 {m} 失败：basic.reject requeue={requeue}"),
+                )
             }
             Note::QuorumLeader { node, queue, term } => {
                 let (n, q) = (self.name(*node), self.queue(*queue));

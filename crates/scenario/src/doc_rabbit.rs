@@ -21,6 +21,9 @@ pub struct RabbitDoc {
     /// `net_ticktime`: a silent peer counts as down after this long.
     #[serde(default = "sixty_seconds")]
     pub net_ticktime_ms: u64,
+    /// `consumer_timeout`: a delivery unacked this long closes its channel.
+    #[serde(default = "thirty_minutes")]
+    pub consumer_timeout_ms: u64,
     #[serde(default)]
     pub publishers: Vec<PublisherDoc>,
     #[serde(default)]
@@ -32,6 +35,9 @@ fn two_hundred() -> u64 {
 }
 fn sixty_seconds() -> u64 {
     60_000
+}
+fn thirty_minutes() -> u64 {
+    1_800_000
 }
 fn yes() -> bool {
     true
@@ -226,6 +232,13 @@ pub struct AmqpConsumerDoc {
     pub store: Option<String>,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub join_at_ms: u64,
+    /// Message keys (labels) the application always fails on: it rejects them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub poison: Vec<String>,
+    /// Reject failed messages with requeue=true (they come back) or false (dead-lettered or
+    /// dropped).
+    #[serde(default = "yes")]
+    pub reject_requeue: bool,
 }
 
 fn is_zero(v: &u64) -> bool {

@@ -3,7 +3,8 @@
 
 use crate::doc::{ActionDoc, ScenarioDoc};
 use crate::doc_rabbit::{
-    ExchangeTypeDoc, HaModeDoc, PromoteDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc, SyncModeDoc,
+    ExchangeTypeDoc, HaModeDoc, OverflowDoc, PromoteDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc,
+    SyncModeDoc,
 };
 use crate::error::ScenarioError;
 use crate::validate::{
@@ -84,6 +85,12 @@ pub fn validate_rabbit(
         4,
         MAX_TIMEOUT_MS,
     )?;
+    range(
+        "rabbitmq.consumer_timeout_ms",
+        r.consumer_timeout_ms,
+        1,
+        MAX_TIMEOUT_MS,
+    )?;
     let mut names: BTreeMap<NodeId, String> = (1..=r.nodes)
         .map(|n| (NodeId(n), format!("rabbit-{n}")))
         .collect();
@@ -127,22 +134,44 @@ pub fn validate_rabbit(
                 }
             }
         };
-        for (field, set) in [
-            ("message_ttl_ms", q.message_ttl_ms.is_some()),
-            ("max_length", q.max_length.is_some()),
-            ("overflow", q.overflow.is_some()),
-            ("dead_letter_exchange", q.dead_letter_exchange.is_some()),
-            (
-                "dead_letter_routing_key",
-                q.dead_letter_routing_key.is_some(),
-            ),
-            ("delivery_limit", q.delivery_limit.is_some()),
+        let classic = kind == QueueKind::Classic;
+        for (field, set, ok) in [
+            ("message_ttl_ms", q.message_ttl_ms.is_some(), classic),
+            ("max_length", q.max_length.is_some(), classic),
+            ("overflow", q.overflow.is_some(), classic),
+            ("delivery_limit", q.delivery_limit.is_some(), !classic),
         ] {
-            if set {
+            if set && !ok {
                 return Err(err(
                     f(field),
-                    "TTL, length limits and dead-lettering are not in this version of the model yet",
-                    "本版本的模型还不支持 TTL、长度限制和死信",
+                    if classic {
+                        "a delivery limit applies to quorum queues only"
+                    } else {
+                        "TTL and length limits are modelled for classic queues only"
+                    },
+                    if classic {
+                        "投递次数上限只适用于仲裁队列"
+                    } else {
+                        "TTL 和长度限制只对经典队列建模"
+                    },
+                ));
+            }
+        }
+        if let Some(ttl) = q.message_ttl_ms {
+            range(&f("message_ttl_ms"), ttl, 1, MAX_TIMEOUT_MS)?;
+        }
+        if let Some(max) = q.max_length {
+            range(&f("max_length"), u64::from(max), 0, 100_000)?;
+        }
+        if let Some(limit) = q.delivery_limit {
+            range(&f("delivery_limit"), u64::from(limit), 1, 1_000)?;
+        }
+        if let Some(dlx) = &q.dead_letter_exchange {
+            if !dlx.is_empty() && !r.exchanges.iter().any(|e| e.name == *dlx) {
+                return Err(err(
+                    f("dead_letter_exchange"),
+                    format!("no exchange named \"{dlx}\""),
+                    format!("没有名为 \"{dlx}\" 的交换机"),
                 ));
             }
         }
@@ -152,12 +181,15 @@ pub fn validate_rabbit(
             kind,
             home,
             mirroring: None,
-            message_ttl_ms: None,
-            max_length: None,
-            overflow: Overflow::DropHead,
-            dead_letter_exchange: None,
-            dead_letter_routing_key: None,
-            delivery_limit: None,
+            message_ttl_ms: q.message_ttl_ms,
+            max_length: q.max_length,
+            overflow: match q.overflow {
+                Some(OverflowDoc::RejectPublish) => Overflow::RejectPublish,
+                _ => Overflow::DropHead,
+            },
+            dead_letter_exchange: q.dead_letter_exchange.clone(),
+            dead_letter_routing_key: q.dead_letter_routing_key.clone(),
+            delivery_limit: q.delivery_limit,
         });
     }
     let queue_index = |field: String, name: &str| -> Result<u32, ScenarioError> {
@@ -392,6 +424,8 @@ pub fn validate_rabbit(
             processing_ms: c.processing_ms,
             store,
             join_at_ms: c.join_at_ms,
+            poison: c.poison.clone(),
+            reject_requeue: c.reject_requeue,
         });
     }
 
@@ -461,6 +495,7 @@ pub fn validate_rabbit(
         bindings,
         fsync_interval_ms: r.fsync_interval_ms,
         net_ticktime_ms: r.net_ticktime_ms,
+        consumer_timeout_ms: r.consumer_timeout_ms,
         publishers,
         consumers,
         stores: stores

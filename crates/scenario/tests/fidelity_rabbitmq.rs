@@ -588,3 +588,132 @@ fn r26_consumers_on_the_failed_node_have_their_messages_returned() {
         "its checkouts came back and were delivered again"
     );
 }
+
+/// `rabbit_base` with a fanout exchange "dlx" bound to a queue "dead" (on rabbit-1), and
+/// "orders" dead-lettering to it.
+fn with_dead_letters(mut v: Value) -> Value {
+    v["rabbitmq"]["exchanges"] = json!([{ "name": "dlx", "type": "fanout" }]);
+    v["rabbitmq"]["queues"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "name": "dead", "node": "rabbit-1" }));
+    v["rabbitmq"]["bindings"] = json!([{ "exchange": "dlx", "queue": "dead" }]);
+    v["rabbitmq"]["queues"][0]["dead_letter_exchange"] = json!("dlx");
+    v
+}
+
+#[test]
+fn r07_a_reject_with_requeue_brings_the_message_back_redelivered() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-2"]);
+    v["duration_ms"] = json!(3000);
+    v["script"] = json!([publish(1000, 3)]);
+    let (_, f) = play(v);
+    let poison = message(&f, "order-2");
+    assert!(
+        poison.delivered_to.len() > 3,
+        "rejected and redelivered again and again"
+    );
+    assert_eq!(poison.processed, 0);
+    assert_eq!(f.ledger.processed, 2);
+}
+
+#[test]
+fn r07_a_reject_without_requeue_drops_it_or_dead_letters_it() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-2"]);
+    v["rabbitmq"]["consumers"][0]["reject_requeue"] = json!(false);
+    v["script"] = json!([publish(1000, 3)]);
+    let (_, f) = play(v.clone());
+    assert_eq!(message(&f, "order-2").delivered_to.len(), 1);
+    assert_eq!(
+        message(&f, "order-2").fate,
+        Fate::Lost,
+        "no dead-letter exchange: dropped"
+    );
+    let (_, f) = play(with_dead_letters(v));
+    assert_eq!(
+        ready(&f, "dead"),
+        vec!["order-2"],
+        "R12: rejected into the DLX"
+    );
+}
+
+#[test]
+fn r11_an_expired_message_is_never_delivered() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["queues"][0]["message_ttl_ms"] = json!(500);
+    // The consumer only starts at 3 s: everything has expired by then.
+    v["rabbitmq"]["consumers"][0]["join_at_ms"] = json!(3000);
+    v["script"] = json!([publish(1000, 4)]);
+    let (_, f) = play(v.clone());
+    assert_eq!(f.ledger.delivered, 0);
+    assert_eq!(f.ledger.lost, 4, "the TTL dropped the backlog silently");
+    // R12: with a dead-letter exchange they move to "dead" instead.
+    let (_, f) = play(with_dead_letters(v));
+    assert_eq!(ready(&f, "dead").len(), 4);
+    assert_eq!(f.ledger.lost, 0);
+}
+
+#[test]
+fn r13_drop_head_drops_the_oldest_and_reject_publish_refuses_the_newest() {
+    let mut v = no_consumer(rabbit_base());
+    v["rabbitmq"]["queues"][0]["max_length"] = json!(3);
+    v["script"] = json!([publish(1000, 5)]);
+    let (_, f) = play(v.clone());
+    assert_eq!(ready(&f, "orders"), vec!["order-3", "order-4", "order-5"]);
+    assert_eq!(f.ledger.lost, 2);
+    v["rabbitmq"]["queues"][0]["overflow"] = json!("reject-publish");
+    let (_, f) = play(v);
+    assert_eq!(ready(&f, "orders"), vec!["order-1", "order-2", "order-3"]);
+    for label in ["order-4", "order-5"] {
+        assert_eq!(message(&f, label).last_error.as_deref(), Some("basic.nack"));
+    }
+}
+
+#[test]
+fn r13_unacked_messages_do_not_count_toward_the_length() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["queues"][0]["max_length"] = json!(2);
+    v["rabbitmq"]["consumers"][0]["prefetch"] = json!(3);
+    v["rabbitmq"]["consumers"][0]["processing_ms"] = json!(1000);
+    v["script"] = json!([publish(1000, 3), publish(1100, 2)]);
+    let (_, f) = play(v);
+    // Three went out unacked at once; the next two fit in the ready count.
+    assert_eq!(f.ledger.lost, 0);
+    assert_eq!(f.ledger.processed, 5);
+}
+
+#[test]
+fn r14_a_quorum_queue_drops_a_message_over_its_delivery_limit() {
+    let mut v = quorum();
+    v["rabbitmq"]["queues"][0]["delivery_limit"] = json!(3);
+    v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-1"]);
+    v["script"] = json!([publish(1000, 2)]);
+    let (_, f) = play(v.clone());
+    let poison = message(&f, "order-1");
+    assert_eq!(
+        poison.delivered_to.len(),
+        4,
+        "delivered limit + 1 times, then out"
+    );
+    assert_eq!(poison.fate, Fate::Lost);
+    assert_eq!(message(&f, "order-2").processed, 1);
+    let (_, f) = play(with_dead_letters(v));
+    assert_eq!(ready(&f, "dead"), vec!["order-1"]);
+}
+
+#[test]
+fn r10_a_delivery_unacked_past_consumer_timeout_closes_the_channel_and_requeues() {
+    let mut v = rabbit_base();
+    v["rabbitmq"]["consumer_timeout_ms"] = json!(2000);
+    // The consumer takes 5 s per message: far past the 2 s timeout.
+    v["rabbitmq"]["consumers"][0]["processing_ms"] = json!(5000);
+    v["rabbitmq"]["consumers"][0]["prefetch"] = json!(2);
+    v["duration_ms"] = json!(8000);
+    v["script"] = json!([publish(1000, 2)]);
+    let (_, f) = play(v);
+    // Both deliveries were requeued and delivered again, flagged redelivered.
+    assert!(f.ledger.redelivered >= 2);
+    assert!(f.messages.iter().all(|m| m.delivered_to.len() >= 2));
+}
