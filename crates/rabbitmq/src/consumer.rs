@@ -176,7 +176,7 @@ impl AmqpConsumer {
             return;
         };
         let key = ledger.label(d.message).to_string();
-        if self.config.poison.iter().any(|p| *p == key) {
+        if self.config.poison.contains(&key) {
             // The application fails on this one and rejects it (R7).
             let requeue = self.config.reject_requeue;
             fx.note(Note::ProcessingFailed {
