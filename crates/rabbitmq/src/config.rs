@@ -16,9 +16,20 @@ pub struct RabbitConfig {
     pub net_ticktime_ms: Millis,
     /// `consumer_timeout`: a delivery unacked this long closes its channel (R10).
     pub consumer_timeout_ms: Millis,
+    /// `cluster_partition_handling` (R17).
+    pub partition_handling: PartitionHandling,
     pub publishers: Vec<PublisherConfig>,
     pub consumers: Vec<ConsumerConfig>,
     pub stores: Vec<StoreConfig>,
+}
+
+/// What a node does when it finds itself cut off from part of the cluster (R17).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartitionHandling {
+    /// Carry on: both sides keep working, split-brained, even after the network heals.
+    Ignore,
+    /// A node that sees no more than half the cluster pauses until it sees a majority again.
+    PauseMinority,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

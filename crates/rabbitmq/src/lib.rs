@@ -15,8 +15,9 @@ mod quorum;
 mod routing;
 
 pub use config::{
-    Binding, ConsumerConfig, ExchangeConfig, ExchangeKind, HaMode, MirrorPolicy, Overflow, Promote,
-    PublishMode, PublisherConfig, QueueConfig, QueueKind, RabbitConfig, StoreConfig, SyncMode,
+    Binding, ConsumerConfig, ExchangeConfig, ExchangeKind, HaMode, Limits, MirrorPolicy, Overflow,
+    PartitionHandling, Promote, PublishMode, PublisherConfig, QueueConfig, QueueKind, RabbitConfig,
+    StoreConfig, SyncMode,
 };
 pub use consumer::{AmqpConsumer, InHand};
 pub use node::{QueueView, RabbitNode};

@@ -77,6 +77,8 @@ pub struct RabbitNode {
     pub led_at_shutdown: BTreeSet<u32>,
     channels: BTreeMap<NodeId, Channel>,
     started_once: bool,
+    /// pause_minority: cut off from the majority, not serving (R17).
+    pub paused: bool,
 }
 
 /// Deterministic per-node state shared with the model: messages settled by consumption.
@@ -97,6 +99,7 @@ impl RabbitNode {
             led_at_shutdown: BTreeSet::new(),
             channels: BTreeMap::new(),
             started_once: false,
+            paused: false,
         }
     }
 
@@ -262,11 +265,10 @@ impl RabbitNode {
                 fx.set_timer(self.id, config.fsync_interval_ms, Timer::Fsync);
             }
             Timer::Tick => {
-                for (&peer, &heard) in &self.peers {
-                    if !self.down_peers.contains(&peer) {
-                        fx.send(self.id, peer, Msg::Tick);
-                    }
-                    let _ = heard;
+                // Ticks go to every peer, down or not: a node keeps trying to reach the
+                // others, which is how a healed partition is noticed.
+                for &peer in self.peers.keys() {
+                    fx.send(self.id, peer, Msg::Tick);
                 }
                 let silent: Vec<NodeId> = self
                     .peers
@@ -280,6 +282,7 @@ impl RabbitNode {
                 for peer in silent {
                     self.peer_down(config, peer, false, shared, fx);
                 }
+                self.check_minority(config, fx);
                 fx.set_timer(self.id, config.net_ticktime_ms / 4, Timer::Tick);
             }
             Timer::Recover => self.recover(config, shared, fx),
@@ -515,11 +518,51 @@ impl RabbitNode {
         }
     }
 
+    /// R17, pause_minority: with no more than half the cluster in sight, stop serving
+    /// (clients are disconnected, queue replicas stop); with a majority again, rejoin as a
+    /// restarted node does.
+    fn check_minority(&mut self, config: &RabbitConfig, fx: Fx) {
+        if config.partition_handling != crate::config::PartitionHandling::PauseMinority {
+            return;
+        }
+        let seen = 1 + self.peers.len() - self.down_peers.len();
+        let minority = seen * 2 <= config.nodes as usize;
+        if minority && !self.paused {
+            self.paused = true;
+            fx.note(Note::NodePaused { node: self.id });
+            for client in self.channels.keys().copied().collect::<Vec<_>>() {
+                fx.send(self.id, client, Msg::ConnectionClosed);
+            }
+            self.channels.clear();
+            self.led_at_shutdown.clear();
+            self.replicas.clear();
+        } else if !minority && self.paused {
+            self.paused = false;
+            fx.note(Note::NodeResumed { node: self.id });
+            for q in 0..config.queues.len() as u32 {
+                let deleted = self.view.get(&q).is_some_and(|v| v.deleted);
+                self.view.insert(
+                    q,
+                    QueueView {
+                        leader: None,
+                        epoch: 0,
+                        deleted,
+                    },
+                );
+            }
+            for peer in self.peers.keys().copied().collect::<Vec<_>>() {
+                fx.send(self.id, peer, Msg::Hello);
+            }
+            fx.set_timer(self.id, RECOVER_AFTER_MS, Timer::Recover);
+        }
+    }
+
     fn heard_from(&mut self, config: &RabbitConfig, peer: NodeId, fx: Fx) {
         if let Some(t) = self.peers.get_mut(&peer) {
             *t = fx.now();
         }
         if self.down_peers.remove(&peer) {
+            self.check_minority(config, fx);
             // A peer came back: as leader, offer it the mirrors its policy wants.
             let led: Vec<u32> = self
                 .replicas
@@ -597,6 +640,11 @@ impl RabbitNode {
         shared: &mut Shared,
         fx: Fx,
     ) {
+        if self.paused && from.0 > config.nodes {
+            // A paused node accepts no client.
+            fx.send(self.id, from, Msg::ConnectionClosed);
+            return;
+        }
         if from.0 <= config.nodes && from != self.id {
             if matches!(msg, Msg::PeerGone { .. }) {
                 if let Msg::PeerGone { graceful } = msg {
@@ -1432,6 +1480,10 @@ impl RabbitNode {
     ) {
         let me = self.id;
         if let MirrorOp::Start { .. } = op {
+            if self.replicas.get(&queue).is_some_and(|r| r.leader) {
+                // R17: two leaders after a partition (ignore): neither gives way.
+                return;
+            }
             // R22: a (re)joining mirror throws its local contents away and starts empty.
             let discarded = self.disk.remove(&queue).map_or(0, |d| d.len()) as u32;
             let mut r = Replica::new_mirror(queue, epoch, false);

@@ -442,6 +442,13 @@ pub enum Note {
     NodeStarted {
         node: NodeId,
     },
+    /// pause_minority: the node sees no majority and stops serving (R17).
+    NodePaused {
+        node: NodeId,
+    },
+    NodeResumed {
+        node: NodeId,
+    },
     /// A node noticed a peer down (connection closed, or net_ticktime without a tick).
     PeerDown {
         node: NodeId,

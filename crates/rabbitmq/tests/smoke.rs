@@ -30,6 +30,7 @@ fn config(nodes: u32, q: QueueConfig, mode: PublishMode, auto_ack: bool) -> Rabb
         fsync_interval_ms: 200,
         net_ticktime_ms: 60_000,
         consumer_timeout_ms: 1_800_000,
+        partition_handling: PartitionHandling::Ignore,
         publishers: vec![PublisherConfig {
             name: "shop".into(),
             nodes: vec![NodeId(1)],

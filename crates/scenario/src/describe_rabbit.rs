@@ -616,6 +616,26 @@ impl Describe<Rabbit> for RabbitDescriber<'_> {
                     )
                 }
             }
+            Note::NodePaused { node } => {
+                let n = self.name(*node);
+                h(
+                    Some(*node),
+                    Alert,
+                    format!(
+                        "{n} sees no majority and pauses (pause_minority): it serves no client"
+                    ),
+                    format!("{n} 看不到多数派，暂停服务（pause_minority）：不再服务任何客户端"),
+                )
+            }
+            Note::NodeResumed { node } => {
+                let n = self.name(*node);
+                h(
+                    Some(*node),
+                    Notice,
+                    format!("{n} sees a majority again and rejoins"),
+                    format!("{n} 重新看到多数派，重新加入集群"),
+                )
+            }
             Note::NodeStarted { node } => {
                 let n = self.name(*node);
                 h(

@@ -24,6 +24,9 @@ pub struct RabbitDoc {
     /// `consumer_timeout`: a delivery unacked this long closes its channel.
     #[serde(default = "thirty_minutes")]
     pub consumer_timeout_ms: u64,
+    /// `cluster_partition_handling`.
+    #[serde(default = "ignore")]
+    pub partition_handling: PartitionHandlingDoc,
     #[serde(default)]
     pub publishers: Vec<PublisherDoc>,
     #[serde(default)]
@@ -36,6 +39,17 @@ fn two_hundred() -> u64 {
 fn sixty_seconds() -> u64 {
     60_000
 }
+fn ignore() -> PartitionHandlingDoc {
+    PartitionHandlingDoc::Ignore
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionHandlingDoc {
+    Ignore,
+    PauseMinority,
+}
+
 fn thirty_minutes() -> u64 {
     1_800_000
 }

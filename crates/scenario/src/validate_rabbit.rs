@@ -3,8 +3,8 @@
 
 use crate::doc::{ActionDoc, ScenarioDoc};
 use crate::doc_rabbit::{
-    ExchangeTypeDoc, HaModeDoc, OverflowDoc, PromoteDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc,
-    SyncModeDoc,
+    ExchangeTypeDoc, HaModeDoc, OverflowDoc, PartitionHandlingDoc, PromoteDoc, PublishModeDoc,
+    QueueTypeDoc, RabbitDoc, SyncModeDoc,
 };
 use crate::error::ScenarioError;
 use crate::validate::{
@@ -496,6 +496,10 @@ pub fn validate_rabbit(
         fsync_interval_ms: r.fsync_interval_ms,
         net_ticktime_ms: r.net_ticktime_ms,
         consumer_timeout_ms: r.consumer_timeout_ms,
+        partition_handling: match r.partition_handling {
+            PartitionHandlingDoc::Ignore => mqlab_rabbitmq::PartitionHandling::Ignore,
+            PartitionHandlingDoc::PauseMinority => mqlab_rabbitmq::PartitionHandling::PauseMinority,
+        },
         publishers,
         consumers,
         stores: stores

@@ -717,3 +717,63 @@ fn r10_a_delivery_unacked_past_consumer_timeout_closes_the_channel_and_requeues(
     assert!(f.ledger.redelivered >= 2);
     assert!(f.messages.iter().all(|m| m.delivered_to.len() >= 2));
 }
+
+/// A mirrored queue on all three nodes; rabbit-1 (the leader) is cut off from the others
+/// for longer than net_ticktime (scaled to 4 s), then the network heals.
+fn partitioned(handling: &str) -> (mqlab_scenario::Player, mqlab_scenario::Frame) {
+    let mut v = no_consumer(mirrored(json!({ "ha_mode": "all" })));
+    v["rabbitmq"]["net_ticktime_ms"] = json!(4000);
+    v["rabbitmq"]["partition_handling"] = json!(handling);
+    v["duration_ms"] = json!(40_000);
+    v["script"] = json!([
+        publish(1000, 2),
+        { "at_ms": 2000, "do": "partition", "left": ["rabbit-1"], "right": ["rabbit-2", "rabbit-3"] },
+        { "at_ms": 20_000, "do": "heal_all" }
+    ]);
+    play(v)
+}
+
+fn leaders(f: &mqlab_scenario::Frame) -> Vec<u32> {
+    queue(f, "orders")
+        .replicas
+        .iter()
+        .filter(|r| r.role == ReplicaRole::Leader)
+        .map(|r| r.node)
+        .collect()
+}
+
+#[test]
+fn r17_ignore_leaves_a_mirrored_queue_split_brained_even_after_healing() {
+    let (mut p, f) = partitioned("ignore");
+    assert_eq!(
+        leaders(&at_time(&mut p, 15_000)),
+        vec![1, 2],
+        "a leader on each side"
+    );
+    assert_eq!(
+        leaders(&f),
+        vec![1, 2],
+        "still two after the network healed"
+    );
+}
+
+#[test]
+fn r17_pause_minority_pauses_the_cut_off_node() {
+    let (mut p, f) = partitioned("pause_minority");
+    assert_eq!(
+        leaders(&at_time(&mut p, 15_000)),
+        vec![2],
+        "rabbit-1 paused; rabbit-2 took over"
+    );
+    assert_eq!(
+        leaders(&f),
+        vec![2],
+        "one leader after healing; rabbit-1 rejoined"
+    );
+    let back = queue(&f, "orders")
+        .replicas
+        .iter()
+        .find(|r| r.node == 1)
+        .cloned();
+    assert_eq!(back.map(|r| r.role), Some(ReplicaRole::Mirror));
+}
