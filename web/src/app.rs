@@ -110,6 +110,7 @@ pub fn app() -> Html {
     let on_node = relay(&state, Action::OpenMenu);
     let on_select = relay(&state, Action::SelectMessage);
     let on_apply = relay(&state, Action::ApplyKnobs);
+    let on_seek = relay(&state, |step| Action::Player(PlayerInput::Seek(step)));
     let on_command = {
         let dispatcher = state.dispatcher();
         Callback::from(move |(node, cmd)| dispatcher.dispatch(Action::NodeCommand(node, cmd)))
@@ -187,7 +188,9 @@ pub fn app() -> Html {
         },
         Tab::Ledger => html! {
             <Ledger {lang} summary={frame.ledger.clone()} messages={std::rc::Rc::new(frame.messages.clone())}
-                selected={state.selected_message} {on_select} />
+                selected={state.selected_message} {on_select} consumers={!frame.consumers.is_empty()}
+                stores={std::rc::Rc::new(frame.stores.clone())} life={state.life.clone()} step={frame.step}
+                on_seek={on_seek} />
         },
         Tab::Log => html! {
             <EventLog {lang} entries={state.log_view.clone()} truncated={state.log_truncated} />

@@ -24,7 +24,7 @@ texts! {
     Scenario => "Scenario", "场景";
     SwitchLanguage => "Switch language to 中文", "Switch language to English";
     OtherLanguage => "中文", "English";
-    StageLabel => "The cluster: producers, brokers and the controller", "集群：生产者、Broker 与控制器";
+    StageLabel => "The cluster: producers, brokers and the controller, consumers and their stores", "集群：生产者、Broker 与控制器，消费者及其下游存储";
     // Node states
     Up => "up", "运行中";
     Crashed => "✕ crashed", "✕ 已崩溃";
@@ -45,6 +45,34 @@ texts! {
     CutLink => "✂ cut", "✂ 断开";
     SlowLink => "~ slow", "~ 变慢";
     EarlierCells => "earlier offsets not shown", "更早的偏移量未显示";
+    // Consumers, groups, stores
+    Consumer => "consumer", "消费者";
+    ActDown => "○ down", "○ 未运行";
+    ActJoining => "⟳ joining", "⟳ 加入中";
+    ActPolling => "⇣ polling", "⇣ 拉取中";
+    ActProcessing => "⚙ processing", "⚙ 处理中";
+    ActCommitting => "✎ committing", "✎ 提交中";
+    ActFailed => "⚠ failed", "⚠ 出错";
+    Idle => "◌ idle: no partition", "◌ 空闲：没有分到分区";
+    AwaitingAssignment => "⇢ waiting for an assignment", "⇢ 等待分配分区";
+    InHand => "in hand:", "手上：";
+    NoPartition => "none", "无";
+    Group => "group", "消费组";
+    NoCoordinator => "no coordinator", "无协调者";
+    GroupEmpty => "○ empty", "○ 空";
+    GroupRebalancing => "⟳ REBALANCING", "⟳ 重平衡中";
+    GroupStable => "✓ stable", "✓ 稳定";
+    GroupUnknown => "? unknown", "? 未知";
+    KindPlain => "plain INSERT", "普通 INSERT";
+    KindUnique => "UNIQUE key", "唯一键";
+    KindLookup => "SELECT → UPDATE", "先查再 UPDATE";
+    KindRedis => "Redis SET", "Redis SET";
+    KindSeen => "seen-set + INSERT", "去重集合 + INSERT";
+    NoDuplicateRows => "✓ no duplicate rows", "✓ 没有重复行";
+    NoDuplicateKeys => "✓ no duplicate keys", "✓ 没有重复的键";
+    DuplicateRow => "⚠ duplicate row", "⚠ 重复行";
+    PositionLegend => "▲ consumer position", "▲ 消费者位置";
+    CommittedLegend => "◆ committed offset", "◆ 已提交 offset";
     // Node menu
     NodeActions => "Actions", "操作";
     Kill => "Kill (kill -9)", "强杀 (kill -9)";
@@ -53,6 +81,7 @@ texts! {
     Isolate => "Isolate from the network", "从网络隔离";
     Reconnect => "Reconnect", "恢复网络";
     Produce5 => "Produce 5 messages", "发送 5 条消息";
+    CloseConsumer => "Close cleanly (close(): leave the group)", "正常关闭 (close()：离开消费组)";
     Close => "Close", "关闭";
     PressEnter => "press Enter for actions", "按回车键打开操作菜单";
     // Player
@@ -75,7 +104,7 @@ texts! {
     KeyStep => "step forward / back", "前进 / 后退一步";
     KeyEnds => "jump to start / end", "跳到开头 / 结尾";
     KeySpeed => "faster / slower", "加速 / 减速";
-    KeyMenu => "on a focused broker: open its actions", "焦点在 Broker 上时：打开操作菜单";
+    KeyMenu => "on a focused broker, producer or consumer: open its actions", "焦点在 Broker、生产者或消费者上时：打开操作菜单";
     KeyHelp => "show / hide this list", "显示 / 隐藏此列表";
     KeyClose => "close a menu or this list", "关闭菜单或此列表";
     // Tabs
@@ -96,6 +125,29 @@ texts! {
     Retries => "Producer retries", "生产者重试次数 (retries)";
     MaxInFlight => "Requests in flight per connection", "每个连接的在途请求数 (max.in.flight)";
     Seed => "Random seed", "随机种子";
+    ClusterSection => "Cluster", "集群";
+    ProducerSection => "Producers", "生产者";
+    ConsumerSection => "Consumers and store", "消费者与存储";
+    CommitMode => "Commit mode", "提交方式";
+    CommitAuto => "auto-commit (enable.auto.commit)", "自动提交 (enable.auto.commit)";
+    CommitSyncAfter => "process, then commitSync", "先处理，再 commitSync";
+    CommitAsyncAfter => "process, then commitAsync", "先处理，再 commitAsync";
+    CommitSyncBefore => "commitSync, then process", "先 commitSync，再处理";
+    CommitAutoHelp => "poll() commits the last batch's offsets every interval. Killed between two commits, the consumer reads again what it processed since the last one: duplicates (at least once).", "poll() 每隔一段时间提交上一批的 offset。两次提交之间被杀，重启后会重读上次提交以来处理过的消息：重复（至少一次）。";
+    CommitSyncAfterHelp => "Each batch is processed, then its offsets committed and the answer awaited. A crash mid-batch repeats only that batch (at least once).", "每批先处理，再同步提交并等待结果。批次中途崩溃只会重复这一批（至少一次）。";
+    CommitAsyncAfterHelp => "As above, but polling goes on without waiting for the commit; a commit lost in a crash repeats more (at least once).", "同上，但不等提交结果就继续拉取；崩溃时丢掉的提交会带来更多重复（至少一次）。";
+    CommitSyncBeforeHelp => "Offsets are committed before processing: a crash loses the records in hand and never repeats them (at most once).", "处理之前就提交 offset：崩溃会丢掉手上的消息，但绝不重复（至多一次）。";
+    StoreKindLabel => "Downstream store", "下游存储";
+    StorePlain => "plain table (INSERT)", "普通表 (INSERT)";
+    StoreUnique => "table with a unique key", "带唯一键的表";
+    StoreLookup => "look up, then UPDATE or INSERT", "先查询，再 UPDATE 或 INSERT";
+    StoreRedis => "Redis SET key value", "Redis SET 键值";
+    StoreSeen => "seen-set of message ids (Redis)", "消息 id 去重集合 (Redis)";
+    StorePlainHelp => "Every processing inserts a row: a redelivered message becomes a second row.", "每次处理都插入一行：重复投递的消息变成第二行。";
+    StoreUniqueHelp => "The message key is the primary key: a second INSERT fails on the unique key and is ignored.", "以消息键作主键：第二次 INSERT 因唯一键冲突失败，被忽略。";
+    StoreLookupHelp => "SELECT by key first; if the row is there, UPDATE it instead of inserting again.", "先按键 SELECT；行已存在就 UPDATE，不再插入。";
+    StoreRedisHelp => "SET of a key already set writes the same value again: nothing changes.", "对已存在的键再次 SET 写入相同的值：什么都不变。";
+    StoreSeenHelp => "A global message id is checked in a Redis set before processing; an id already seen is skipped.", "处理前先在 Redis 集合里查全局消息 id；见过的 id 直接跳过。";
     Apply => "Apply", "应用";
     Modified => "changed by you", "已由你修改";
     SettingsHint => "Apply rebuilds the scenario from the start with these settings.", "点击“应用”会用这些设置从头重建场景。";
@@ -112,10 +164,27 @@ texts! {
     Failed => "failed", "失败";
     Duplicated => "duplicated", "重复";
     OutOfOrder => "out of order", "乱序";
+    Delivered => "delivered", "已投递";
+    Redelivered => "redelivered", "重复投递";
+    ProcessedCount => "processed", "已处理";
+    StoreDuplicates => "store duplicates", "存储中重复";
+    Absorbed => "repeats stopped", "拦截的重复";
+    Skipped => "skipped (lost)", "被跳过（丢失）";
+    ConsumerSide => "Consumers and stores", "消费者与下游存储";
+    Deliveries => "Deliv.", "投递";
+    ProcRows => "Proc./rows", "处理/行";
+    ConsNotDelivered => "not delivered", "未投递";
+    ConsDelivered => "delivered, not processed", "已投递，未处理";
+    ConsProcessed => "✓ processed once", "✓ 处理一次";
+    ConsDuplicated => "⚠ duplicate rows", "⚠ 重复行";
+    ConsDeduplicated => "✓ repeat stopped", "✓ 重复已拦截";
+    ConsSkipped => "⚠ skipped: never processed", "⚠ 被跳过：从未处理";
+    LifeHeading => "Its whole life (steps after this one greyed)", "它的完整经历（当前之后的步骤为灰色）";
+    LifeNoEvents => "No step of the trace concerns it.", "轨迹中没有涉及它的步骤。";
+    NotDeliveredYet => "not delivered to a consumer yet", "还没有投递给消费者";
     Pending => "pending", "等待中";
     NoMessages => "No message produced yet.", "还没有发送任何消息。";
     Message => "Message", "消息";
-    Partition => "Partition", "分区";
     Ack => "Acked @", "确认 @";
     Replicas => "Replicas", "副本";
     Reads => "Reads", "读取次数";
@@ -207,5 +276,154 @@ pub fn cell_title(lang: Lang, offset: u64, label: &str, epoch: u32) -> String {
     match lang {
         Lang::En => format!("offset {offset} · {label} · leader epoch {epoch}"),
         Lang::Zh => format!("偏移量 {offset} · {label} · 首领纪元 {epoch}"),
+    }
+}
+
+pub fn generation(lang: Lang, generation: u32) -> String {
+    match lang {
+        Lang::En => format!("generation {generation}"),
+        Lang::Zh => format!("第 {generation} 代"),
+    }
+}
+
+pub fn coordinator(lang: Lang, broker: &str) -> String {
+    match lang {
+        Lang::En => format!("coordinator {broker}"),
+        Lang::Zh => format!("协调者 {broker}"),
+    }
+}
+
+/// "expected 6 · actual 10 rows" (keys for a Redis set).
+pub fn store_count(lang: Lang, expected: u32, actual: usize, keys: bool) -> String {
+    match (lang, keys) {
+        (Lang::En, false) => format!("expected {expected} · actual {actual} rows"),
+        (Lang::En, true) => format!("expected {expected} · actual {actual} keys"),
+        (Lang::Zh, false) => format!("期望 {expected} 行 · 实际 {actual} 行"),
+        (Lang::Zh, true) => format!("期望 {expected} 个键 · 实际 {actual} 个键"),
+    }
+}
+
+pub fn duplicate_rows(lang: Lang, extra: usize) -> String {
+    match lang {
+        Lang::En => format!("⚠ {extra} duplicate row(s)"),
+        Lang::Zh => format!("⚠ {extra} 行重复"),
+    }
+}
+
+pub fn repeats_stopped(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::En => format!("repeats stopped: {n}"),
+        Lang::Zh => format!("拦截的重复：{n}"),
+    }
+}
+
+pub fn earlier_rows(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En => format!("… {n} earlier not shown"),
+        Lang::Zh => format!("… 更早的 {n} 项未显示"),
+    }
+}
+
+pub fn seen_ids(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En => format!("seen-set (SISMEMBER): {n} id(s)"),
+        Lang::Zh => format!("去重集合 (SISMEMBER)：{n} 个 id"),
+    }
+}
+
+pub fn row_title(lang: Lang, key: &str, by: &str, writes: u32, duplicate: bool) -> String {
+    let mut out = match lang {
+        Lang::En => format!("{key} · written by {by}"),
+        Lang::Zh => format!("{key} · 由 {by} 写入"),
+    };
+    if writes > 1 {
+        out.push_str(&match lang {
+            Lang::En => format!(" · {writes} writes on this row"),
+            Lang::Zh => format!(" · 此行被写了 {writes} 次"),
+        });
+    }
+    if duplicate {
+        out.push_str(&match lang {
+            Lang::En => " · another row has the same key: a duplicate".to_string(),
+            Lang::Zh => " · 另有一行键相同：重复".to_string(),
+        });
+    }
+    out
+}
+
+pub fn position_title(lang: Lang, consumers: &str, offset: u64) -> String {
+    match lang {
+        Lang::En => format!("{consumers}: position {offset}, the next offset poll() returns"),
+        Lang::Zh => format!("{consumers}：位置 {offset}，poll() 下次返回的偏移量"),
+    }
+}
+
+pub fn committed_title(lang: Lang, groups: &str, offset: u64) -> String {
+    match lang {
+        Lang::En => {
+            format!("group {groups} committed {offset}: where a new owner of the partition starts")
+        }
+        Lang::Zh => format!("消费组 {groups} 已提交 {offset}：分区的新主人从这里开始读"),
+    }
+}
+
+pub fn consumer_aria(
+    lang: Lang,
+    name: &str,
+    group: &str,
+    state: &str,
+    partitions: &str,
+    in_hand: usize,
+) -> String {
+    match lang {
+        Lang::En => format!("{name}, consumer in group {group}, {state}, partitions {partitions}, {in_hand} record(s) in hand"),
+        Lang::Zh => format!("{name}，消费组 {group} 的消费者，{state}，分区 {partitions}，手上 {in_hand} 条消息"),
+    }
+}
+
+/// The ledger's expected-against-actual line for one store: 不能多，不能少.
+pub fn expected_vs_actual(lang: Lang, store: &str, expected: u32, actual: usize) -> String {
+    let expected_n = expected as usize;
+    let verdict = match (lang, actual.cmp(&expected_n)) {
+        (Lang::En, std::cmp::Ordering::Greater) => {
+            format!("⚠ {} too many (不能多)", actual - expected_n)
+        }
+        (Lang::En, std::cmp::Ordering::Less) => {
+            format!("{} fewer so far (不能少)", expected_n - actual)
+        }
+        (Lang::En, std::cmp::Ordering::Equal) => "✓ no more, no fewer".to_string(),
+        (Lang::Zh, std::cmp::Ordering::Greater) => {
+            format!("⚠ 多了 {}（不能多）", actual - expected_n)
+        }
+        (Lang::Zh, std::cmp::Ordering::Less) => {
+            format!("目前少了 {}（不能少）", expected_n - actual)
+        }
+        (Lang::Zh, std::cmp::Ordering::Equal) => "✓ 不多不少".to_string(),
+    };
+    match lang {
+        Lang::En => format!("{store}: expected {expected}, actual {actual} — {verdict}"),
+        Lang::Zh => format!("{store}：期望 {expected}，实际 {actual} — {verdict}"),
+    }
+}
+
+pub fn life_produced(lang: Lang, producer: &str, attempts: u32) -> String {
+    match lang {
+        Lang::En => format!("produced by {producer}, {attempts} attempt(s)"),
+        Lang::Zh => format!("由 {producer} 发送，尝试 {attempts} 次"),
+    }
+}
+
+pub fn life_delivered(lang: Lang, to: &[String]) -> String {
+    let list = to.join(", ");
+    match lang {
+        Lang::En => format!("delivered {} time(s): {list}", to.len()),
+        Lang::Zh => format!("投递 {} 次：{list}", to.len()),
+    }
+}
+
+pub fn life_processed(lang: Lang, processed: u32, rows: u32) -> String {
+    match lang {
+        Lang::En => format!("processed {processed} time(s), {rows} row(s) in the store"),
+        Lang::Zh => format!("处理 {processed} 次，存储中 {rows} 行"),
     }
 }

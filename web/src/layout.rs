@@ -1,7 +1,7 @@
 //! Where everything sits on the stage. Pure geometry computed from a frame, in viewBox units;
 //! no Yew here, so the numbers can be reasoned about on their own.
 
-use mqlab_scenario::frame::{Frame, NodeKind};
+use mqlab_scenario::frame::{Frame, NodeKind, StoreKind, StoreView};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -36,12 +36,48 @@ const LANE_Y: f64 = 78.0;
 const MAX_PER_ROW: usize = 5;
 const ROW_GAP: f64 = 36.0;
 
+// The column on the right: consumer groups, then the downstream stores.
+const RIGHT_W: f64 = 236.0;
+pub const RIGHT_X: f64 = WIDTH - MARGIN - RIGHT_W;
+const RIGHT_GAP: f64 = 20.0;
+/// Under the HW and LEO labels of a log: a lane for the consumers' positions (▲) and the
+/// groups' committed offsets (◆), one line each.
+pub const MARKER_LANE: f64 = 28.0;
+pub const GROUP_HEAD: f64 = 36.0;
+pub const CONSUMER_H: f64 = 64.0;
+const CONSUMER_GAP: f64 = 6.0;
+const BLOCK_GAP: f64 = 12.0;
+pub const STORE_HEAD: f64 = 64.0;
+pub const CHIP_H: f64 = 16.0;
+const CHIP_GAP: f64 = 3.0;
+/// Table rows or Redis keys per line, and seen-set ids per line.
+const ROW_COLS: usize = 3;
+const SEEN_COLS: usize = 8;
+/// At most this many rows (ids) are drawn; earlier ones are summed up in a line.
+pub const MAX_ROWS_SHOWN: usize = 36;
+pub const MAX_SEEN_SHOWN: usize = 32;
+/// The heading above the seen-set's ids.
+pub const SEEN_HEAD: f64 = 16.0;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
     pub x: f64,
     pub y: f64,
     pub w: f64,
     pub h: f64,
+}
+
+impl Rect {
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+
+    pub fn contains(&self, o: &Rect) -> bool {
+        o.x >= self.x
+            && o.y >= self.y
+            && o.x + o.w <= self.x + self.w
+            && o.y + o.h <= self.y + self.h
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +92,89 @@ pub struct StageLayout {
     pub cell_w: f64,
     /// How many log cells fit in a card row.
     pub max_cells: usize,
+    /// Height of a partition's row in a broker card (taller with consumers: their markers).
+    pub slot_h: f64,
+    /// Consumer-group frames, in the order their consumers appear.
+    pub groups: Vec<(String, Rect)>,
+    /// The downstream stores, in frame order.
+    pub stores: Vec<StoreLayout>,
+}
+
+/// Where a store and its rows (and seen ids) go.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreLayout {
+    pub rect: Rect,
+    /// Rows before this one are not drawn (a line says how many).
+    pub first_row: usize,
+    /// Top of the grid of rows.
+    pub rows_y: f64,
+    /// Seen-set stores: top of the heading of the ids, and the first id drawn.
+    pub seen_y: Option<f64>,
+    pub first_seen: usize,
+}
+
+impl StoreLayout {
+    fn of(store: &StoreView, x: f64, y: f64) -> StoreLayout {
+        let first_row = store.rows.len().saturating_sub(MAX_ROWS_SHOWN);
+        let skipped_line = if first_row > 0 { CHIP_H } else { 0.0 };
+        let rows_y = y + STORE_HEAD + skipped_line;
+        let row_lines = grid_lines(store.rows.len() - first_row, ROW_COLS);
+        let mut bottom = rows_y + row_lines as f64 * (CHIP_H + CHIP_GAP);
+        let (seen_y, first_seen) = if store.kind == StoreKind::SeenSet {
+            let first = store.seen.len().saturating_sub(MAX_SEEN_SHOWN);
+            let seen_y = bottom + 4.0;
+            bottom = seen_y
+                + SEEN_HEAD
+                + grid_lines(store.seen.len() - first, SEEN_COLS) as f64 * (CHIP_H + CHIP_GAP);
+            (Some(seen_y), first)
+        } else {
+            (None, 0)
+        };
+        StoreLayout {
+            rect: Rect {
+                x,
+                y,
+                w: RIGHT_W,
+                h: bottom - y + 6.0,
+            },
+            first_row,
+            rows_y,
+            seen_y,
+            first_seen,
+        }
+    }
+
+    /// The box of the `i`-th row drawn (counting from `first_row`).
+    pub fn row_chip(&self, i: usize) -> Rect {
+        chip(self.rect.x, self.rows_y, ROW_COLS, i)
+    }
+
+    /// The box of the `i`-th seen id drawn (counting from `first_seen`).
+    pub fn seen_chip(&self, i: usize) -> Rect {
+        chip(
+            self.rect.x,
+            self.seen_y.unwrap_or(self.rows_y) + SEEN_HEAD,
+            SEEN_COLS,
+            i,
+        )
+    }
+}
+
+fn grid_lines(items: usize, cols: usize) -> usize {
+    items.div_ceil(cols)
+}
+
+/// A chip of a grid of `cols` columns inside a store box whose left edge is `x`.
+fn chip(x: f64, top: f64, cols: usize, i: usize) -> Rect {
+    let inner = RIGHT_W - 16.0;
+    let w = (inner - CHIP_GAP * (cols - 1) as f64) / cols as f64;
+    let (line, col) = (i / cols, i % cols);
+    Rect {
+        x: x + 8.0 + col as f64 * (w + CHIP_GAP),
+        y: top + line as f64 * (CHIP_H + CHIP_GAP),
+        w,
+        h: CHIP_H,
+    }
 }
 
 impl StageLayout {
@@ -72,15 +191,25 @@ impl StageLayout {
             .map(|(i, p)| (p.name.clone(), i))
             .collect();
 
+        let right_column = !frame.consumers.is_empty() || !frame.stores.is_empty();
         let per_row = if brokers.len() <= MAX_PER_ROW {
             brokers.len()
         } else {
             brokers.len().div_ceil(2)
         };
         let n = per_row.max(1) as f64;
-        let region_w = WIDTH - MARGIN - BROKERS_X;
+        let region_w = if right_column {
+            RIGHT_X - RIGHT_GAP - BROKERS_X
+        } else {
+            WIDTH - MARGIN - BROKERS_X
+        };
         let card_w = (region_w - CARD_GAP * (n - 1.0)) / n;
-        let card_h = CARD_HEADER + SLOT_H * slots.len().max(1) as f64 + 6.0;
+        let slot_h = if frame.consumers.is_empty() {
+            SLOT_H
+        } else {
+            SLOT_H + MARKER_LANE
+        };
+        let card_h = CARD_HEADER + slot_h * slots.len().max(1) as f64 + 6.0;
         // Room for the cells, less one cell's width for the LEO marker after the last.
         let usable = card_w - 16.0 - 16.0 - CELL_W_MIN;
         let max_cells = ((usable / CELL_W_MIN).floor() as usize).max(3);
@@ -133,7 +262,67 @@ impl StageLayout {
             );
             anchors.insert(*id, (MARGIN + LEFT_W, y + client_h / 2.0));
         }
-        let bottom = boxes.values().map(|r| r.y + r.h).fold(0.0, f64::max);
+
+        // On the right: a frame per consumer group holding its consumers' cards, then the
+        // stores they write to.
+        let mut group_names: Vec<&str> = Vec::new();
+        for name in frame
+            .consumers
+            .iter()
+            .map(|c| c.group.as_str())
+            .chain(frame.groups.iter().map(|g| g.name.as_str()))
+        {
+            if !group_names.contains(&name) {
+                group_names.push(name);
+            }
+        }
+        let mut y = 8.0;
+        let mut groups = Vec::new();
+        for name in group_names {
+            let members: Vec<u32> = frame
+                .consumers
+                .iter()
+                .filter(|c| c.group == name)
+                .map(|c| c.id)
+                .collect();
+            let h = GROUP_HEAD + members.len() as f64 * (CONSUMER_H + CONSUMER_GAP);
+            groups.push((
+                name.to_string(),
+                Rect {
+                    x: RIGHT_X,
+                    y,
+                    w: RIGHT_W,
+                    h,
+                },
+            ));
+            for (i, id) in members.into_iter().enumerate() {
+                let cy = y + GROUP_HEAD + i as f64 * (CONSUMER_H + CONSUMER_GAP);
+                boxes.insert(
+                    id,
+                    Rect {
+                        x: RIGHT_X + 6.0,
+                        y: cy,
+                        w: RIGHT_W - 12.0,
+                        h: CONSUMER_H,
+                    },
+                );
+                anchors.insert(id, (RIGHT_X + 6.0, cy + CONSUMER_H / 2.0));
+            }
+            y += h + BLOCK_GAP;
+        }
+        let mut stores = Vec::new();
+        for store in &frame.stores {
+            let placed = StoreLayout::of(store, RIGHT_X, y);
+            y = placed.rect.y + placed.rect.h + BLOCK_GAP;
+            stores.push(placed);
+        }
+
+        let bottom = boxes
+            .values()
+            .chain(groups.iter().map(|(_, r)| r))
+            .chain(stores.iter().map(|s| &s.rect))
+            .map(|r| r.y + r.h)
+            .fold(0.0, f64::max);
         StageLayout {
             height: bottom + 12.0,
             boxes,
@@ -141,6 +330,9 @@ impl StageLayout {
             slots,
             cell_w,
             max_cells,
+            slot_h,
+            groups,
+            stores,
         }
     }
 
@@ -159,8 +351,21 @@ impl StageLayout {
     }
 
     /// Top of a partition's row inside a broker card whose top is `card_y`.
-    pub fn slot_y(card_y: f64, slot: usize) -> f64 {
-        card_y + CARD_HEADER + slot as f64 * SLOT_H
+    pub fn slot_y(&self, card_y: f64, slot: usize) -> f64 {
+        card_y + CARD_HEADER + slot as f64 * self.slot_h
+    }
+
+    /// The boxes that must not overlap: nodes, group frames (their cards are inside) and
+    /// stores. For the tests, and anyone checking the picture.
+    pub fn regions(&self) -> Vec<Rect> {
+        let inside_a_group = |r: &Rect| self.groups.iter().any(|(_, g)| g.contains(r));
+        self.boxes
+            .values()
+            .filter(|r| !inside_a_group(r))
+            .chain(self.groups.iter().map(|(_, r)| r))
+            .chain(self.stores.iter().map(|s| &s.rect))
+            .copied()
+            .collect()
     }
 }
 
@@ -191,6 +396,18 @@ pub fn short_label(label: &str) -> &str {
     }
 }
 
+/// At most `max` characters of `text`, the last one an ellipsis when it was cut.
+pub fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars()
+            .take(max.saturating_sub(1))
+            .chain(std::iter::once('…'))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,24 +420,30 @@ mod tests {
         assert!((progress(10, 10, 10.0) - 0.12).abs() < 1e-9);
     }
 
-    #[test]
-    fn many_brokers_take_two_rows() {
-        use mqlab_scenario::frame::{LedgerSummary, NodeStatus, NodeView};
-        let node = |id: u32| NodeView {
+    use mqlab_scenario::frame::{
+        ConsumerActivity, ConsumerView, GroupState, GroupView, LedgerSummary, NodeStatus, NodeView,
+        PartitionView, RowView,
+    };
+
+    fn node(id: u32, kind: NodeKind) -> NodeView {
+        NodeView {
             id,
-            kind: NodeKind::Broker,
-            name: format!("broker-{id}"),
+            kind,
+            name: format!("node-{id}"),
             status: NodeStatus::Up,
             isolated: false,
             fenced: false,
             detail: String::new(),
-        };
-        let frame = |n: u32| Frame {
+        }
+    }
+
+    fn brokers(n: u32) -> Frame {
+        Frame {
             step: 0,
             total_steps: 0,
             time_ms: 0,
             end_time_ms: 0,
-            nodes: (1..=n).map(node).collect(),
+            nodes: (1..=n).map(|id| node(id, NodeKind::Broker)).collect(),
             partitions: Vec::new(),
             envelopes: Vec::new(),
             faulty_links: Vec::new(),
@@ -233,7 +456,183 @@ mod tests {
             queues: Vec::new(),
             publishers: Vec::new(),
             traffic: Vec::new(),
-        };
+        }
+    }
+
+    fn partition(name: &str) -> PartitionView {
+        PartitionView {
+            topic: "orders".into(),
+            partition: 0,
+            name: name.into(),
+            leader: Some(1),
+            leader_epoch: 0,
+            isr: vec![1],
+            preferred_leader: 1,
+            replicas: Vec::new(),
+        }
+    }
+
+    fn consumer(id: u32, group: &str) -> ConsumerView {
+        ConsumerView {
+            id,
+            name: format!("c-{id}"),
+            group: group.into(),
+            activity: ConsumerActivity::Polling,
+            generation: Some(1),
+            assigned: vec!["orders-0".into()],
+            positions: Vec::new(),
+            in_hand: Vec::new(),
+            commit: Default::default(),
+            store: "orders-table".into(),
+        }
+    }
+
+    fn store(kind: StoreKind, rows: usize, seen: usize) -> StoreView {
+        StoreView {
+            name: "orders-table".into(),
+            kind,
+            rows: (0..rows)
+                .map(|i| RowView {
+                    key: format!("order-{i}"),
+                    message: i as u32,
+                    writes: 1,
+                    duplicate: false,
+                    by: "c-300".into(),
+                })
+                .collect(),
+            seen: (0..seen).map(|i| format!("order-{i}")).collect(),
+            absorbed: 0,
+            expected: rows as u32,
+            distinct: rows as u32,
+        }
+    }
+
+    /// The seed's story on a bigger scale: 3 brokers with 3 partitions, a producer, two groups
+    /// (four consumers and one), a table and a seen-set.
+    fn consumer_frame() -> Frame {
+        let mut frame = brokers(3);
+        frame.nodes.push(node(0, NodeKind::Controller));
+        frame.nodes.push(node(100, NodeKind::Producer));
+        frame.partitions = vec![
+            partition("orders-0"),
+            partition("orders-1"),
+            partition("orders-2"),
+        ];
+        for id in 300..305 {
+            frame.nodes.push(node(id, NodeKind::Consumer));
+        }
+        frame.consumers = (300..304).map(|id| consumer(id, "billing")).collect();
+        frame.consumers.push(consumer(304, "audit"));
+        frame.groups = ["audit", "billing"]
+            .map(|name| GroupView {
+                name: name.into(),
+                coordinator: Some(1),
+                generation: 1,
+                state: GroupState::Stable,
+                committed: Vec::new(),
+            })
+            .to_vec();
+        frame.stores = vec![
+            store(StoreKind::PlainInsert, 10, 0),
+            store(StoreKind::SeenSet, 7, 7),
+        ];
+        frame
+    }
+
+    #[test]
+    fn consumers_sit_on_the_right_in_their_groups_frames() {
+        let frame = consumer_frame();
+        let layout = StageLayout::of(&frame);
+        // Groups in the order their consumers come, each holding its members.
+        let names: Vec<&str> = layout.groups.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["billing", "audit"]);
+        for c in &frame.consumers {
+            let card = layout.boxes[&c.id];
+            let (_, group) = layout.groups.iter().find(|(n, _)| *n == c.group).unwrap();
+            assert!(group.contains(&card), "{} inside its group", c.id);
+            assert!(card.x >= RIGHT_X);
+            // Envelopes reach a consumer at its card's left edge.
+            assert_eq!(layout.anchors[&c.id], (card.x, card.y + card.h / 2.0));
+        }
+        // Broker cards make room for the column; every card stays wide enough for a log.
+        for id in 1..=3 {
+            let card = layout.boxes[&id];
+            assert!(
+                card.x + card.w <= RIGHT_X - 10.0,
+                "broker {id} clear of the column"
+            );
+            assert!(card.w > 160.0);
+        }
+        assert!(
+            layout.max_cells >= 6,
+            "six records fit: {}",
+            layout.max_cells
+        );
+        // Partition rows have a lane for the position and committed markers.
+        assert_eq!(layout.slot_h, SLOT_H + MARKER_LANE);
+        // The stores come under the groups, one after the other.
+        let last_group = layout
+            .groups
+            .iter()
+            .map(|(_, r)| r.y + r.h)
+            .fold(0.0, f64::max);
+        assert!(layout.stores[0].rect.y > last_group);
+        assert!(layout.stores[1].rect.y > layout.stores[0].rect.y + layout.stores[0].rect.h);
+        // Nothing overlaps, and everything is inside the stage.
+        let regions = layout.regions();
+        for (i, a) in regions.iter().enumerate() {
+            assert!(a.x >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= layout.height);
+            for b in &regions[i + 1..] {
+                assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn store_rows_wrap_in_a_grid_and_the_oldest_give_way() {
+        let few = StoreLayout::of(&store(StoreKind::PlainInsert, 7, 0), RIGHT_X, 100.0);
+        assert_eq!(few.first_row, 0);
+        assert_eq!(few.seen_y, None);
+        // Three to a line: the 4th row starts the second line.
+        assert_eq!(few.row_chip(3).x, few.row_chip(0).x);
+        assert!(few.row_chip(3).y > few.row_chip(0).y + CHIP_H);
+        assert!(!few.row_chip(0).overlaps(&few.row_chip(1)));
+        assert!(few.rect.contains(&few.row_chip(6)));
+
+        let many = StoreLayout::of(&store(StoreKind::SeenSet, 50, 50), RIGHT_X, 100.0);
+        assert_eq!(many.first_row, 50 - MAX_ROWS_SHOWN);
+        assert_eq!(many.first_seen, 50 - MAX_SEEN_SHOWN);
+        let last_row = many.row_chip(MAX_ROWS_SHOWN - 1);
+        let seen_y = many.seen_y.expect("a seen-set draws its ids");
+        assert!(seen_y >= last_row.y + last_row.h);
+        let first_id = many.seen_chip(0);
+        assert!(first_id.y >= seen_y + SEEN_HEAD);
+        assert!(many.rect.contains(&many.seen_chip(MAX_SEEN_SHOWN - 1)));
+        assert!(many.rect.contains(&last_row));
+        // The cap keeps a store's height bounded whatever the trace.
+        let more = StoreLayout::of(&store(StoreKind::SeenSet, 500, 500), RIGHT_X, 100.0);
+        assert_eq!(more.rect.h, many.rect.h);
+    }
+
+    #[test]
+    fn without_consumers_the_brokers_keep_the_width() {
+        let layout = StageLayout::of(&brokers(3));
+        assert_eq!(layout.slot_h, SLOT_H);
+        assert!(layout.groups.is_empty() && layout.stores.is_empty());
+        let right = layout.boxes.values().map(|r| r.x + r.w).fold(0.0, f64::max);
+        assert!((right - (WIDTH - MARGIN)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("billing-app", 20), "billing-app");
+        assert_eq!(fit("billing-application", 8), "billing…");
+        assert_eq!(fit("订单表订单表", 4), "订单表…");
+    }
+
+    #[test]
+    fn many_brokers_take_two_rows() {
+        let frame = brokers;
         let five = StageLayout::of(&frame(5));
         assert!(five.boxes.values().all(|r| r.y == CARD_TOP));
         let nine = StageLayout::of(&frame(9));

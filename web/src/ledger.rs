@@ -1,7 +1,8 @@
 //! The ledger tab: 不能多，不能少. Counters first, then every message and its fate.
 
+use crate::event_log::LogEntry;
 use crate::i18n::{self, Lang, T};
-use mqlab_scenario::frame::{Fate, LedgerSummary, MessageView};
+use mqlab_scenario::frame::{Consumption, Fate, LedgerSummary, MessageView, StoreView};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -15,6 +16,41 @@ pub struct LedgerProps {
     /// A message was chosen (or unchosen: `None`).
     #[prop_or_default]
     pub on_select: Callback<Option<u32>>,
+    /// The scenario has consumers: their counters and columns are shown.
+    #[prop_or_default]
+    pub consumers: bool,
+    #[prop_or_default]
+    pub stores: Rc<Vec<StoreView>>,
+    /// The selected message's life, and the step the player is at (later steps are greyed).
+    #[prop_or_default]
+    pub life: Rc<Vec<LogEntry>>,
+    #[prop_or_default]
+    pub step: u64,
+    /// A step of the life was chosen: go there.
+    #[prop_or_default]
+    pub on_seek: Callback<u64>,
+}
+
+pub fn consumption_text(c: Consumption) -> T {
+    match c {
+        Consumption::NotDelivered => T::ConsNotDelivered,
+        Consumption::Delivered => T::ConsDelivered,
+        Consumption::Processed => T::ConsProcessed,
+        Consumption::Duplicated => T::ConsDuplicated,
+        Consumption::Deduplicated => T::ConsDeduplicated,
+        Consumption::Skipped => T::ConsSkipped,
+    }
+}
+
+pub fn consumption_attr(c: Consumption) -> &'static str {
+    match c {
+        Consumption::NotDelivered => "not_delivered",
+        Consumption::Delivered => "delivered",
+        Consumption::Processed => "processed",
+        Consumption::Duplicated => "duplicated",
+        Consumption::Deduplicated => "deduplicated",
+        Consumption::Skipped => "skipped",
+    }
 }
 
 pub fn fate_text(fate: Fate) -> T {
@@ -61,6 +97,9 @@ pub fn ledger(props: &LedgerProps) -> Html {
         .messages
         .iter()
         .any(|m| Some(&m.partition) != partitions);
+    let consumers = props.consumers;
+    // Message, acked, replicas and reads (or deliveries and processing), fate.
+    let columns = 5;
     let rows = props.messages.iter().map(|m| {
         let selected = props.selected == Some(m.id);
         let id = m.id;
@@ -72,26 +111,56 @@ pub fn ledger(props: &LedgerProps) -> Html {
             (false, _, None) => "…".to_string(),
         };
         let replicas: Vec<String> = m.replicas.iter().map(|r| r.to_string()).collect();
+        let consumption = consumption_attr(m.consumption);
+        let life = selected.then(|| life(m, props, columns));
         html! {
-            <tr key={m.id} class={classes!(selected.then_some("selected"), format!("fate-{}", fate_attr(m.fate)))}
-                data-testid={format!("message-row-{}", m.label)} data-fate={fate_attr(m.fate)}>
+            <tbody key={m.id}>
+            <tr class={classes!(selected.then_some("selected"), format!("fate-{}", fate_attr(m.fate)),
+                    consumers.then(|| format!("cons-{consumption}")))}
+                data-testid={format!("message-row-{}", m.label)} data-fate={fate_attr(m.fate)}
+                data-consumption={consumers.then_some(consumption)}>
                 <td>
                     <button type="button" class="linkish" aria-pressed={selected.to_string()}
                         title={T::SelectMessage.get(lang)} {onclick}>{ &m.label }</button>
+                    if many {
+                        <span class="partition">{ &m.partition }</span>
+                    }
                 </td>
-                if many {
-                    <td>{ &m.partition }</td>
-                }
                 <td>{ ack }</td>
-                <td>{ if replicas.is_empty() { "—".to_string() } else { replicas.join(",") } }</td>
-                <td>{ m.reads }</td>
+                if !consumers {
+                    <td>{ if replicas.is_empty() { "—".to_string() } else { replicas.join(",") } }</td>
+                }
+                if consumers {
+                    <td data-testid="deliveries">{ m.delivered_to.len() }</td>
+                    <td data-testid="processed-rows">{ format!("{} / {}", m.processed, m.store_rows) }</td>
+                } else {
+                    <td>{ m.reads }</td>
+                }
                 <td class="fate">
                     { fate_text(m.fate).get(lang) }
                     if m.out_of_order {
                         <span class="out-of-order" data-testid="out-of-order">{ format!(" ↯ {}", T::OutOfOrder.get(lang)) }</span>
                     }
+                    if consumers {
+                        <span class="consumption">{ consumption_text(m.consumption).get(lang) }</span>
+                    }
                 </td>
             </tr>
+            { for life }
+            </tbody>
+        }
+    });
+    let expected = props.stores.iter().map(|store| {
+        let actual = store.rows.len();
+        let class = match actual.cmp(&(store.expected as usize)) {
+            std::cmp::Ordering::Greater => "bad",
+            std::cmp::Ordering::Less => "short",
+            std::cmp::Ordering::Equal => "exact",
+        };
+        html! {
+            <li class={classes!("expected", class)} data-testid={format!("ledger-expected-{}", store.name)}>
+                { i18n::expected_vs_actual(lang, &store.name, store.expected, actual) }
+            </li>
         }
     });
 
@@ -109,6 +178,18 @@ pub fn ledger(props: &LedgerProps) -> Html {
                 { counter("ledger-pending", T::Pending, s.pending, false) }
                 { counter("ledger-out-of-order", T::OutOfOrder, s.out_of_order, true) }
             </div>
+            if consumers {
+                <h3 class="ledger-sub">{ T::ConsumerSide.get(lang) }</h3>
+                <div class="counters" data-testid="ledger-consumers">
+                    { counter("ledger-delivered", T::Delivered, s.delivered, false) }
+                    { counter("ledger-redelivered", T::Redelivered, s.redelivered, false) }
+                    { counter("ledger-processed", T::ProcessedCount, s.processed, false) }
+                    { counter("ledger-store-duplicates", T::StoreDuplicates, s.store_duplicates, true) }
+                    { counter("ledger-absorbed", T::Absorbed, s.absorbed, false) }
+                    { counter("ledger-skipped", T::Skipped, s.skipped, true) }
+                </div>
+                <ul class="expected-list">{ for expected }</ul>
+            }
             if props.messages.is_empty() {
                 <p class="empty">{ T::NoMessages.get(lang) }</p>
             } else {
@@ -117,19 +198,67 @@ pub fn ledger(props: &LedgerProps) -> Html {
                         <thead>
                             <tr>
                                 <th scope="col">{ T::Message.get(lang) }</th>
-                                if many {
-                                    <th scope="col">{ T::Partition.get(lang) }</th>
-                                }
                                 <th scope="col">{ T::Ack.get(lang) }</th>
-                                <th scope="col">{ T::Replicas.get(lang) }</th>
-                                <th scope="col">{ T::Reads.get(lang) }</th>
+                                if !consumers {
+                                    <th scope="col">{ T::Replicas.get(lang) }</th>
+                                }
+                                if consumers {
+                                    <th scope="col" title={T::Delivered.get(lang)}>{ T::Deliveries.get(lang) }</th>
+                                    <th scope="col">{ T::ProcRows.get(lang) }</th>
+                                } else {
+                                    <th scope="col">{ T::Reads.get(lang) }</th>
+                                }
                                 <th scope="col">{ T::Fate.get(lang) }</th>
                             </tr>
                         </thead>
-                        <tbody>{ for rows }</tbody>
+                        { for rows }
                     </table>
                 </div>
             }
         </div>
+    }
+}
+
+/// The selected message's whole life, in a row under its own: what the ledger knows of it,
+/// then every step of the trace that concerns it (later ones greyed), each a way to go there.
+fn life(m: &MessageView, props: &LedgerProps, columns: usize) -> Html {
+    let lang = props.lang;
+    let mut facts = vec![i18n::life_produced(lang, &m.producer, m.attempts)];
+    if !m.replicas.is_empty() {
+        let replicas: Vec<String> = m.replicas.iter().map(|r| r.to_string()).collect();
+        facts.push(format!("{} {}", T::Replicas.get(lang), replicas.join(",")));
+    }
+    if props.consumers {
+        facts.push(if m.delivered_to.is_empty() {
+            T::NotDeliveredYet.get(lang).to_string()
+        } else {
+            i18n::life_delivered(lang, &m.delivered_to)
+        });
+        facts.push(i18n::life_processed(lang, m.processed, m.store_rows));
+    }
+    let steps = props.life.iter().map(|entry| {
+        let later = entry.step > props.step;
+        let step = entry.step;
+        let onclick = props.on_seek.reform(move |_: MouseEvent| step);
+        let lines = entry.happenings.iter().map(|h| html! { <li>{ h.text(lang) }</li> });
+        html! {
+            <li class={classes!("life-step", later.then_some("later"))} key={entry.step}>
+                <button type="button" class="linkish" {onclick}>{ i18n::steps_heading(lang, entry.step, entry.time_ms) }</button>
+                <ul>{ for lines }</ul>
+            </li>
+        }
+    });
+    html! {
+        <tr class="life-row">
+            <td colspan={columns.to_string()} data-testid="message-life">
+                <ul class="life-facts">{ for facts.iter().map(|f| html! { <li>{ f }</li> }) }</ul>
+                <p class="life-heading">{ T::LifeHeading.get(lang) }</p>
+                if props.life.is_empty() {
+                    <p class="empty">{ T::LifeNoEvents.get(lang) }</p>
+                } else {
+                    <ol class="life-steps">{ for steps }</ol>
+                }
+            </td>
+        </tr>
     }
 }

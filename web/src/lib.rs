@@ -10,6 +10,7 @@ pub mod player_bar;
 pub mod settings;
 pub mod share;
 pub mod stage;
+pub mod stage_groups;
 
 mod app;
 mod help;

@@ -17,9 +17,10 @@ pub enum NodeCommand {
 }
 
 impl NodeCommand {
-    fn label(self) -> T {
+    fn label(self, kind: NodeKind) -> T {
         match self {
             NodeCommand::Kill => T::Kill,
+            NodeCommand::Stop if kind == NodeKind::Consumer => T::CloseConsumer,
             NodeCommand::Stop => T::StopGracefully,
             NodeCommand::Restart => T::Restart,
             NodeCommand::Isolate => T::Isolate,
@@ -58,6 +59,9 @@ pub fn commands_for(node: &NodeView) -> Vec<NodeCommand> {
             });
         }
         NodeKind::Producer if up => out.push(NodeCommand::Produce),
+        // A consumer: kill -9 mid-batch, close() cleanly (it leaves the group), restart.
+        NodeKind::Consumer if up => out.extend([NodeCommand::Kill, NodeCommand::Stop]),
+        NodeKind::Consumer => out.push(NodeCommand::Restart),
         _ => {}
     }
     out
@@ -90,11 +94,12 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         });
     }
     let id = props.node.id;
+    let kind = props.node.kind;
     let items = commands_for(&props.node).into_iter().map(|cmd| {
         let onclick = props.on_command.reform(move |_: MouseEvent| (id, cmd));
         html! {
             <li role="none">
-                <button type="button" role="menuitem" data-testid={cmd.testid()} {onclick}>{ cmd.label().get(lang) }</button>
+                <button type="button" role="menuitem" data-testid={cmd.testid()} {onclick}>{ cmd.label(kind).get(lang) }</button>
             </li>
         }
     });
@@ -168,4 +173,34 @@ fn move_focus(menu: &NodeRef, forward: bool) {
         (None, _) => 0,
     };
     let _ = buttons[next].focus();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(kind: NodeKind, status: NodeStatus) -> NodeView {
+        NodeView {
+            id: 300,
+            kind,
+            name: "billing-app".into(),
+            status,
+            isolated: false,
+            fenced: false,
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_consumer_can_be_killed_closed_and_restarted() {
+        use NodeCommand::*;
+        let up = node(NodeKind::Consumer, NodeStatus::Up);
+        assert_eq!(commands_for(&up), [Kill, Stop]);
+        assert_eq!(Stop.label(NodeKind::Consumer), T::CloseConsumer);
+        assert_eq!(Stop.label(NodeKind::Broker), T::StopGracefully);
+        for down in [NodeStatus::Crashed, NodeStatus::Stopped] {
+            assert_eq!(commands_for(&node(NodeKind::Consumer, down)), [Restart]);
+        }
+        assert!(commands_for(&node(NodeKind::Controller, NodeStatus::Up)).is_empty());
+    }
 }

@@ -67,7 +67,9 @@ pub fn set_shared_in_url(example: &str, doc_json: Option<&str>, step: u64) {
 
 /// Puts the keyboard focus on a node of the stage.
 pub fn focus_node(node: u32) {
-    let selector = format!("[data-testid='broker-{node}'], [data-testid='producer-{node}']");
+    let selector = format!(
+        "[data-testid='broker-{node}'], [data-testid='producer-{node}'], [data-testid='consumer-{node}']"
+    );
     let element = gloo::utils::document()
         .query_selector(&selector)
         .ok()

@@ -3,9 +3,10 @@
 
 use crate::i18n::{self, Lang, T};
 use crate::layout::{self, Rect, StageLayout, Tenths, CELL_H, SLOT_H, WIDTH};
+use crate::stage_groups::{self, SideCtx};
 use mqlab_scenario::frame::{
-    EnvelopeKind, EnvelopeView, Frame, LinkStatus, LinkView, NodeKind, NodeStatus, NodeView,
-    PartitionView, ReplicaView,
+    ConsumerView, EnvelopeKind, EnvelopeView, Frame, GroupView, LinkStatus, LinkView, NodeKind,
+    NodeStatus, NodeView, PartitionView, ReplicaView,
 };
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -51,11 +52,19 @@ pub fn stage(props: &StageProps) -> Html {
         match node.kind {
             NodeKind::Broker => broker_card(node, &ctx, props),
             NodeKind::Controller => controller(node, &ctx),
-            NodeKind::Producer | NodeKind::Reader | NodeKind::Consumer => {
-                client(node, &ctx, &props.on_node)
-            }
+            NodeKind::Producer | NodeKind::Reader => client(node, &ctx, &props.on_node),
+            // Drawn inside their group's frame.
+            NodeKind::Consumer => Html::default(),
         }
     });
+    let side = SideCtx {
+        frame,
+        layout: &layout,
+        lang,
+        active: &active,
+        selected: props.selected_message,
+        on_node: &props.on_node,
+    };
     let envelopes = frame
         .envelopes
         .iter()
@@ -69,12 +78,15 @@ pub fn stage(props: &StageProps) -> Html {
                     aria-label={T::StageLabel.get(lang)}>
                     <g class="links">{ for links }</g>
                     <g class="nodes">{ for nodes }</g>
+                    { stage_groups::groups(&side) }
+                    { stage_groups::stores(&side) }
                     <g class="link-labels">{ for link_labels }</g>
                     <g class="envelopes" aria-hidden="true">{ for envelopes }</g>
                 </svg>
                 { props.children.clone() }
             </div>
-            <PartitionStrip partitions={frame.partitions.clone()} nodes={frame.nodes.clone()} {lang} />
+            <PartitionStrip partitions={frame.partitions.clone()} nodes={frame.nodes.clone()}
+                consumers={frame.consumers.clone()} groups={frame.groups.clone()} {lang} />
         </div>
     }
 }
@@ -86,7 +98,7 @@ struct NodeCtx<'a> {
     active: bool,
 }
 
-fn status_text(node: &NodeView, lang: Lang) -> String {
+pub(crate) fn status_text(node: &NodeView, lang: Lang) -> String {
     let mut parts = vec![match node.status {
         NodeStatus::Up => T::Up.get(lang),
         NodeStatus::Crashed => T::Crashed.get(lang),
@@ -101,7 +113,7 @@ fn status_text(node: &NodeView, lang: Lang) -> String {
     parts.join(" · ")
 }
 
-fn status_attr(status: NodeStatus) -> &'static str {
+pub(crate) fn status_attr(status: NodeStatus) -> &'static str {
     match status {
         NodeStatus::Up => "up",
         NodeStatus::Crashed => "crashed",
@@ -191,7 +203,8 @@ fn replica_log(
 ) -> Html {
     let lang = ctx.lang;
     let layout = ctx.layout;
-    let y = StageLayout::slot_y(card.y, slot);
+    let y = layout.slot_y(card.y, slot);
+    let slot_h = layout.slot_h;
     let x = card.x + 6.0;
     let w = card.w - 12.0;
     let is_leader = p.leader == Some(rep.broker);
@@ -258,7 +271,7 @@ fn replica_log(
     html! {
         <g class={class} data-testid={format!("replica-{}-{}", p.name, rep.broker)}
             data-hw={rep.high_watermark.to_string()} data-leo={rep.log_end_offset.to_string()}>
-            <rect class="slot" x={f(x)} y={f(y)} width={f(w)} height={f(SLOT_H - 6.0)} rx="5" />
+            <rect class="slot" x={f(x)} y={f(y)} width={f(w)} height={f(slot_h - 6.0)} rx="5" />
             <text class="partition-name" x={f(x + 8.0)} y={f(y + 14.0)}>{ &p.name }</text>
             <text class="role" x={f(x + w - 8.0)} y={f(y + 14.0)} text-anchor="end">{ role.get(lang) }</text>
             if skip > 0 {
@@ -281,9 +294,12 @@ fn replica_log(
                         text-anchor={if leo_right { "start" } else { "end" }}>{ format!("LEO {}", rep.log_end_offset) }</text>
                 </g>
             }
-            <text class="isr" x={f(x + 8.0)} y={f(y + SLOT_H - 11.0)}>{ i18n::isr_list(&p.isr) }</text>
+            if is_leader && slot_h > SLOT_H {
+                { stage_groups::offset_markers(p, ctx.frame, y + SLOT_H - 20.0, &x_of, right_edge, lang) }
+            }
+            <text class="isr" x={f(x + 8.0)} y={f(y + slot_h - 11.0)}>{ i18n::isr_list(&p.isr) }</text>
             <text class={classes!("isr-state", (!in_isr).then_some("out"))} x={f(x + w - 8.0)}
-                y={f(y + SLOT_H - 11.0)} text-anchor="end">
+                y={f(y + slot_h - 11.0)} text-anchor="end">
                 { if in_isr { T::InIsr.get(lang) } else { T::OutOfIsr.get(lang) } }
             </text>
         </g>
@@ -454,6 +470,8 @@ fn link(l: &LinkView, layout: &StageLayout, lang: Lang) -> (Html, Html) {
 struct StripProps {
     partitions: Vec<PartitionView>,
     nodes: Vec<NodeView>,
+    consumers: Vec<ConsumerView>,
+    groups: Vec<GroupView>,
     lang: Lang,
 }
 
@@ -479,6 +497,7 @@ fn partition_strip(props: &StripProps) -> Html {
                 <span data-testid={format!("partition-{}-leader", p.name)}>{ leader }</span>
                 <span>{ i18n::epoch(lang, p.leader_epoch) }</span>
                 <span>{ i18n::isr_list(&p.isr) }</span>
+                { stage_groups::strip_marks(p, &props.consumers, &props.groups) }
             </li>
         }
     });
@@ -491,6 +510,10 @@ fn partition_strip(props: &StripProps) -> Html {
                 <li><span class="swatch error" />{ T::ErrorKind.get(lang) }</li>
                 <li><span class="swatch control" />{ T::ControlKind.get(lang) }</li>
                 <li><span class="swatch epochs" />{ T::EpochColour.get(lang) }</li>
+                if !props.consumers.is_empty() {
+                    <li class="legend-position">{ T::PositionLegend.get(lang) }</li>
+                    <li class="legend-committed">{ T::CommittedLegend.get(lang) }</li>
+                }
             </ul>
         </div>
     }

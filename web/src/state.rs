@@ -103,6 +103,8 @@ pub struct AppState {
     pub tab: Tab,
     pub menu: Option<u32>,
     pub selected_message: Option<u32>,
+    /// The selected message's whole life: the steps of the trace that concern it.
+    pub life: Rc<Vec<LogEntry>>,
     pub help: bool,
     /// Shared with the states it replaces, which are dropped: mutated in place.
     log: Rc<RefCell<StepLog>>,
@@ -158,6 +160,7 @@ impl AppState {
             tab: Tab::Ledger,
             menu: None,
             selected_message: None,
+            life: Rc::default(),
             help: false,
             log: Rc::default(),
             log_view: Rc::default(),
@@ -242,7 +245,7 @@ impl AppState {
         self.player = Some(Rc::new(RefCell::new(player)));
         self.playing = false;
         self.menu = None;
-        self.selected_message = None;
+        self.select_message(None);
         self.settings_error = None;
         self.notice = None;
         self.log = Rc::default();
@@ -427,9 +430,30 @@ impl AppState {
                 self.refresh_view();
                 self.notice = None;
                 self.mark_modified();
+                // The selected message's future may have changed with the trace.
+                self.select_message(self.selected_message);
             }
             Err(e) => self.notice = Some(bilingual(&e)),
         }
+    }
+
+    fn select_message(&mut self, id: Option<u32>) {
+        self.selected_message = id;
+        self.life = match (id, &self.player) {
+            (Some(id), Some(player)) => Rc::new(
+                player
+                    .borrow()
+                    .message_life(id)
+                    .into_iter()
+                    .map(|s| LogEntry {
+                        step: s.step,
+                        time_ms: s.time_ms,
+                        happenings: s.happenings,
+                    })
+                    .collect(),
+            ),
+            _ => Rc::default(),
+        };
     }
 }
 
@@ -458,7 +482,7 @@ impl Reducible for AppState {
             }
             Action::SetLang(lang) => next.lang = lang,
             Action::SetTab(tab) => next.tab = tab,
-            Action::SelectMessage(id) => next.selected_message = id,
+            Action::SelectMessage(id) => next.select_message(id),
             Action::ToggleHelp => next.help = !next.help,
             Action::Settle(step) => next.settle(step),
             Action::Faster => next.speed = next.speed.faster(),
