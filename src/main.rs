@@ -1,6 +1,7 @@
 //! `mqlab`: run, check and benchmark scenarios without a browser.
 
 mod bench;
+mod summary_rabbit;
 
 use mqlab_scenario::{Command, Frame, Lang, Player, ScenarioError};
 use std::process::ExitCode;
@@ -99,6 +100,15 @@ fn run(args: &[String]) -> Result<(), String> {
 
 fn print_summary(frame: &Frame, lang: Lang) {
     let zh = lang == Lang::Zh;
+    if !frame.queues.is_empty() {
+        summary_rabbit::print_queues(frame, zh);
+    } else {
+        print_partitions(frame, zh);
+    }
+    print_ledger(frame, zh);
+}
+
+fn print_partitions(frame: &Frame, zh: bool) {
     println!();
     println!(
         "{}",
@@ -145,6 +155,9 @@ fn print_summary(frame: &Frame, lang: Lang) {
             );
         }
     }
+}
+
+fn print_ledger(frame: &Frame, zh: bool) {
     println!();
     println!(
         "{}",
@@ -157,6 +170,7 @@ fn print_summary(frame: &Frame, lang: Lang) {
     for m in &frame.messages {
         let acked = match (m.acked, m.acked_offset) {
             (true, Some(o)) => format!("acked@{o}"),
+            (true, None) if !frame.queues.is_empty() => "acked".into(),
             (true, None) => "sent(acks=0)".into(),
             (false, _) => m
                 .last_error
@@ -239,15 +253,17 @@ fn print_groups(frame: &Frame, zh: bool) {
             .collect();
         parts.join(", ")
     };
-    println!();
-    println!(
-        "{}",
-        if zh {
-            "== 消费组 =="
-        } else {
-            "== groups =="
-        }
-    );
+    if !frame.groups.is_empty() {
+        println!();
+        println!(
+            "{}",
+            if zh {
+                "== 消费组 =="
+            } else {
+                "== groups =="
+            }
+        );
+    }
     for g in &frame.groups {
         println!(
             "{} (generation {}, {:?}): committed [{}]",

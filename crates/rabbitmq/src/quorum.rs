@@ -385,7 +385,9 @@ impl QuorumMember {
                     }
                 }
                 Command::Checkout { index: m, consumer } => {
-                    self.pending_checkout.remove(&m);
+                    // Only the leader that decided a checkout sends its delivery; one from an
+                    // earlier term was delivered by its own leader already.
+                    let mine = self.pending_checkout.remove(&m).is_some();
                     if !self.ready.remove(&m) {
                         continue;
                     }
@@ -397,7 +399,7 @@ impl QuorumMember {
                     msg.delivered = true;
                     msg.deliveries += 1;
                     let message = msg.message;
-                    if leader {
+                    if leader && mine {
                         let auto_ack = self
                             .consumers
                             .iter()
