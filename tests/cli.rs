@@ -106,3 +106,19 @@ fn run_summarises_groups_stores_and_the_consumer_ledger() {
     assert!(ok);
     assert!(zh.contains("应有 6 行，实有 10 行"), "{zh}");
 }
+
+#[test]
+fn run_summarises_a_rabbitmq_scenario_by_its_queues() {
+    let file = "scenarios/rabbitmq-unsynced-mirror.json";
+    let (ok, out, _) = mqlab(&["run", file]);
+    assert!(ok);
+    assert!(out.contains("== queues =="), "{out}");
+    assert!(out.contains("removed in RabbitMQ 4.0"), "{out}");
+    assert!(out.contains("rabbit-3   leader"), "{out}");
+    assert!(out.contains("lost 5"), "{out}");
+    let (ok, zh, _) = mqlab(&["run", file, "--lang", "zh"]);
+    assert!(ok);
+    assert!(zh.contains("== 队列 =="), "{zh}");
+    let (ok, out, _) = mqlab(&["check", "scenarios/rabbitmq-classic-cluster.json"]);
+    assert!(ok, "{out}");
+}
