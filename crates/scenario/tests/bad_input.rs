@@ -203,7 +203,13 @@ fn mangled_examples_never_panic() {
         state ^= state << 17;
         state
     };
-    for (_, text) in example_sources() {
+    let rabbit = [
+        include_str!("../../../scenarios/rabbitmq-classic-cluster.json"),
+        include_str!("../../../scenarios/rabbitmq-quorum-failover.json"),
+        include_str!("../../../scenarios/rabbitmq-unsynced-mirror.json"),
+    ];
+    let texts = example_sources().iter().map(|(_, t)| *t).chain(rabbit);
+    for text in texts {
         let bytes = text.as_bytes();
         for _ in 0..150 {
             let mut b = bytes.to_vec();
@@ -246,4 +252,78 @@ fn seeking_past_the_end_stops_at_the_end() {
     p.apply(Command::Start).unwrap();
     p.apply(Command::Back).unwrap();
     assert_eq!(p.position(), 0);
+}
+
+#[test]
+fn each_bad_rabbitmq_field_is_named() {
+    type Case = (fn(&mut serde_json::Value), &'static str, &'static str);
+    let cases: Vec<Case> = vec![
+        (|v| v["rabbitmq"]["nodes"] = json!(0), "rabbitmq.nodes", "out of range"),
+        (
+            |v| v["rabbitmq"]["queues"][0]["node"] = json!("rabbit-7"),
+            "rabbitmq.queues[0].node",
+            "no node",
+        ),
+        (
+            |v| {
+                v["rabbitmq"]["queues"][0]["type"] = json!("quorum");
+                v["rabbitmq"]["queues"][0]["durable"] = json!(false);
+            },
+            "rabbitmq.queues[0].durable",
+            "always durable",
+        ),
+        (
+            |v| v["rabbitmq"]["queues"][0]["delivery_limit"] = json!(5),
+            "rabbitmq.queues[0].delivery_limit",
+            "quorum queues only",
+        ),
+        (
+            |v| v["rabbitmq"]["queues"][0]["dead_letter_exchange"] = json!("nowhere"),
+            "rabbitmq.queues[0].dead_letter_exchange",
+            "no exchange",
+        ),
+        (
+            |v| v["rabbitmq"]["policies"] = json!([{ "name": "ha", "pattern": ".*", "ha_mode": "exactly" }]),
+            "rabbitmq.policies[0].ha_params",
+            "replica count",
+        ),
+        (
+            |v| v["rabbitmq"]["consumers"][0]["queue"] = json!("payments"),
+            "rabbitmq.consumers[0].queue",
+            "no queue",
+        ),
+        (
+            |v| v["rabbitmq"]["publishers"][0]["nodes"] = json!([]),
+            "rabbitmq.publishers[0].nodes",
+            "at least one",
+        ),
+        (
+            |v| v["producers"] = json!([{ "name": "app" }]),
+            "producers",
+            "Kafka clients",
+        ),
+        (
+            |v| v["kafka"] = json!({ "brokers": 1, "topics": [{ "name": "t", "partitions": 1, "replication_factor": 1 }] }),
+            "kafka",
+            "exactly one cluster",
+        ),
+        (
+            |v| v["script"] = json!([{ "at_ms": 1, "do": "produce", "producer": "shop", "topic": "orders", "count": 1, "key": "k" }]),
+            "script[0].do",
+            "Kafka action",
+        ),
+        (
+            |v| v["script"] = json!([{ "at_ms": 1, "do": "sync_queue", "queue": "orders" }]),
+            "script[0].queue",
+            "not mirrored",
+        ),
+    ];
+    for (patch, field, words) in cases {
+        let mut v = rabbit_base();
+        patch(&mut v);
+        let e = error_of(v);
+        assert_eq!(e.field, field, "{e}");
+        assert!(e.en.contains(words), "{e}");
+        assert!(!e.zh.is_empty());
+    }
 }
