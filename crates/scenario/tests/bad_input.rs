@@ -258,7 +258,11 @@ fn seeking_past_the_end_stops_at_the_end() {
 fn each_bad_rabbitmq_field_is_named() {
     type Case = (fn(&mut serde_json::Value), &'static str, &'static str);
     let cases: Vec<Case> = vec![
-        (|v| v["rabbitmq"]["nodes"] = json!(0), "rabbitmq.nodes", "out of range"),
+        (
+            |v| v["rabbitmq"]["nodes"] = json!(0),
+            "rabbitmq.nodes",
+            "out of range",
+        ),
         (
             |v| v["rabbitmq"]["queues"][0]["node"] = json!("rabbit-7"),
             "rabbitmq.queues[0].node",
@@ -283,7 +287,10 @@ fn each_bad_rabbitmq_field_is_named() {
             "no exchange",
         ),
         (
-            |v| v["rabbitmq"]["policies"] = json!([{ "name": "ha", "pattern": ".*", "ha_mode": "exactly" }]),
+            |v| {
+                v["rabbitmq"]["policies"] =
+                    json!([{ "name": "ha", "pattern": ".*", "ha_mode": "exactly" }])
+            },
             "rabbitmq.policies[0].ha_params",
             "replica count",
         ),

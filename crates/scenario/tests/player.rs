@@ -123,7 +123,32 @@ fn frames_list_envelopes_in_flight() {
 
 #[test]
 fn random_sessions_never_panic_and_their_documents_replay_exactly() {
-    // A small deterministic generator: any sequence of clicks and keys a user could make.
+    let kafka = [0, 1, 2, 3, 4, 100, 200, 300, 999];
+    for example_id in [
+        "kafka-leader-kill",
+        "kafka-zombie-leader",
+        "kafka-unclean-election",
+        "kafka-consumer-kill-before-commit",
+    ] {
+        random_session(example_id, example(example_id), &kafka);
+    }
+    let rabbit = [0, 1, 2, 3, 4, 100, 101, 300, 999];
+    for (id, text) in [
+        (
+            "rabbitmq-mirrored-failover",
+            include_str!("../../../scenarios/rabbitmq-mirrored-failover.json"),
+        ),
+        (
+            "rabbitmq-quorum-failover",
+            include_str!("../../../scenarios/rabbitmq-quorum-failover.json"),
+        ),
+    ] {
+        random_session(id, serde_json::from_str(text).unwrap(), &rabbit);
+    }
+}
+
+/// Any sequence of clicks and keys a user could make, from a small deterministic generator.
+fn random_session(id: &str, doc: serde_json::Value, nodes: &[u32]) {
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move |n: u64| {
         state ^= state << 13;
@@ -131,47 +156,41 @@ fn random_sessions_never_panic_and_their_documents_replay_exactly() {
         state ^= state << 17;
         state % n
     };
-    for example_id in [
-        "kafka-leader-kill",
-        "kafka-zombie-leader",
-        "kafka-unclean-election",
-    ] {
-        let mut p = load(example(example_id));
-        for _ in 0..25 {
-            let node = [0, 1, 2, 3, 4, 100, 200, 999][next(8) as usize];
-            let command = match next(9) {
-                0 => Command::Forward,
-                1 => Command::Back,
-                2 => Command::Seek(next(p.total_steps() + 50)),
-                3 => Command::Inject(UserAction::Crash { node }),
-                4 => Command::Inject(UserAction::Stop { node }),
-                5 => Command::Inject(UserAction::Restart { node }),
-                6 => Command::Inject(UserAction::Isolate { node }),
-                7 => Command::Inject(UserAction::Reconnect { node }),
-                _ => Command::Inject(UserAction::Produce {
-                    producer: node,
-                    count: next(4) as u32,
-                }),
-            };
-            let before = (p.position(), p.doc().clone());
-            if p.apply(command).is_err() {
-                assert_eq!(
-                    (p.position(), p.doc().clone()),
-                    before,
-                    "a refused command changes nothing"
-                );
-            }
-            let _ = p.frame();
+    let mut p = load(doc);
+    for _ in 0..25 {
+        let node = nodes[next(nodes.len() as u64) as usize];
+        let command = match next(9) {
+            0 => Command::Forward,
+            1 => Command::Back,
+            2 => Command::Seek(next(p.total_steps() + 50)),
+            3 => Command::Inject(UserAction::Crash { node }),
+            4 => Command::Inject(UserAction::Stop { node }),
+            5 => Command::Inject(UserAction::Restart { node }),
+            6 => Command::Inject(UserAction::Isolate { node }),
+            7 => Command::Inject(UserAction::Reconnect { node }),
+            _ => Command::Inject(UserAction::Produce {
+                producer: node,
+                count: next(4) as u32,
+            }),
+        };
+        let before = (p.position(), p.doc().clone());
+        if p.apply(command).is_err() {
+            assert_eq!(
+                (p.position(), p.doc().clone()),
+                before,
+                "a refused command changes nothing"
+            );
         }
-        let mut again = mqlab_scenario::Player::load(p.doc().clone())
-            .expect("a recorded session is a valid scenario");
-        again.apply(Command::Seek(p.position())).unwrap();
-        assert_eq!(
-            again.frame(),
-            p.frame(),
-            "{example_id}: the document reproduces the session"
-        );
+        let _ = p.frame();
     }
+    let mut again = mqlab_scenario::Player::load(p.doc().clone())
+        .expect("a recorded session is a valid scenario");
+    again.apply(Command::Seek(p.position())).unwrap();
+    assert_eq!(
+        again.frame(),
+        p.frame(),
+        "{id}: the document reproduces the session"
+    );
 }
 
 #[test]
