@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 8] = [
+const SOURCES: [(&str, &str); 14] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -39,6 +39,30 @@ const SOURCES: [(&str, &str); 8] = [
     (
         "kafka-consumer-rebalance",
         include_str!("../../../scenarios/kafka-consumer-rebalance.json"),
+    ),
+    (
+        "rabbitmq-classic-cluster",
+        include_str!("../../../scenarios/rabbitmq-classic-cluster.json"),
+    ),
+    (
+        "rabbitmq-mirrored-failover",
+        include_str!("../../../scenarios/rabbitmq-mirrored-failover.json"),
+    ),
+    (
+        "rabbitmq-unsynced-mirror",
+        include_str!("../../../scenarios/rabbitmq-unsynced-mirror.json"),
+    ),
+    (
+        "rabbitmq-quorum-failover",
+        include_str!("../../../scenarios/rabbitmq-quorum-failover.json"),
+    ),
+    (
+        "rabbitmq-autoack-vs-manual",
+        include_str!("../../../scenarios/rabbitmq-autoack-vs-manual.json"),
+    ),
+    (
+        "rabbitmq-confirms-vs-transactions",
+        include_str!("../../../scenarios/rabbitmq-confirms-vs-transactions.json"),
     ),
 ];
 
