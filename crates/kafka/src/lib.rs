@@ -231,14 +231,14 @@ impl Kafka {
     pub fn committed_offsets(&self) -> &CommittedOffsets {
         &self.committed
     }
-    /// A group as its current coordinator sees it (the first broker that knows it).
+    /// A group as its coordinator sees it: of the brokers whose coordinator holds the group,
+    /// the one with the newest generation (a coordinator keeps a dead member until its
+    /// session times out, which is what the stage must show).
     pub fn group(&self, name: &str) -> Option<(NodeId, &Group)> {
-        let coordinator = self
-            .consumers
-            .values()
-            .filter(|c| c.config.group == name)
-            .find_map(|c| c.coordinator);
-        coordinator.and_then(|b| Some((b, self.coordinators.get(&b)?.groups.get(name)?)))
+        self.coordinators
+            .iter()
+            .filter_map(|(&b, c)| c.groups.get(name).map(|g| (b, g)))
+            .max_by_key(|(b, g)| (g.generation, std::cmp::Reverse(*b)))
     }
     pub fn tp_name(&self, tp: Tp) -> String {
         format!(

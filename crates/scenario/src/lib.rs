@@ -30,7 +30,8 @@ pub use frame::Frame;
 pub use i18n::{Lang, Text};
 pub use knobs::Knobs;
 pub use player::{
-    Command, MarkKind, Player, TimelineMark, UserAction, CHECKPOINT_EVERY, MAX_STEPS,
+    Command, MarkKind, Player, StepHappenings, TimelineMark, UserAction, CHECKPOINT_EVERY,
+    MAX_STEPS,
 };
 
 /// Which broker version the models follow, for the UI to say.

@@ -11,7 +11,15 @@ use std::collections::BTreeSet;
 
 /// The commit mode in a few words, for the consumer's card.
 pub fn commit_text(config: &ConsumerConfig) -> Text {
-    let seconds = config.auto_commit_interval_ms as f64 / 1000.0;
+    // Integer arithmetic: float formatting would cost the wasm several kilobytes.
+    let ms = config.auto_commit_interval_ms;
+    let seconds = if ms % 1000 == 0 {
+        format!("{}", ms / 1000)
+    } else {
+        format!("{}.{:03}", ms / 1000, ms % 1000)
+            .trim_end_matches('0')
+            .to_string()
+    };
     let (en, zh) = match config.commit {
         CommitMode::Auto => (
             format!("auto-commit every {seconds}s"),

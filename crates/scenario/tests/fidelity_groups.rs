@@ -321,3 +321,25 @@ fn k33_latest_skips_what_was_there_and_earliest_reads_it() {
     assert_eq!(consumer(&none, "c1").activity, ConsumerActivity::Failed);
     assert_eq!(store(&none, "orders").rows.len(), 0);
 }
+
+#[test]
+fn k27_the_coordinator_keeps_a_killed_member_until_its_session_times_out() {
+    use mqlab_scenario::frame::GroupState;
+    let mut p = load(kill_mid_batch("sync_after_process", "plain_insert"));
+    // c1 died at 3.85 s and restarted at 5 s; its old membership lives on until ~13 s.
+    let f = at_time(&mut p, 4500);
+    let g = &f.groups[0];
+    assert!(g.coordinator.is_some());
+    assert_eq!((g.generation, g.state), (1, GroupState::Stable));
+    let f = at_time(&mut p, 9000);
+    assert_eq!(
+        f.groups[0].state,
+        GroupState::Rebalancing,
+        "c1#2 joined; waits for c1#1"
+    );
+    let f = at_time(&mut p, 16_000);
+    assert_eq!(
+        (f.groups[0].generation, f.groups[0].state),
+        (2, GroupState::Stable)
+    );
+}
