@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 pub fn commit_text(config: &ConsumerConfig) -> Text {
     // Integer arithmetic: float formatting would cost the wasm several kilobytes.
     let ms = config.auto_commit_interval_ms;
-    let seconds = if ms % 1000 == 0 {
+    let seconds = if ms.is_multiple_of(1000) {
         format!("{}", ms / 1000)
     } else {
         format!("{}.{:03}", ms / 1000, ms % 1000)
