@@ -340,7 +340,7 @@ impl Model for Rabbit {
         if let Some(n) = self.nodes.get_mut(&node) {
             n.on_down(graceful, fx);
         } else if let Some(p) = self.publishers.get_mut(&node) {
-            p.on_down();
+            p.on_down(fx);
         } else if let Some(c) = self.consumers.get_mut(&node) {
             c.on_down(fx);
         }

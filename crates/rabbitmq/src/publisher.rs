@@ -67,8 +67,11 @@ impl Publisher {
         fx.send(self.id, node, Msg::Open);
     }
 
-    pub fn on_down(&mut self) {
-        self.node = None;
+    /// kill -9 or close(): the operating system closes the connection.
+    pub fn on_down(&mut self, fx: Fx) {
+        if let Some(node) = self.node.take() {
+            fx.send(self.id, node, Msg::ClientGone);
+        }
         self.connecting = None;
         self.outstanding.clear();
         self.commit = None;
