@@ -230,7 +230,74 @@ fn scenario_speed() -> Result<(), String> {
         elapsed.as_secs_f64() * 1e3,
         per_second(steps, elapsed)
     );
-    kafka_in_engine(&doc)
+    kafka_in_engine(&doc)?;
+    rabbitmq_speed()
+}
+
+/// A busy RabbitMQ world: 3 nodes, a mirrored classic queue and a quorum queue, two
+/// confirming publishers sending 5 000 persistent messages in bursts, two consumers, a node
+/// killed and restarted; `duration_ms` sets the length.
+pub fn rabbitmq_scenario(duration_ms: u64) -> ScenarioDoc {
+    let bursts = 100u64;
+    let mut script = Vec::new();
+    for i in 0..bursts {
+        let at = 1_000 + i * (duration_ms.saturating_sub(2_000) / bursts);
+        for (publisher, queue) in [("shop", "orders"), ("bank", "payments")] {
+            script.push(serde_json::json!({
+                "at_ms": at, "do": "publish", "publisher": publisher, "count": 25,
+                "key": format!("{publisher}-{i}"), "routing_key": queue
+            }));
+        }
+    }
+    script.push(
+        serde_json::json!({ "at_ms": duration_ms * 3 / 10, "do": "crash", "node": "rabbit-1" }),
+    );
+    script.push(
+        serde_json::json!({ "at_ms": duration_ms * 5 / 10, "do": "restart", "node": "rabbit-1" }),
+    );
+    serde_json::from_value(serde_json::json!({
+        "id": "bench-rabbitmq",
+        "title": { "en": "Benchmark: a busy RabbitMQ cluster", "zh": "Benchmark: a busy RabbitMQ cluster" },
+        "seed": 7,
+        "duration_ms": duration_ms,
+        "rabbitmq": {
+            "nodes": 3,
+            "queues": [
+                { "name": "orders", "node": "rabbit-1" },
+                { "name": "payments", "node": "rabbit-2", "type": "quorum" }
+            ],
+            "policies": [{ "name": "ha", "pattern": "^orders$", "ha_mode": "all" }],
+            "publishers": [
+                { "name": "shop", "nodes": ["rabbit-2", "rabbit-3"] },
+                { "name": "bank", "nodes": ["rabbit-3", "rabbit-2"] }
+            ],
+            "consumers": [
+                { "name": "billing", "nodes": ["rabbit-3", "rabbit-2"], "queue": "orders", "prefetch": 50, "processing_ms": 5 },
+                { "name": "ledger", "nodes": ["rabbit-2", "rabbit-3"], "queue": "payments", "prefetch": 50, "processing_ms": 5 }
+            ]
+        },
+        "stores": [{ "name": "table", "kind": "plain_insert" }],
+        "script": script
+    }))
+    .expect("a RabbitMQ scenario document")
+}
+
+fn rabbitmq_speed() -> Result<(), String> {
+    let doc = rabbitmq_scenario(600_000);
+    let mut best: Option<(u64, Duration)> = None;
+    for _ in 0..3 {
+        let (player, elapsed) = load_timed(doc.clone())?;
+        if best.is_none_or(|(_, b)| elapsed < b) {
+            best = Some((player.total_steps(), elapsed));
+        }
+    }
+    let (steps, elapsed) = best.expect("three runs");
+    println!(
+        "rabbitmq scenario (3 nodes, a mirrored and a quorum queue, 2 publishers, 5000 messages, 2 consumers, 10 min simulated): {steps} steps in {:.1} ms = {}steps/s (Player::load)",
+        elapsed.as_secs_f64() * 1e3,
+        per_second(steps, elapsed)
+    );
+    Ok(())
 }
 
 /// The same trace without the player's work (checkpoints, digest, descriptions): the Kafka
