@@ -3,7 +3,7 @@
 #   1. native tests            cargo test --workspace
 #   2. web components          cargo test -p mqlab-web --target wasm32-unknown-unknown   (headless Chromium)
 #   3. wasm determinism        cargo test -p mqlab-scenario --target wasm32-unknown-unknown --test wasm_determinism
-#   4. example scenarios       mqlab check scenarios/*.json
+#   4. scenarios and lessons   mqlab check scenarios/*.json lessons/*.json
 #   5. end-to-end journeys     tests/e2e/run.sh   (Playwright, builds dist/ with trunk)
 # Ends with "N passed, 0 failed". Works from any directory.
 set -euo pipefail
@@ -39,12 +39,12 @@ t0=$SECONDS
 source "$root/scripts/setup.sh"
 setup_took=$((SECONDS - t0))
 
-scenario_files=(scenarios/*.json)
+scenario_files=(scenarios/*.json lessons/*.json)
 
 stage "native tests" cargo test --workspace
 stage "web components (wasm)" cargo test -p mqlab-web --target wasm32-unknown-unknown
 stage "wasm determinism" cargo test -p mqlab-scenario --target wasm32-unknown-unknown --test wasm_determinism
-stage "example scenarios" cargo run --quiet --bin mqlab -- check "${scenario_files[@]}"
+stage "scenarios and lessons" cargo run --quiet --bin mqlab -- check "${scenario_files[@]}"
 # Playwright serves dist/ on MQLAB_E2E_PORT (default 8765); take a free one, so a run does
 # not collide with another server or a concurrent run on the same machine.
 if [ -z "${MQLAB_E2E_PORT:-}" ]; then

@@ -3,6 +3,7 @@
 mod bench;
 mod summary_rabbit;
 
+use mqlab_scenario::lesson::{validate_lesson, LessonDoc};
 use mqlab_scenario::{Command, Frame, Lang, Player, ScenarioError};
 use std::process::ExitCode;
 
@@ -35,6 +36,21 @@ fn main() -> ExitCode {
 fn load(path: &str) -> Result<Player, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
     Player::load_json(&text).map_err(|e: ScenarioError| format!("{path}: {e}"))
+}
+
+/// A scenario, or a lesson (a document with a "question"): checked against its scenario.
+fn check_file(path: &str) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+    let is_lesson =
+        serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("question").is_some());
+    if is_lesson {
+        let doc: LessonDoc = serde_json::from_str(&text)
+            .map_err(|e| format!("{path}: {}", ScenarioError::from_json(&e)))?;
+        let lesson = validate_lesson(&doc).map_err(|e| format!("{path}: {e}"))?;
+        return Ok(format!("lesson, {} steps", lesson.doc.steps.len()));
+    }
+    let p = Player::load_json(&text).map_err(|e: ScenarioError| format!("{path}: {e}"))?;
+    Ok(format!("{} steps", p.total_steps()))
 }
 
 fn run(args: &[String]) -> Result<(), String> {
@@ -335,8 +351,8 @@ fn check(files: &[String]) -> Result<(), String> {
     }
     let mut failed = 0;
     for file in files {
-        match load(file) {
-            Ok(p) => println!("ok: {file} ({} steps)", p.total_steps()),
+        match check_file(file) {
+            Ok(what) => println!("ok: {file} ({what})"),
             Err(e) => {
                 println!("error: {e}");
                 failed += 1;

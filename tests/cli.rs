@@ -122,3 +122,26 @@ fn run_summarises_a_rabbitmq_scenario_by_its_queues() {
     let (ok, out, _) = mqlab(&["check", "scenarios/rabbitmq-classic-cluster.json"]);
     assert!(ok, "{out}");
 }
+
+#[test]
+fn check_validates_lessons_against_their_scenarios() {
+    let (ok, out, _) = mqlab(&["check", "lessons/kafka-duplicate-consumption.json"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("lesson, 8 steps"), "{out}");
+    let bad = std::env::temp_dir().join("mqlab-bad-lesson.json");
+    let text = std::fs::read_to_string("lessons/kafka-duplicate-consumption.json").unwrap();
+    std::fs::write(
+        &bad,
+        text.replace(
+            "\"billing-app\", \"is\": \"crashed\"",
+            "\"nobody\", \"is\": \"crashed\"",
+        ),
+    )
+    .unwrap();
+    let (ok, out, _) = mqlab(&["check", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        out.contains("steps[2].done") && out.contains("nobody"),
+        "{out}"
+    );
+}

@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 14] = [
+const SOURCES: [(&str, &str); 15] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -35,6 +35,10 @@ const SOURCES: [(&str, &str); 14] = [
     (
         "kafka-consumer-kill-before-commit",
         include_str!("../../../scenarios/kafka-consumer-kill-before-commit.json"),
+    ),
+    (
+        "kafka-consumer-offsets",
+        include_str!("../../../scenarios/kafka-consumer-offsets.json"),
     ),
     (
         "kafka-consumer-rebalance",

@@ -15,6 +15,7 @@ mod examples;
 pub mod frame;
 pub mod i18n;
 mod knobs;
+pub mod lesson;
 mod player;
 mod sim;
 pub mod validate;

@@ -468,6 +468,12 @@ impl Player {
                 },
             },
         };
+        self.inject_doc(action)
+    }
+
+    /// Do this now, as a script entry of the document: the trace is recomputed from here with
+    /// it as the next step (what a lesson's "show me" does). A refused action changes nothing.
+    pub fn inject_doc(&mut self, action: ActionDoc) -> Result<(), ScenarioError> {
         let position = self.position();
         let mut doc = self.doc.clone();
         doc.script.push(ScriptEntry {

@@ -1,0 +1,251 @@
+//! Deciding whether the world shows what a lesson step waits for, and reading its numbers.
+//! Pure functions of the scenario document and the frame at the current step.
+
+use super::doc::{Condition, Measure, NodeIs, QueueIs};
+use crate::doc::ScenarioDoc;
+use crate::frame::{Frame, NodeStatus, QueueAvailability};
+use crate::knobs::Knobs;
+
+/// The world a condition is checked against.
+pub struct World<'a> {
+    pub doc: &'a ScenarioDoc,
+    pub frame: &'a Frame,
+    pub at_end: bool,
+}
+
+/// The ledger counters a lesson can name.
+pub const COUNTERS: [&str; 16] = [
+    "produced",
+    "acknowledged",
+    "failed",
+    "pending",
+    "visible",
+    "lost",
+    "consumed",
+    "unavailable",
+    "duplicated",
+    "out_of_order",
+    "delivered",
+    "redelivered",
+    "processed",
+    "store_duplicates",
+    "absorbed",
+    "skipped",
+];
+
+fn counter(frame: &Frame, name: &str) -> Option<i64> {
+    let l = &frame.ledger;
+    let v = match name {
+        "produced" => l.produced,
+        "acknowledged" => l.acknowledged,
+        "failed" => l.failed,
+        "pending" => l.pending,
+        "visible" => l.visible,
+        "lost" => l.lost,
+        "consumed" => l.consumed,
+        "unavailable" => l.unavailable,
+        "duplicated" => l.duplicated,
+        "out_of_order" => l.out_of_order,
+        "delivered" => l.delivered,
+        "redelivered" => l.redelivered,
+        "processed" => l.processed,
+        "store_duplicates" => l.store_duplicates,
+        "absorbed" => l.absorbed,
+        "skipped" => l.skipped,
+        _ => return None,
+    };
+    Some(i64::from(v))
+}
+
+/// A number of the world, or `None` if the name is unknown (validation rules that out).
+pub fn measure(m: &Measure, frame: &Frame) -> Option<i64> {
+    match m {
+        Measure::Ledger(name) => counter(frame, name),
+        Measure::StoreRows(store) => frame
+            .stores
+            .iter()
+            .find(|s| s.name == *store)
+            .map(|s| s.rows.len() as i64),
+        Measure::StoreDistinct(store) => frame
+            .stores
+            .iter()
+            .find(|s| s.name == *store)
+            .map(|s| i64::from(s.distinct)),
+    }
+}
+
+/// The current value of a setting a lesson can name, as text; `None` if the scenario has no
+/// such setting.
+pub fn setting(doc: &ScenarioDoc, name: &str) -> Option<String> {
+    if doc.kafka.is_some() {
+        let k = Knobs::read(doc);
+        let value = match name {
+            "acks" => json(&k.acks),
+            "min_insync_replicas" => k.min_insync_replicas.to_string(),
+            "replication_factor" => k.replication_factor.to_string(),
+            "unclean_leader_election" => k.unclean_leader_election.to_string(),
+            "idempotence" => k.idempotence.to_string(),
+            "retries" => k.retries.to_string(),
+            "commit" => json(&k.commit?),
+            "auto_commit_interval_ms" => k.auto_commit_interval_ms.to_string(),
+            "store" => json(&k.store?),
+            _ => return None,
+        };
+        return Some(value);
+    }
+    let r = doc.rabbitmq.as_ref()?;
+    let value = match name {
+        "publish_mode" => json(&r.publishers.first()?.mode),
+        "persistent" => r.publishers.first()?.persistent.to_string(),
+        "durable" => r.queues.first()?.durable.to_string(),
+        "queue_type" => json(&r.queues.first()?.kind),
+        "auto_ack" => r.consumers.first()?.auto_ack.to_string(),
+        "prefetch" => r.consumers.first()?.prefetch.to_string(),
+        "ha_mode" => r
+            .policies
+            .first()
+            .map_or_else(|| "none".to_string(), |p| json(&p.ha_mode)),
+        "store" => json(&doc.stores.first()?.kind),
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// Change a setting (what a Switch step asks for), for every client or queue it applies to.
+pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(), String> {
+    let parse = |v: &str| -> serde_json::Value {
+        serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.to_string()))
+    };
+    let bad = || format!("\"{value}\" is not a value of {name}");
+    macro_rules! set {
+        ($target:expr) => {
+            $target = serde_json::from_value(parse(value)).map_err(|_| bad())?
+        };
+    }
+    if doc.kafka.is_some() {
+        let mut k = Knobs::read(doc);
+        match name {
+            "acks" => set!(k.acks),
+            "min_insync_replicas" => set!(k.min_insync_replicas),
+            "replication_factor" => set!(k.replication_factor),
+            "unclean_leader_election" => set!(k.unclean_leader_election),
+            "idempotence" => set!(k.idempotence),
+            "retries" => set!(k.retries),
+            "commit" => k.commit = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?),
+            "auto_commit_interval_ms" => set!(k.auto_commit_interval_ms),
+            "store" => k.store = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?),
+            _ => return Err(format!("no setting named \"{name}\"")),
+        }
+        k.write(doc);
+        return Ok(());
+    }
+    let Some(r) = doc.rabbitmq.as_mut() else {
+        return Err("the scenario has no cluster".into());
+    };
+    match name {
+        "publish_mode" => {
+            for p in &mut r.publishers {
+                set!(p.mode);
+            }
+        }
+        "persistent" => {
+            for p in &mut r.publishers {
+                set!(p.persistent);
+            }
+        }
+        "durable" => {
+            for q in &mut r.queues {
+                set!(q.durable);
+            }
+        }
+        "queue_type" => {
+            for q in &mut r.queues {
+                set!(q.kind);
+            }
+        }
+        "auto_ack" => {
+            for c in &mut r.consumers {
+                set!(c.auto_ack);
+            }
+        }
+        "prefetch" => {
+            for c in &mut r.consumers {
+                set!(c.prefetch);
+            }
+        }
+        "store" => {
+            for s in &mut doc.stores {
+                set!(s.kind);
+            }
+        }
+        _ => return Err(format!("no setting named \"{name}\"")),
+    }
+    Ok(())
+}
+
+/// A setting's value as the lesson file writes it: "all", "unique_key", "true", "2".
+fn json<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Does the world show it?
+pub fn holds(c: &Condition, w: &World<'_>) -> bool {
+    let node = |name: &str| w.frame.nodes.iter().find(|n| n.name == name);
+    match c {
+        Condition::All(cs) => cs.iter().all(|c| holds(c, w)),
+        Condition::Any(cs) => cs.iter().any(|c| holds(c, w)),
+        Condition::Not(c) => !holds(c, w),
+        Condition::Node { name, is } => node(name).is_some_and(|n| match is {
+            NodeIs::Up => n.status == NodeStatus::Up,
+            NodeIs::Down => n.status != NodeStatus::Up,
+            NodeIs::Crashed => n.status == NodeStatus::Crashed,
+            NodeIs::Stopped => n.status == NodeStatus::Stopped,
+        }),
+        Condition::Count { of, op, value } => {
+            measure(of, w.frame).is_some_and(|v| op.test(v, *value))
+        }
+        Condition::Leader { of, is, not } => {
+            let leader = w
+                .frame
+                .partitions
+                .iter()
+                .find(|p| p.name == *of)
+                .map(|p| p.leader)
+                .or_else(|| {
+                    w.frame
+                        .queues
+                        .iter()
+                        .find(|q| q.name == *of)
+                        .map(|q| q.leader)
+                });
+            let Some(leader) = leader else {
+                return false;
+            };
+            let name = leader
+                .and_then(|id| w.frame.nodes.iter().find(|n| n.id == id))
+                .map_or("none", |n| n.name.as_str());
+            is.as_deref().is_none_or(|want| name == want)
+                && not.as_deref().is_none_or(|avoid| name != avoid)
+        }
+        Condition::Queue { name, is } => w
+            .frame
+            .queues
+            .iter()
+            .find(|q| q.name == *name)
+            .is_some_and(|q| {
+                q.availability
+                    == match is {
+                        QueueIs::Available => QueueAvailability::Available,
+                        QueueIs::Down => QueueAvailability::Down,
+                        QueueIs::Deleted => QueueAvailability::Deleted,
+                    }
+            }),
+        Condition::Setting { name, value } => setting(w.doc, name).is_some_and(|v| v == *value),
+        Condition::AtEnd(want) => w.at_end == *want,
+        Condition::TimeAtLeast(ms) => w.frame.time_ms >= *ms,
+    }
+}

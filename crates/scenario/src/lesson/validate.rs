@@ -1,0 +1,311 @@
+//! Stage two of loading a lesson: every step checked against the lesson's scenario, so a
+//! condition names only nodes, partitions, queues, stores, counters and settings that exist.
+
+use super::condition::{apply_setting, setting, COUNTERS};
+use super::doc::{Condition, LessonDoc, Measure, StepDoc};
+use crate::doc::{ActionDoc, ScenarioDoc};
+use crate::error::ScenarioError;
+use crate::i18n::Text;
+use crate::Player;
+
+/// A validated lesson and the scenario it starts from.
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    pub doc: LessonDoc,
+    pub scenario: ScenarioDoc,
+}
+
+const SOURCES: [(&str, &str); 2] = [
+    (
+        "kafka-duplicate-consumption",
+        include_str!("../../../../lessons/kafka-duplicate-consumption.json"),
+    ),
+    (
+        "idempotent-consumers",
+        include_str!("../../../../lessons/idempotent-consumers.json"),
+    ),
+];
+
+pub fn lesson_sources() -> &'static [(&'static str, &'static str)] {
+    &SOURCES
+}
+
+/// Every shipped lesson that parses and validates (the tests make sure all of them do).
+pub fn lessons() -> Vec<Lesson> {
+    SOURCES
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str::<LessonDoc>(text).ok())
+        .filter_map(|doc| validate_lesson(&doc).ok())
+        .collect()
+}
+
+fn err(field: impl Into<String>, en: impl Into<String>, zh: impl Into<String>) -> ScenarioError {
+    ScenarioError::new(field, en, zh)
+}
+
+fn text(field: &str, t: &Text) -> Result<(), ScenarioError> {
+    if t.en.trim().is_empty() || t.zh.trim().is_empty() {
+        return Err(err(
+            field,
+            "needs both an English (en) and a Chinese (zh) text",
+            "需要英文 (en) 和中文 (zh) 两种文字",
+        ));
+    }
+    Ok(())
+}
+
+/// What a scenario offers a lesson to name.
+struct Names {
+    nodes: Vec<String>,
+    leaders: Vec<String>,
+    queues: Vec<String>,
+    stores: Vec<String>,
+}
+
+fn names(player: &Player) -> Names {
+    let f = player.frame();
+    Names {
+        nodes: f.nodes.iter().map(|n| n.name.clone()).collect(),
+        leaders: f
+            .partitions
+            .iter()
+            .map(|p| p.name.clone())
+            .chain(f.queues.iter().map(|q| q.name.clone()))
+            .collect(),
+        queues: f.queues.iter().map(|q| q.name.clone()).collect(),
+        stores: f.stores.iter().map(|s| s.name.clone()).collect(),
+    }
+}
+
+fn unknown(field: &str, what: &str, name: &str) -> ScenarioError {
+    err(
+        field,
+        format!("the scenario has no {what} named \"{name}\""),
+        format!("场景中没有名为 \"{name}\" 的{what}"),
+    )
+}
+
+fn check_measure(field: &str, m: &Measure, n: &Names) -> Result<(), ScenarioError> {
+    match m {
+        Measure::Ledger(c) if !COUNTERS.contains(&c.as_str()) => Err(err(
+            field,
+            format!("no ledger counter \"{c}\" (one of {})", COUNTERS.join(", ")),
+            format!("没有账本计数 \"{c}\"（可用：{}）", COUNTERS.join(", ")),
+        )),
+        Measure::StoreRows(s) | Measure::StoreDistinct(s) if !n.stores.contains(s) => {
+            Err(unknown(field, "store", s))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_condition(
+    field: &str,
+    c: &Condition,
+    n: &Names,
+    doc: &ScenarioDoc,
+) -> Result<(), ScenarioError> {
+    match c {
+        Condition::All(cs) | Condition::Any(cs) => {
+            for (i, c) in cs.iter().enumerate() {
+                check_condition(&format!("{field}[{i}]"), c, n, doc)?;
+            }
+            Ok(())
+        }
+        Condition::Not(c) => check_condition(field, c, n, doc),
+        Condition::Node { name, .. } if !n.nodes.contains(name) => {
+            Err(unknown(field, "node", name))
+        }
+        Condition::Count { of, .. } => check_measure(field, of, n),
+        Condition::Leader { of, is, not } => {
+            if !n.leaders.contains(of) {
+                return Err(unknown(field, "partition or queue", of));
+            }
+            for name in [is, not].into_iter().flatten() {
+                if name != "none" && !n.nodes.contains(name) {
+                    return Err(unknown(field, "node", name));
+                }
+            }
+            Ok(())
+        }
+        Condition::Queue { name, .. } if !n.queues.contains(name) => {
+            Err(unknown(field, "queue", name))
+        }
+        Condition::Setting { name, .. } if setting(doc, name).is_none() => {
+            Err(unknown(field, "setting", name))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn action_nodes(a: &ActionDoc) -> Vec<&String> {
+    match a {
+        ActionDoc::Crash { node }
+        | ActionDoc::Stop { node }
+        | ActionDoc::Restart { node }
+        | ActionDoc::Isolate { node }
+        | ActionDoc::Reconnect { node } => vec![node],
+        ActionDoc::CutLink { a, b }
+        | ActionDoc::HealLink { a, b }
+        | ActionDoc::SlowLink { a, b, .. } => vec![a, b],
+        ActionDoc::Partition { left, right } => left.iter().chain(right).collect(),
+        ActionDoc::Produce { producer, .. } => vec![producer],
+        ActionDoc::Publish { publisher, .. } => vec![publisher],
+        _ => Vec::new(),
+    }
+}
+
+/// Check a lesson against its scenario; returns the lesson with the scenario document.
+pub fn validate_lesson(doc: &LessonDoc) -> Result<Lesson, ScenarioError> {
+    if doc.id.trim().is_empty() {
+        return Err(err("id", "must not be empty", "不能为空"));
+    }
+    text("title", &doc.title)?;
+    text("summary", &doc.summary)?;
+    let scenario = crate::examples()
+        .into_iter()
+        .find(|e| e.id == doc.scenario)
+        .map(|e| e.doc)
+        .ok_or_else(|| {
+            err(
+                "scenario",
+                format!("no shipped example named \"{}\"", doc.scenario),
+                format!("没有名为 \"{}\" 的示例场景", doc.scenario),
+            )
+        })?;
+    let player = Player::load(scenario.clone())?;
+    let n = names(&player);
+    if doc.steps.is_empty() {
+        return Err(err("steps", "a lesson needs steps", "课程至少需要一个步骤"));
+    }
+    for (i, step) in doc.steps.iter().enumerate() {
+        let f = |name: &str| format!("steps[{i}].{name}");
+        match step {
+            StepDoc::Narrate { title, text: t } => {
+                text(&f("title"), title)?;
+                text(&f("text"), t)?;
+            }
+            StepDoc::Play { text: t, until } => {
+                text(&f("text"), t)?;
+                if let Some(c) = until {
+                    check_condition(&f("until"), c, &n, &scenario)?;
+                }
+            }
+            StepDoc::Act {
+                text: t,
+                hint,
+                done,
+                solution,
+            } => {
+                text(&f("text"), t)?;
+                text(&f("hint"), hint)?;
+                check_condition(&f("done"), done, &n, &scenario)?;
+                if solution.is_empty() {
+                    return Err(err(
+                        f("solution"),
+                        "an act step needs a solution (what does it)",
+                        "操作步骤需要给出解法",
+                    ));
+                }
+                for (j, a) in solution.iter().enumerate() {
+                    for name in action_nodes(a) {
+                        if !n.nodes.contains(name) {
+                            return Err(unknown(
+                                &format!("steps[{i}].solution[{j}]"),
+                                "node",
+                                name,
+                            ));
+                        }
+                    }
+                }
+            }
+            StepDoc::Switch {
+                text: t,
+                hint,
+                setting: name,
+                value,
+            } => {
+                text(&f("text"), t)?;
+                text(&f("hint"), hint)?;
+                let mut changed = scenario.clone();
+                apply_setting(&mut changed, name, value)
+                    .map_err(|e| err(f("setting"), e.clone(), e))?;
+                Player::load(changed).map_err(|e| {
+                    err(
+                        f("value"),
+                        format!("the scenario does not load with it: {e}"),
+                        format!("改了之后场景无法加载：{}", e.zh),
+                    )
+                })?;
+            }
+            StepDoc::Choose {
+                text: t,
+                choices,
+                answer,
+                explain,
+                check,
+            } => {
+                text(&f("text"), t)?;
+                text(&f("explain"), explain)?;
+                if choices.len() < 2 {
+                    return Err(err(
+                        f("choices"),
+                        "needs at least two choices",
+                        "至少需要两个选项",
+                    ));
+                }
+                for (j, c) in choices.iter().enumerate() {
+                    text(&format!("steps[{i}].choices[{j}]"), c)?;
+                }
+                if *answer >= choices.len() {
+                    return Err(err(
+                        f("answer"),
+                        format!("{answer} is not one of the {} choices", choices.len()),
+                        format!("{answer} 不在 {} 个选项之中", choices.len()),
+                    ));
+                }
+                check_condition(&f("check"), check, &n, &scenario)?;
+            }
+            StepDoc::Estimate {
+                text: t,
+                measure,
+                explain,
+                ..
+            } => {
+                text(&f("text"), t)?;
+                text(&f("explain"), explain)?;
+                check_measure(&f("measure"), measure, &n)?;
+            }
+            StepDoc::Check {
+                text: t,
+                expect,
+                hint,
+            } => {
+                text(&f("text"), t)?;
+                text(&f("hint"), hint)?;
+                check_condition(&f("expect"), expect, &n, &scenario)?;
+            }
+        }
+    }
+    if doc.answer.is_empty() {
+        return Err(err(
+            "answer",
+            "a lesson ends with the points an interviewer expects",
+            "课程最后需要给出面试官期望的要点",
+        ));
+    }
+    for (i, p) in doc.answer.iter().enumerate() {
+        text(&format!("answer[{i}].text"), &p.text)?;
+        if p.step >= doc.steps.len() {
+            return Err(err(
+                format!("answer[{i}].step"),
+                format!("there is no step {}", p.step),
+                format!("没有第 {} 步", p.step),
+            ));
+        }
+    }
+    Ok(Lesson {
+        doc: doc.clone(),
+        scenario,
+    })
+}
