@@ -7,10 +7,14 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 15] = [
+const SOURCES: [(&str, &str); 16] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
+    ),
+    (
+        "kafka-replicas",
+        include_str!("../../../scenarios/kafka-replicas.json"),
     ),
     (
         "kafka-acks1-leader-dies",

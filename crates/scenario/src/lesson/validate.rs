@@ -15,7 +15,11 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 2] = [
+const SOURCES: [(&str, &str); 5] = [
+    (
+        "kafka-high-availability",
+        include_str!("../../../../lessons/kafka-high-availability.json"),
+    ),
     (
         "kafka-duplicate-consumption",
         include_str!("../../../../lessons/kafka-duplicate-consumption.json"),
@@ -23,6 +27,14 @@ const SOURCES: [(&str, &str); 2] = [
     (
         "idempotent-consumers",
         include_str!("../../../../lessons/idempotent-consumers.json"),
+    ),
+    (
+        "rabbitmq-consumer-loss",
+        include_str!("../../../../lessons/rabbitmq-consumer-loss.json"),
+    ),
+    (
+        "kafka-producer-loss",
+        include_str!("../../../../lessons/kafka-producer-loss.json"),
     ),
 ];
 
