@@ -71,6 +71,22 @@ pub fn measure(m: &Measure, frame: &Frame) -> Option<i64> {
             .iter()
             .find(|s| s.name == *store)
             .map(|s| i64::from(s.distinct)),
+        Measure::Traffic(link) => {
+            let id = |name: &String| frame.nodes.iter().find(|n| n.name == *name).map(|n| n.id);
+            let (from, to) = (id(link.first()?)?, id(link.get(1)?)?);
+            Some(
+                frame
+                    .traffic
+                    .iter()
+                    .find(|t| t.from == from && t.to == to)
+                    .map_or(0, |t| t.messages as i64),
+            )
+        }
+        Measure::PublisherRate(name) => frame
+            .publishers
+            .iter()
+            .find(|p| p.name == *name)
+            .map(|p| i64::from(p.per_second.unwrap_or(0))),
     }
 }
 

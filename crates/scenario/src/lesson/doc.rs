@@ -102,6 +102,10 @@ pub enum Measure {
     StoreRows(String),
     /// Distinct keys in a downstream store.
     StoreDistinct(String),
+    /// Messages delivered so far from one node to another: `["rabbit-1", "rabbit-2"]`.
+    Traffic(Vec<String>),
+    /// A RabbitMQ publisher's confirmed messages per second.
+    PublisherRate(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,19 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 5] = [
+const SOURCES: [(&str, &str); 8] = [
+    (
+        "rabbitmq-classic-cluster",
+        include_str!("../../../../lessons/rabbitmq-classic-cluster.json"),
+    ),
+    (
+        "rabbitmq-mirrored-queues",
+        include_str!("../../../../lessons/rabbitmq-mirrored-queues.json"),
+    ),
+    (
+        "rabbitmq-transactions-vs-confirms",
+        include_str!("../../../../lessons/rabbitmq-transactions-vs-confirms.json"),
+    ),
     (
         "kafka-high-availability",
         include_str!("../../../../lessons/kafka-high-availability.json"),
@@ -72,6 +84,7 @@ struct Names {
     leaders: Vec<String>,
     queues: Vec<String>,
     stores: Vec<String>,
+    publishers: Vec<String>,
 }
 
 fn names(player: &Player) -> Names {
@@ -86,6 +99,7 @@ fn names(player: &Player) -> Names {
             .collect(),
         queues: f.queues.iter().map(|q| q.name.clone()).collect(),
         stores: f.stores.iter().map(|s| s.name.clone()).collect(),
+        publishers: f.publishers.iter().map(|p| p.name.clone()).collect(),
     }
 }
 
@@ -106,6 +120,18 @@ fn check_measure(field: &str, m: &Measure, n: &Names) -> Result<(), ScenarioErro
         )),
         Measure::StoreRows(s) | Measure::StoreDistinct(s) if !n.stores.contains(s) => {
             Err(unknown(field, "store", s))
+        }
+        Measure::Traffic(link) if link.len() != 2 => Err(err(
+            field,
+            "traffic names two nodes: [from, to]",
+            "traffic 需要两个节点：[from, to]",
+        )),
+        Measure::Traffic(link) => match link.iter().find(|name| !n.nodes.contains(name)) {
+            Some(name) => Err(unknown(field, "node", name)),
+            None => Ok(()),
+        },
+        Measure::PublisherRate(p) if !n.publishers.contains(p) => {
+            Err(unknown(field, "publisher", p))
         }
         _ => Ok(()),
     }
