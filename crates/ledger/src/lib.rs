@@ -103,14 +103,17 @@ pub enum Fate {
     Lost,
     /// Readable although the producer was never told it succeeded (a timed-out ack, a failure).
     VisibleUnacked,
-    /// A queue handed it to a consumer and removed it: done, not lost (RabbitMQ).
+    /// A consumer took it: a queue removed it on the ack, or it was processed before the broker
+    /// lost it. Done, not lost.
     Consumed,
 }
 
 impl Fate {
     pub fn of(record: &MessageRecord, placement: &Placement) -> Fate {
         let acked = record.is_acknowledged();
-        if placement.consumed && !placement.readable {
+        // Taken by a consumer (acked, or processed before the broker lost it): done, not lost.
+        let processed = !record.processings.is_empty();
+        if (placement.consumed || processed) && !placement.readable {
             return Fate::Consumed;
         }
         if placement.readable {

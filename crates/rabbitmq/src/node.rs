@@ -375,6 +375,18 @@ impl RabbitNode {
                 continue;
             }
             if !cfg.durable {
+                // R1: a transient queue does not come back with its node.
+                let epoch = view.epoch;
+                self.view.insert(
+                    q,
+                    QueueView {
+                        leader: None,
+                        epoch,
+                        deleted: true,
+                    },
+                );
+                fx.note(Note::QueueDeleted { queue: q });
+                self.broadcast_leader(config, q, None, epoch, true, fx);
                 continue;
             }
             let saved = self.disk.get(&q).cloned().unwrap_or_default();

@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 16] = [
+const SOURCES: [(&str, &str); 17] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -47,6 +47,10 @@ const SOURCES: [(&str, &str); 16] = [
     (
         "kafka-consumer-rebalance",
         include_str!("../../../scenarios/kafka-consumer-rebalance.json"),
+    ),
+    (
+        "rabbitmq-single-node",
+        include_str!("../../../scenarios/rabbitmq-single-node.json"),
     ),
     (
         "rabbitmq-classic-cluster",

@@ -777,3 +777,18 @@ fn r17_pause_minority_pauses_the_cut_off_node() {
         .cloned();
     assert_eq!(back.map(|r| r.role), Some(ReplicaRole::Mirror));
 }
+
+#[test]
+fn r01_a_transient_queue_on_a_single_node_is_gone_after_its_restart() {
+    let mut v = no_consumer(rabbit_base());
+    v["rabbitmq"]["nodes"] = json!(1);
+    v["rabbitmq"]["queues"][0]["durable"] = json!(false);
+    v["script"] = json!([
+        publish(1000, 3),
+        fault(2000, "crash", "rabbit-1"),
+        fault(3000, "restart", "rabbit-1")
+    ]);
+    let (_, f) = play(v);
+    assert_eq!(queue(&f, "orders").availability, QueueAvailability::Deleted);
+    assert_eq!(f.ledger.lost, 3);
+}

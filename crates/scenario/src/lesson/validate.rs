@@ -15,7 +15,15 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 8] = [
+const SOURCES: [(&str, &str); 10] = [
+    (
+        "rabbitmq-single-node",
+        include_str!("../../../../lessons/rabbitmq-single-node.json"),
+    ),
+    (
+        "rabbitmq-broker-loss",
+        include_str!("../../../../lessons/rabbitmq-broker-loss.json"),
+    ),
     (
         "rabbitmq-classic-cluster",
         include_str!("../../../../lessons/rabbitmq-classic-cluster.json"),
