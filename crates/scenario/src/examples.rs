@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 17] = [
+const SOURCES: [(&str, &str); 18] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -71,6 +71,10 @@ const SOURCES: [(&str, &str); 17] = [
     (
         "rabbitmq-autoack-vs-manual",
         include_str!("../../../scenarios/rabbitmq-autoack-vs-manual.json"),
+    ),
+    (
+        "rabbitmq-ordering",
+        include_str!("../../../scenarios/rabbitmq-ordering.json"),
     ),
     (
         "rabbitmq-confirms-vs-transactions",

@@ -82,6 +82,19 @@ pub fn measure(m: &Measure, frame: &Frame) -> Option<i64> {
                     .map_or(0, |t| t.messages as i64),
             )
         }
+        Measure::StoreInversions(store) => {
+            let s = frame.stores.iter().find(|s| s.name == *store)?;
+            let key = |k: &str| {
+                let (prefix, n) = k.rsplit_once('-')?;
+                Some((prefix.to_string(), n.parse::<u64>().ok()?))
+            };
+            let keys: Vec<(String, u64)> = s.rows.iter().filter_map(|r| key(&r.key)).collect();
+            Some(
+                keys.windows(2)
+                    .filter(|w| w[0].0 == w[1].0 && w[1].1 < w[0].1)
+                    .count() as i64,
+            )
+        }
         Measure::PublisherRate(name) => frame
             .publishers
             .iter()

@@ -106,6 +106,9 @@ pub enum Measure {
     Traffic(Vec<String>),
     /// A RabbitMQ publisher's confirmed messages per second.
     PublisherRate(String),
+    /// Rows of a store written out of order: rows whose key number ("order-7") is smaller
+    /// than the row before's, among keys with the same prefix.
+    StoreInversions(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,15 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 10] = [
+const SOURCES: [(&str, &str); 12] = [
+    (
+        "ordering",
+        include_str!("../../../../lessons/ordering.json"),
+    ),
+    (
+        "kafka-consumer-loss",
+        include_str!("../../../../lessons/kafka-consumer-loss.json"),
+    ),
     (
         "rabbitmq-single-node",
         include_str!("../../../../lessons/rabbitmq-single-node.json"),
@@ -126,7 +134,9 @@ fn check_measure(field: &str, m: &Measure, n: &Names) -> Result<(), ScenarioErro
             format!("no ledger counter \"{c}\" (one of {})", COUNTERS.join(", ")),
             format!("没有账本计数 \"{c}\"（可用：{}）", COUNTERS.join(", ")),
         )),
-        Measure::StoreRows(s) | Measure::StoreDistinct(s) if !n.stores.contains(s) => {
+        Measure::StoreRows(s) | Measure::StoreDistinct(s) | Measure::StoreInversions(s)
+            if !n.stores.contains(s) =>
+        {
             Err(unknown(field, "store", s))
         }
         Measure::Traffic(link) if link.len() != 2 => Err(err(
