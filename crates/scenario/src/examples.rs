@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 18] = [
+const SOURCES: [(&str, &str); 19] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -75,6 +75,10 @@ const SOURCES: [(&str, &str); 18] = [
     (
         "rabbitmq-ordering",
         include_str!("../../../scenarios/rabbitmq-ordering.json"),
+    ),
+    (
+        "rabbitmq-backlog",
+        include_str!("../../../scenarios/rabbitmq-backlog.json"),
     ),
     (
         "rabbitmq-confirms-vs-transactions",

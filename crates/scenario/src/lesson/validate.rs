@@ -15,7 +15,8 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 12] = [
+const SOURCES: [(&str, &str); 13] = [
+    ("backlog", include_str!("../../../../lessons/backlog.json")),
     (
         "ordering",
         include_str!("../../../../lessons/ordering.json"),
