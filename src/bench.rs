@@ -205,6 +205,18 @@ fn load_timed(doc: ScenarioDoc) -> Result<(Player, Duration), String> {
     Ok((player, started.elapsed()))
 }
 
+/// Player::load three times: the steps and the best time.
+fn best_load(doc: &ScenarioDoc) -> Result<(u64, Duration), String> {
+    let mut best: Option<(u64, Duration)> = None;
+    for _ in 0..3 {
+        let (player, elapsed) = load_timed(doc.clone())?;
+        if best.is_none_or(|(_, b)| elapsed < b) {
+            best = Some((player.total_steps(), elapsed));
+        }
+    }
+    best.ok_or_else(|| "no run".to_string())
+}
+
 fn per_second(count: u64, elapsed: Duration) -> String {
     let rate = count as f64 / elapsed.as_secs_f64().max(1e-9);
     if rate >= 1e6 {
@@ -217,14 +229,7 @@ fn per_second(count: u64, elapsed: Duration) -> String {
 fn scenario_speed() -> Result<(), String> {
     // Ten simulated minutes of the heavy scenario; best of three generations.
     let doc = heavy_scenario(600_000);
-    let mut best: Option<(u64, Duration)> = None;
-    for _ in 0..3 {
-        let (player, elapsed) = load_timed(doc.clone())?;
-        if best.is_none_or(|(_, b)| elapsed < b) {
-            best = Some((player.total_steps(), elapsed));
-        }
-    }
-    let (steps, elapsed) = best.expect("three runs");
+    let (steps, elapsed) = best_load(&doc)?;
     println!(
         "kafka scenario (5 brokers, 2 topics x 6 partitions, RF 3, 2 producers, 5000 messages, 10 min simulated): {steps} steps in {:.1} ms = {}steps/s (Player::load: trace, checkpoints, digest)",
         elapsed.as_secs_f64() * 1e3,
@@ -283,15 +288,7 @@ pub fn rabbitmq_scenario(duration_ms: u64) -> ScenarioDoc {
 }
 
 fn rabbitmq_speed() -> Result<(), String> {
-    let doc = rabbitmq_scenario(600_000);
-    let mut best: Option<(u64, Duration)> = None;
-    for _ in 0..3 {
-        let (player, elapsed) = load_timed(doc.clone())?;
-        if best.is_none_or(|(_, b)| elapsed < b) {
-            best = Some((player.total_steps(), elapsed));
-        }
-    }
-    let (steps, elapsed) = best.expect("three runs");
+    let (steps, elapsed) = best_load(&rabbitmq_scenario(600_000))?;
     println!(
         "rabbitmq scenario (3 nodes, a mirrored and a quorum queue, 2 publishers, 5000 messages, 2 consumers, 10 min simulated): {steps} steps in {:.1} ms = {}steps/s (Player::load)",
         elapsed.as_secs_f64() * 1e3,

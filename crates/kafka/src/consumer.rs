@@ -164,14 +164,7 @@ impl Consumer {
             }
         }
         if self.generation.is_some() || self.join_in_flight {
-            fx.send(
-                self.id,
-                coordinator,
-                Msg::LeaveGroup {
-                    group: self.config.group.clone(),
-                    member: self.member(),
-                },
-            );
+            self.leave(coordinator, fx);
         }
         fx.halt(self.id);
     }
@@ -217,13 +210,8 @@ impl Consumer {
         }
     }
 
-    /// K27: a member that does not call `poll()` within `max.poll.interval.ms` leaves the
-    /// group itself; the application thread does not know until its next commit or poll.
-    fn leave_after_max_poll(&mut self, fx: Fx) {
-        let (Some(coordinator), Some(_)) = (self.coordinator, self.generation) else {
-            return;
-        };
-        fx.note(Note::MaxPollExceeded { consumer: self.id });
+    /// LeaveGroup: the coordinator rebalances at once instead of waiting for the session.
+    fn leave(&self, coordinator: NodeId, fx: Fx) {
         fx.send(
             self.id,
             coordinator,
@@ -232,6 +220,16 @@ impl Consumer {
                 member: self.member(),
             },
         );
+    }
+
+    /// K27: a member that does not call `poll()` within `max.poll.interval.ms` leaves the
+    /// group itself; the application thread does not know until its next commit or poll.
+    fn leave_after_max_poll(&mut self, fx: Fx) {
+        let (Some(coordinator), Some(_)) = (self.coordinator, self.generation) else {
+            return;
+        };
+        fx.note(Note::MaxPollExceeded { consumer: self.id });
+        self.leave(coordinator, fx);
         self.generation = None;
         self.rejoin = true;
     }
@@ -425,14 +423,7 @@ impl Consumer {
                 });
                 // The exception ends the application; its `finally` closes the consumer.
                 if let Some(coordinator) = self.coordinator {
-                    fx.send(
-                        self.id,
-                        coordinator,
-                        Msg::LeaveGroup {
-                            group: self.config.group.clone(),
-                            member: self.member(),
-                        },
-                    );
+                    self.leave(coordinator, fx);
                 }
                 self.generation = None;
                 self.phase = ConsumerPhase::Failed;

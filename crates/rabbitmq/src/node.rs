@@ -169,26 +169,31 @@ impl RabbitNode {
                 *m = m.recovered();
                 m.arm_election(fx);
             }
-            // A restart: nobody is known to lead anything until the peers say so.
-            for q in 0..config.queues.len() as u32 {
-                let deleted = self.view.get(&q).is_some_and(|v| v.deleted);
-                self.view.insert(
-                    q,
-                    QueueView {
-                        leader: None,
-                        epoch: 0,
-                        deleted,
-                    },
-                );
-            }
-            for peer in self.peers.keys().copied().collect::<Vec<_>>() {
-                fx.send(self.id, peer, Msg::Hello);
-            }
-            fx.set_timer(self.id, RECOVER_AFTER_MS, Timer::Recover);
+            self.rejoin(config, fx);
         }
         fx.set_timer(self.id, config.fsync_interval_ms, Timer::Fsync);
         fx.set_timer(self.id, config.net_ticktime_ms / 4, Timer::Tick);
         fx.set_timer(self.id, timeout_check(config), Timer::ConsumerTimeoutCheck);
+    }
+
+    /// After a restart or a pause: nobody is known to lead anything until the peers say so;
+    /// say hello, and decide what to recover once they have answered.
+    fn rejoin(&mut self, config: &RabbitConfig, fx: Fx) {
+        for q in 0..config.queues.len() as u32 {
+            let deleted = self.view.get(&q).is_some_and(|v| v.deleted);
+            self.view.insert(
+                q,
+                QueueView {
+                    leader: None,
+                    epoch: 0,
+                    deleted,
+                },
+            );
+        }
+        for peer in self.peers.keys().copied().collect::<Vec<_>>() {
+            fx.send(self.id, peer, Msg::Hello);
+        }
+        fx.set_timer(self.id, RECOVER_AFTER_MS, Timer::Recover);
     }
 
     /// The cluster as declared: every queue on its home, mirrors on their policy's nodes.
@@ -551,21 +556,7 @@ impl RabbitNode {
         } else if !minority && self.paused {
             self.paused = false;
             fx.note(Note::NodeResumed { node: self.id });
-            for q in 0..config.queues.len() as u32 {
-                let deleted = self.view.get(&q).is_some_and(|v| v.deleted);
-                self.view.insert(
-                    q,
-                    QueueView {
-                        leader: None,
-                        epoch: 0,
-                        deleted,
-                    },
-                );
-            }
-            for peer in self.peers.keys().copied().collect::<Vec<_>>() {
-                fx.send(self.id, peer, Msg::Hello);
-            }
-            fx.set_timer(self.id, RECOVER_AFTER_MS, Timer::Recover);
+            self.rejoin(config, fx);
         }
     }
 

@@ -382,6 +382,15 @@ impl Replica {
         }
     }
 
+    /// An unacked delivery answered (ack or reject): the consumer has room again.
+    fn take_unacked(&mut self, tag: QueueTag) -> Option<(u64, ConsumerRef)> {
+        let (index, consumer) = self.unacked.remove(&tag)?;
+        if let Some(c) = self.consumers.iter_mut().find(|c| c.consumer == consumer) {
+            c.in_flight = c.in_flight.saturating_sub(1);
+        }
+        Some((index, consumer))
+    }
+
     /// `basic.ack`. An ack for another epoch's delivery is stale: that message was requeued
     /// by a failover and will come again (R20).
     pub fn settle(
@@ -391,12 +400,9 @@ impl Replica {
         consumed: &mut BTreeSet<MessageId>,
         fx: Fx,
     ) {
-        let Some((index, consumer)) = self.unacked.remove(&tag) else {
+        let Some((index, consumer)) = self.take_unacked(tag) else {
             return;
         };
-        if let Some(c) = self.consumers.iter_mut().find(|c| c.consumer == consumer) {
-            c.in_flight = c.in_flight.saturating_sub(1);
-        }
         if let Some(msg) = self.messages.remove(&index) {
             consumed.insert(msg.message);
             fx.note(Note::Acked {
@@ -419,12 +425,9 @@ impl Replica {
         consumed: &mut BTreeSet<MessageId>,
         fx: Fx,
     ) {
-        let Some((index, consumer)) = self.unacked.remove(&tag) else {
+        let Some((index, _)) = self.take_unacked(tag) else {
             return;
         };
-        if let Some(c) = self.consumers.iter_mut().find(|c| c.consumer == consumer) {
-            c.in_flight = c.in_flight.saturating_sub(1);
-        }
         if requeue {
             self.ready.insert(index);
         } else {

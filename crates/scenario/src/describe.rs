@@ -566,3 +566,47 @@ pub(crate) fn describe_fault(name: &dyn Fn(NodeId) -> String, fault: &Fault) -> 
         Fault::HealAll => ("heal every link".into(), "修复所有链路".into()),
     }
 }
+
+/// A consumer's write into its store, in both languages: what the store's strategy did with
+/// it. `message` names the message (and, for Kafka, where it was read). Broker-independent.
+pub(crate) fn describe_write(
+    consumer: &str,
+    message: &str,
+    store: &str,
+    effect: mqlab_ledger::WriteEffect,
+) -> (Severity, String, String) {
+    use mqlab_ledger::WriteEffect::*;
+    let (c, m) = (consumer, message);
+    match effect {
+        Inserted => (
+            Severity::Info,
+            format!("{c} processed {m}: INSERT into {store}"),
+            format!("{c} 处理了 {m}：INSERT 到 {store}"),
+        ),
+        DuplicateRow => (
+            Severity::Alert,
+            format!("{c} processed {m} again: a second row in {store}"),
+            format!("{c} 再次处理了 {m}：{store} 中出现了第二行"),
+        ),
+        Rejected => (
+            Severity::Notice,
+            format!("{c}: INSERT of {m} rejected by the unique key of {store} (duplicate logged)"),
+            format!("{c}：{m} 的 INSERT 被 {store} 的唯一键拒绝（记录为重复）"),
+        ),
+        Updated => (
+            Severity::Notice,
+            format!("{c}: {m} is already in {store}; UPDATE instead of INSERT"),
+            format!("{c}：{m} 已在 {store} 中，改为 UPDATE 而不是 INSERT"),
+        ),
+        Overwritten => (
+            Severity::Notice,
+            format!("{c}: SET {m} again in {store}; nothing changes"),
+            format!("{c}：在 {store} 中再次 SET {m}，没有变化"),
+        ),
+        Skipped => (
+            Severity::Notice,
+            format!("{c}: {m}'s id is already in the seen-set; skipped"),
+            format!("{c}：{m} 的全局 id 已在去重集合中，跳过"),
+        ),
+    }
+}

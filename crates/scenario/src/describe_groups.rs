@@ -5,7 +5,6 @@ use crate::describe::{happening, Describer};
 use crate::frame::{EnvelopeKind, Happening, Severity};
 use crate::i18n::Text;
 use mqlab_kafka::{MemberId, Msg, Note, PositionSource, RebalanceReason, Tp};
-use mqlab_ledger::WriteEffect;
 
 impl Describer<'_> {
     /// A member by its consumer's name; a later life of the same consumer is marked.
@@ -236,40 +235,12 @@ impl Describer<'_> {
                 effect,
             } => {
                 let c = self.name(*consumer);
-                let m = self.kafka.ledger().label(*message);
-                let at = format!("{}@{offset}", self.tp(*tp));
-                let (severity, en, zh) = match effect {
-                    WriteEffect::Inserted => (
-                        Info,
-                        format!("{c} processed {m} ({at}): INSERT into {store}"),
-                        format!("{c} 处理了 {m}（{at}）：INSERT 到 {store}"),
-                    ),
-                    WriteEffect::DuplicateRow => (
-                        Alert,
-                        format!("{c} processed {m} ({at}) again: a second row in {store}"),
-                        format!("{c} 再次处理了 {m}（{at}）：{store} 中出现了第二行"),
-                    ),
-                    WriteEffect::Rejected => (
-                        Notice,
-                        format!("{c}: INSERT of {m} rejected by the unique key of {store} (duplicate logged)"),
-                        format!("{c}：{m} 的 INSERT 被 {store} 的唯一键拒绝（记录为重复）"),
-                    ),
-                    WriteEffect::Updated => (
-                        Notice,
-                        format!("{c}: {m} is already in {store}; UPDATE instead of INSERT"),
-                        format!("{c}：{m} 已在 {store} 中，改为 UPDATE 而不是 INSERT"),
-                    ),
-                    WriteEffect::Overwritten => (
-                        Notice,
-                        format!("{c}: SET {m} again in {store}; nothing changes"),
-                        format!("{c}：在 {store} 中再次 SET {m}，没有变化"),
-                    ),
-                    WriteEffect::Skipped => (
-                        Notice,
-                        format!("{c}: {m}'s id is already in the seen-set; skipped"),
-                        format!("{c}：{m} 的全局 id 已在去重集合中，跳过"),
-                    ),
-                };
+                let m = format!(
+                    "{} ({}@{offset})",
+                    self.kafka.ledger().label(*message),
+                    self.tp(*tp)
+                );
+                let (severity, en, zh) = crate::describe::describe_write(&c, &m, store, *effect);
                 happening(Some(*consumer), severity, en, zh)
             }
             Note::MaxPollExceeded { consumer } => {

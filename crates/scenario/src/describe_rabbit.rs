@@ -7,7 +7,7 @@ use crate::i18n::Text;
 use crate::sim::Names;
 use crate::view::Describe;
 use mqlab_engine::NodeId;
-use mqlab_ledger::{MessageId, WriteEffect};
+use mqlab_ledger::MessageId;
 use mqlab_rabbitmq::{Action, Msg, Note, QueueError, Rabbit};
 
 pub struct RabbitDescriber<'a> {
@@ -408,38 +408,7 @@ impl Describe<Rabbit> for RabbitDescriber<'_> {
                 effect,
             } => {
                 let (c, m) = (self.name(*consumer), self.label(*message));
-                let (s, en, zh) = match effect {
-                    WriteEffect::Inserted => (
-                        Info,
-                        format!("{c} processed {m}: INSERT into {store}"),
-                        format!("{c} 处理了 {m}：INSERT 到 {store}"),
-                    ),
-                    WriteEffect::DuplicateRow => (
-                        Alert,
-                        format!("{c} processed {m} again: a second row in {store}"),
-                        format!("{c} 再次处理了 {m}：{store} 中出现了第二行"),
-                    ),
-                    WriteEffect::Rejected => (
-                        Notice,
-                        format!("{c}: INSERT of {m} rejected by the unique key of {store}"),
-                        format!("{c}：{m} 的 INSERT 被 {store} 的唯一键拒绝"),
-                    ),
-                    WriteEffect::Updated => (
-                        Notice,
-                        format!("{c}: {m} is already in {store}; UPDATE instead of INSERT"),
-                        format!("{c}：{m} 已在 {store} 中，改为 UPDATE"),
-                    ),
-                    WriteEffect::Overwritten => (
-                        Notice,
-                        format!("{c}: SET {m} again in {store}; nothing changes"),
-                        format!("{c}：在 {store} 中再次 SET {m}，没有变化"),
-                    ),
-                    WriteEffect::Skipped => (
-                        Notice,
-                        format!("{c}: {m}'s id is already in the seen-set; skipped"),
-                        format!("{c}：{m} 的全局 id 已在去重集合中，跳过"),
-                    ),
-                };
+                let (s, en, zh) = crate::describe::describe_write(&c, m, store, *effect);
                 h(Some(*consumer), s, en, zh)
             }
             Note::ConsumerCancelled { consumer, queue } => {

@@ -396,23 +396,7 @@ fn validate_kafka(
                 "必须小于 session_timeout_ms，否则消费者会被踢出消费组",
             ));
         }
-        let store = match &c.store {
-            Some(name) => stores.iter().position(|s| s.name == *name).ok_or_else(|| {
-                err(
-                    f("store"),
-                    format!("no store named \"{name}\""),
-                    format!("没有名为 \"{name}\" 的存储"),
-                )
-            })?,
-            None if stores.is_empty() => {
-                return Err(err(
-                    f("store"),
-                    "no store to process records into: add one under \"stores\"",
-                    "没有可写入的下游存储：请在 \"stores\" 中添加一个",
-                ))
-            }
-            None => 0,
-        };
+        let store = store_index(&f("store"), c.store.as_deref(), &stores)?;
         names.insert(NodeId(CONSUMER_BASE + i as u32), c.name.clone());
         consumers.push(ConsumerConfig {
             name: c.name.clone(),
@@ -711,5 +695,28 @@ fn kafka_action(
             "a RabbitMQ action in a Kafka scenario",
             "Kafka 场景中出现了 RabbitMQ 的动作",
         )),
+    }
+}
+
+/// The store a consumer writes to: the one it names, or the first; an error if there is none.
+pub(crate) fn store_index(
+    field: &str,
+    name: Option<&str>,
+    stores: &[StoreConfig],
+) -> Result<usize, ScenarioError> {
+    match name {
+        Some(name) => stores.iter().position(|s| s.name == name).ok_or_else(|| {
+            err(
+                field,
+                format!("no store named \"{name}\""),
+                format!("没有名为 \"{name}\" 的存储"),
+            )
+        }),
+        None if stores.is_empty() => Err(err(
+            field,
+            "no store to process messages into: add one under \"stores\"",
+            "没有可写入的下游存储：请在 \"stores\" 中添加一个",
+        )),
+        None => Ok(0),
     }
 }

@@ -8,8 +8,8 @@ use crate::doc_rabbit::{
 };
 use crate::error::ScenarioError;
 use crate::validate::{
-    err, name_ok, node_named, range, validate_script, validate_stores, Built, MAX_CONSUMERS,
-    MAX_TIMEOUT_MS,
+    err, name_ok, node_named, range, store_index, validate_script, validate_stores, Built,
+    MAX_CONSUMERS, MAX_TIMEOUT_MS,
 };
 use mqlab_engine::NodeId;
 use mqlab_rabbitmq::{
@@ -397,23 +397,7 @@ pub fn validate_rabbit(
         range(&f("prefetch"), u64::from(c.prefetch), 0, 10_000)?;
         range(&f("processing_ms"), c.processing_ms, 1, 600_000)?;
         range(&f("join_at_ms"), c.join_at_ms, 0, doc.duration_ms)?;
-        let store = match &c.store {
-            Some(name) => stores.iter().position(|s| s.name == *name).ok_or_else(|| {
-                err(
-                    f("store"),
-                    format!("no store named \"{name}\""),
-                    format!("没有名为 \"{name}\" 的存储"),
-                )
-            })?,
-            None if stores.is_empty() => {
-                return Err(err(
-                    f("store"),
-                    "no store to process messages into: add one under \"stores\"",
-                    "没有可写入的下游存储：请在 \"stores\" 中添加一个",
-                ))
-            }
-            None => 0,
-        };
+        let store = store_index(&f("store"), c.store.as_deref(), &stores)?;
         names.insert(NodeId(CONSUMER_BASE + i as u32), c.name.clone());
         consumers.push(ConsumerConfig {
             name: c.name.clone(),
