@@ -31,8 +31,8 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
     fi
 fi
 
-cargo build -q -p mqlab-conformance
-bin="${CARGO_TARGET_DIR:-$root/target}/debug/mqlab-conformance"
+cargo build -q --release -p mqlab-conformance
+bin="${CARGO_TARGET_DIR:-$root/target}/release/mqlab-conformance"
 
 base="$(mktemp -d /tmp/mqlab-conformance.XXXXXX)"
 cleanup() {

@@ -38,6 +38,22 @@ impl Default for Ports {
     }
 }
 
+impl Ports {
+    /// The defaults, shifted by `MQLAB_CONFORMANCE_PORT_OFFSET` (to run two suites at once).
+    pub fn from_env() -> Ports {
+        let offset: u16 = std::env::var("MQLAB_CONFORMANCE_PORT_OFFSET")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let d = Ports::default();
+        Ports {
+            epmd: d.epmd + offset,
+            amqp_base: d.amqp_base + offset,
+            dist_base: d.dist_base + offset,
+        }
+    }
+}
+
 pub struct Cluster {
     pub base: PathBuf,
     ports: Ports,

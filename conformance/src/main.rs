@@ -178,7 +178,7 @@ fn run(args: &Args) -> i32 {
     let cluster = if args.model_only {
         None
     } else {
-        match cluster::Cluster::start(&args.base, cluster::Ports::default()) {
+        match cluster::Cluster::start(&args.base, cluster::Ports::from_env()) {
             Ok(mut c) => {
                 c.keep_dir = args.keep;
                 Some(Arc::new(Mutex::new(c)))
@@ -233,8 +233,12 @@ fn run(args: &Args) -> i32 {
         rows.push(Row {
             id: doc.id.clone(),
             facts: entry.facts.clone(),
-            real: real.as_ref().map_or_else(|e| e.clone(), |o| o.summary()),
-            model: model.as_ref().map_or_else(|e| e.clone(), |o| o.summary()),
+            real: real
+                .as_ref()
+                .map_or_else(|e| e.clone(), |o| o.summary(!entry.ratios.is_empty())),
+            model: model
+                .as_ref()
+                .map_or_else(|e| e.clone(), |o| o.summary(!entry.ratios.is_empty())),
             outcome,
             seconds: t.elapsed().as_secs_f64(),
         });

@@ -219,7 +219,7 @@ impl Observation {
     }
 
     /// One line: what happened, for the table.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self, rates: bool) -> String {
         let n = self.messages.len();
         let count = |p: Publish| self.messages.values().filter(|m| m.publish == p).count();
         let mut parts = vec![format!("{n} msgs")];
@@ -261,13 +261,13 @@ impl Observation {
                 parts.push(format!("{name}@{}", q.leader.as_deref().unwrap_or("none")));
             }
         }
-        let mut rates: Vec<String> = self
+        let mut rate_words: Vec<String> = self
             .publishers
             .iter()
             .filter_map(|(name, p)| p.per_second.map(|x| format!("{name} {x:.0}/s")))
             .collect();
-        if rates.len() > 1 {
-            parts.append(&mut rates);
+        if rates {
+            parts.append(&mut rate_words);
         }
         parts.join(", ")
     }
