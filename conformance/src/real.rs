@@ -7,9 +7,9 @@ use crate::observe::*;
 use futures_lite::StreamExt;
 use lapin::options::*;
 use lapin::types::{AMQPValue, FieldTable, LongString};
-use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties, Consumer};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer};
 use mqlab_engine::{Fault, NodeId};
-use mqlab_rabbitmq::{Action, CONSUMER_BASE, PUBLISHER_BASE};
+use mqlab_rabbitmq::{Action, PUBLISHER_BASE};
 use mqlab_scenario::doc_rabbit::*;
 use mqlab_scenario::validate::{validate, Happen, Validated, When};
 use mqlab_scenario::ScenarioDoc;
@@ -353,7 +353,8 @@ enum Settled {
     Confirm {
         generation: u64,
         label: String,
-        result: Result<Confirmation, String>,
+        /// (ack, returned), or why no confirm came.
+        result: Result<(bool, bool), String>,
     },
     Commit {
         generation: u64,
@@ -465,7 +466,10 @@ impl PublisherState {
                             self.outstanding.insert(label.clone());
                             let (tx, generation) = (tx.clone(), self.generation);
                             tokio::spawn(async move {
-                                let result = confirm.await.map_err(|e| e.to_string());
+                                let result = confirm.await.map_err(|e| e.to_string()).map(|c| {
+                                    let ack = c.is_ack();
+                                    (ack, c.take_message().is_some())
+                                });
                                 let _ = tx.send(Settled::Confirm {
                                     generation,
                                     label,
@@ -550,9 +554,9 @@ async fn publisher_task(
         tokio::select! {
             cmd = rx.recv() => match cmd {
                 None | Some(ClientCmd::Finish) => break,
-                Some(ClientCmd::Publish(batch)) => {
-                    if s.alive { s.backlog.extend(batch) }
-                }
+                // As in the model, the application's backlog takes the messages even while
+                // it is down; they go out once it is connected.
+                Some(ClientCmd::Publish(batch)) => s.backlog.extend(batch),
                 Some(ClientCmd::Crash) => {
                     if let Some((conn, _)) = s.conn.take() {
                         let _ = conn.close(320, "killed".into()).await;
@@ -571,9 +575,7 @@ async fn publisher_task(
                 Settled::Confirm { generation, label, result } => {
                     if generation == s.generation && s.outstanding.remove(&label) {
                         match result {
-                            Ok(c) => {
-                                let ack = c.is_ack();
-                                let returned = c.take_message().is_some();
+                            Ok((ack, returned)) => {
                                 s.rec.lock().unwrap().confirmed(&s.cfg.name, &label, ack, returned);
                             }
                             Err(e) => log(&format!("{}: {label}: no confirm ({e})", s.cfg.name)),
@@ -993,7 +995,7 @@ pub async fn observe(
                     Fault::Restart { node } => (node, "restart"),
                     other => return Err(format!("{other:?} is not driven on the real cluster")),
                 };
-                if node.0 >= CONSUMER_BASE || node.0 >= PUBLISHER_BASE {
+                if node.0 >= PUBLISHER_BASE {
                     let cmd = if verb == "restart" {
                         ClientCmd::Restart
                     } else {
