@@ -97,7 +97,10 @@ fn print_table(rows: &[Row]) {
                     }
                     s
                 }
-                Ok(c) => format!("NO ({})", c.mismatches().count()),
+                Ok(c) => match c.known().count() {
+                    0 => format!("NO ({})", c.mismatches().count()),
+                    k => format!("NO ({}; {k} known)", c.mismatches().count()),
+                },
                 Err(_) => "ERROR".into(),
             };
             [
