@@ -75,6 +75,8 @@ pub struct RabbitNode {
     pub disk: BTreeMap<u32, Vec<QMsg>>,
     /// Queues this node led when it went down: it may recover them as leader.
     pub led_at_shutdown: BTreeSet<u32>,
+    /// It went down by kill -9 (not a clean stop): its recovered messages are redelivered.
+    crashed: bool,
     channels: BTreeMap<NodeId, Channel>,
     started_once: bool,
     /// pause_minority: cut off from the majority, not serving (R17).
@@ -97,6 +99,7 @@ impl RabbitNode {
             quorum: BTreeMap::new(),
             disk: BTreeMap::new(),
             led_at_shutdown: BTreeSet::new(),
+            crashed: false,
             channels: BTreeMap::new(),
             started_once: false,
             paused: false,
@@ -238,6 +241,7 @@ impl RabbitNode {
     /// kill -9 or the end of a stop: memory is gone, the disk stays. The operating system
     /// closes every connection: clients and peers hear of it at once.
     pub fn on_down(&mut self, graceful: bool, fx: Fx) {
+        self.crashed = !graceful;
         self.led_at_shutdown = self
             .replicas
             .iter()
@@ -397,7 +401,11 @@ impl RabbitNode {
             let saved = self.disk.get(&q).cloned().unwrap_or_default();
             let mut r = Replica::new_leader(q, view.epoch + 1);
             r.limits = Limits::of(cfg);
-            for m in saved.iter().copied() {
+            for mut m in saved.iter().copied() {
+                // After kill -9 every recovered message comes back flagged redelivered (the
+                // queue cannot know which were delivered); after a clean stop, as it was. RabbitMQ
+                // 3.10 does so (observed in the conformance suite, O5/O1).
+                m.delivered |= self.crashed;
                 r.messages.insert(m.index, m);
                 r.ready.insert(m.index);
                 r.next_index = r.next_index.max(m.index + 1);

@@ -528,7 +528,9 @@ impl Replica {
     }
 
     /// R20: a mirror becomes the leader. Every message it holds is ready again; those that
-    /// were delivered will be redelivered. Publishes it holds are confirmed now.
+    /// were delivered are requeued. Publishes it holds are confirmed now. Every message of a
+    /// promoted mirror is flagged redelivered, delivered before or not: RabbitMQ 3.10 does so
+    /// (observed in the conformance suite, O2), more than R20's "delivered but not acked".
     pub fn promote(&mut self, me: NodeId, mirrors: Vec<MirrorInfo>, fx: Fx) -> Vec<MessageId> {
         self.leader = true;
         self.epoch += 1;
@@ -539,6 +541,9 @@ impl Replica {
             .filter(|m| m.delivered)
             .map(|m| m.message)
             .collect();
+        for m in self.messages.values_mut() {
+            m.delivered = true;
+        }
         for (_, from) in std::mem::take(&mut self.pending_from) {
             fx.send(
                 me,

@@ -792,3 +792,44 @@ fn r01_a_transient_queue_on_a_single_node_is_gone_after_its_restart() {
     assert_eq!(queue(&f, "orders").availability, QueueAvailability::Deleted);
     assert_eq!(f.ledger.lost, 3);
 }
+
+#[test]
+fn r20_every_message_of_a_promoted_mirror_comes_flagged_redelivered() {
+    // As RabbitMQ 3.10 does (conformance O2): never-delivered messages too.
+    let mut v = no_consumer(mirrored(json!({ "ha_mode": "all" })));
+    v["script"] = json!([publish(1000, 4), fault(2000, "crash", "rabbit-1")]);
+    let (_, f) = play(v);
+    let leader = queue(&f, "orders")
+        .replicas
+        .iter()
+        .find(|r| r.role == ReplicaRole::Leader)
+        .cloned()
+        .unwrap();
+    assert_eq!(leader.ready.len(), 4);
+    assert!(leader.ready.iter().all(|m| m.redelivered));
+}
+
+#[test]
+fn r01_after_kill_9_recovered_messages_are_flagged_redelivered_after_a_clean_stop_not() {
+    // As RabbitMQ 3.10 does (conformance O5): the queue cannot know which were delivered.
+    for (fault_kind, flagged) in [("crash", true), ("stop", false)] {
+        let mut v = no_consumer(rabbit_base());
+        v["script"] = json!([
+            publish(1000, 3),
+            fault(2000, fault_kind, "rabbit-1"),
+            fault(4000, "restart", "rabbit-1")
+        ]);
+        let (_, f) = play(v);
+        let q = queue(&f, "orders");
+        let leader = q
+            .replicas
+            .iter()
+            .find(|r| r.role == ReplicaRole::Leader)
+            .unwrap();
+        assert_eq!(leader.ready.len(), 3, "{fault_kind}");
+        assert!(
+            leader.ready.iter().all(|m| m.redelivered == flagged),
+            "{fault_kind}"
+        );
+    }
+}
