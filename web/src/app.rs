@@ -178,19 +178,19 @@ pub fn app() -> Html {
         .and_then(|id| frame.nodes.iter().find(|n| n.id == id))
         .map(|node| {
             html! {
-                <NodeMenu {lang} node={node.clone()} layout={StageLayout::of(frame)}
+                <NodeMenu {lang} node={node.clone()} layout={StageLayout::of(frame)} rabbit={!frame.queues.is_empty()}
                     on_command={on_command.clone()} on_close={on_close.clone()} />
             }
         });
     let panel = match state.tab {
         Tab::Settings => html! {
-            <Settings {lang} knobs={state.knobs.clone()} model_version={state.model_version} error={state.settings_error.clone()} {on_apply} />
+            <Settings {lang} knobs={state.knobs.clone()} rabbit={state.rabbit.clone()} model_version={state.model_version} error={state.settings_error.clone()} {on_apply} />
         },
         Tab::Ledger => html! {
             <Ledger {lang} summary={frame.ledger.clone()} messages={std::rc::Rc::new(frame.messages.clone())}
                 selected={state.selected_message} {on_select} consumers={!frame.consumers.is_empty()}
                 stores={std::rc::Rc::new(frame.stores.clone())} life={state.life.clone()} step={frame.step}
-                on_seek={on_seek} />
+                on_seek={on_seek} rabbit={!frame.queues.is_empty()} />
         },
         Tab::Log => html! {
             <EventLog {lang} entries={state.log_view.clone()} truncated={state.log_truncated} />

@@ -1,6 +1,7 @@
 //! Every string the UI shows, in 中文 and English. Happenings and timeline marks carry their
 //! own two texts; everything else is here, one key per string.
 
+use mqlab_scenario::frame::QueueItem;
 pub use mqlab_scenario::Lang;
 
 macro_rules! texts {
@@ -20,7 +21,7 @@ macro_rules! texts {
 }
 
 texts! {
-    Tagline => "Kafka replication and failover, one step at a time", "一步一步看懂 Kafka 的副本与故障转移";
+    Tagline => "Kafka and RabbitMQ: replication, failover and every message's fate, one step at a time", "一步一步看懂 Kafka 与 RabbitMQ 的副本、故障转移和每条消息的去向";
     Scenario => "Scenario", "场景";
     SwitchLanguage => "Switch language to 中文", "Switch language to English";
     OtherLanguage => "中文", "English";
@@ -45,6 +46,30 @@ texts! {
     CutLink => "✂ cut", "✂ 断开";
     SlowLink => "~ slow", "~ 变慢";
     EarlierCells => "earlier offsets not shown", "更早的偏移量未显示";
+    // RabbitMQ
+    Publisher => "publisher", "发布者";
+    QueueWord => "queue", "队列";
+    Classic => "classic", "经典队列";
+    Quorum => "quorum", "仲裁队列";
+    Durable => "durable", "持久 (durable)";
+    TransientQueue => "transient (gone if its node stops)", "非持久 (节点停止即消失)";
+    Persistent => "persistent", "持久消息";
+    TransientMsg => "transient", "非持久消息";
+    MirrorSynced => "mirror ✓ synced", "镜像 ✓ 已同步";
+    MirrorUnsynced => "mirror ✕ unsynced", "镜像 ✕ 未同步";
+    FollowerSynced => "follower ✓ caught up", "追随者 ✓ 已追上";
+    FollowerBehind => "follower, behind", "追随者，落后";
+    OnDiskOnly => "on disk only", "仅在磁盘上";
+    QueueDown => "✕ DOWN: no leader", "✕ DOWN：无首领";
+    QueueDeleted => "✕ DELETED", "✕ 已删除 (DELETED)";
+    NotOnThisNode => "not on this node", "不在此节点上";
+    QueueConsumers => "consumers:", "消费者：";
+    UnackedLegend => "⇢ delivered, not acked yet", "⇢ 已投递，尚未确认";
+    RedeliveredLegend => "↻ will be redelivered", "↻ 将重新投递";
+    TransientLegend => "dashed cell = transient message", "虚线格 = 非持久消息";
+    OnDiskLegend => "disk = persistent messages written to disk", "磁盘 = 已写入磁盘的持久消息";
+    TrafficHeading => "Messages delivered per link", "每条链路上投递的消息数";
+    TrafficHelp => "Between nodes: a classic queue's extra hop to its home node, and mirrors' copies", "节点之间：经典队列转发到其所在节点的额外一跳，以及镜像的复制";
     // Consumers, groups, stores
     Consumer => "consumer", "消费者";
     ActDown => "○ down", "○ 未运行";
@@ -82,6 +107,8 @@ texts! {
     Reconnect => "Reconnect", "恢复网络";
     Produce5 => "Produce 5 messages", "发送 5 条消息";
     CloseConsumer => "Close cleanly (close(): leave the group)", "正常关闭 (close()：离开消费组)";
+    CloseConnection => "Close cleanly (connection.close)", "正常关闭 (connection.close)";
+    Publish5 => "Publish 5 messages", "发布 5 条消息";
     Close => "Close", "关闭";
     PressEnter => "press Enter for actions", "按回车键打开操作菜单";
     // Player
@@ -104,7 +131,7 @@ texts! {
     KeyStep => "step forward / back", "前进 / 后退一步";
     KeyEnds => "jump to start / end", "跳到开头 / 结尾";
     KeySpeed => "faster / slower", "加速 / 减速";
-    KeyMenu => "on a focused broker, producer or consumer: open its actions", "焦点在 Broker、生产者或消费者上时：打开操作菜单";
+    KeyMenu => "on a focused broker, node, producer or consumer: open its actions", "焦点在 Broker、节点、生产者或消费者上时：打开操作菜单";
     KeyHelp => "show / hide this list", "显示 / 隐藏此列表";
     KeyClose => "close a menu or this list", "关闭菜单或此列表";
     // Tabs
@@ -148,6 +175,20 @@ texts! {
     StoreLookupHelp => "SELECT by key first; if the row is there, UPDATE it instead of inserting again.", "先按键 SELECT；行已存在就 UPDATE，不再插入。";
     StoreRedisHelp => "SET of a key already set writes the same value again: nothing changes.", "对已存在的键再次 SET 写入相同的值：什么都不变。";
     StoreSeenHelp => "A global message id is checked in a Redis set before processing; an id already seen is skipped.", "处理前先在 Redis 集合里查全局消息 id；见过的 id 直接跳过。";
+    PublishMode => "Publish mode", "发布方式";
+    ModePlain => "plain basic.publish", "普通 basic.publish";
+    ModeConfirm => "publisher confirms", "发布确认 (confirm)";
+    ModeTransaction => "transactions (tx.commit)", "事务 (tx.commit)";
+    ModePlainHelp => "No confirm: the publisher never learns whether the broker kept a message.", "没有确认：发布者永远不知道 broker 是否保存了消息。";
+    ModeConfirmHelp => "The broker acks each message once it is safe (on disk, on every mirror); many wait at once: safe and fast.", "broker 在消息安全后（已落盘、镜像都有）逐条确认，可同时等待很多条：安全又快。";
+    ModeTransactionHelp => "Each tx.commit waits for the broker to write the batch to disk: safe, but slow.", "每次 tx.commit 都要等 broker 把这一批写入磁盘：安全，但慢。";
+    PersistentField => "Persistent messages (delivery_mode 2)", "持久消息 (delivery_mode 2)";
+    QueuesSection => "Queues", "队列";
+    PublisherSection => "Publishers", "发布者";
+    DurableField => "Durable queue", "持久队列 (durable)";
+    QueueTypeField => "Queue type", "队列类型";
+    AutoAckField => "autoAck (acked on delivery)", "autoAck（投递即确认）";
+    PrefetchField => "Prefetch (basic.qos; 0 = unlimited)", "Prefetch（basic.qos；0 = 不限）";
     Apply => "Apply", "应用";
     Modified => "changed by you", "已由你修改";
     SettingsHint => "Apply rebuilds the scenario from the start with these settings.", "点击“应用”会用这些设置从头重建场景。";
@@ -166,6 +207,9 @@ texts! {
     OutOfOrder => "out of order", "乱序";
     Delivered => "delivered", "已投递";
     Redelivered => "redelivered", "重复投递";
+    Confirmed => "confirmed", "已确认 (confirm)";
+    InAQueue => "in a queue", "在队列中";
+    ConsumedCount => "consumed (acked)", "已消费（已确认）";
     ProcessedCount => "processed", "已处理";
     StoreDuplicates => "store duplicates", "存储中重复";
     Absorbed => "repeats stopped", "拦截的重复";
@@ -194,11 +238,12 @@ texts! {
     FatePending => "… pending", "… 等待确认";
     FateFailed => "✕ failed (producer told)", "✕ 失败（生产者已知）";
     FateVisible => "✓ visible", "✓ 可读";
+    FateInQueue => "✓ in the queue", "✓ 在队列中";
     FateStored => "◐ stored, uncommitted", "◐ 已写入，未提交";
     FateUnavailable => "○ unavailable (no leader)", "○ 不可用（无首领）";
     FateLost => "⚠ LOST", "⚠ 丢失";
     FateVisibleUnacked => "? visible but never acked", "? 未确认却可读";
-    FateConsumed => "✓ consumed and acked", "✓ 已消费并确认";
+    FateConsumed => "✓ delivered and acked", "✓ 已投递并确认";
     // Event log
     NoEvents => "Nothing has happened yet. Step forward to start.", "还没有发生任何事。前进一步开始。";
     SevInfo => "ℹ info", "ℹ 信息";
@@ -372,12 +417,15 @@ pub fn consumer_aria(
     name: &str,
     group: &str,
     state: &str,
-    partitions: &str,
+    partitions: String,
     in_hand: usize,
 ) -> String {
-    match lang {
-        Lang::En => format!("{name}, consumer in group {group}, {state}, partitions {partitions}, {in_hand} record(s) in hand"),
-        Lang::Zh => format!("{name}，消费组 {group} 的消费者，{state}，分区 {partitions}，手上 {in_hand} 条消息"),
+    // No partitions: a RabbitMQ consumer, and its group is its queue.
+    match (lang, partitions.is_empty()) {
+        (Lang::En, false) => format!("{name}, consumer in group {group}, {state}, partitions {partitions}, {in_hand} record(s) in hand"),
+        (Lang::En, true) => format!("{name}, consumer of queue {group}, {state}, {in_hand} message(s) in hand"),
+        (Lang::Zh, false) => format!("{name}，消费组 {group} 的消费者，{state}，分区 {partitions}，手上 {in_hand} 条消息"),
+        (Lang::Zh, true) => format!("{name}，队列 {group} 的消费者，{state}，手上 {in_hand} 条消息"),
     }
 }
 
@@ -425,5 +473,62 @@ pub fn life_processed(lang: Lang, processed: u32, rows: u32) -> String {
     match lang {
         Lang::En => format!("processed {processed} time(s), {rows} row(s) in the store"),
         Lang::Zh => format!("处理 {processed} 次，存储中 {rows} 行"),
+    }
+}
+
+/// A publisher's measured throughput: "⚡ 490 msg/s" ("—" before its first confirm).
+pub fn per_second(lang: Lang, rate: Option<u32>) -> String {
+    let rate = rate.map_or("—".to_string(), |r| r.to_string());
+    match lang {
+        Lang::En => format!("⚡ {rate} msg/s"),
+        Lang::Zh => format!("⚡ {rate} 条/秒"),
+    }
+}
+
+/// A queue replica's counts: "ready 4 · unacked 3 · disk 4".
+pub fn queue_counts(lang: Lang, ready: usize, unacked: usize, on_disk: u32) -> String {
+    match lang {
+        Lang::En => format!("ready {ready} · unacked {unacked} · disk {on_disk}"),
+        Lang::Zh => format!("就绪 {ready} · 未确认 {unacked} · 磁盘 {on_disk}"),
+    }
+}
+
+/// A message in a queue, for its cell's tooltip.
+pub fn queue_item_title(lang: Lang, m: &QueueItem, unacked: bool) -> String {
+    let (state, again) = match lang {
+        Lang::En => (
+            if unacked {
+                "delivered, not acked"
+            } else {
+                "ready"
+            },
+            " · redelivered",
+        ),
+        Lang::Zh => (
+            if unacked {
+                "已投递，未确认"
+            } else {
+                "就绪"
+            },
+            " · 重新投递",
+        ),
+    };
+    let kind = if m.persistent {
+        T::Persistent
+    } else {
+        T::TransientMsg
+    };
+    format!(
+        "{} · {state}{} · {}",
+        m.label,
+        if m.redelivered { again } else { "" },
+        kind.get(lang)
+    )
+}
+
+pub fn confirmed(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::En => format!("✓ {n} confirmed"),
+        Lang::Zh => format!("✓ 已确认 {n} 条"),
     }
 }

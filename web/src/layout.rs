@@ -58,6 +58,11 @@ pub const MAX_ROWS_SHOWN: usize = 36;
 pub const MAX_SEEN_SHOWN: usize = 32;
 /// The heading above the seen-set's ids.
 pub const SEEN_HEAD: f64 = 16.0;
+/// RabbitMQ: a queue's row in a node card (name, role, its messages, the counts).
+pub const QUEUE_SLOT_H: f64 = 92.0;
+/// RabbitMQ publishers: name, mode on two lines, persistence, confirms, throughput, state.
+pub const PUBLISHER_H: f64 = 104.0;
+const CLIENT_H: f64 = 56.0;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
@@ -87,12 +92,13 @@ pub struct StageLayout {
     pub boxes: BTreeMap<u32, Rect>,
     /// Where envelopes leave and arrive, by node id.
     pub anchors: BTreeMap<u32, (f64, f64)>,
-    /// Row of each partition inside a broker card, by partition name.
+    /// Row of each partition (RabbitMQ: queue) inside a broker card, by its name.
     pub slots: BTreeMap<String, usize>,
     pub cell_w: f64,
     /// How many log cells fit in a card row.
     pub max_cells: usize,
-    /// Height of a partition's row in a broker card (taller with consumers: their markers).
+    /// Height of a partition's (or queue's) row in a broker card (taller with consumers:
+    /// their markers).
     pub slot_h: f64,
     /// Consumer-group frames, in the order their consumers appear.
     pub groups: Vec<(String, Rect)>,
@@ -184,11 +190,14 @@ impl StageLayout {
             .into_iter()
             .chain(ids_of(frame, NodeKind::Reader))
             .collect();
+        let rabbit = !frame.queues.is_empty();
         let slots: BTreeMap<String, usize> = frame
             .partitions
             .iter()
+            .map(|p| &p.name)
+            .chain(frame.queues.iter().map(|q| &q.name))
             .enumerate()
-            .map(|(i, p)| (p.name.clone(), i))
+            .map(|(i, name)| (name.clone(), i))
             .collect();
 
         let right_column = !frame.consumers.is_empty() || !frame.stores.is_empty();
@@ -204,7 +213,9 @@ impl StageLayout {
             WIDTH - MARGIN - BROKERS_X
         };
         let card_w = (region_w - CARD_GAP * (n - 1.0)) / n;
-        let slot_h = if frame.consumers.is_empty() {
+        let slot_h = if rabbit {
+            QUEUE_SLOT_H
+        } else if frame.consumers.is_empty() {
             SLOT_H
         } else {
             SLOT_H + MARKER_LANE
@@ -248,7 +259,7 @@ impl StageLayout {
             );
             anchors.insert(id, (x + w / 2.0, 56.0));
         }
-        let client_h = 56.0;
+        let client_h = if rabbit { PUBLISHER_H } else { CLIENT_H };
         for (i, id) in clients.iter().enumerate() {
             let y = 52.0 + i as f64 * (client_h + 18.0);
             boxes.insert(
@@ -355,6 +366,24 @@ impl StageLayout {
         card_y + CARD_HEADER + slot as f64 * self.slot_h
     }
 
+    /// Which of a queue replica's messages fit on its row, head first: how many unacked
+    /// (delivered, drawn first) and ready ones are drawn, and how many more are not (a "+N"
+    /// takes the last place).
+    pub fn queue_cells(&self, unacked: usize, ready: usize) -> (usize, usize, usize) {
+        let room = self.max_cells;
+        if unacked + ready <= room {
+            return (unacked, ready, 0);
+        }
+        let room = room - 1;
+        let shown_unacked = unacked.min(room);
+        let shown_ready = ready.min(room - shown_unacked);
+        (
+            shown_unacked,
+            shown_ready,
+            unacked + ready - shown_unacked - shown_ready,
+        )
+    }
+
     /// The boxes that must not overlap: nodes, group frames (their cards are inside) and
     /// stores. For the tests, and anyone checking the picture.
     pub fn regions(&self) -> Vec<Rect> {
@@ -422,7 +451,8 @@ mod tests {
 
     use mqlab_scenario::frame::{
         ConsumerActivity, ConsumerView, GroupState, GroupView, LedgerSummary, NodeStatus, NodeView,
-        PartitionView, RowView,
+        PartitionView, QueueAvailability, QueueReplicaView, QueueType, QueueView, ReplicaRole,
+        RowView,
     };
 
     fn node(id: u32, kind: NodeKind) -> NodeView {
@@ -584,6 +614,122 @@ mod tests {
             assert!(a.x >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= layout.height);
             for b in &regions[i + 1..] {
                 assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    fn queue(name: &str, nodes: &[u32]) -> QueueView {
+        QueueView {
+            name: name.into(),
+            kind: QueueType::Classic,
+            durable: true,
+            mirroring: None,
+            leader: nodes.first().copied(),
+            availability: QueueAvailability::Available,
+            replicas: nodes
+                .iter()
+                .map(|&node| QueueReplicaView {
+                    node,
+                    role: ReplicaRole::Mirror,
+                    synced: true,
+                    ready: Vec::new(),
+                    unacked: Vec::new(),
+                    on_disk: 0,
+                })
+                .collect(),
+            consumers: Vec::new(),
+        }
+    }
+
+    /// A RabbitMQ cluster: three nodes with two queues, two publishers, a consumer on each
+    /// queue and a table.
+    fn rabbit_frame() -> Frame {
+        let mut frame = brokers(3);
+        frame.nodes.push(node(100, NodeKind::Producer));
+        frame.nodes.push(node(101, NodeKind::Producer));
+        frame.nodes.push(node(300, NodeKind::Consumer));
+        frame.nodes.push(node(301, NodeKind::Consumer));
+        frame.queues = vec![queue("orders", &[1, 2, 3]), queue("payments", &[2])];
+        frame.consumers = vec![consumer(300, "orders"), consumer(301, "payments")];
+        frame.stores = vec![store(StoreKind::PlainInsert, 10, 0)];
+        frame
+    }
+
+    fn assert_apart(layout: &StageLayout) {
+        let regions = layout.regions();
+        for (i, a) in regions.iter().enumerate() {
+            assert!(a.x >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= layout.height);
+            for b in &regions[i + 1..] {
+                assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rabbitmq_nodes_get_a_row_per_queue_publishers_and_consumers_their_columns() {
+        let frame = rabbit_frame();
+        let layout = StageLayout::of(&frame);
+        assert_eq!(layout.slots["orders"], 0);
+        assert_eq!(layout.slots["payments"], 1);
+        assert_eq!(layout.slot_h, QUEUE_SLOT_H);
+        for id in 1..=3 {
+            let card = layout.boxes[&id];
+            // Both queue rows fit in the card, under its header.
+            assert!(layout.slot_y(card.y, 1) + QUEUE_SLOT_H <= card.y + card.h);
+            assert!(card.x + card.w <= RIGHT_X - 10.0);
+        }
+        for id in [100, 101] {
+            let r = layout.boxes[&id];
+            assert!(layout.is_client(id));
+            assert_eq!(r.h, PUBLISHER_H);
+        }
+        // A frame per queue on the right, holding its consumer.
+        let names: Vec<&str> = layout.groups.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["orders", "payments"]);
+        assert!(layout.groups[0].1.contains(&layout.boxes[&300]));
+        assert!(layout.groups[1].1.contains(&layout.boxes[&301]));
+        assert_apart(&layout);
+    }
+
+    #[test]
+    fn a_queue_row_shows_unacked_first_then_ready_then_how_many_more() {
+        let layout = StageLayout::of(&rabbit_frame());
+        let room = layout.max_cells;
+        assert!(room >= 6, "six messages fit: {room}");
+        assert_eq!(layout.queue_cells(2, 3), (2, 3, 0));
+        assert_eq!(layout.queue_cells(0, room), (0, room, 0));
+        // One too many: the last place says "+2".
+        assert_eq!(layout.queue_cells(0, room + 1), (0, room - 1, 2));
+        assert_eq!(
+            layout.queue_cells(3, 100),
+            (3, room - 4, 100 + 3 - (room - 1))
+        );
+        assert_eq!(layout.queue_cells(room + 5, 0), (room - 1, 0, 6));
+    }
+
+    #[test]
+    fn every_rabbitmq_example_is_laid_out_without_overlaps() {
+        use mqlab_scenario::{examples, Command, Player};
+        for example in examples()
+            .into_iter()
+            .filter(|e| e.id.starts_with("rabbitmq"))
+        {
+            let mut player = Player::load(example.doc).expect("an example loads");
+            let total = player.total_steps();
+            for i in 0..=10 {
+                player.apply(Command::Seek(total * i / 10)).unwrap();
+                let frame = player.frame();
+                let layout = StageLayout::of(&frame);
+                assert_apart(&layout);
+                for n in &frame.nodes {
+                    assert!(
+                        layout.boxes.contains_key(&n.id),
+                        "{}: {} placed",
+                        example.id,
+                        n.name
+                    );
+                }
+                assert_eq!(layout.slots.len(), frame.queues.len());
             }
         }
     }

@@ -29,6 +29,9 @@ pub struct LedgerProps {
     /// A step of the life was chosen: go there.
     #[prop_or_default]
     pub on_seek: Callback<u64>,
+    /// RabbitMQ's words: confirmed, in a queue, acked by a consumer.
+    #[prop_or_default]
+    pub rabbit: bool,
 }
 
 pub fn consumption_text(c: Consumption) -> T {
@@ -137,7 +140,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                     <td>{ m.reads }</td>
                 }
                 <td class="fate">
-                    { fate_text(m.fate).get(lang) }
+                    { if props.rabbit && m.fate == Fate::Visible { T::FateInQueue } else { fate_text(m.fate) }.get(lang) }
                     if m.out_of_order {
                         <span class="out-of-order" data-testid="out-of-order">{ format!(" ↯ {}", T::OutOfOrder.get(lang)) }</span>
                     }
@@ -169,8 +172,8 @@ pub fn ledger(props: &LedgerProps) -> Html {
             <p class="motto">{ T::LedgerMotto.get(lang) }</p>
             <div class="counters" data-testid="ledger-summary">
                 { counter("ledger-produced", T::Produced, s.produced, false) }
-                { counter("ledger-acknowledged", T::Acknowledged, s.acknowledged, false) }
-                { counter("ledger-visible", T::Visible, s.visible, false) }
+                { counter("ledger-acknowledged", if props.rabbit { T::Confirmed } else { T::Acknowledged }, s.acknowledged, false) }
+                { counter("ledger-visible", if props.rabbit { T::InAQueue } else { T::Visible }, s.visible, false) }
                 { counter("ledger-lost", T::Lost, s.lost, true) }
                 { counter("ledger-unavailable", T::Unavailable, s.unavailable, true) }
                 { counter("ledger-failed", T::Failed, s.failed, true) }
@@ -183,6 +186,9 @@ pub fn ledger(props: &LedgerProps) -> Html {
                 <div class="counters" data-testid="ledger-consumers">
                     { counter("ledger-delivered", T::Delivered, s.delivered, false) }
                     { counter("ledger-redelivered", T::Redelivered, s.redelivered, false) }
+                    if props.rabbit {
+                        { counter("ledger-consumed", T::ConsumedCount, s.consumed, false) }
+                    }
                     { counter("ledger-processed", T::ProcessedCount, s.processed, false) }
                     { counter("ledger-store-duplicates", T::StoreDuplicates, s.store_duplicates, true) }
                     { counter("ledger-absorbed", T::Absorbed, s.absorbed, false) }

@@ -11,6 +11,7 @@ pub mod settings;
 pub mod share;
 pub mod stage;
 pub mod stage_groups;
+pub mod stage_rabbit;
 
 mod app;
 mod help;

@@ -17,14 +17,16 @@ pub enum NodeCommand {
 }
 
 impl NodeCommand {
-    fn label(self, kind: NodeKind) -> T {
+    fn label(self, kind: NodeKind, rabbit: bool) -> T {
         match self {
             NodeCommand::Kill => T::Kill,
+            NodeCommand::Stop if rabbit && kind != NodeKind::Broker => T::CloseConnection,
             NodeCommand::Stop if kind == NodeKind::Consumer => T::CloseConsumer,
             NodeCommand::Stop => T::StopGracefully,
             NodeCommand::Restart => T::Restart,
             NodeCommand::Isolate => T::Isolate,
             NodeCommand::Reconnect => T::Reconnect,
+            NodeCommand::Produce if rabbit => T::Publish5,
             NodeCommand::Produce => T::Produce5,
         }
     }
@@ -41,8 +43,9 @@ impl NodeCommand {
     }
 }
 
-/// What can be done to a node in its present state.
-pub fn commands_for(node: &NodeView) -> Vec<NodeCommand> {
+/// What can be done to a node in its present state. RabbitMQ publishers can be killed,
+/// closed and restarted too (a Kafka producer only produces).
+pub fn commands_for(node: &NodeView, rabbit: bool) -> Vec<NodeCommand> {
     let up = node.status == NodeStatus::Up;
     let mut out = Vec::new();
     match node.kind {
@@ -58,7 +61,11 @@ pub fn commands_for(node: &NodeView) -> Vec<NodeCommand> {
                 NodeCommand::Isolate
             });
         }
+        NodeKind::Producer if up && rabbit => {
+            out.extend([NodeCommand::Produce, NodeCommand::Kill, NodeCommand::Stop])
+        }
         NodeKind::Producer if up => out.push(NodeCommand::Produce),
+        NodeKind::Producer if rabbit => out.push(NodeCommand::Restart),
         // A consumer: kill -9 mid-batch, close() cleanly (it leaves the group), restart.
         NodeKind::Consumer if up => out.extend([NodeCommand::Kill, NodeCommand::Stop]),
         NodeKind::Consumer => out.push(NodeCommand::Restart),
@@ -75,6 +82,9 @@ pub struct NodeMenuProps {
     pub layout: StageLayout,
     pub on_command: Callback<(u32, NodeCommand)>,
     pub on_close: Callback<()>,
+    /// The scenario is RabbitMQ's: its words, and publishers that can fail.
+    #[prop_or_default]
+    pub rabbit: bool,
 }
 
 #[function_component(NodeMenu)]
@@ -95,11 +105,12 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
     }
     let id = props.node.id;
     let kind = props.node.kind;
-    let items = commands_for(&props.node).into_iter().map(|cmd| {
+    let rabbit = props.rabbit;
+    let items = commands_for(&props.node, rabbit).into_iter().map(|cmd| {
         let onclick = props.on_command.reform(move |_: MouseEvent| (id, cmd));
         html! {
             <li role="none">
-                <button type="button" role="menuitem" data-testid={cmd.testid()} {onclick}>{ cmd.label(kind).get(lang) }</button>
+                <button type="button" role="menuitem" data-testid={cmd.testid()} {onclick}>{ cmd.label(kind, rabbit).get(lang) }</button>
             </li>
         }
     });
@@ -195,12 +206,35 @@ mod tests {
     fn a_consumer_can_be_killed_closed_and_restarted() {
         use NodeCommand::*;
         let up = node(NodeKind::Consumer, NodeStatus::Up);
-        assert_eq!(commands_for(&up), [Kill, Stop]);
-        assert_eq!(Stop.label(NodeKind::Consumer), T::CloseConsumer);
-        assert_eq!(Stop.label(NodeKind::Broker), T::StopGracefully);
+        assert_eq!(commands_for(&up, false), [Kill, Stop]);
+        assert_eq!(Stop.label(NodeKind::Consumer, false), T::CloseConsumer);
+        assert_eq!(Stop.label(NodeKind::Broker, false), T::StopGracefully);
         for down in [NodeStatus::Crashed, NodeStatus::Stopped] {
-            assert_eq!(commands_for(&node(NodeKind::Consumer, down)), [Restart]);
+            assert_eq!(
+                commands_for(&node(NodeKind::Consumer, down), false),
+                [Restart]
+            );
         }
-        assert!(commands_for(&node(NodeKind::Controller, NodeStatus::Up)).is_empty());
+        assert!(commands_for(&node(NodeKind::Controller, NodeStatus::Up), false).is_empty());
+    }
+
+    #[test]
+    fn rabbitmq_publishers_and_consumers_can_fail_and_nodes_be_cut_off() {
+        use NodeCommand::*;
+        let publisher = node(NodeKind::Producer, NodeStatus::Up);
+        assert_eq!(commands_for(&publisher, false), [Produce]);
+        assert_eq!(commands_for(&publisher, true), [Produce, Kill, Stop]);
+        assert_eq!(Produce.label(NodeKind::Producer, true), T::Publish5);
+        assert_eq!(Stop.label(NodeKind::Producer, true), T::CloseConnection);
+        assert_eq!(Stop.label(NodeKind::Consumer, true), T::CloseConnection);
+        assert_eq!(Stop.label(NodeKind::Broker, true), T::StopGracefully);
+        let down = node(NodeKind::Producer, NodeStatus::Crashed);
+        assert_eq!(commands_for(&down, true), [Restart]);
+        assert!(commands_for(&down, false).is_empty());
+        let mut rabbit = node(NodeKind::Broker, NodeStatus::Up);
+        assert_eq!(commands_for(&rabbit, true), [Kill, Stop, Isolate]);
+        rabbit.isolated = true;
+        rabbit.status = NodeStatus::Crashed;
+        assert_eq!(commands_for(&rabbit, true), [Restart, Reconnect]);
     }
 }

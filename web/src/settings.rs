@@ -1,10 +1,28 @@
 //! The settings tab: the scenario's knobs as a form. Apply hands the values up; the app
-//! rebuilds the scenario or shows why it cannot.
+//! rebuilds the scenario or shows why it cannot. A RabbitMQ scenario has its own fields
+//! (each publisher's mode and persistence, each queue's durability and type, each
+//! consumer's autoAck and prefetch), edited in its document's `rabbitmq` section.
 
 use crate::i18n::{Lang, T};
 use mqlab_scenario::doc::{AcksDoc, CommitDoc, StoreKindDoc};
+use mqlab_scenario::doc_rabbit::{PublishModeDoc, QueueTypeDoc, RabbitDoc};
 use mqlab_scenario::{Knobs, Text};
+use std::rc::Rc;
 use yew::prelude::*;
+
+/// What Apply hands up: the knobs, and a RabbitMQ scenario's edited section.
+pub type Applied = (Knobs, Option<RabbitDoc>);
+
+/// A RabbitMQ scenario's section as the app holds it: shared, and equal only to itself (a
+/// new scenario is a new one), so no deep comparison is needed.
+#[derive(Clone)]
+pub struct SharedRabbit(pub Rc<RabbitDoc>);
+
+impl PartialEq for SharedRabbit {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct SettingsProps {
@@ -14,12 +32,15 @@ pub struct SettingsProps {
     pub model_version: &'static str,
     #[prop_or_default]
     pub error: Option<Text>,
+    /// A RabbitMQ scenario's section: its fields replace the Kafka ones.
     #[prop_or_default]
-    pub on_apply: Callback<Knobs>,
+    pub rabbit: Option<SharedRabbit>,
+    #[prop_or_default]
+    pub on_apply: Callback<Applied>,
 }
 
 /// The form's fields as typed, parsed on Apply.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 struct Form {
     brokers: String,
     partitions: String,
@@ -34,11 +55,21 @@ struct Form {
     auto_commit_interval_ms: String,
     store: Option<StoreKindDoc>,
     seed: String,
+    rabbit: Option<RabbitDoc>,
+    /// The RabbitMQ consumers' prefetch counts, as typed.
+    prefetch: Vec<String>,
 }
 
 impl Form {
-    fn of(k: &Knobs) -> Form {
+    fn of(k: &Knobs, rabbit: &Option<SharedRabbit>) -> Form {
+        let rabbit = rabbit.as_ref().map(|r| (*r.0).clone());
         Form {
+            prefetch: rabbit
+                .iter()
+                .flat_map(|r| &r.consumers)
+                .map(|c| c.prefetch.to_string())
+                .collect(),
+            rabbit,
             brokers: k.brokers.to_string(),
             partitions: k.partitions.to_string(),
             replication_factor: k.replication_factor.to_string(),
@@ -56,9 +87,17 @@ impl Form {
     }
 
     /// The values, or the label of the first field that is not a whole number.
-    fn parse(&self) -> Result<Knobs, T> {
+    fn parse(&self) -> Result<Applied, T> {
         let n = |s: &str, field: T| s.trim().parse::<u32>().map_err(|_| field);
-        Ok(Knobs {
+        let mut rabbit = self.rabbit.clone();
+        for (c, typed) in rabbit
+            .iter_mut()
+            .flat_map(|r| &mut r.consumers)
+            .zip(&self.prefetch)
+        {
+            c.prefetch = n(typed, T::PrefetchField)?;
+        }
+        let knobs = Knobs {
             brokers: n(&self.brokers, T::Brokers)?,
             partitions: n(&self.partitions, T::Partitions)?,
             replication_factor: n(&self.replication_factor, T::ReplicationFactor)?,
@@ -76,7 +115,23 @@ impl Form {
                 .map_err(|_| T::AutoCommitInterval)?,
             store: self.store,
             seed: self.seed.trim().parse::<u64>().map_err(|_| T::Seed)?,
-        })
+        };
+        Ok((knobs, rabbit))
+    }
+}
+
+const MODES: [PublishModeDoc; 3] = [
+    PublishModeDoc::Plain,
+    PublishModeDoc::Confirm,
+    PublishModeDoc::Transaction,
+];
+
+/// A publish mode: its value in the form, its name and what it costs.
+pub fn mode_texts(m: PublishModeDoc) -> (&'static str, T, T) {
+    match m {
+        PublishModeDoc::Plain => ("plain", T::ModePlain, T::ModePlainHelp),
+        PublishModeDoc::Confirm => ("confirm", T::ModeConfirm, T::ModeConfirmHelp),
+        PublishModeDoc::Transaction => ("transaction", T::ModeTransaction, T::ModeTransactionHelp),
     }
 }
 
@@ -139,63 +194,61 @@ fn acks_value(acks: AcksDoc) -> &'static str {
 #[function_component(Settings)]
 pub fn settings(props: &SettingsProps) -> Html {
     let lang = props.lang;
-    let form = use_state(|| Form::of(&props.knobs));
+    let form = use_state(|| Form::of(&props.knobs, &props.rabbit));
     let parse_error = use_state(|| None::<T>);
     {
         // A new scenario brings new knobs: start the form over from them.
         let form = form.clone();
         let parse_error = parse_error.clone();
-        use_effect_with(props.knobs.clone(), move |knobs| {
-            form.set(Form::of(knobs));
-            parse_error.set(None);
-        });
+        use_effect_with(
+            (props.knobs.clone(), props.rabbit.clone()),
+            move |(knobs, rabbit)| {
+                form.set(Form::of(knobs, rabbit));
+                parse_error.set(None);
+            },
+        );
     }
 
-    let text_field = |label: T, id: &'static str, value: &str, set: fn(&mut Form, String)| {
+    // A change to the form, from the new value of an input or a select ("true" or "false"
+    // for a checkbox) and an index (which publisher, queue or consumer).
+    let edit = |i: usize, set: fn(&mut Form, usize, String)| {
         let form = form.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+            let value = if input.type_() == "checkbox" {
+                input.checked().to_string()
+            } else {
+                input.value()
+            };
             let mut next = (*form).clone();
-            set(
-                &mut next,
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value(),
-            );
+            set(&mut next, i, value);
             form.set(next);
-        });
+        })
+    };
+    let text_field = |label: T, id: String, value: &str, on_edit: Callback<Event>| {
+        let oninput = on_edit.reform(|e: InputEvent| Event::from(e));
         html! {
             <div class="field">
-                <label for={id}>{ label.get(lang) }</label>
+                <label for={id.clone()}>{ label.get(lang) }</label>
                 <input {id} type="number" min="0" inputmode="numeric" value={value.to_string()} {oninput} />
             </div>
         }
     };
-    // A checkbox flips one field of the form.
-    let toggle = |field: fn(&mut Form) -> &mut bool| {
-        let form = form.clone();
-        Callback::from(move |_: Event| {
-            let mut next = (*form).clone();
-            let value = field(&mut next);
-            *value = !*value;
-            form.set(next);
-        })
+    let check = |label: T, id: String, checked: bool, onchange: Callback<Event>| {
+        html! {
+            <div class="field check">
+                <input id={id.clone()} type="checkbox" {checked} {onchange} />
+                <label for={id}>{ label.get(lang) }</label>
+            </div>
+        }
     };
-    // A select: its options (value, text), the current value, an explanation of the choice,
-    // and where the chosen value goes in the form.
+    // A select: its options (value, text), the current value, an explanation of the choice.
     let select_field = |label: T,
-                        id: &'static str,
+                        id: String,
                         options: Vec<(&'static str, String)>,
                         current: &'static str,
                         help: Option<T>,
-                        set: fn(&mut Form, &str)| {
-        let form = form.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            let mut next = (*form).clone();
-            set(&mut next, &value);
-            form.set(next);
-        });
+                        onchange: Callback<Event>| {
         let help_id = format!("{id}-help");
         let options = options.into_iter().map(|(value, text)| {
             html! { <option {value} selected={value == current}>{ text }</option> }
@@ -203,7 +256,7 @@ pub fn settings(props: &SettingsProps) -> Html {
         html! {
             <>
                 <div class="field">
-                    <label for={id}>{ label.get(lang) }</label>
+                    <label for={id.clone()}>{ label.get(lang) }</label>
                     <select {id} aria-describedby={help.map(|_| help_id.clone())} {onchange}>{ for options }</select>
                 </div>
                 if let Some(help) = help {
@@ -212,8 +265,6 @@ pub fn settings(props: &SettingsProps) -> Html {
             </>
         }
     };
-    let on_unclean = toggle(|f| &mut f.unclean);
-    let on_idempotence = toggle(|f| &mut f.idempotence);
     let onsubmit = {
         let form = form.clone();
         let parse_error = parse_error.clone();
@@ -229,41 +280,54 @@ pub fn settings(props: &SettingsProps) -> Html {
             }
         })
     };
-    let consumer_fields = (form.commit.is_some() || form.store.is_some()).then(|| {
+    let texts = |all: &[(&'static str, T, T)]| -> Vec<(&'static str, String)> {
+        all.iter()
+            .map(|(v, t, _)| (*v, t.get(lang).to_string()))
+            .collect()
+    };
+    let rabbit = form.rabbit.as_ref();
+    let amqp_consumers = rabbit.iter().flat_map(|r| r.consumers.iter().enumerate()).map(|(i, c)| {
+        html! {
+            <div class="entity" data-testid={format!("settings-consumer-{}", c.name)}>
+                <p class="entity-name">{ &c.name }</p>
+                { check(T::AutoAckField, format!("knob-consumer-{i}-autoack"), c.auto_ack,
+                    edit(i, |f, i, v| if let Some(r) = &mut f.rabbit { r.consumers[i].auto_ack = v == "true" })) }
+                { text_field(T::PrefetchField, format!("knob-consumer-{i}-prefetch"), &form.prefetch[i],
+                    edit(i, |f, i, v| f.prefetch[i] = v)) }
+            </div>
+        }
+    });
+    let consumer_fields = (form.commit.is_some()
+        || form.store.is_some()
+        || rabbit.is_some_and(|r| !r.consumers.is_empty()))
+    .then(|| {
         let commit = form.commit.map(|current| {
-            let options = COMMITS
-                .map(|c| (commit_texts(c).0, commit_texts(c).1.get(lang).to_string()))
-                .to_vec();
-            let (value, _, help) = commit_texts(current);
             html! {
                 <>
-                    { select_field(T::CommitMode, "knob-commit", options, value, Some(help), |f, v| {
-                        f.commit = COMMITS.into_iter().find(|c| commit_texts(*c).0 == v).or(f.commit);
-                    }) }
-                    { text_field(T::AutoCommitInterval, "knob-auto-commit", &form.auto_commit_interval_ms, |f, v| f.auto_commit_interval_ms = v) }
+                    { select_field(T::CommitMode, "knob-commit".into(), texts(&COMMITS.map(commit_texts)), commit_texts(current).0,
+                        Some(commit_texts(current).2), edit(0, |f, _, v| {
+                            f.commit = COMMITS.into_iter().find(|c| commit_texts(*c).0 == v).or(f.commit);
+                        })) }
+                    { text_field(T::AutoCommitInterval, "knob-auto-commit".into(), &form.auto_commit_interval_ms,
+                        edit(0, |f, _, v| f.auto_commit_interval_ms = v)) }
                 </>
             }
         });
         let store = form.store.map(|current| {
-            let options = STORES
-                .map(|k| (store_texts(k).0, store_texts(k).1.get(lang).to_string()))
-                .to_vec();
-            let (value, _, help) = store_texts(current);
-            select_field(T::StoreKindLabel, "knob-store", options, value, Some(help), |f, v| {
-                f.store = STORES.into_iter().find(|k| store_texts(*k).0 == v).or(f.store);
-            })
+            select_field(T::StoreKindLabel, "knob-store".into(), texts(&STORES.map(store_texts)), store_texts(current).0,
+                Some(store_texts(current).2), edit(0, |f, _, v| {
+                    f.store = STORES.into_iter().find(|k| store_texts(*k).0 == v).or(f.store);
+                }))
         });
         html! {
             <fieldset data-testid="settings-consumers">
                 <legend>{ T::ConsumerSection.get(lang) }</legend>
+                { for amqp_consumers }
                 { for commit }
                 { for store }
             </fieldset>
         }
     });
-    let acks = [AcksDoc::Zero, AcksDoc::One, AcksDoc::All]
-        .map(|a| (acks_value(a), format!("acks={}", acks_value(a))))
-        .to_vec();
     let error = match (*parse_error, &props.error) {
         (Some(field), _) => Some(format!(
             "{} {} — {}",
@@ -274,39 +338,88 @@ pub fn settings(props: &SettingsProps) -> Html {
         (None, Some(e)) => Some(format!("{} {}", T::Invalid.get(lang), e.get(lang))),
         (None, None) => None,
     };
+    let cluster = match rabbit {
+        Some(r) => {
+            let publishers = r.publishers.iter().enumerate().map(|(i, p)| {
+                let (current, _, help) = mode_texts(p.mode);
+                html! {
+                    <div class="entity" data-testid={format!("settings-publisher-{}", p.name)}>
+                        <p class="entity-name">{ &p.name }</p>
+                        { select_field(T::PublishMode, format!("knob-publisher-{i}-mode"), texts(&MODES.map(mode_texts)), current, Some(help),
+                            edit(i, |f, i, v| if let (Some(r), Some(m)) = (&mut f.rabbit, MODES.into_iter().find(|m| mode_texts(*m).0 == v)) {
+                                r.publishers[i].mode = m;
+                            })) }
+                        { check(T::PersistentField, format!("knob-publisher-{i}-persistent"), p.persistent,
+                            edit(i, |f, i, v| if let Some(r) = &mut f.rabbit { r.publishers[i].persistent = v == "true" })) }
+                    </div>
+                }
+            });
+            let queues = r.queues.iter().enumerate().map(|(i, q)| {
+                let kinds = vec![("classic", T::Classic.get(lang).to_string()), ("quorum", T::Quorum.get(lang).to_string())];
+                let current = if q.kind == QueueTypeDoc::Quorum { "quorum" } else { "classic" };
+                html! {
+                    <div class="entity" data-testid={format!("settings-queue-{}", q.name)}>
+                        <p class="entity-name">{ &q.name }</p>
+                        { check(T::DurableField, format!("knob-queue-{i}-durable"), q.durable,
+                            edit(i, |f, i, v| if let Some(r) = &mut f.rabbit { r.queues[i].durable = v == "true" })) }
+                        { select_field(T::QueueTypeField, format!("knob-queue-{i}-type"), kinds, current, None,
+                            edit(i, |f, i, v| if let Some(r) = &mut f.rabbit {
+                                r.queues[i].kind = if v == "quorum" { QueueTypeDoc::Quorum } else { QueueTypeDoc::Classic };
+                            })) }
+                    </div>
+                }
+            });
+            html! {
+                <>
+                    <fieldset data-testid="settings-publishers">
+                        <legend>{ T::PublisherSection.get(lang) }</legend>
+                        { for publishers }
+                    </fieldset>
+                    <fieldset data-testid="settings-queues">
+                        <legend>{ T::QueuesSection.get(lang) }</legend>
+                        { for queues }
+                    </fieldset>
+                </>
+            }
+        }
+        None => {
+            let acks = [AcksDoc::Zero, AcksDoc::One, AcksDoc::All]
+                .map(|a| (acks_value(a), format!("acks={}", acks_value(a))))
+                .to_vec();
+            html! {
+                <>
+                    <fieldset>
+                        <legend>{ T::ClusterSection.get(lang) }</legend>
+                        { text_field(T::Brokers, "knob-brokers".into(), &form.brokers, edit(0, |f, _, v| f.brokers = v)) }
+                        { text_field(T::Partitions, "knob-partitions".into(), &form.partitions, edit(0, |f, _, v| f.partitions = v)) }
+                        { text_field(T::ReplicationFactor, "knob-rf".into(), &form.replication_factor, edit(0, |f, _, v| f.replication_factor = v)) }
+                        { text_field(T::MinIsr, "knob-min-isr".into(), &form.min_insync_replicas, edit(0, |f, _, v| f.min_insync_replicas = v)) }
+                        { check(T::Unclean, "knob-unclean".into(), form.unclean, edit(0, |f, _, v| f.unclean = v == "true")) }
+                    </fieldset>
+                    <fieldset>
+                        <legend>{ T::ProducerSection.get(lang) }</legend>
+                        { select_field(T::Acks, "knob-acks".into(), acks, acks_value(form.acks), None, edit(0, |f, _, v| {
+                            f.acks = match v.as_str() {
+                                "0" => AcksDoc::Zero,
+                                "1" => AcksDoc::One,
+                                _ => AcksDoc::All,
+                            };
+                        })) }
+                        { text_field(T::Retries, "knob-retries".into(), &form.retries, edit(0, |f, _, v| f.retries = v)) }
+                        { text_field(T::MaxInFlight, "knob-in-flight".into(), &form.max_in_flight, edit(0, |f, _, v| f.max_in_flight = v)) }
+                        { check(T::Idempotence, "knob-idempotence".into(), form.idempotence, edit(0, |f, _, v| f.idempotence = v == "true")) }
+                    </fieldset>
+                </>
+            }
+        }
+    };
 
     html! {
         <form class="settings" {onsubmit} data-testid="settings-form">
             <p class="version">{ format!("{} {}", T::ModelVersion.get(lang), props.model_version) }</p>
-            <fieldset>
-                <legend>{ T::ClusterSection.get(lang) }</legend>
-                { text_field(T::Brokers, "knob-brokers", &form.brokers, |f, v| f.brokers = v) }
-                { text_field(T::Partitions, "knob-partitions", &form.partitions, |f, v| f.partitions = v) }
-                { text_field(T::ReplicationFactor, "knob-rf", &form.replication_factor, |f, v| f.replication_factor = v) }
-                { text_field(T::MinIsr, "knob-min-isr", &form.min_insync_replicas, |f, v| f.min_insync_replicas = v) }
-                <div class="field check">
-                    <input id="knob-unclean" type="checkbox" checked={form.unclean} onchange={on_unclean} />
-                    <label for="knob-unclean">{ T::Unclean.get(lang) }</label>
-                </div>
-            </fieldset>
-            <fieldset>
-                <legend>{ T::ProducerSection.get(lang) }</legend>
-                { select_field(T::Acks, "knob-acks", acks, acks_value(form.acks), None, |f, v| {
-                    f.acks = match v {
-                        "0" => AcksDoc::Zero,
-                        "1" => AcksDoc::One,
-                        _ => AcksDoc::All,
-                    };
-                }) }
-                { text_field(T::Retries, "knob-retries", &form.retries, |f, v| f.retries = v) }
-                { text_field(T::MaxInFlight, "knob-in-flight", &form.max_in_flight, |f, v| f.max_in_flight = v) }
-                <div class="field check">
-                    <input id="knob-idempotence" type="checkbox" checked={form.idempotence} onchange={on_idempotence} />
-                    <label for="knob-idempotence">{ T::Idempotence.get(lang) }</label>
-                </div>
-            </fieldset>
+            { cluster }
             { for consumer_fields }
-            { text_field(T::Seed, "knob-seed", &form.seed, |f, v| f.seed = v) }
+            { text_field(T::Seed, "knob-seed".into(), &form.seed, edit(0, |f, _, v| f.seed = v)) }
             <p class="hint">{ T::SettingsHint.get(lang) }</p>
             <button type="submit" class="primary" data-testid="settings-apply">{ T::Apply.get(lang) }</button>
             if let Some(error) = error {

@@ -2,8 +2,9 @@
 //! replicas' logs, a client, an envelope); geometry comes from [`StageLayout`].
 
 use crate::i18n::{self, Lang, T};
-use crate::layout::{self, Rect, StageLayout, Tenths, CELL_H, SLOT_H, WIDTH};
+use crate::layout::{self, fit, Rect, StageLayout, Tenths, CELL_H, SLOT_H, WIDTH};
 use crate::stage_groups::{self, SideCtx};
+use crate::stage_rabbit;
 use mqlab_scenario::frame::{
     ConsumerView, EnvelopeKind, EnvelopeView, Frame, GroupView, LinkStatus, LinkView, NodeKind,
     NodeStatus, NodeView, PartitionView, ReplicaView,
@@ -85,8 +86,12 @@ pub fn stage(props: &StageProps) -> Html {
                 </svg>
                 { props.children.clone() }
             </div>
-            <PartitionStrip partitions={frame.partitions.clone()} nodes={frame.nodes.clone()}
-                consumers={frame.consumers.clone()} groups={frame.groups.clone()} {lang} />
+            if frame.queues.is_empty() {
+                <PartitionStrip partitions={frame.partitions.clone()} nodes={frame.nodes.clone()}
+                    consumers={frame.consumers.clone()} groups={frame.groups.clone()} {lang} />
+            } else {
+                { stage_rabbit::strip(frame, lang) }
+            }
         </div>
     }
 }
@@ -122,7 +127,10 @@ pub(crate) fn status_attr(status: NodeStatus) -> &'static str {
 }
 
 /// Opens the node's menu on click, and on Enter or Space when it has the focus.
-fn activation(id: u32, on_node: &Callback<u32>) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+pub(crate) fn activation(
+    id: u32,
+    on_node: &Callback<u32>,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
     let click = on_node.reform(move |_: MouseEvent| id);
     let on_node = on_node.clone();
     let key = Callback::from(move |e: KeyboardEvent| {
@@ -145,6 +153,13 @@ fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
         .iter()
         .filter(|p| p.leader == Some(node.id))
         .map(|p| p.name.clone())
+        .chain(
+            ctx.frame
+                .queues
+                .iter()
+                .filter(|q| q.leader == Some(node.id))
+                .map(|q| q.name.clone()),
+        )
         .collect();
     let status = status_text(node, lang);
     let aria = format!(
@@ -183,6 +198,7 @@ fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
             <text class="node-name" x={f(r.x + 12.0)} y={f(r.y + 20.0)}>{ &node.name }</text>
             <text class="node-status" x={f(r.x + 12.0)} y={f(r.y + 38.0)}>{ status }</text>
             { for replicas }
+            { stage_rabbit::queue_rows(node.id, r, ctx.frame, ctx.layout, lang, props.selected_message) }
             if down {
                 <g class="down-cross" aria-hidden="true">
                     <line x1={f(r.x + 4.0)} y1={f(r.y + 4.0)} x2={f(r.x + r.w - 4.0)} y2={f(r.y + r.h - 4.0)} />
@@ -238,14 +254,14 @@ fn replica_log(
             (selected == Some(c.message)).then_some("selected"),
             (c.offset >= rep.high_watermark).then_some("uncommitted"),
         );
-        html! {
-            <g class={class} key={c.offset}>
-                <title>{ i18n::cell_title(lang, c.offset, &c.label, c.leader_epoch) }</title>
-                <text class="offset" x={f(cx + cw / 2.0)} y={f(cells_y - 3.0)}>{ c.offset }</text>
-                <rect x={f(cx + 1.0)} y={f(cells_y)} width={f(cw - 2.0)} height={f(CELL_H)} rx="2" />
-                <text class="cell-label" x={f(cx + cw / 2.0)} y={f(cells_y + 16.0)}>{ layout::short_label(&c.label) }</text>
-            </g>
-        }
+        cell(
+            class,
+            c.offset,
+            i18n::cell_title(lang, c.offset, &c.label, c.leader_epoch),
+            c.offset.to_string(),
+            (cx, cells_y, cw),
+            &c.label,
+        )
     });
     let hw_x = x_of(rep.high_watermark);
     let leo_x = x_of(rep.log_end_offset);
@@ -306,6 +322,26 @@ fn replica_log(
     }
 }
 
+/// A message's cell in a log or a queue: its tooltip, a mark above it (an offset, a
+/// delivery state), its short label.
+pub(crate) fn cell(
+    class: Classes,
+    key: u64,
+    title: String,
+    above: String,
+    (x, y, w): (f64, f64, f64),
+    label: &str,
+) -> Html {
+    html! {
+        <g {class} {key}>
+            <title>{ title }</title>
+            <text class="offset" x={f(x + w / 2.0)} y={f(y - 3.0)}>{ above }</text>
+            <rect x={f(x + 1.0)} y={f(y)} width={f(w - 2.0)} height={f(CELL_H)} rx="2" />
+            <text class="cell-label" x={f(x + w / 2.0)} y={f(y + 16.0)}>{ layout::short_label(label) }</text>
+        </g>
+    }
+}
+
 fn controller(node: &NodeView, ctx: &NodeCtx) -> Html {
     let Some(&r) = ctx.layout.boxes.get(&node.id) else {
         return Html::default();
@@ -327,33 +363,48 @@ fn controller(node: &NodeView, ctx: &NodeCtx) -> Html {
     }
 }
 
+/// A producer or reader on the left; a RabbitMQ publisher with its mode, persistence,
+/// confirms and throughput.
 fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
     let Some(&r) = ctx.layout.boxes.get(&node.id) else {
         return Html::default();
     };
     let lang = ctx.lang;
     let producer = node.kind == NodeKind::Producer;
-    let role = if producer { T::Producer } else { T::Reader };
-    let status = status_text(node, lang);
+    let publisher = ctx.frame.publishers.iter().find(|p| p.id == node.id);
+    let role = match (producer, publisher) {
+        (_, Some(_)) => T::Publisher,
+        (true, None) => T::Producer,
+        (false, None) => T::Reader,
+    };
+    // Under the name: the settings line, or a publisher's; then its state when down.
+    let mut lines = match publisher {
+        Some(p) => stage_rabbit::publisher_lines(node, p, lang),
+        None => vec![("node-status", fit(&node.detail, 24))],
+    };
+    if node.status != NodeStatus::Up {
+        lines.push(("node-status", status_text(node, lang)));
+    }
     let class = classes!(
         "node",
         "client",
         if producer { "producer" } else { "reader" },
+        publisher.map(|_| "publisher"),
         format!("status-{}", status_attr(node.status)),
         ctx.active.then_some("active")
     );
+    let texts = lines.iter().enumerate().map(|(i, (class, text))| {
+        html! { <text class={*class} x={f(r.x + 10.0)} y={f(r.y + 34.0 + 13.0 * i as f64)}>{ text }</text> }
+    });
     let body = html! {
         <>
+            <title>{ &node.detail }</title>
             <rect class="card" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="8" />
-            <text class="node-name" x={f(r.x + 10.0)} y={f(r.y + 18.0)}>{ &node.name }</text>
-            <text class="node-role" x={f(r.x + r.w - 8.0)} y={f(r.y + 18.0)} text-anchor="end">{ role.get(lang) }</text>
-            <text class="node-status" x={f(r.x + 10.0)} y={f(r.y + 34.0)}>
-                <title>{ &node.detail }</title>
-                { node.detail.chars().take(24).collect::<String>() }
-            </text>
-            if node.status != NodeStatus::Up {
-                <text class="node-status" x={f(r.x + 10.0)} y={f(r.y + 49.0)}>{ status.clone() }</text>
+            <text class="node-name" x={f(r.x + 10.0)} y={f(r.y + 18.0)}>{ fit(&node.name, 14) }</text>
+            if publisher.is_none() {
+                <text class="node-role" x={f(r.x + r.w - 8.0)} y={f(r.y + 18.0)} text-anchor="end">{ role.get(lang) }</text>
             }
+            { for texts }
         </>
     };
     let testid = format!(
@@ -363,15 +414,18 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
     );
     if producer {
         let (click, key) = activation(node.id, on_node);
+        let said: Vec<&str> = lines.iter().map(|(_, t)| t.as_str()).collect();
         let aria = format!(
             "{} ({}), {}. {}",
             node.name,
             role.get(lang),
-            node.detail,
+            said.join(", "),
             T::PressEnter.get(lang)
         );
         html! {
             <g class={class} data-testid={testid} role="button" tabindex="0" aria-label={aria}
+                data-status={status_attr(node.status)}
+                data-per-second={publisher.and_then(|p| p.per_second).map(|v| v.to_string())}
                 onclick={click} onkeydown={key}>{ body }</g>
         }
     } else {
@@ -505,10 +559,7 @@ fn partition_strip(props: &StripProps) -> Html {
         <div class="stage-strip">
             <ul class="partition-chips">{ for items }</ul>
             <ul class="legend" aria-label={T::Legend.get(lang)}>
-                <li><span class="swatch data" />{ T::Data.get(lang) }</li>
-                <li><span class="swatch ack" />{ T::AckKind.get(lang) }</li>
-                <li><span class="swatch error" />{ T::ErrorKind.get(lang) }</li>
-                <li><span class="swatch control" />{ T::ControlKind.get(lang) }</li>
+                { envelope_legend(lang) }
                 <li><span class="swatch epochs" />{ T::EpochColour.get(lang) }</li>
                 if !props.consumers.is_empty() {
                     <li class="legend-position">{ T::PositionLegend.get(lang) }</li>
@@ -516,6 +567,18 @@ fn partition_strip(props: &StripProps) -> Html {
                 }
             </ul>
         </div>
+    }
+}
+
+/// The legend's entries for the kinds of envelopes.
+pub(crate) fn envelope_legend(lang: Lang) -> Html {
+    html! {
+        <>
+            <li><span class="swatch data" />{ T::Data.get(lang) }</li>
+            <li><span class="swatch ack" />{ T::AckKind.get(lang) }</li>
+            <li><span class="swatch error" />{ T::ErrorKind.get(lang) }</li>
+            <li><span class="swatch control" />{ T::ControlKind.get(lang) }</li>
+        </>
     }
 }
 

@@ -116,7 +116,7 @@ fn group_frame<'a>(
         return html! {
             <g class="group plain" data-testid={format!("group-{name}")}>
                 <rect class="group-frame" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="9" />
-                <text class="group-name" x={f(r.x + 10.0)} y={f(r.y + 15.0)}>{ fit(name, 30) }</text>
+                <text class="group-name" x={f(r.x + 10.0)} y={f(r.y + 15.0)}>{ fit(&format!("{} {name}", T::QueueWord.get(lang)), 30) }</text>
                 { for cards }
             </g>
         };
@@ -193,7 +193,10 @@ fn consumer_card(c: &ConsumerView, ctx: &SideCtx) -> Html {
             &c.name,
             &c.group,
             &state,
-            &if c.assigned.is_empty() {
+            // None for a RabbitMQ consumer: its "group" is its queue.
+            if !ctx.frame.queues.is_empty() {
+                String::new()
+            } else if c.assigned.is_empty() {
                 T::NoPartition.get(lang).to_string()
             } else {
                 c.assigned.join(", ")

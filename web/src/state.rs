@@ -5,6 +5,7 @@ use crate::event_log::LogEntry;
 use crate::i18n::{Lang, T};
 use crate::menu::NodeCommand;
 use crate::player_bar::{PlayerInput, Speed};
+use crate::settings::SharedRabbit;
 use crate::share::Shared;
 use crate::step_log::StepLog;
 use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame, LedgerSummary};
@@ -61,7 +62,7 @@ pub enum Action {
     LoadExample(String),
     /// The address changed to name another state.
     OpenShared(Shared),
-    ApplyKnobs(Knobs),
+    ApplyKnobs(crate::settings::Applied),
     NodeCommand(u32, NodeCommand),
     OpenMenu(u32),
     CloseOverlays,
@@ -89,6 +90,8 @@ pub struct AppState {
     pub frame: Rc<Frame>,
     pub marks: Rc<Vec<TimelineMark>>,
     pub knobs: Knobs,
+    /// A RabbitMQ scenario's section, for its settings.
+    pub rabbit: Option<SharedRabbit>,
     /// Which Kafka the scenario models, e.g. "Kafka 3.7+ (KRaft)".
     pub model_version: &'static str,
     pub settings_error: Option<Text>,
@@ -149,6 +152,7 @@ impl AppState {
                 store: None,
                 seed: 0,
             },
+            rabbit: None,
             model_version: mqlab_scenario::MODEL_VERSION,
             settings_error: None,
             notice: None,
@@ -241,6 +245,7 @@ impl AppState {
         self.title = doc.title.clone();
         self.description = doc.description.clone();
         self.knobs = Knobs::read(doc);
+        self.rabbit = doc.rabbitmq.clone().map(|r| SharedRabbit(Rc::new(r)));
         self.model_version = player.model_version();
         self.player = Some(Rc::new(RefCell::new(player)));
         self.playing = false;
@@ -388,9 +393,12 @@ impl AppState {
         self.clock_ms = player.borrow().step_time_ms(step + 1) as f64;
     }
 
-    fn apply_knobs(&mut self, values: Knobs) {
+    fn apply_knobs(&mut self, (values, rabbit): crate::settings::Applied) {
         let Some(mut doc) = self.doc() else { return };
         values.write(&mut doc);
+        if rabbit.is_some() {
+            doc.rabbitmq = rabbit;
+        }
         match Player::load(doc) {
             Ok(player) => {
                 self.install(player);

@@ -164,6 +164,7 @@ async fn ledger_shows_the_counts_and_fates() {
         life: Rc::default(),
         step: frame.step,
         on_seek: Callback::noop(),
+        rabbit: false,
     };
     let root = mount::<Ledger>(props).await;
     let summary = find(&root, "ledger-summary");
@@ -197,6 +198,7 @@ async fn ledger_flags_a_message_that_overtook_an_earlier_one() {
         life: Rc::default(),
         step: frame.step,
         on_seek: Callback::noop(),
+        rabbit: false,
     };
     let root = mount::<Ledger>(props).await;
     assert_eq!(
@@ -470,6 +472,7 @@ async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
         layout: mqlab_web::layout::StageLayout::of(&frame),
         on_command: Callback::from(move |c| got.set(Some(c))),
         on_close: Callback::noop(),
+        rabbit: false,
     };
     let root = mount::<NodeMenu>(props).await;
     assert!(text(&root, "menu-kill").contains("kill -9"));
@@ -488,6 +491,7 @@ async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
         layout: mqlab_web::layout::StageLayout::of(&frame),
         on_command: Callback::noop(),
         on_close: Callback::noop(),
+        rabbit: false,
     };
     let root = mount::<NodeMenu>(props).await;
     assert_eq!(count(&root, "[data-testid='menu-restart']"), 1);
@@ -506,6 +510,7 @@ fn consumer_ledger(frame: &mqlab_scenario::Frame, lang: Lang) -> LedgerProps {
         life: Rc::default(),
         step: frame.step,
         on_seek: Callback::noop(),
+        rabbit: false,
     }
 }
 
@@ -659,7 +664,8 @@ async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
         knobs: knobs(true),
         model_version: "Kafka 3.7+ (KRaft)",
         error: None,
-        on_apply: Callback::from(move |k| *got.borrow_mut() = Some(k)),
+        rabbit: None,
+        on_apply: Callback::from(move |(k, _)| *got.borrow_mut() = Some(k)),
     };
     let root = mount::<Settings>(props).await;
     find(&root, "settings-consumers");
@@ -692,6 +698,7 @@ async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
         knobs: knobs(false),
         model_version: "Kafka 3.7+ (KRaft)",
         error: None,
+        rabbit: None,
         on_apply: Callback::noop(),
     };
     let root = mount::<Settings>(props).await;
@@ -709,4 +716,286 @@ async fn consumers_without_a_consumer_group_get_a_plain_frame() {
     assert_eq!(count(&root, "[data-testid='group-billing-state']"), 0);
     assert!(!plain.text_content().unwrap().contains("generation"));
     assert_eq!(count(&plain, "[data-testid^='consumer-']"), 2);
+}
+
+// ---------- RabbitMQ ----------
+
+fn rabbit_stage(lang: Lang) -> StageProps {
+    consumer_stage(fixtures::rabbit_frame(), lang, Callback::noop())
+}
+
+fn has_class(root: &Element, testid: &str, class: &str) -> bool {
+    find(root, testid).class_list().contains(class)
+}
+
+#[wasm_bindgen_test]
+async fn rabbitmq_nodes_show_the_queue_replicas_they_host_in_words() {
+    let root = mount::<Stage>(rabbit_stage(Lang::En)).await;
+    // rabbit-2 leads orders: the delivered-not-acked message first (⇢, and ↻ as it was
+    // delivered before), then the ready ones, and the counts in words.
+    assert!(has_class(&root, "queue-orders-2", "leader"));
+    assert_eq!(attr(&root, "queue-orders-2", "data-role"), "leader");
+    let leader = text(&root, "queue-orders-2");
+    assert!(leader.contains("♛ leader"), "{leader}");
+    assert!(leader.contains("ready 2 · unacked 1 · disk 3"), "{leader}");
+    let row = find(&root, "queue-orders-2");
+    assert_eq!(count(&row, ".qcell"), 3);
+    assert_eq!(count(&row, ".qcell.unacked"), 1);
+    assert_eq!(count(&row, ".qcell.redelivered"), 2);
+    let first = row.query_selector(".qcell").unwrap().unwrap();
+    assert!(first.class_list().contains("unacked"));
+    let above = first.query_selector(".offset").unwrap().unwrap();
+    assert_eq!(above.text_content().as_deref(), Some("⇢↻"));
+    assert!(first
+        .text_content()
+        .unwrap()
+        .contains("order-3 · delivered, not acked · redelivered · persistent"));
+    assert_eq!(
+        find(&root, "broker-2")
+            .get_attribute("data-leader-of")
+            .as_deref(),
+        Some("orders")
+    );
+    // An unsynchronised mirror, and the disk of the node that died.
+    assert_eq!(attr(&root, "queue-orders-3", "data-synced"), "false");
+    assert!(text(&root, "queue-orders-3").contains("mirror ✕ unsynced"));
+    assert!(has_class(&root, "queue-orders-3", "unsynced"));
+    assert_eq!(attr(&root, "queue-orders-1", "data-role"), "on_disk");
+    assert!(text(&root, "queue-orders-1").contains("on disk only"));
+    assert!(text(&root, "queue-orders-1").contains("disk 4"));
+    // A queue that is down says so on every node.
+    for node in 1..=3 {
+        let id = format!("queue-audit-{node}");
+        assert_eq!(attr(&root, &id, "data-availability"), "down");
+        assert!(text(&root, &id).contains("✕ DOWN: no leader"));
+    }
+    // The partition strip gives way to the queues'.
+    assert_eq!(count(&root, ".partition-chip:not(.queue-chip)"), 0);
+
+    let root = mount::<Stage>(rabbit_stage(Lang::Zh)).await;
+    assert!(text(&root, "queue-orders-3").contains("镜像 ✕ 未同步"));
+    assert!(text(&root, "queue-orders-2").contains("就绪 2 · 未确认 1 · 磁盘 3"));
+    assert!(text(&root, "queue-audit-2").contains("DOWN"));
+}
+
+#[wasm_bindgen_test]
+async fn under_the_stage_each_queue_its_leader_and_policy_and_the_traffic_per_link() {
+    let root = mount::<Stage>(rabbit_stage(Lang::En)).await;
+    assert_eq!(
+        attr(&root, "queue-orders", "data-availability"),
+        "available"
+    );
+    assert_eq!(attr(&root, "queue-orders", "data-leader"), "2");
+    assert_eq!(text(&root, "queue-orders-leader"), "♛ leader rabbit-2");
+    assert!(text(&root, "queue-orders").contains("classic · durable · consumers: billing"));
+    assert!(text(&root, "queue-orders-policy").contains("removed in RabbitMQ 4.0"));
+    assert!(has_class(&root, "queue-audit", "offline"));
+    assert_eq!(text(&root, "queue-audit-leader"), "✕ DOWN: no leader");
+    assert!(text(&root, "queue-audit").contains("transient"));
+    // Each link once, both directions; links between nodes first, marked as hops.
+    assert_eq!(text(&root, "traffic-1-2"), "rabbit-1 →14 ←6 rabbit-2");
+    assert!(has_class(&root, "traffic-1-2", "hop"));
+    assert_eq!(text(&root, "traffic-2-300"), "rabbit-2 →5 ←4 billing");
+    assert!(!has_class(&root, "traffic-2-300", "hop"));
+    let order: Vec<String> = {
+        let items = find(&root, "traffic").query_selector_all("li").unwrap();
+        (0..items.length())
+            .map(|i| {
+                let e: Element = wasm_bindgen::JsCast::unchecked_into(items.item(i).unwrap());
+                e.get_attribute("data-testid").unwrap()
+            })
+            .collect()
+    };
+    // Left to right as on the stage: the publisher before its node.
+    assert_eq!(text(&root, "traffic-100-2"), "shop →7 ←7 rabbit-2");
+    assert_eq!(order, ["traffic-1-2", "traffic-100-2", "traffic-2-300"]);
+
+    let root = mount::<Stage>(rabbit_stage(Lang::Zh)).await;
+    assert!(text(&root, "queue-orders-policy").contains("RabbitMQ 4.0 已移除"));
+    assert_eq!(text(&root, "queue-orders-leader"), "♛ 首领 rabbit-2");
+}
+
+#[wasm_bindgen_test]
+async fn publishers_show_their_mode_persistence_confirms_and_messages_per_second() {
+    let root = mount::<Stage>(rabbit_stage(Lang::En)).await;
+    let shop = text(&root, "producer-100");
+    for part in [
+        "confirms",
+        "up to 100 unconfirmed",
+        "persistent",
+        "✓ 100 confirmed",
+        "⚡ 490 msg/s",
+    ] {
+        assert!(shop.contains(part), "{part} in {shop}");
+    }
+    assert_eq!(attr(&root, "producer-100", "data-per-second"), "490");
+    assert!(has_class(&root, "producer-100", "publisher"));
+    let tx = text(&root, "producer-101");
+    for part in ["transactions", "1 per tx.commit", "transient", "⚡ 4 msg/s"] {
+        assert!(tx.contains(part), "{part} in {tx}");
+    }
+    assert!(attr(&root, "producer-101", "aria-label").contains("⚡ 4 msg/s"));
+    // The consumer sits in its queue's frame, with its ack mode.
+    assert!(text(&root, "group-orders").starts_with("queue orders"));
+    assert!(text(&root, "consumer-300").contains("manual ack, prefetch 3"));
+    assert!(
+        attr(&root, "consumer-300", "aria-label").starts_with("billing, consumer of queue orders")
+    );
+
+    let root = mount::<Stage>(rabbit_stage(Lang::Zh)).await;
+    assert!(text(&root, "producer-100").contains("⚡ 490 条/秒"));
+    assert!(text(&root, "producer-101").contains("非持久消息"));
+}
+
+#[wasm_bindgen_test]
+async fn a_crashed_publisher_says_so_and_its_menu_restarts_it() {
+    use mqlab_web::menu::{NodeMenu, NodeMenuProps};
+    let mut frame = fixtures::rabbit_frame();
+    frame.nodes[3].status = mqlab_scenario::frame::NodeStatus::Crashed;
+    let root = mount::<Stage>(consumer_stage(frame.clone(), Lang::En, Callback::noop())).await;
+    assert_eq!(attr(&root, "producer-100", "data-status"), "crashed");
+    assert!(text(&root, "producer-100").contains("✕ crashed"));
+    let menu = |node: usize, rabbit: bool| NodeMenuProps {
+        lang: Lang::En,
+        node: frame.nodes[node].clone(),
+        layout: mqlab_web::layout::StageLayout::of(&frame),
+        on_command: Callback::noop(),
+        on_close: Callback::noop(),
+        rabbit,
+    };
+    let root = mount::<NodeMenu>(menu(3, true)).await;
+    assert_eq!(count(&root, "[data-testid='menu-restart']"), 1);
+    assert_eq!(count(&root, "[data-testid='menu-produce']"), 0);
+    // An up publisher: publish, kill -9 or close its connection.
+    let root = mount::<NodeMenu>(menu(4, true)).await;
+    assert_eq!(text(&root, "menu-produce"), "Publish 5 messages");
+    assert!(text(&root, "menu-kill").contains("kill -9"));
+    assert!(text(&root, "menu-stop").contains("connection.close"));
+    // A node: kill, stop, isolate; a consumer closes its connection.
+    let root = mount::<NodeMenu>(menu(1, true)).await;
+    assert_eq!(count(&root, "[data-testid='menu-isolate']"), 1);
+    assert!(text(&root, "menu-stop").contains("Stop gracefully"));
+    let root = mount::<NodeMenu>(menu(5, true)).await;
+    assert!(text(&root, "menu-stop").contains("connection.close"));
+}
+
+#[wasm_bindgen_test]
+async fn the_ledger_speaks_rabbitmq() {
+    let frame = fixtures::rabbit_frame();
+    let mut props = consumer_ledger(&frame, Lang::En);
+    props.rabbit = true;
+    let root = mount::<Ledger>(props).await;
+    assert!(text(&root, "ledger-summary").contains("confirmed"));
+    assert!(text(&root, "ledger-summary").contains("in a queue"));
+    assert_eq!(text(&root, "ledger-consumed"), "1");
+    assert!(text(&root, "ledger-consumers").contains("consumed (acked)"));
+    let consumed = text(&root, "message-row-order-1");
+    assert!(consumed.contains("✓ delivered and acked"), "{consumed}");
+    assert!(consumed.contains("processed once"), "{consumed}");
+    assert!(text(&root, "message-row-order-5").contains("✓ in the queue"));
+    assert!(text(&root, "message-row-order-6").contains("✕ basic.nack"));
+
+    // Kafka's words stay Kafka's.
+    let root = mount::<Ledger>(consumer_ledger(&frame, Lang::En)).await;
+    assert_eq!(count(&root, "[data-testid='ledger-consumed']"), 0);
+    assert!(text(&root, "message-row-order-5").contains("✓ visible"));
+}
+
+fn rabbit_doc() -> mqlab_scenario::doc_rabbit::RabbitDoc {
+    let doc = mqlab_scenario::examples()
+        .into_iter()
+        .find(|e| e.id == "rabbitmq-autoack-vs-manual")
+        .expect("the autoAck example")
+        .doc;
+    doc.rabbitmq.expect("a RabbitMQ scenario")
+}
+
+fn toggle(root: &Element, selector: &str) {
+    let input: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
+    input.click();
+}
+
+#[wasm_bindgen_test]
+async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() {
+    use mqlab_scenario::doc_rabbit::{PublishModeDoc, QueueTypeDoc};
+    use mqlab_web::settings::{Settings, SettingsProps, SharedRabbit};
+    use std::cell::RefCell;
+    let applied = Rc::new(RefCell::new(None));
+    let got = applied.clone();
+    let mut knobs = knobs(true);
+    knobs.commit = None;
+    let props = SettingsProps {
+        lang: Lang::En,
+        knobs,
+        model_version: "RabbitMQ 3.13",
+        error: None,
+        rabbit: Some(SharedRabbit(Rc::new(rabbit_doc()))),
+        on_apply: Callback::from(move |v| *got.borrow_mut() = Some(v)),
+    };
+    let root = mount::<Settings>(props).await;
+    for kafka in [
+        "#knob-brokers",
+        "#knob-rf",
+        "#knob-acks",
+        "#knob-idempotence",
+        "#knob-commit",
+    ] {
+        assert_eq!(count(&root, kafka), 0, "{kafka} hidden");
+    }
+    assert_eq!(count(&root, "#knob-publisher-0-mode option"), 3);
+    assert!(text(&root, "knob-publisher-0-mode-help").contains("safe and fast"));
+    let checked = |selector: &str| {
+        let input: web_sys::HtmlInputElement =
+            wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
+        input.checked()
+    };
+    assert!(checked("#knob-publisher-0-persistent"));
+    assert!(checked("#knob-queue-0-durable"));
+    assert!(checked("#knob-consumer-0-autoack"));
+    find(&root, "settings-consumer-billing");
+    assert_eq!(count(&root, "#knob-store"), 1);
+
+    choose(&root, "#knob-publisher-0-mode", "transaction");
+    toggle(&root, "#knob-publisher-0-persistent");
+    toggle(&root, "#knob-queue-0-durable");
+    toggle(&root, "#knob-consumer-0-autoack");
+    yew::scheduler::flush().await;
+    choose(&root, "#knob-queue-0-type", "quorum");
+    let prefetch: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(
+        root.query_selector("#knob-consumer-0-prefetch")
+            .unwrap()
+            .unwrap(),
+    );
+    prefetch.set_value("7");
+    prefetch
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    assert!(text(&root, "knob-publisher-0-mode-help").contains("tx.commit"));
+    let apply: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(find(&root, "settings-apply"));
+    apply.click();
+    yew::scheduler::flush().await;
+    let (knobs, doc) = applied.borrow().clone().expect("Apply hands the values up");
+    let doc = doc.expect("with the RabbitMQ section");
+    assert_eq!(knobs.seed, 3);
+    assert_eq!(doc.publishers[0].mode, PublishModeDoc::Transaction);
+    assert!(!doc.publishers[0].persistent);
+    assert!(!doc.queues[0].durable);
+    assert_eq!(doc.queues[0].kind, QueueTypeDoc::Quorum);
+    assert!(!doc.consumers[0].auto_ack);
+    assert_eq!(doc.consumers[0].prefetch, 7);
+
+    // A prefetch that is not a number is named, and nothing is applied.
+    *applied.borrow_mut() = None;
+    prefetch.set_value("x");
+    prefetch
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    apply.click();
+    yew::scheduler::flush().await;
+    assert!(applied.borrow().is_none());
+    assert!(text(&root, "settings-error").contains("Prefetch"));
 }
