@@ -878,11 +878,6 @@ impl RabbitNode {
                         .push((seq, message, exchange, routing_key, persistent));
                     return;
                 }
-                fx.note(Note::Published {
-                    publisher: from,
-                    node: me,
-                    message,
-                });
                 self.publish(
                     config,
                     from,
@@ -892,7 +887,7 @@ impl RabbitNode {
                     &routing_key,
                     persistent,
                     mandatory,
-                    confirm.then_some(()),
+                    confirm,
                     None,
                     fx,
                 );
@@ -902,11 +897,6 @@ impl RabbitNode {
                 let buffered = std::mem::take(&mut ch.tx_buffer);
                 ch.commits.insert(batch);
                 for (seq, message, exchange, routing_key, persistent) in buffered {
-                    fx.note(Note::Published {
-                        publisher: from,
-                        node: me,
-                        message,
-                    });
                     self.publish(
                         config,
                         from,
@@ -916,7 +906,7 @@ impl RabbitNode {
                         &routing_key,
                         persistent,
                         false,
-                        Some(()),
+                        true,
                         Some(batch),
                         fx,
                     );
@@ -1058,11 +1048,16 @@ impl RabbitNode {
         routing_key: &str,
         persistent: bool,
         mandatory: bool,
-        confirm: Option<()>,
+        confirm: bool,
         batch: Option<u64>,
         fx: Fx,
     ) {
         let me = self.id;
+        fx.note(Note::Published {
+            publisher: client,
+            node: me,
+            message,
+        });
         let targets: Vec<u32> = route(config, exchange, routing_key)
             .into_iter()
             .filter(|q| !self.view.get(q).is_some_and(|v| v.deleted))
@@ -1077,7 +1072,7 @@ impl RabbitNode {
             if mandatory {
                 fx.send(me, client, Msg::Returned { message });
             }
-            if confirm.is_some() && batch.is_none() {
+            if confirm && batch.is_none() {
                 fx.send(me, client, Msg::Confirm { seq, ack: true });
             }
             return;
@@ -1105,7 +1100,7 @@ impl RabbitNode {
                             queue,
                             message,
                             persistent,
-                            from: confirm.map(|()| origin),
+                            from: confirm.then_some(origin),
                         },
                     );
                 }
@@ -1126,7 +1121,7 @@ impl RabbitNode {
                 }
             }
         }
-        if confirm.is_none() {
+        if !confirm {
             return;
         }
         let ch = self.channels.entry(client).or_default();
