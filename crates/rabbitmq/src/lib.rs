@@ -137,16 +137,6 @@ impl Rabbit {
         self.consumed.contains(&message)
     }
 
-    /// The live leader replica of a queue, and its node.
-    pub fn leader(&self, queue: u32, is_up: impl Fn(NodeId) -> bool) -> Option<(NodeId, &Replica)> {
-        self.nodes.values().filter(|n| is_up(n.id)).find_map(|n| {
-            n.replicas
-                .get(&queue)
-                .filter(|r| r.leader)
-                .map(|r| (n.id, r))
-        })
-    }
-
     /// The messages on a queue's live leader (a classic leader replica, or the applied state of
     /// a quorum queue's leader), with its node.
     pub fn leader_messages(
@@ -235,7 +225,9 @@ impl Rabbit {
         for (record, p) in records.iter().zip(placements.iter_mut()) {
             p.copies.sort();
             let targets = self.targets(record);
-            p.has_authority = targets.iter().any(|&q| self.leader(q, &is_up).is_some());
+            p.has_authority = targets
+                .iter()
+                .any(|&q| self.leader_messages(q, &is_up).is_some());
             let consumed = self.consumed.contains(&record.id);
             p.consumed = consumed && p.on_authority == 0;
             p.skipped =
@@ -316,8 +308,7 @@ impl Model for Rabbit {
         }
     }
 
-    fn on_refused(&mut self, node: NodeId, to: NodeId, msg: Msg, fx: &mut Effects<'_, Self>) {
-        let _ = (to, &msg);
+    fn on_refused(&mut self, node: NodeId, _to: NodeId, _msg: Msg, fx: &mut Effects<'_, Self>) {
         if let Some(p) = self.publishers.get_mut(&node) {
             p.on_refused(&mut self.ledger, fx);
         } else if let Some(c) = self.consumers.get_mut(&node) {
@@ -355,7 +346,6 @@ impl Model for Rabbit {
                 routing_key,
             } => self.publish(publisher, count, &key, &routing_key, fx),
             Action::SyncQueue { queue } => {
-                let config = self.config.clone();
                 let leader = self
                     .nodes
                     .values()
@@ -364,7 +354,6 @@ impl Model for Rabbit {
                 if let Some(n) = leader.and_then(|l| self.nodes.get_mut(&l)) {
                     n.sync_queue(queue, fx);
                 }
-                let _ = config;
             }
         }
     }

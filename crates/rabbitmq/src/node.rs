@@ -294,7 +294,7 @@ impl RabbitNode {
                 self.check_minority(config, fx);
                 fx.set_timer(self.id, config.net_ticktime_ms / 4, Timer::Tick);
             }
-            Timer::Recover => self.recover(config, shared, fx),
+            Timer::Recover => self.recover(config, fx),
             Timer::Election { queue } => {
                 if let Some(m) = self.quorum.get_mut(&queue) {
                     m.on_election_timeout(fx);
@@ -370,7 +370,7 @@ impl RabbitNode {
 
     /// After a restart: recover queues nobody else leads, from disk (R1, R16), if this node
     /// led them when it went down.
-    fn recover(&mut self, config: &RabbitConfig, shared: &mut Shared, fx: Fx) {
+    fn recover(&mut self, config: &RabbitConfig, fx: Fx) {
         for (q, cfg) in config.queues.iter().enumerate() {
             let q = q as u32;
             let view = self.view.get(&q).copied().unwrap_or(QueueView {
@@ -421,7 +421,6 @@ impl RabbitNode {
             self.broadcast_leader(config, q, Some(self.id), epoch, false, fx);
             // Mirrors on the policy's other live nodes start empty (R22).
             self.add_missing_mirrors(config, q, fx);
-            let _ = shared;
         }
         self.led_at_shutdown.clear();
     }
@@ -712,7 +711,7 @@ impl RabbitNode {
                 leader,
                 epoch,
                 deleted,
-            } => self.learn_leader(config, queue, leader, epoch, deleted, shared, fx),
+            } => self.learn_leader(queue, leader, epoch, deleted, fx),
             Msg::Mirror { queue, epoch, op } => {
                 self.on_mirror_op(config, from, queue, epoch, op, fx)
             }
@@ -1185,12 +1184,10 @@ impl RabbitNode {
     #[allow(clippy::too_many_arguments)]
     fn learn_leader(
         &mut self,
-        config: &RabbitConfig,
         queue: u32,
         leader: Option<NodeId>,
         epoch: u32,
         deleted: bool,
-        shared: &mut Shared,
         fx: Fx,
     ) {
         let old = self.view.get(&queue).copied();
@@ -1270,7 +1267,6 @@ impl RabbitNode {
                 }
             }
         }
-        let _ = (config, shared);
     }
 
     /// The queue has no leader: publishes waiting on it are nacked and its consumers on this
@@ -1508,13 +1504,6 @@ impl RabbitNode {
         };
         r.epoch = epoch;
         r.apply_mirror_op(me, leader, op, fx);
-        let _ = config;
-    }
-
-    // Drawing and the ledger.
-
-    pub fn channel_clients(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.channels.keys().copied()
     }
 }
 

@@ -119,13 +119,6 @@ impl Replica {
         self.ready.iter().filter_map(|i| self.messages.get(i))
     }
 
-    pub fn holds(&self, message: MessageId) -> usize {
-        self.messages
-            .values()
-            .filter(|m| m.message == message)
-            .count()
-    }
-
     /// Leader: is this mirror synchronised (does it hold everything the leader holds)?
     pub fn mirror_synced(&self, mirror: &MirrorInfo) -> bool {
         self.messages

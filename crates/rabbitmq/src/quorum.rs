@@ -127,7 +127,6 @@ pub struct QuorumMember {
     pub delivery_limit: Option<u32>,
     /// Leader: messages out by the delivery limit or a rejection, for the node to dead-letter.
     pub dead_letters: Vec<(QMsg, DeadReason)>,
-    pub last_heard: Millis,
 }
 
 impl QuorumMember {
@@ -155,7 +154,6 @@ impl QuorumMember {
             later: Vec::new(),
             delivery_limit: None,
             dead_letters: Vec::new(),
-            last_heard: 0,
         }
     }
 
@@ -548,7 +546,6 @@ impl QuorumMember {
                 let new_leader = self.leader != Some(from);
                 self.step_down(term, fx);
                 self.leader = Some(from);
-                self.last_heard = fx.now();
                 if new_leader {
                     fx.note(Note::QuorumFollows {
                         node: self.me,
