@@ -60,6 +60,8 @@ struct Row {
     real: String,
     model: String,
     outcome: Result<Comparison, String>,
+    /// The mismatches of a first run that a second, on a fresh cluster, did not repeat.
+    flaked: Vec<String>,
     seconds: f64,
 }
 
@@ -209,6 +211,7 @@ fn run(args: &Args) -> i32 {
                     real: String::new(),
                     model: String::new(),
                     outcome: Err(e),
+                    flaked: Vec::new(),
                     seconds: 0.0,
                 });
                 continue;
@@ -229,10 +232,34 @@ fn run(args: &Args) -> i32 {
                 r
             }
         };
-        let outcome = match (&real, &model) {
+        let mut outcome = match (&real, &model) {
             (Ok(r), Ok(m)) => Ok(compare::compare(entry, r, m)),
             (Err(e), _) | (_, Err(e)) => Err(e.clone()),
         };
+        // A mismatch must repeat on a fresh cluster to count: the real broker's timing races
+        // (a consumer's ack against a kill, a sync finishing a tick later) are not findings,
+        // but each one-off is printed so new races get catalogued in suite.json.
+        let mut real = real;
+        let mut flaked = Vec::new();
+        if let (Some(c), Ok(first), Ok(m)) = (&cluster, &outcome, &model) {
+            if !first.matched() {
+                let lines: Vec<String> = first
+                    .mismatches()
+                    .map(|l| format!("{}: real {}, model {}", l.fact, l.real, l.model))
+                    .collect();
+                eprintln!("{}: mismatch; running it again on a fresh cluster", doc.id);
+                let fresh = c.lock().unwrap_or_else(|e| e.into_inner()).full_restart();
+                let again = fresh.and_then(|_| runtime.block_on(real::observe(&doc, c, entry.scale)));
+                if let Ok(r) = &again {
+                    let second = compare::compare(entry, r, m);
+                    if second.matched() {
+                        flaked = lines;
+                    }
+                    outcome = Ok(second);
+                    real = again;
+                }
+            }
+        }
         rows.push(Row {
             id: doc.id.clone(),
             facts: entry.facts.clone(),
@@ -243,6 +270,7 @@ fn run(args: &Args) -> i32 {
                 .as_ref()
                 .map_or_else(|e| e.clone(), |o| o.summary(!entry.ratios.is_empty())),
             outcome,
+            flaked,
             seconds: t.elapsed().as_secs_f64(),
         });
     }
@@ -252,7 +280,14 @@ fn run(args: &Args) -> i32 {
     print_table(&rows);
     println!();
     let mut failed = 0;
+    let mut flaky = 0;
     for r in &rows {
+        if !r.flaked.is_empty() {
+            flaky += 1;
+        }
+        for l in &r.flaked {
+            println!("{}: FLAKY (not repeated on a fresh cluster) {l}", r.id);
+        }
         match &r.outcome {
             Err(e) => {
                 failed += 1;
@@ -289,7 +324,7 @@ fn run(args: &Args) -> i32 {
         eprintln!("{}: {:.0} s", r.id, r.seconds);
     }
     let passed = rows.len() - failed;
-    println!("\nconformance: {passed} passed, {failed} failed");
+    println!("\nconformance: {passed} passed ({flaky} only on a second run), {failed} failed");
     if failed > 0 {
         1
     } else {
