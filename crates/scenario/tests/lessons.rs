@@ -2,69 +2,34 @@
 //! asks would walk it: the acts' solutions make their conditions true, every prediction's
 //! answer is what the model then shows, and every check passes. Wrong moves do not pass.
 
-use mqlab_scenario::lesson::{condition::apply_setting, holds, lessons, measure, LessonWorld};
-use mqlab_scenario::lesson::{lesson_sources, validate_lesson, Condition, LessonDoc, StepDoc};
+use mqlab_scenario::lesson::run::{
+    follow, judge, outcome_at_end, replay_to, shows, world_done, Outcome, Prediction, Verdict,
+};
+use mqlab_scenario::lesson::{lesson_docs, lessons, measure};
+use mqlab_scenario::lesson::{lesson_sources, validate_lesson, LessonDoc, StepDoc};
 use mqlab_scenario::{Command, Player};
 
-fn world_holds(p: &Player, c: &Condition) -> bool {
-    let frame = p.frame();
-    holds(
-        c,
-        &LessonWorld {
-            doc: p.doc(),
-            frame: &frame,
-            at_end: p.position() == p.total_steps(),
-        },
-    )
-}
-
-/// Step on until the condition holds; false if the trace ends first.
-fn play_until(p: &mut Player, c: &Condition) -> bool {
-    loop {
-        if world_holds(p, c) {
-            return true;
-        }
-        if p.position() == p.total_steps() {
-            return false;
-        }
-        p.apply(Command::Forward).unwrap();
-    }
-}
-
+/// Walks the lesson as a learner who does what each prompt asks (`run::follow`, what the page
+/// does too), checking every prediction against the model at the end of the trace.
 fn walk(lesson: &LessonDoc, scenario: mqlab_scenario::ScenarioDoc) -> Result<(), String> {
     let mut p = Player::load(scenario).map_err(|e| e.to_string())?;
     for (i, step) in lesson.steps.iter().enumerate() {
         let at = |what: &str| format!("{} step {i}: {what}", lesson.id);
         match step {
-            StepDoc::Narrate { .. } => {}
-            StepDoc::Play { until: None, .. } => p.apply(Command::End).unwrap(),
-            StepDoc::Play { until: Some(c), .. } => {
-                if !play_until(&mut p, c) {
-                    return Err(at("the trace ended before the play condition held"));
-                }
-            }
-            StepDoc::Act { done, solution, .. } => {
-                for action in solution {
-                    p.inject_doc(action.clone())
-                        .map_err(|e| at(&e.to_string()))?;
-                }
-                if !play_until(&mut p, done) {
-                    return Err(at("the solution does not make the act's condition true"));
-                }
-            }
-            StepDoc::Switch { setting, value, .. } => {
-                let mut doc = p.doc().clone();
-                apply_setting(&mut doc, setting, value).map_err(|e| at(&e))?;
-                p = Player::load(doc).map_err(|e| at(&e.to_string()))?;
-            }
-            StepDoc::Choose { check, .. } => {
+            StepDoc::Choose { answer, check, .. } => {
                 let mut end = p.clone();
                 end.apply(Command::End).unwrap();
-                if !world_holds(&end, check) {
+                if !shows(&end, check) {
                     return Err(at(
                         "the answer's check does not hold at the end of the trace",
                     ));
                 }
+                let outcome = outcome_at_end(&p, step);
+                assert_eq!(outcome, Some(Outcome::Proven(true)));
+                assert_eq!(
+                    judge(step, Prediction::Choice(*answer), outcome),
+                    Verdict::Right
+                );
             }
             StepDoc::Estimate {
                 measure: m, answer, ..
@@ -77,12 +42,25 @@ fn walk(lesson: &LessonDoc, scenario: mqlab_scenario::ScenarioDoc) -> Result<(),
                         "the answer is {answer}, the model shows {got}"
                     )));
                 }
+                let outcome = outcome_at_end(&p, step);
+                assert_eq!(
+                    judge(step, Prediction::Number(got), outcome),
+                    Verdict::Right
+                );
+                assert_eq!(
+                    judge(step, Prediction::Number(got + 1), outcome),
+                    Verdict::TooHigh
+                );
+                assert_eq!(
+                    judge(step, Prediction::Number(got - 1), outcome),
+                    Verdict::TooLow
+                );
             }
-            StepDoc::Check { expect, .. } => {
-                if !play_until(&mut p, expect) {
-                    return Err(at("the check never holds"));
-                }
-            }
+            _ => {}
+        }
+        follow(&mut p, step).map_err(|e| at(&e.to_string()))?;
+        if !world_done(&p, step) {
+            return Err(at("following the step does not leave it done"));
         }
     }
     Ok(())
@@ -111,14 +89,14 @@ fn a_wrong_move_does_not_pass_an_act_step() {
     let StepDoc::Act { done, .. } = &lesson.doc.steps[2] else {
         panic!("step 2 is the kill");
     };
-    let mut p = Player::load(lesson.scenario.clone()).unwrap();
+    let mut p = replay_to(&lesson, 2).unwrap();
     // A graceful stop is not a kill -9: the step waits.
     p.inject_doc(mqlab_scenario::doc::ActionDoc::Stop {
         node: "billing-app".into(),
     })
     .unwrap();
     p.apply(Command::Seek(p.position() + 20)).unwrap();
-    assert!(!world_holds(&p, done));
+    assert!(!shows(&p, done));
 }
 
 #[test]
@@ -182,4 +160,47 @@ fn a_bad_lesson_names_its_field() {
         assert_eq!(e.field, field, "{e}");
         assert!(!e.zh.is_empty());
     }
+}
+
+#[test]
+fn a_link_to_a_step_opens_the_world_the_learner_left() {
+    for lesson in lessons() {
+        let mut walked = Player::load(lesson.scenario.clone()).unwrap();
+        for (i, step) in lesson.doc.steps.iter().enumerate() {
+            let opened = replay_to(&lesson, i).unwrap();
+            assert_eq!(
+                opened.position(),
+                walked.position(),
+                "{} step {i}",
+                lesson.doc.id
+            );
+            assert_eq!(opened.doc(), walked.doc(), "{} step {i}", lesson.doc.id);
+            follow(&mut walked, step).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_wrong_choice_is_judged_wrong() {
+    for lesson in lessons() {
+        for step in &lesson.doc.steps {
+            if let StepDoc::Choose {
+                choices, answer, ..
+            } = step
+            {
+                for c in (0..choices.len()).filter(|c| c != answer) {
+                    assert_eq!(judge(step, Prediction::Choice(c), None), Verdict::Wrong);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_lesson_map_lists_every_lesson() {
+    let docs = lesson_docs();
+    assert_eq!(docs.len(), lesson_sources().len());
+    assert!(docs
+        .iter()
+        .all(|d| !d.title.en.is_empty() && !d.title.zh.is_empty()));
 }

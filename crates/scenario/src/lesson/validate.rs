@@ -71,6 +71,15 @@ pub fn lesson_sources() -> &'static [(&'static str, &'static str)] {
     &SOURCES
 }
 
+/// Every shipped lesson as its file spells it, unchecked against its scenario: enough for the
+/// lesson map, without playing thirteen scenarios at page load.
+pub fn lesson_docs() -> Vec<LessonDoc> {
+    SOURCES
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str::<LessonDoc>(text).ok())
+        .collect()
+}
+
 /// Every shipped lesson that parses and validates (the tests make sure all of them do).
 pub fn lessons() -> Vec<Lesson> {
     SOURCES
