@@ -6,12 +6,15 @@ use crate::help::Help;
 use crate::i18n::{Lang, T};
 use crate::layout::StageLayout;
 use crate::ledger::Ledger;
+use crate::lesson_map::LessonMap;
+use crate::lesson_panel::LessonPanel;
 use crate::menu::NodeMenu;
 use crate::player_bar::{PlayerBar, PlayerInput};
 use crate::prefs;
+use crate::route::Route;
 use crate::settings::Settings;
 use crate::stage::Stage;
-use crate::state::{Action, AppState, Tab, TICK_MS};
+use crate::state::{Action, AppState, Tab, View, TICK_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
@@ -22,7 +25,13 @@ const SETTLE_DELAY_MS: u32 = 40;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::new(prefs::initial_lang(), prefs::shared_in_url()));
+    let state = use_reducer(|| {
+        AppState::new(
+            prefs::initial_lang(),
+            prefs::route_in_url(),
+            prefs::load_progress(),
+        )
+    });
     let reduced_motion = use_memo((), |_| prefs::reduced_motion());
     let lang = state.lang;
 
@@ -83,30 +92,52 @@ pub fn app() -> Html {
     }
     // The language is remembered, and the document says which it is.
     use_effect_with(lang, |lang| prefs::save_lang(*lang));
-    // The address follows what is on the stage (not while playing: it would change 20 times
-    // a second), and a new address typed in opens what it names.
+    // The address follows the page: the lesson map, a lesson's step, or what is on the
+    // sandbox's stage (not while playing: it would change 20 times a second). A new address
+    // typed in, or a link followed, opens what it names.
     {
         let paused_at = (!state.playing).then_some(state.frame.step);
+        let lesson_at = state.lesson.as_ref().map(|l| (l.doc().id.clone(), l.step));
         use_effect_with(
-            (state.example_id.clone(), state.doc_json.clone(), paused_at),
-            |(id, doc, step)| {
-                if let Some(step) = step {
-                    prefs::set_shared_in_url(id, doc.as_deref().map(String::as_str), *step);
+            (
+                state.view,
+                lesson_at,
+                state.example_id.clone(),
+                state.doc_json.clone(),
+                paused_at,
+            ),
+            |(view, lesson_at, id, doc, step)| match (view, lesson_at, step) {
+                (View::Home, _, _) => prefs::set_fragment(""),
+                (View::Lesson, Some((lesson, at)), _) => {
+                    prefs::set_fragment(&Route::lesson_fragment(lesson, *at))
                 }
+                (View::Sandbox, _, Some(step)) => prefs::set_fragment(&prefs::sandbox_fragment(
+                    id,
+                    doc.as_deref().map(String::as_str),
+                    *step,
+                )),
+                _ => {}
             },
         );
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                if let Some(shared) = prefs::shared_in_url() {
-                    dispatcher.dispatch(Action::OpenShared(shared));
-                }
+                dispatcher.dispatch(Action::Route(prefs::route_in_url()));
             });
             move || drop(listener)
         });
     }
+    // Lesson progress is kept in this browser.
+    use_effect_with(state.progress.clone(), |progress| {
+        prefs::save_progress(progress)
+    });
+    // A new page starts at its top.
+    use_effect_with(state.view, |_| {
+        gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0)
+    });
 
     let on_input = relay(&state, Action::Player);
+    let on_lesson = relay(&state, Action::Lesson);
     let on_node = relay(&state, Action::OpenMenu);
     let on_select = relay(&state, Action::SelectMessage);
     let on_apply = relay(&state, Action::ApplyKnobs);
@@ -150,11 +181,16 @@ pub fn app() -> Html {
         }
     };
     // Tabs follow the usual pattern: arrows move between them, the panel follows.
+    let in_lesson = state.view == View::Lesson;
     let on_tab_key = {
         let dispatcher = state.dispatcher();
         let current = state.tab;
         Callback::from(move |e: KeyboardEvent| {
-            let order = [Tab::Ledger, Tab::Log, Tab::Settings];
+            let order: &[Tab] = if in_lesson {
+                &[Tab::Lesson, Tab::Ledger, Tab::Log, Tab::Settings]
+            } else {
+                &[Tab::Ledger, Tab::Log, Tab::Settings]
+            };
             let i = order.iter().position(|t| *t == current).unwrap_or(0);
             let next = match e.key().as_str() {
                 "ArrowRight" => order[(i + 1) % order.len()],
@@ -183,6 +219,12 @@ pub fn app() -> Html {
             }
         });
     let panel = match state.tab {
+        Tab::Lesson => match &state.lesson {
+            Some(lesson) => html! {
+                <LessonPanel {lang} lesson={lesson.clone()} playing={state.playing} on_input={on_lesson} />
+            },
+            None => html! {},
+        },
         Tab::Settings => html! {
             <Settings {lang} knobs={state.knobs.clone()} rabbit={state.rabbit.clone()} model_version={state.model_version} error={state.settings_error.clone()} {on_apply} />
         },
@@ -197,47 +239,61 @@ pub fn app() -> Html {
         },
     };
 
-    html! {
-        <div class={classes!("app", state.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"))}>
-            <header class="top">
-                <div class="brand">
-                    <h1>{ "MQ Lab" }</h1>
-                    <span class="tagline">{ T::Tagline.get(lang) }</span>
-                </div>
-                <label class="picker">
-                    <span>{ T::Scenario.get(lang) }</span>
-                    <select data-testid="scenario-picker" aria-label={T::Scenario.get(lang)} onchange={on_pick}>
-                        { for options }
-                    </select>
-                </label>
-                <button type="button" class="lang" data-testid="lang-switch" lang={if lang == Lang::Zh { "en" } else { "zh" }}
-                    aria-label={T::SwitchLanguage.get(lang)} onclick={on_lang}>
-                    { T::OtherLanguage.get(lang) }
-                </button>
-            </header>
-            <main class="main">
+    let notice = state.notice.as_ref().map(|notice| {
+        html! { <p class="action-error" role="alert" data-testid="notice">{ notice.get(lang) }</p> }
+    });
+    let nav_link = |href: &'static str, testid: &'static str, label: T, current: bool| {
+        html! {
+            <a {href} data-testid={testid} aria-current={current.then_some("page")}>{ label.get(lang) }</a>
+        }
+    };
+    let intro = match &state.lesson {
+        Some(lesson) if in_lesson => html! {
+            <h2 class="lesson-scenario">
+                { state.title.get(lang) }
+                if state.modified {
+                    <span class="chip" data-testid="modified">{ T::Modified.get(lang) }</span>
+                }
+                <span class="lesson-of">{ " · " }{ lesson.doc().title.get(lang) }</span>
+            </h2>
+        },
+        _ => html! {
+            <>
+                <h2>
+                    { state.title.get(lang) }
+                    if state.modified {
+                        <span class="chip" data-testid="modified">{ T::Modified.get(lang) }</span>
+                    }
+                </h2>
+                <p>{ state.description.get(lang) }</p>
+            </>
+        },
+    };
+    let main = if state.view == View::Home {
+        html! {
+            <main class="main home-main">
+                { notice }
+                <LessonMap {lang} lessons={state.lessons.clone()} progress={state.progress.clone()} />
+            </main>
+        }
+    } else {
+        html! {
+            <main class={classes!("main", in_lesson.then_some("in-lesson"))}>
                 <section class="stage-area">
-                    <div class="scenario-intro">
-                        <h2>
-                            { state.title.get(lang) }
-                            if state.modified {
-                                <span class="chip" data-testid="modified">{ T::Modified.get(lang) }</span>
-                            }
-                        </h2>
-                        <p>{ state.description.get(lang) }</p>
-                    </div>
+                    <div class="scenario-intro">{ intro }</div>
                     <Stage frame={state.frame.clone()} {lang} clock_ms={state.clock_ms}
                         reduced_motion={*reduced_motion} selected_message={state.selected_message} {on_node}>
                         { menu }
                     </Stage>
-                    if let Some(notice) = &state.notice {
-                        <p class="action-error" role="alert">{ notice.get(lang) }</p>
-                    }
+                    { notice }
                     <PlayerBar {lang} step={frame.step} total={frame.total_steps} time_ms={frame.time_ms}
                         playing={state.playing} speed={state.speed} marks={state.marks.clone()} {on_input} />
                 </section>
                 <aside class="side" aria-label={T::Panel.get(lang)}>
                     <div class="tabs" role="tablist" aria-label={T::Panel.get(lang)} onkeydown={on_tab_key}>
+                        if in_lesson {
+                            { tab(Tab::Lesson, T::LessonTab) }
+                        }
                         { tab(Tab::Ledger, T::Ledger) }
                         { tab(Tab::Log, T::EventLog) }
                         { tab(Tab::Settings, T::Settings) }
@@ -245,6 +301,34 @@ pub fn app() -> Html {
                     <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={state.tab.testid()}>{ panel }</div>
                 </aside>
             </main>
+        }
+    };
+
+    html! {
+        <div class={classes!("app", state.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"))}>
+            <header class="top">
+                <div class="brand">
+                    <h1>{ "MQ Lab" }</h1>
+                    <span class="tagline">{ T::Tagline.get(lang) }</span>
+                </div>
+                <nav class="pages" aria-label={T::MainNav.get(lang)}>
+                    { nav_link("#", "nav-lessons", T::Lessons, state.view != View::Sandbox) }
+                    { nav_link("#sandbox", "nav-sandbox", T::Sandbox, state.view == View::Sandbox) }
+                </nav>
+                if state.view == View::Sandbox {
+                    <label class="picker">
+                        <span>{ T::Scenario.get(lang) }</span>
+                        <select data-testid="scenario-picker" aria-label={T::Scenario.get(lang)} onchange={on_pick}>
+                            { for options }
+                        </select>
+                    </label>
+                }
+                <button type="button" class="lang" data-testid="lang-switch" lang={if lang == Lang::Zh { "en" } else { "zh" }}
+                    aria-label={T::SwitchLanguage.get(lang)} onclick={on_lang}>
+                    { T::OtherLanguage.get(lang) }
+                </button>
+            </header>
+            { main }
             if state.help {
                 <Help {lang} on_close={on_close.clone()} />
             }

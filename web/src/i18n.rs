@@ -258,6 +258,72 @@ texts! {
     ControlKind => "control", "控制";
     Legend => "Legend", "图例";
     EpochColour => "cell colour = leader epoch", "格子颜色 = 首领纪元";
+    // Lessons
+    Lessons => "Lessons", "课程";
+    Sandbox => "Sandbox", "沙盒";
+    MainNav => "Pages", "页面";
+    HomeTitle => "Interview questions on message queues, answered on a live cluster", "消息队列面试题：在真实运转的集群上找答案";
+    HomeIntro => "Pick a question. Each lesson tells you the idea, asks you to predict, lets you break the cluster yourself, shows every message's fate on the ledger, and ends with the answer an interviewer wants to hear.", "选一道题。每节课先讲原理，再请你预测，让你亲手弄坏集群，在账本上看清每条消息的去向，最后给出面试官想听到的答案。";
+    OpenSandbox => "Open the sandbox: every scenario, every setting", "打开沙盒：所有场景，所有设置";
+    QHighAvailability => "How do you make a message queue highly available?", "如何保证消息队列的高可用？";
+    QDuplicateConsumption => "How do you keep a message from being consumed twice?", "如何保证消息不被重复消费？";
+    QIdempotency => "How do you make consuming idempotent?", "如何保证消息消费的幂等性？";
+    QMessageLoss => "How do you make sure no message is lost?", "如何保证消息的可靠传输（不丢消息）？";
+    QOrdering => "How do you keep messages in order?", "如何保证消息的顺序性？";
+    QBacklog => "Millions of messages are backed up: what now?", "几百万条消息积压了怎么办？";
+    QDesign => "How would you design a message queue?", "如果让你设计一个消息队列，你会怎么设计？";
+    LessonFinished => "✓ finished", "✓ 已完成";
+    LessonSteps => "{n} steps", "共 {n} 步";
+    LessonResume => "Resume at step {k} of {n}", "从第 {k} 步继续（共 {n} 步）";
+    LessonTab => "Lesson", "课程";
+    StepOf => "Step {k} of {n}", "第 {k} 步，共 {n} 步";
+    StepsNav => "Steps of this lesson", "本课的步骤";
+    GoToStep => "Step {k}", "第 {k} 步";
+    KindNarrate => "Read", "阅读";
+    KindPlay => "Watch", "观察";
+    KindAct => "Your turn", "动手";
+    KindSwitch => "Change a setting", "修改设置";
+    KindChoose => "Predict", "预测";
+    KindEstimate => "Estimate", "估算";
+    KindCheck => "Check", "检查";
+    LessonPlay => "▶ Play", "▶ 播放";
+    LessonPause => "❚❚ Pause", "❚❚ 暂停";
+    DoItForMe => "Do it for me", "帮我操作";
+    SkipToIt => "⏭ Skip to that moment", "⏭ 直接跳到那一刻";
+    SwitchForMe => "Switch it for me", "帮我切换";
+    SwitchElsewhere => "Or change it yourself in the Settings tab and press Apply.", "也可以在“设置”页自己修改并点击“应用”。";
+    Hint => "Hint", "提示";
+    YourPrediction => "Your prediction", "你的预测";
+    YourEstimate => "Your estimate", "你的估算";
+    CheckPrediction => "Check my prediction", "核对我的预测";
+    PredictionRight => "✓ Right.", "✓ 答对了。";
+    PredictionWrong => "✕ That is not what the model shows. Think again.", "✕ 模型给出的结果不是这样。再想想。";
+    PredictionTooLow => "✕ Too few: the model shows more.", "✕ 太少了：模型给出的更多。";
+    PredictionTooHigh => "✕ Too many: the model shows fewer.", "✕ 太多了：模型给出的更少。";
+    OutcomeNumber => "At the end of the trace the model shows {n}.", "播放到最后，模型给出的是 {n}。";
+    OutcomeProven => "Play it to the end and the stage shows it.", "播放到最后，舞台上就能看到。";
+    StatusDone => "✓ Done. Go on when you are ready.", "✓ 完成。准备好了就继续。";
+    StatusRead => "Read, then go on.", "读完后继续。";
+    StatusPlay => "Press ▶ Play: the scenario plays until the moment this step is about.", "按 ▶ 播放：场景会播放到这一步要看的那一刻。";
+    StatusAct => "Waiting: the stage does not show it done yet. Click a node to act on it, then play on.", "等待中：舞台上还看不出已完成。点击节点进行操作，然后继续播放。";
+    StatusSwitch => "Waiting for the setting to change.", "等待设置被修改。";
+    StatusPredict => "Make your prediction before you play.", "先做出预测，再播放。";
+    StatusCheck => "Waiting: the stage does not show it yet. Play on.", "等待中：舞台上还看不出来。继续播放。";
+    Back => "← Back", "← 上一步";
+    Next => "Next →", "下一步 →";
+    Finish => "Finish ✓", "完成 ✓";
+    ToSandbox => "Leave the lesson: this world in the sandbox", "离开课程：在沙盒中继续这个场景";
+    AnswerHeading => "What an interviewer wants to hear", "面试官想听到的答案";
+    AnswerShown => "shown in step {k}", "见第 {k} 步";
+    BackToLessons => "← All lessons", "← 全部课程";
+    LessonDone => "Lesson finished. Your progress is saved in this browser.", "本课完成。进度已保存在此浏览器中。";
+}
+
+/// A text with `{k}` and `{n}` filled in.
+pub fn fill(t: T, lang: Lang, k: usize, n: usize) -> String {
+    t.get(lang)
+        .replace("{k}", &k.to_string())
+        .replace("{n}", &n.to_string())
 }
 
 /// "step 12 / 340".

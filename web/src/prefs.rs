@@ -1,11 +1,14 @@
-//! What the browser tells the app and remembers for it (language, motion, the URL's
-//! example), and the one focus move the app makes.
+//! What the browser tells the app and remembers for it (language, motion, the address,
+//! lesson progress), and the focus moves the app makes.
 
 use crate::i18n::Lang;
-use crate::share::{self, Shared};
+use crate::progress::Progress;
+use crate::route::Route;
+use crate::share;
 use gloo::storage::{LocalStorage, Storage};
 
 const LANG_KEY: &str = "mqlab.lang";
+const PROGRESS_KEY: &str = "mqlab.progress";
 
 /// The saved language, else the browser's: 中文 for any `zh*`, English otherwise.
 pub fn initial_lang() -> Lang {
@@ -44,25 +47,54 @@ pub fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// What the address asks for, if anything.
-pub fn shared_in_url() -> Option<Shared> {
-    let hash = gloo::utils::window().location().hash().ok()?;
-    Shared::parse(hash.trim_start_matches('#'), |encoded| {
+/// The page the address names.
+pub fn route_in_url() -> Route {
+    let hash = gloo::utils::window().location().hash().unwrap_or_default();
+    Route::parse(hash.trim_start_matches('#'), |encoded| {
         js_sys::decode_uri_component(encoded).ok().map(String::from)
     })
 }
 
-/// Rewrites the address in place (no history entry, no hashchange event).
-pub fn set_shared_in_url(example: &str, doc_json: Option<&str>, step: u64) {
+/// The fragment for a sandbox state: an example, or a changed document, at a step.
+pub fn sandbox_fragment(example: &str, doc_json: Option<&str>, step: u64) -> String {
     let encoded = doc_json.map(|json| String::from(js_sys::encode_uri_component(json)));
-    let fragment = format!("#{}", share::fragment(example, encoded.as_deref(), step));
+    share::fragment(example, encoded.as_deref(), step)
+}
+
+/// Rewrites the address in place (no history entry, no hashchange event); an empty fragment
+/// leaves the bare page address.
+pub fn set_fragment(fragment: &str) {
     let window = gloo::utils::window();
-    if window.location().hash().ok().as_deref() == Some(fragment.as_str()) {
+    let current = window.location().hash().unwrap_or_default();
+    if current.trim_start_matches('#') == fragment {
         return;
     }
+    let url = if fragment.is_empty() {
+        let location = window.location();
+        format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        )
+    } else {
+        format!("#{fragment}")
+    };
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+}
+
+pub fn load_progress() -> Progress {
+    LocalStorage::raw()
+        .get_item(PROGRESS_KEY)
+        .ok()
+        .flatten()
+        .map(|text| Progress::from_json(&text))
+        .unwrap_or_default()
+}
+
+pub fn save_progress(progress: &Progress) {
+    let _ = LocalStorage::raw().set_item(PROGRESS_KEY, &progress.to_json());
 }
 
 /// Puts the keyboard focus on a node of the stage.

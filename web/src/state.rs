@@ -1,14 +1,21 @@
 //! The app's state and everything that changes it: one reducer. The player lives here; the
 //! components below only ever see the frames it hands out.
 
+mod lesson;
+
+pub use lesson::{LessonInput, LessonState};
+
 use crate::event_log::LogEntry;
 use crate::i18n::{Lang, T};
 use crate::menu::NodeCommand;
 use crate::player_bar::{PlayerInput, Speed};
+use crate::progress::Progress;
+use crate::route::Route;
 use crate::settings::SharedRabbit;
 use crate::share::Shared;
 use crate::step_log::StepLog;
 use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame, LedgerSummary};
+use mqlab_scenario::lesson::{lesson_docs, LessonDoc};
 use mqlab_scenario::{
     examples, Command, Knobs, Player, ScenarioDoc, ScenarioError, Text, TimelineMark, UserAction,
 };
@@ -31,8 +38,18 @@ const QUIET_GAP_MS: f64 = 100.0;
 /// The most steps the event log keeps in view.
 const LOG_SHOWN: usize = 300;
 
+/// The page shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The lesson map.
+    Home,
+    Lesson,
+    Sandbox,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
+    Lesson,
     Settings,
     Ledger,
     Log,
@@ -42,6 +59,7 @@ impl Tab {
     /// The tab button's id and test id.
     pub fn testid(self) -> &'static str {
         match self {
+            Tab::Lesson => "tab-lesson",
             Tab::Settings => "tab-settings",
             Tab::Ledger => "tab-ledger",
             Tab::Log => "tab-log",
@@ -60,8 +78,9 @@ pub enum Action {
     Player(PlayerInput),
     Tick,
     LoadExample(String),
-    /// The address changed to name another state.
-    OpenShared(Shared),
+    /// The address changed to name another page or state.
+    Route(Route),
+    Lesson(LessonInput),
     ApplyKnobs(crate::settings::Applied),
     NodeCommand(u32, NodeCommand),
     OpenMenu(u32),
@@ -78,6 +97,13 @@ pub enum Action {
 
 #[derive(Clone)]
 pub struct AppState {
+    pub view: View,
+    /// Every shipped lesson, for the lesson map.
+    pub lessons: Rc<Vec<LessonDoc>>,
+    /// The lesson being followed (`View::Lesson`).
+    pub lesson: Option<LessonState>,
+    /// How far the learner got in each lesson; `app` keeps it in localStorage.
+    pub progress: Rc<Progress>,
     player: Option<Rc<RefCell<Player>>>,
     pub examples: Rc<Vec<ExampleEntry>>,
     pub example_id: String,
@@ -117,8 +143,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state at page load: what the address names, else the first example, at step 0.
-    pub fn new(lang: Lang, shared: Option<Shared>) -> AppState {
+    /// The state at page load: the page the address names (a bad address opens the lesson
+    /// map, or the first example in the sandbox, and says why).
+    pub fn new(lang: Lang, route: Route, progress: Progress) -> AppState {
         let list: Vec<ExampleEntry> = examples()
             .into_iter()
             .map(|e| ExampleEntry {
@@ -126,8 +153,11 @@ impl AppState {
                 title: e.doc.title.clone(),
             })
             .collect();
-        let first = list.first().map(|e| e.id.clone()).unwrap_or_default();
         let mut state = AppState {
+            view: View::Home,
+            lessons: Rc::new(lesson_docs()),
+            lesson: None,
+            progress: Rc::new(progress),
             player: None,
             examples: Rc::new(list),
             example_id: String::new(),
@@ -170,16 +200,44 @@ impl AppState {
             log_view: Rc::default(),
             log_truncated: false,
         };
-        match shared {
-            Some(shared) => state.open_shared(shared),
-            None => state.load_example(&first),
-        }
-        if state.player.is_none() {
-            let notice = state.notice.take();
-            state.load_example(&first);
-            state.notice = notice;
-        }
+        state.open_route(route);
         state
+    }
+
+    fn first_example(&self) -> String {
+        self.examples
+            .first()
+            .map(|e| e.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Opens the page an address names.
+    fn open_route(&mut self, route: Route) {
+        self.playing = false;
+        self.menu = None;
+        match route {
+            Route::Home => {
+                self.view = View::Home;
+                self.lesson = None;
+            }
+            Route::Lesson { id, step } => self.open_lesson(&id, step),
+            Route::Sandbox(shared) => {
+                self.view = View::Sandbox;
+                self.lesson = None;
+                if self.tab == Tab::Lesson {
+                    self.tab = Tab::Ledger;
+                }
+                match shared {
+                    Some(shared) => self.open_shared(shared),
+                    None => self.load_example(&self.first_example()),
+                }
+                if self.player.is_none() {
+                    let notice = self.notice.take();
+                    self.load_example(&self.first_example());
+                    self.notice = notice;
+                }
+            }
+        }
     }
 
     /// Opens what an address names; on a bad one, says why and changes nothing.
@@ -189,6 +247,11 @@ impl AppState {
             Shared::Example { id, .. } => {
                 if self.examples.iter().any(|e| e.id == id) {
                     self.load_example(&id);
+                } else {
+                    self.notice = Some(Text {
+                        en: format!("{} There is no example \"{id}\".", T::BadLink.get(Lang::En)),
+                        zh: format!("{} 没有名为 \"{id}\" 的示例。", T::BadLink.get(Lang::Zh)),
+                    });
                 }
             }
             Shared::Doc { json, .. } => match Player::load_json(&json) {
@@ -341,6 +404,8 @@ impl AppState {
             }
             return;
         }
+        // A lesson step waiting for the world: play stops on the very step that shows it.
+        let stop = self.lesson.as_ref().and_then(LessonState::stop_condition);
         let mut player = player.borrow_mut();
         let gap = player.step_time_ms(position + 1) as f64 - self.clock_ms;
         let mut clock = self.clock_ms + TICK_MS * pace(self.speed, &self.frame.envelopes, gap);
@@ -362,7 +427,13 @@ impl AppState {
                 .envelopes
                 .iter()
                 .any(|e| e.kind != EnvelopeKind::Control && e.sent_at_ms == now.time_ms);
+            let reached = stop
+                .as_ref()
+                .is_some_and(|c| lesson::world_shows(c, player.doc(), &now));
             frame = Some(now);
+            if reached {
+                break;
+            }
             if sets_off {
                 clock = clock.min(player.step_time_ms(next) as f64);
                 break;
@@ -428,21 +499,27 @@ impl AppState {
         let position = self.position();
         let result = player.borrow_mut().apply(Command::Inject(action));
         match result {
-            Ok(()) => {
-                // The future was rewritten: forget what the log knew of it.
-                self.log.borrow_mut().forget_after(position);
-                self.frame = Rc::new(player.borrow().frame());
-                self.clock_ms = self.frame.time_ms as f64;
-                self.record_current();
-                self.refresh_marks();
-                self.refresh_view();
-                self.notice = None;
-                self.mark_modified();
-                // The selected message's future may have changed with the trace.
-                self.select_message(self.selected_message);
-            }
+            Ok(()) => self.after_inject(position),
             Err(e) => self.notice = Some(bilingual(&e)),
         }
+    }
+
+    /// After actions were injected at `position`: the trace from there on is new.
+    fn after_inject(&mut self, position: u64) {
+        let Some(player) = self.player.clone() else {
+            return;
+        };
+        // The future was rewritten: forget what the log knew of it.
+        self.log.borrow_mut().forget_after(position);
+        self.frame = Rc::new(player.borrow().frame());
+        self.clock_ms = self.frame.time_ms as f64;
+        self.record_current();
+        self.refresh_marks();
+        self.refresh_view();
+        self.notice = None;
+        self.mark_modified();
+        // The selected message's future may have changed with the trace.
+        self.select_message(self.selected_message);
     }
 
     fn select_message(&mut self, id: Option<u32>) {
@@ -477,7 +554,8 @@ impl Reducible for AppState {
             Action::Player(input) => next.player_input(input),
             Action::Tick => next.tick(),
             Action::LoadExample(id) => next.load_example(&id),
-            Action::OpenShared(shared) => next.open_shared(shared),
+            Action::Route(route) => next.open_route(route),
+            Action::Lesson(input) => next.lesson_input(input),
             Action::ApplyKnobs(values) => next.apply_knobs(values),
             Action::NodeCommand(node, command) => next.node_command(node, command),
             Action::OpenMenu(node) => {
@@ -495,6 +573,9 @@ impl Reducible for AppState {
             Action::Settle(step) => next.settle(step),
             Action::Faster => next.speed = next.speed.faster(),
             Action::Slower => next.speed = next.speed.slower(),
+        }
+        if next.view == View::Lesson {
+            next.refresh_lesson();
         }
         Rc::new(next)
     }

@@ -56,6 +56,10 @@ fn walk(lesson: &LessonDoc, scenario: mqlab_scenario::ScenarioDoc) -> Result<(),
                     Verdict::TooLow
                 );
             }
+            // Doing nothing must not pass a step that asks the learner to act.
+            StepDoc::Act { .. } | StepDoc::Switch { .. } if world_done(&p, step) => {
+                return Err(at("the step is done before the learner does anything"));
+            }
             _ => {}
         }
         follow(&mut p, step).map_err(|e| at(&e.to_string()))?;

@@ -2,7 +2,7 @@
 import { expect } from '@playwright/test';
 
 /** Opens the site in English with a clean slate, and records page errors. */
-export async function open(page, { lang = 'en', hash = '' } = {}) {
+export async function open(page, { lang = 'en', hash = '#sandbox' } = {}) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {

@@ -1,0 +1,368 @@
+//! The lesson beside the stage: the step's text, what it asks (play, act on the stage, switch
+//! a setting, predict), whether the world shows it done, and at the end the model answer,
+//! each point linked to the step that showed it.
+
+use crate::i18n::{fill, Lang, T};
+use crate::route::Route;
+use crate::state::{LessonInput, LessonState};
+use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
+use mqlab_scenario::lesson::StepDoc;
+use mqlab_scenario::Text;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    pub lang: Lang,
+    pub lesson: LessonState,
+    pub playing: bool,
+    pub on_input: Callback<LessonInput>,
+}
+
+fn kind(step: &StepDoc) -> (&'static str, T) {
+    match step {
+        StepDoc::Narrate { .. } => ("narrate", T::KindNarrate),
+        StepDoc::Play { .. } => ("play", T::KindPlay),
+        StepDoc::Act { .. } => ("act", T::KindAct),
+        StepDoc::Switch { .. } => ("switch", T::KindSwitch),
+        StepDoc::Choose { .. } => ("choose", T::KindChoose),
+        StepDoc::Estimate { .. } => ("estimate", T::KindEstimate),
+        StepDoc::Check { .. } => ("check", T::KindCheck),
+    }
+}
+
+fn verdict_text(verdict: Verdict) -> T {
+    match verdict {
+        Verdict::Right => T::PredictionRight,
+        Verdict::Wrong => T::PredictionWrong,
+        Verdict::TooLow => T::PredictionTooLow,
+        Verdict::TooHigh => T::PredictionTooHigh,
+    }
+}
+
+fn paragraphs(text: &Text, lang: Lang) -> Html {
+    let text = text.get(lang);
+    html! { <>{ for text.split("\n\n").map(|p| html! { <p class="lesson-text">{ p }</p> }) }</> }
+}
+
+fn hint(text: &Text, lang: Lang) -> Html {
+    html! {
+        <details class="lesson-hint" data-testid="lesson-hint">
+            <summary>{ T::Hint.get(lang) }</summary>
+            <p>{ text.get(lang) }</p>
+        </details>
+    }
+}
+
+#[function_component(LessonPanel)]
+pub fn lesson_panel(props: &LessonPanelProps) -> Html {
+    let lang = props.lang;
+    let ls = &props.lesson;
+    let doc = ls.doc();
+    let total = doc.steps.len();
+    let send = |input: LessonInput| {
+        let on_input = props.on_input.clone();
+        Callback::from(move |_: MouseEvent| on_input.emit(input.clone()))
+    };
+    let dots = doc.steps.iter().enumerate().map(|(i, step)| {
+        let (_, label) = kind(step);
+        let state = if i == ls.step && !ls.finished {
+            "current"
+        } else if i < ls.step || ls.finished {
+            "past"
+        } else {
+            "ahead"
+        };
+        let aria = format!("{}: {}", fill(T::GoToStep, lang, i + 1, total), label.get(lang));
+        html! {
+            <li>
+                <a class={classes!("lesson-dot", state)} href={format!("#{}", Route::lesson_fragment(&doc.id, i))}
+                    aria-label={aria} aria-current={(state == "current").then_some("step")}>
+                    { i + 1 }
+                </a>
+            </li>
+        }
+    });
+    let body = match (ls.finished, ls.current()) {
+        (true, _) | (false, None) => answer(props),
+        (false, Some(step)) => current_step(props, step),
+    };
+    let last = ls.step + 1 == total;
+    html! {
+        <section class="lesson" data-testid="lesson-panel" aria-labelledby="lesson-title">
+            <h2 id="lesson-title" class="lesson-title">{ doc.title.get(lang) }</h2>
+            <p class="lesson-where" data-testid="lesson-step-of">{ fill(T::StepOf, lang, ls.step + 1, total) }</p>
+            <ol class="lesson-dots" aria-label={T::StepsNav.get(lang)}>{ for dots }</ol>
+            { body }
+            <nav class="lesson-nav">
+                <button type="button" data-testid="lesson-back" disabled={ls.step == 0 && !ls.finished}
+                    onclick={send(LessonInput::Back)}>{ T::Back.get(lang) }</button>
+                if !ls.finished {
+                    <button type="button" class="primary" data-testid="lesson-next" disabled={!ls.done}
+                        onclick={send(LessonInput::Next)}>
+                        { if last { T::Finish.get(lang) } else { T::Next.get(lang) } }
+                    </button>
+                }
+            </nav>
+            <button type="button" class="link" data-testid="lesson-to-sandbox" onclick={send(LessonInput::ToSandbox)}>
+                { T::ToSandbox.get(lang) }
+            </button>
+        </section>
+    }
+}
+
+fn current_step(props: &LessonPanelProps, step: &StepDoc) -> Html {
+    let lang = props.lang;
+    let ls = &props.lesson;
+    let (kind_id, kind_label) = kind(step);
+    let send = |input: LessonInput| {
+        let on_input = props.on_input.clone();
+        Callback::from(move |_: MouseEvent| on_input.emit(input.clone()))
+    };
+    let play = html! {
+        <button type="button" data-testid="lesson-play" disabled={ls.done}
+            onclick={send(LessonInput::Play)}>
+            { if props.playing { T::LessonPause.get(lang) } else { T::LessonPlay.get(lang) } }
+        </button>
+    };
+    let skip = html! {
+        <button type="button" data-testid="lesson-skip" disabled={ls.done}
+            onclick={send(LessonInput::Skip)}>{ T::SkipToIt.get(lang) }</button>
+    };
+    let show_me = |label: T| {
+        html! {
+            <button type="button" data-testid="lesson-show-me" disabled={ls.done}
+                onclick={send(LessonInput::ShowMe)}>{ label.get(lang) }</button>
+        }
+    };
+    let (text, controls, waiting) = match step {
+        StepDoc::Narrate { title, text } => (
+            html! { <><h3 class="lesson-step-title">{ title.get(lang) }</h3>{ paragraphs(text, lang) }</> },
+            html! {},
+            T::StatusRead,
+        ),
+        StepDoc::Play { text, .. } => (
+            paragraphs(text, lang),
+            html! { <div class="lesson-controls">{ play }{ skip }</div> },
+            T::StatusPlay,
+        ),
+        StepDoc::Act { text, hint: h, .. } => (
+            paragraphs(text, lang),
+            html! { <div class="lesson-controls">{ hint(h, lang) }{ show_me(T::DoItForMe) }{ play }</div> },
+            T::StatusAct,
+        ),
+        StepDoc::Switch { text, hint: h, .. } => (
+            paragraphs(text, lang),
+            html! {
+                <div class="lesson-controls">
+                    { hint(h, lang) }{ show_me(T::SwitchForMe) }
+                    <p class="lesson-aside">{ T::SwitchElsewhere.get(lang) }</p>
+                </div>
+            },
+            T::StatusSwitch,
+        ),
+        StepDoc::Check { text, hint: h, .. } => (
+            paragraphs(text, lang),
+            html! { <div class="lesson-controls">{ hint(h, lang) }{ play }{ skip }</div> },
+            T::StatusCheck,
+        ),
+        StepDoc::Choose {
+            text,
+            choices,
+            explain,
+            ..
+        } => (
+            paragraphs(text, lang),
+            html! { <ChoicePrediction key={ls.step} {lang} choices={choices.clone()} explain={explain.clone()}
+            lesson={ls.clone()} on_input={props.on_input.clone()} /> },
+            T::StatusPredict,
+        ),
+        StepDoc::Estimate { text, explain, .. } => (
+            paragraphs(text, lang),
+            html! { <NumberPrediction key={ls.step} {lang} explain={explain.clone()} lesson={ls.clone()}
+            on_input={props.on_input.clone()} /> },
+            T::StatusPredict,
+        ),
+    };
+    let status = if ls.done { T::StatusDone } else { waiting };
+    html! {
+        <article class="lesson-step" data-testid="lesson-step" data-kind={kind_id}
+            data-done={ls.done.to_string()}>
+            <p class="lesson-kind">{ kind_label.get(lang) }</p>
+            { text }
+            { controls }
+            <p class={classes!("lesson-status", ls.done.then_some("done"))} data-testid="lesson-status"
+                role="status" aria-live="polite">{ status.get(lang) }</p>
+        </article>
+    }
+}
+
+fn answer(props: &LessonPanelProps) -> Html {
+    let lang = props.lang;
+    let doc = props.lesson.doc();
+    let points = doc.answer.iter().map(|point| {
+        let href = format!("#{}", Route::lesson_fragment(&doc.id, point.step));
+        html! {
+            <li>
+                <p>{ point.text.get(lang) }</p>
+                <a {href} class="answer-step">{ fill(T::AnswerShown, lang, point.step + 1, 0) }</a>
+            </li>
+        }
+    });
+    html! {
+        <article class="lesson-answer" data-testid="lesson-answer-view">
+            <h3>{ T::AnswerHeading.get(lang) }</h3>
+            <ol class="answer-points">{ for points }</ol>
+            <p class="lesson-status done" role="status" data-testid="lesson-finished">{ T::LessonDone.get(lang) }</p>
+            <a href="#" class="back-to-lessons" data-testid="back-to-lessons">{ T::BackToLessons.get(lang) }</a>
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChoiceProps {
+    lang: Lang,
+    choices: Vec<Text>,
+    explain: Text,
+    lesson: LessonState,
+    on_input: Callback<LessonInput>,
+}
+
+/// Multiple choice: wrong picks are struck out and stay so; the right one reveals why.
+#[function_component(ChoicePrediction)]
+fn choice_prediction(props: &ChoiceProps) -> Html {
+    let lang = props.lang;
+    let ls = &props.lesson;
+    let picked = use_state(|| None::<usize>);
+    let tried = |i: usize| ls.wrong.iter().any(|(p, _)| *p == Prediction::Choice(i));
+    let options = props.choices.iter().enumerate().map(|(i, choice)| {
+        let onchange = {
+            let picked = picked.clone();
+            Callback::from(move |_: Event| picked.set(Some(i)))
+        };
+        let wrong = tried(i);
+        html! {
+            <li class={classes!(wrong.then_some("wrong"))}>
+                <label>
+                    <input type="radio" name="lesson-choice" value={i.to_string()}
+                        data-testid={format!("lesson-choice-{i}")}
+                        checked={*picked == Some(i)} disabled={wrong || ls.done} {onchange} />
+                    <span>{ choice.get(lang) }</span>
+                    if wrong { <span class="verdict">{ " ✕" }</span> }
+                </label>
+            </li>
+        }
+    });
+    let onclick = {
+        let picked = picked.clone();
+        let on_input = props.on_input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(i) = *picked {
+                on_input.emit(LessonInput::Predict(Prediction::Choice(i)));
+            }
+        })
+    };
+    let last_wrong = ls.wrong.last().map(|(_, v)| *v);
+    html! {
+        <div class="lesson-prediction">
+            <fieldset>
+                <legend>{ T::YourPrediction.get(lang) }</legend>
+                <ol class="lesson-choices">{ for options }</ol>
+            </fieldset>
+            if !ls.done {
+                <button type="button" class="primary" data-testid="lesson-check-prediction"
+                    disabled={picked.is_none()} {onclick}>{ T::CheckPrediction.get(lang) }</button>
+            }
+            { feedback(lang, ls, last_wrong, &props.explain) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NumberProps {
+    lang: Lang,
+    explain: Text,
+    lesson: LessonState,
+    on_input: Callback<LessonInput>,
+}
+
+/// A number: too low or too high until it is exactly what the model shows.
+#[function_component(NumberPrediction)]
+fn number_prediction(props: &NumberProps) -> Html {
+    let lang = props.lang;
+    let ls = &props.lesson;
+    let value = use_state(String::new);
+    let oninput = {
+        let value = value.clone();
+        Callback::from(move |e: InputEvent| {
+            value.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            )
+        })
+    };
+    let number = value.trim().parse::<i64>().ok();
+    let submit = {
+        let on_input = props.on_input.clone();
+        move || {
+            if let Some(n) = number {
+                on_input.emit(LessonInput::Predict(Prediction::Number(n)));
+            }
+        }
+    };
+    let onclick = {
+        let submit = submit.clone();
+        Callback::from(move |_: MouseEvent| submit())
+    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            submit();
+        }
+    });
+    let tries = ls.wrong.iter().filter_map(|(p, v)| match p {
+        Prediction::Number(n) => Some(html! {
+            <li>{ format!("{n}: {}", verdict_text(*v).get(lang)) }</li>
+        }),
+        Prediction::Choice(_) => None,
+    });
+    html! {
+        <div class="lesson-prediction">
+            <label class="lesson-estimate">
+                <span>{ T::YourEstimate.get(lang) }</span>
+                <input type="number" inputmode="numeric" data-testid="lesson-estimate" value={(*value).clone()}
+                    disabled={ls.done} {oninput} {onkeydown} />
+            </label>
+            if !ls.done {
+                <button type="button" class="primary" data-testid="lesson-check-prediction"
+                    disabled={number.is_none()} {onclick}>{ T::CheckPrediction.get(lang) }</button>
+            }
+            <ul class="lesson-tries" data-testid="lesson-tries">{ for tries }</ul>
+            { feedback(lang, ls, None, &props.explain) }
+        </div>
+    }
+}
+
+/// The verdict on the last try, and once right, the explanation and what the model shows.
+fn feedback(lang: Lang, ls: &LessonState, last_wrong: Option<Verdict>, explain: &Text) -> Html {
+    match ls.revealed {
+        Some(outcome) => {
+            let shows = match outcome {
+                Outcome::Number(n) => T::OutcomeNumber.get(lang).replace("{n}", &n.to_string()),
+                Outcome::Proven(_) => T::OutcomeProven.get(lang).to_string(),
+            };
+            html! {
+                <div class="lesson-reveal" data-testid="lesson-reveal">
+                    <p class="verdict right">{ T::PredictionRight.get(lang) }</p>
+                    { paragraphs(explain, lang) }
+                    <p class="lesson-aside">{ shows }</p>
+                </div>
+            }
+        }
+        None => match last_wrong {
+            Some(v) => html! {
+                <p class="verdict wrong" data-testid="lesson-verdict" role="alert">{ verdict_text(v).get(lang) }</p>
+            },
+            None => html! {},
+        },
+    }
+}

@@ -1,0 +1,114 @@
+//! Which page the address opens: the lesson map (no fragment), a lesson at one of its steps
+//! (`#lesson/kafka-high-availability/3`, steps counted from 1 as the page shows them), or the
+//! sandbox (`#sandbox`, or a shared state as `share` spells it). Parsing never fails: an
+//! address that names nothing opens the lesson map.
+
+use crate::share::Shared;
+
+const LESSON: &str = "lesson/";
+const SANDBOX: &str = "sandbox";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    /// A lesson at a step, 0-based here.
+    Lesson {
+        id: String,
+        step: usize,
+    },
+    /// The sandbox at its first example, or at what the address shares.
+    Sandbox(Option<Shared>),
+}
+
+impl Route {
+    /// Reads a fragment (without its `#`); `decode` undoes the URI encoding of a document.
+    pub fn parse(fragment: &str, decode: impl Fn(&str) -> Option<String>) -> Route {
+        if fragment.is_empty() {
+            return Route::Home;
+        }
+        if fragment == SANDBOX {
+            return Route::Sandbox(None);
+        }
+        if let Some(rest) = fragment.strip_prefix(LESSON) {
+            let (id, step) = rest.split_once('/').unwrap_or((rest, "1"));
+            let plain = !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            return match step.parse::<usize>() {
+                Ok(n) if plain && n >= 1 => Route::Lesson {
+                    id: id.to_string(),
+                    step: n - 1,
+                },
+                _ => Route::Home,
+            };
+        }
+        match Shared::parse(fragment, decode) {
+            Some(shared) => Route::Sandbox(Some(shared)),
+            None => Route::Home,
+        }
+    }
+
+    /// The fragment (without `#`) for a lesson step (0-based).
+    pub fn lesson_fragment(id: &str, step: usize) -> String {
+        format!("{LESSON}{id}/{}", step + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn pages() {
+        assert_eq!(Route::parse("", decode), Route::Home);
+        assert_eq!(Route::parse("sandbox", decode), Route::Sandbox(None));
+        assert_eq!(
+            Route::parse("lesson/kafka-high-availability/3", decode),
+            Route::Lesson {
+                id: "kafka-high-availability".into(),
+                step: 2
+            }
+        );
+        assert_eq!(
+            Route::parse("lesson/ordering", decode),
+            Route::Lesson {
+                id: "ordering".into(),
+                step: 0
+            }
+        );
+        assert_eq!(
+            Route::parse("kafka-leader-kill@4", decode),
+            Route::Sandbox(Some(Shared::Example {
+                id: "kafka-leader-kill".into(),
+                step: 4
+            }))
+        );
+        assert_eq!(
+            Route::parse(&Route::lesson_fragment("ordering", 4), decode),
+            Route::Lesson {
+                id: "ordering".into(),
+                step: 4
+            }
+        );
+    }
+
+    #[test]
+    fn malformed_addresses_open_the_lesson_map() {
+        for bad in [
+            "lesson/",
+            "lesson//2",
+            "lesson/ordering/0",
+            "lesson/ordering/x",
+            "lesson/<b>/1",
+            "lesson/ordering/99999999999999999999999",
+            "<script>",
+        ] {
+            assert_eq!(Route::parse(bad, decode), Route::Home, "{bad}");
+        }
+    }
+}

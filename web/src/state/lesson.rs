@@ -1,0 +1,315 @@
+//! The lesson being followed, and the reducer's part for it: opening a lesson at a step,
+//! going on and back, the "do it for me" button, predictions judged against the outcome, and
+//! the play loop pausing the moment the world shows what a step waits for.
+
+use super::{bilingual, AppState, Tab, View};
+use mqlab_scenario::frame::Frame;
+use mqlab_scenario::lesson::condition::apply_setting;
+use mqlab_scenario::lesson::run::{
+    awaited, is_prediction, judge, outcome_at_end, play_until, replay_to, Outcome, Prediction,
+    Verdict,
+};
+use mqlab_scenario::lesson::{
+    holds, lesson_sources, validate_lesson, Condition, Lesson, LessonDoc, LessonWorld, StepDoc,
+};
+use mqlab_scenario::{examples, Command, Player, ScenarioDoc, Text};
+use std::rc::Rc;
+
+/// What the learner does in the lesson panel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LessonInput {
+    Next,
+    Back,
+    /// Reopen a step (0-based) as a link to it would.
+    GoTo(usize),
+    /// Play or pause the scenario (the loop pauses by itself when the step is done).
+    Play,
+    /// Jump straight to the step where the world shows what the step waits for (or the end).
+    Skip,
+    /// Do what an act or switch step asks.
+    ShowMe,
+    Predict(Prediction),
+    /// Leave the lesson for the sandbox with the world as it is.
+    ToSandbox,
+}
+
+#[derive(Clone)]
+pub struct LessonState {
+    pub lesson: Rc<Lesson>,
+    /// The current step, 0-based.
+    pub step: usize,
+    /// The world has shown what the step waits for (it stays done), and a prediction is right.
+    pub done: bool,
+    /// Wrong predictions tried at this step.
+    pub wrong: Vec<(Prediction, Verdict)>,
+    /// A right prediction's outcome, revealed.
+    pub revealed: Option<Outcome>,
+    /// Past the last step: the model answer is shown.
+    pub finished: bool,
+}
+
+impl PartialEq for LessonState {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.lesson, &other.lesson)
+            && self.step == other.step
+            && self.done == other.done
+            && self.wrong == other.wrong
+            && self.revealed == other.revealed
+            && self.finished == other.finished
+    }
+}
+
+impl LessonState {
+    fn new(lesson: Rc<Lesson>, step: usize) -> LessonState {
+        LessonState {
+            lesson,
+            step,
+            done: false,
+            wrong: Vec::new(),
+            revealed: None,
+            finished: false,
+        }
+    }
+
+    pub fn doc(&self) -> &LessonDoc {
+        &self.lesson.doc
+    }
+
+    pub fn current(&self) -> Option<&StepDoc> {
+        self.lesson.doc.steps.get(self.step)
+    }
+
+    /// What the play loop stops at: the condition the step waits for in the world, until it
+    /// is done. A switch step's setting is not something playing can bring about.
+    pub fn stop_condition(&self) -> Option<Condition> {
+        if self.done || self.finished {
+            return None;
+        }
+        match self.current()? {
+            StepDoc::Switch { .. } => None,
+            step => awaited(step),
+        }
+    }
+}
+
+/// A shipped lesson, checked against its scenario.
+fn find_lesson(id: &str) -> Result<Lesson, Text> {
+    let unknown = || Text {
+        en: format!("There is no lesson \"{id}\"."),
+        zh: format!("没有名为 \"{id}\" 的课程。"),
+    };
+    let (_, source) = lesson_sources()
+        .iter()
+        .find(|(lesson, _)| *lesson == id)
+        .ok_or_else(unknown)?;
+    let doc: LessonDoc = serde_json::from_str(source).map_err(|e| Text {
+        en: format!("The lesson \"{id}\" cannot be read: {e}"),
+        zh: format!("课程 \"{id}\" 无法读取：{e}"),
+    })?;
+    validate_lesson(&doc).map_err(|e| bilingual(&e))
+}
+
+fn example_doc(id: &str) -> Option<ScenarioDoc> {
+    examples().into_iter().find(|e| e.id == id).map(|e| e.doc)
+}
+
+pub fn world_shows(c: &Condition, doc: &ScenarioDoc, frame: &Frame) -> bool {
+    holds(
+        c,
+        &LessonWorld {
+            doc,
+            frame,
+            at_end: frame.step >= frame.total_steps,
+        },
+    )
+}
+
+impl AppState {
+    /// Opens a lesson at a step (0-based; past the end means its last step), the world as a
+    /// learner who did every earlier step finds it. On a bad lesson: the lesson map and why.
+    pub(super) fn open_lesson(&mut self, id: &str, step: usize) {
+        let lesson = match find_lesson(id) {
+            Ok(lesson) => Rc::new(lesson),
+            Err(why) => {
+                self.view = View::Home;
+                self.lesson = None;
+                self.notice = Some(why);
+                return;
+            }
+        };
+        let step = step.min(lesson.doc.steps.len().saturating_sub(1));
+        self.enter_step(lesson, step);
+    }
+
+    fn enter_step(&mut self, lesson: Rc<Lesson>, step: usize) {
+        match replay_to(&lesson, step) {
+            Ok(player) => {
+                let position = player.position();
+                let unchanged = example_doc(&lesson.doc.scenario).as_ref() == Some(player.doc());
+                self.example_id = lesson.doc.scenario.clone();
+                self.install(player);
+                self.move_to(position);
+                if unchanged {
+                    self.modified = false;
+                    self.doc_json = None;
+                } else {
+                    self.mark_modified();
+                }
+                self.view = View::Lesson;
+                if self
+                    .lesson
+                    .as_ref()
+                    .is_none_or(|l| l.lesson.doc.id != lesson.doc.id)
+                {
+                    self.tab = Tab::Lesson;
+                }
+                Rc::make_mut(&mut self.progress).reach(&lesson.doc.id, step);
+                self.lesson = Some(LessonState::new(lesson, step));
+                self.refresh_lesson();
+            }
+            Err(e) => {
+                self.view = View::Home;
+                self.lesson = None;
+                self.notice = Some(bilingual(&e));
+            }
+        }
+    }
+
+    pub(super) fn lesson_input(&mut self, input: LessonInput) {
+        let Some(ls) = self.lesson.clone() else {
+            return;
+        };
+        let last = ls.lesson.doc.steps.len().saturating_sub(1);
+        match input {
+            LessonInput::Next if ls.done && ls.step == last => {
+                Rc::make_mut(&mut self.progress).finish(&ls.lesson.doc.id);
+                if let Some(l) = &mut self.lesson {
+                    l.finished = true;
+                }
+                self.playing = false;
+            }
+            LessonInput::Next if ls.done => {
+                let next = LessonState::new(ls.lesson.clone(), ls.step + 1);
+                Rc::make_mut(&mut self.progress).reach(&ls.lesson.doc.id, next.step);
+                self.lesson = Some(next);
+                self.playing = false;
+                self.refresh_lesson();
+            }
+            LessonInput::Next => {}
+            LessonInput::Back if ls.finished => {
+                if let Some(l) = &mut self.lesson {
+                    l.finished = false;
+                }
+            }
+            LessonInput::Back => self.enter_step(ls.lesson.clone(), ls.step.saturating_sub(1)),
+            LessonInput::GoTo(step) => self.enter_step(ls.lesson.clone(), step.min(last)),
+            LessonInput::Play => {
+                self.playing = !self.playing && self.position() < self.total();
+            }
+            LessonInput::Skip => self.skip(&ls),
+            LessonInput::ShowMe => self.show_me(&ls),
+            LessonInput::Predict(prediction) => self.predict(&ls, prediction),
+            LessonInput::ToSandbox => {
+                self.view = View::Sandbox;
+                self.lesson = None;
+                self.tab = Tab::Ledger;
+                self.playing = false;
+            }
+        }
+    }
+
+    fn skip(&mut self, ls: &LessonState) {
+        let Some(player) = self.player.clone() else {
+            return;
+        };
+        let target = {
+            let mut ahead = player.borrow().clone();
+            if let Some(c) = ls.stop_condition() {
+                play_until(&mut ahead, &c);
+            } else {
+                ahead.apply(Command::End).ok();
+            }
+            ahead.position()
+        };
+        self.playing = false;
+        self.move_to(target);
+    }
+
+    /// Does what an act or switch step asks: the act's solution injected here and played
+    /// until the world shows it, or the setting switched (the scenario starts again).
+    fn show_me(&mut self, ls: &LessonState) {
+        match ls.current() {
+            Some(StepDoc::Act { solution, .. }) => {
+                let Some(player) = self.player.clone() else {
+                    return;
+                };
+                let position = self.position();
+                for action in solution {
+                    let result = player.borrow_mut().inject_doc(action.clone());
+                    if let Err(e) = result {
+                        self.notice = Some(bilingual(&e));
+                        return;
+                    }
+                }
+                self.after_inject(position);
+                self.playing = self.position() < self.total();
+            }
+            Some(StepDoc::Switch { setting, value, .. }) => {
+                let Some(mut doc) = self.doc() else { return };
+                if let Err(e) = apply_setting(&mut doc, setting, value) {
+                    self.notice = Some(Text {
+                        en: e.clone(),
+                        zh: e,
+                    });
+                    return;
+                }
+                match Player::load(doc) {
+                    Ok(player) => {
+                        self.install(player);
+                        self.mark_modified();
+                    }
+                    Err(e) => self.notice = Some(bilingual(&e)),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn predict(&mut self, ls: &LessonState, prediction: Prediction) {
+        let Some(step) = ls.current() else { return };
+        if !is_prediction(step) || ls.done {
+            return;
+        }
+        let outcome = self
+            .player
+            .as_ref()
+            .and_then(|p| outcome_at_end(&p.borrow(), step));
+        let verdict = judge(step, prediction, outcome);
+        if let Some(l) = &mut self.lesson {
+            if verdict == Verdict::Right {
+                l.revealed = outcome;
+            } else {
+                l.wrong.push((prediction, verdict));
+            }
+        }
+        self.refresh_lesson();
+    }
+
+    /// Marks the step done once the world shows what it waits for (and a prediction is
+    /// right); pauses the play loop at that moment.
+    pub(super) fn refresh_lesson(&mut self) {
+        let Some(doc) = self.doc() else { return };
+        let frame = self.frame.clone();
+        let Some(ls) = &mut self.lesson else { return };
+        let Some(step) = ls.current() else { return };
+        let world = awaited(step).is_none_or(|c| world_shows(&c, &doc, &frame));
+        let answered = !is_prediction(step) || ls.revealed.is_some();
+        let plays_to_end = matches!(step, StepDoc::Play { until: None, .. });
+        if world && answered && !ls.done {
+            ls.done = true;
+            if !plays_to_end {
+                self.playing = false;
+            }
+        }
+    }
+}
