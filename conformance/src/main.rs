@@ -249,7 +249,8 @@ fn run(args: &Args) -> i32 {
                     .collect();
                 eprintln!("{}: mismatch; running it again on a fresh cluster", doc.id);
                 let fresh = c.lock().unwrap_or_else(|e| e.into_inner()).full_restart();
-                let again = fresh.and_then(|_| runtime.block_on(real::observe(&doc, c, entry.scale)));
+                let again =
+                    fresh.and_then(|_| runtime.block_on(real::observe(&doc, c, entry.scale)));
                 if let Ok(r) = &again {
                     let second = compare::compare(entry, r, m);
                     if second.matched() {
