@@ -337,7 +337,7 @@ fn number_prediction(props: &NumberProps) -> Html {
                     disabled={number.is_none()} {onclick}>{ T::CheckPrediction.get(lang) }</button>
             }
             <ul class="lesson-tries" data-testid="lesson-tries">{ for tries }</ul>
-            { feedback(lang, ls, None, &props.explain) }
+            { feedback(lang, ls, ls.wrong.last().map(|(_, v)| *v), &props.explain) }
         </div>
     }
 }
