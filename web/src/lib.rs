@@ -24,3 +24,4 @@ mod state;
 mod step_log;
 
 pub use app::App;
+pub use state::{LessonInput, LessonState};

@@ -233,14 +233,16 @@ async fn the_language_switch_changes_what_the_page_says() {
         "English first: {}",
         header()
     );
-    assert_eq!(text(&root, "tab-ledger"), "Ledger");
+    // No address: the home page, the lesson map.
+    assert_eq!(text(&root, "nav-lessons"), "Lessons");
+    assert!(text(&root, "question-message_loss").contains("no message is lost"));
     let switch: web_sys::HtmlElement =
         wasm_bindgen::JsCast::unchecked_into(find(&root, "lang-switch"));
     switch.click();
     yew::scheduler::flush().await;
     assert!(header().contains("一步一步"), "then 中文: {}", header());
-    assert_eq!(text(&root, "tab-ledger"), "账本");
-    assert!(text(&root, "step-counter").starts_with("第 0 /"));
+    assert_eq!(text(&root, "nav-lessons"), "课程");
+    assert!(text(&root, "question-message_loss").contains("不丢消息"));
     let saved: String = gloo::storage::LocalStorage::get("mqlab.lang").unwrap();
     assert_eq!(saved, "zh");
 }
@@ -998,4 +1000,143 @@ async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() 
     yew::scheduler::flush().await;
     assert!(applied.borrow().is_none());
     assert!(text(&root, "settings-error").contains("Prefetch"));
+}
+
+// ---------- lessons ----------
+
+use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
+use mqlab_web::lesson_map::{LessonMap, LessonMapProps};
+use mqlab_web::lesson_panel::{LessonPanel, LessonPanelProps};
+use mqlab_web::progress::Progress;
+use mqlab_web::{LessonInput, LessonState};
+use wasm_bindgen::JsCast;
+
+fn lesson_at(id: &str, step: usize) -> LessonState {
+    let lesson = mqlab_scenario::lesson::lessons()
+        .into_iter()
+        .find(|l| l.doc.id == id)
+        .unwrap();
+    LessonState::new(Rc::new(lesson), step)
+}
+
+fn panel(lesson: LessonState, lang: Lang, on_input: Callback<LessonInput>) -> LessonPanelProps {
+    LessonPanelProps {
+        lang,
+        lesson,
+        playing: false,
+        on_input,
+    }
+}
+
+fn disabled_in(root: &Element, testid: &str) -> bool {
+    find(root, testid).has_attribute("disabled")
+}
+
+#[wasm_bindgen_test]
+async fn the_lesson_map_groups_lessons_by_question_and_shows_progress() {
+    let mut progress = Progress::default();
+    progress.finish("rabbitmq-single-node");
+    progress.reach("ordering", 2);
+    let root = mount::<LessonMap>(LessonMapProps {
+        lang: Lang::En,
+        lessons: Rc::new(mqlab_scenario::lesson::lesson_docs()),
+        progress: Rc::new(progress),
+    })
+    .await;
+    let ha = find(&root, "question-high_availability");
+    assert!(ha.text_content().unwrap().contains("highly available"));
+    assert!(ha
+        .query_selector("[data-testid='lesson-card-kafka-high-availability']")
+        .unwrap()
+        .is_some());
+    assert_eq!(text(&root, "lesson-progress-rabbitmq-single-node"), "✓ finished");
+    assert!(text(&root, "lesson-progress-ordering").contains("Resume at step 3"));
+    assert_eq!(
+        attr(&root, "lesson-card-ordering", "href"),
+        "#lesson/ordering/3"
+    );
+    assert_eq!(
+        attr(&root, "lesson-card-backlog", "href"),
+        "#lesson/backlog/1"
+    );
+    assert_eq!(attr(&root, "open-sandbox", "href"), "#sandbox");
+}
+
+#[wasm_bindgen_test]
+async fn the_lesson_panel_holds_next_until_the_world_shows_the_step_done() {
+    let sent = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let on_input = {
+        let sent = sent.clone();
+        Callback::from(move |i: LessonInput| sent.borrow_mut().push(i))
+    };
+    // Step 3 of the duplicate lesson asks for a kill -9.
+    let waiting = lesson_at("kafka-duplicate-consumption", 2);
+    let root = mount::<LessonPanel>(panel(waiting.clone(), Lang::En, on_input.clone())).await;
+    assert_eq!(attr(&root, "lesson-step", "data-kind"), "act");
+    assert_eq!(attr(&root, "lesson-step", "data-done"), "false");
+    assert_eq!(text(&root, "lesson-step-of"), "Step 3 of 8");
+    assert!(disabled_in(&root, "lesson-next"));
+    assert!(text(&root, "lesson-status").contains("Waiting"));
+    assert!(text(&root, "lesson-hint").contains("Hint"));
+    find(&root, "lesson-show-me")
+        .dyn_ref::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    assert_eq!(sent.borrow().as_slice(), &[LessonInput::ShowMe]);
+
+    let mut done = waiting;
+    done.done = true;
+    let root = mount::<LessonPanel>(panel(done, Lang::Zh, on_input)).await;
+    assert!(!disabled_in(&root, "lesson-next"));
+    assert!(text(&root, "lesson-status").contains("完成"));
+    assert_eq!(text(&root, "lesson-step-of"), "第 3 步，共 8 步");
+    find(&root, "lesson-next")
+        .dyn_ref::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    assert_eq!(sent.borrow().last(), Some(&LessonInput::Next));
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_choice_is_struck_out_and_a_right_one_reveals_why() {
+    let lesson = lesson_at("rabbitmq-consumer-loss", 5);
+    let mut wrong = lesson.clone();
+    wrong.wrong.push((Prediction::Choice(0), Verdict::Wrong));
+    let root = mount::<LessonPanel>(panel(wrong, Lang::En, Callback::noop())).await;
+    assert_eq!(attr(&root, "lesson-step", "data-kind"), "choose");
+    assert!(disabled_in(&root, "lesson-choice-0"));
+    assert!(!disabled_in(&root, "lesson-choice-1"));
+    assert!(text(&root, "lesson-verdict").contains("not what the model shows"));
+    assert!(disabled_in(&root, "lesson-next"));
+    assert!(root
+        .query_selector("[data-testid='lesson-reveal']")
+        .unwrap()
+        .is_none());
+
+    let mut right = lesson;
+    right.revealed = Some(Outcome::Proven(true));
+    right.done = true;
+    let root = mount::<LessonPanel>(panel(right, Lang::En, Callback::noop())).await;
+    assert!(text(&root, "lesson-reveal").contains("Right"));
+    assert!(!disabled_in(&root, "lesson-next"));
+}
+
+#[wasm_bindgen_test]
+async fn the_end_of_a_lesson_lists_the_answer_linked_to_its_steps() {
+    let mut end = lesson_at("kafka-duplicate-consumption", 7);
+    end.done = true;
+    end.finished = true;
+    let root = mount::<LessonPanel>(panel(end.clone(), Lang::En, Callback::noop())).await;
+    let view = find(&root, "lesson-answer-view");
+    let links = view.query_selector_all("a.answer-step").unwrap();
+    assert_eq!(links.length() as usize, end.doc().answer.len());
+    let first = links.item(0).unwrap().dyn_into::<Element>().unwrap();
+    assert_eq!(
+        first.get_attribute("href").unwrap(),
+        format!("#lesson/kafka-duplicate-consumption/{}", end.doc().answer[0].step + 1)
+    );
+    assert!(root
+        .query_selector("[data-testid='lesson-next']")
+        .unwrap()
+        .is_none());
 }

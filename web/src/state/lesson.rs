@@ -60,7 +60,7 @@ impl PartialEq for LessonState {
 }
 
 impl LessonState {
-    fn new(lesson: Rc<Lesson>, step: usize) -> LessonState {
+    pub fn new(lesson: Rc<Lesson>, step: usize) -> LessonState {
         LessonState {
             lesson,
             step,
