@@ -1,6 +1,7 @@
 // Browser figures for scripts/bench.sh, in Debian's headless Chromium: prints, judges nothing.
-//   1. time to interactive: navigation of index.html until the stage is visible and the
-//      player's play and step-forward buttons are enabled, over fresh page loads;
+//   1. time to interactive, over fresh page loads: the home page (index.html) until the lesson
+//      map's cards are visible, and the sandbox (index.html#sandbox) until the stage is visible
+//      and the player's play and step-forward buttons are enabled;
 //   2. animation frame time while playing with ~200 envelopes in flight (a scenario carried
 //      in the address as `#doc=<encodeURIComponent(JSON)>`, see web/src/share.rs).
 // Usage: node tests/e2e/bench.mjs [DIST]   (DIST defaults to ../../dist; LOADS=5, SAMPLE_MS=3000)
@@ -109,6 +110,10 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 // frame in which the stage is visible and the play and step-forward buttons are enabled.
 function watchInteractive() {
   const ready = () => {
+    if (!location.hash) {
+      const card = document.querySelector('.lesson-card');
+      return !!card && card.getBoundingClientRect().height > 0;
+    }
     const stage = document.querySelector('[data-testid=stage]');
     if (!stage) return false;
     const box = stage.getBoundingClientRect();
@@ -123,14 +128,14 @@ function watchInteractive() {
   requestAnimationFrame(poll);
 }
 
-async function timeToInteractive(browser, base) {
+async function timeToInteractive(browser, base, hash) {
   const times = [];
   const wasm = [];
   for (let i = 0; i < LOADS; i++) {
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
     await page.addInitScript(watchInteractive);
-    await page.goto(`${base}index.html`, { waitUntil: 'commit' });
+    await page.goto(`${base}index.html${hash}`, { waitUntil: 'commit' });
     await page.waitForFunction(() => window.__mqlabInteractive !== undefined, null, { timeout: 30_000 });
     times.push(await page.evaluate(() => window.__mqlabInteractive));
     const w = await page.evaluate(() => {
@@ -259,9 +264,14 @@ async function main() {
     browser = await chromium.launch({ headless: true, ...launchOptions });
     console.log(`Chromium ${browser.version()} headless, ${viewport.width}×${viewport.height}, ${dist} on ${base}`);
 
-    const { times, wasm } = await timeToInteractive(browser, base);
+    const home = await timeToInteractive(browser, base, '');
     console.log(
-      `time to interactive (navigation → stage visible, player enabled), ${times.length} fresh loads: ` +
+      `time to interactive, home (navigation → lesson map visible), ${home.times.length} fresh loads: ` +
+        `median ${ms(median(home.times))}, max ${ms(Math.max(...home.times))}  [${home.times.map((t) => t.toFixed(0)).join(', ')}]`,
+    );
+    const { times, wasm } = await timeToInteractive(browser, base, '#sandbox');
+    console.log(
+      `time to interactive, sandbox (navigation → stage visible, player enabled), ${times.length} fresh loads: ` +
         `median ${ms(median(times))}, max ${ms(Math.max(...times))}  [${times.map((t) => t.toFixed(0)).join(', ')}]`,
     );
     console.log(`  of which the wasm file arrived at: median ${ms(median(wasm))}`);
