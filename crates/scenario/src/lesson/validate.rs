@@ -15,7 +15,7 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 13] = [
+const SOURCES: [(&str, &str); 14] = [
     ("backlog", include_str!("../../../../lessons/backlog.json")),
     (
         "ordering",
@@ -64,6 +64,10 @@ const SOURCES: [(&str, &str); 13] = [
     (
         "kafka-producer-loss",
         include_str!("../../../../lessons/kafka-producer-loss.json"),
+    ),
+    (
+        "design-an-mq",
+        include_str!("../../../../lessons/design-an-mq.json"),
     ),
 ];
 
