@@ -213,6 +213,18 @@ fn odd_goals_are_outcomes_not_panics() {
         assert!(!o.met, "{json}: {}", o.detail.en);
         assert!(!o.detail.en.is_empty() && !o.detail.zh.is_empty());
     }
+    // A design that does not load, with a broker count beyond any cluster.
+    let mut huge = draft.clone();
+    huge.kafka.as_mut().unwrap().brokers = u32::MAX;
+    let o = check_goal(
+        &goal(&format!(
+            r#"{{ "kind": "survives_broker_failure", {text}, "crash_at_ms": 4005,
+                  "expect": {{ "at_end": true }} }}"#
+        )),
+        &huge,
+    );
+    assert!(!o.met);
+    assert!(o.detail.en.contains("kafka.brokers"), "{}", o.detail.en);
     // A script already full: the copies do not load, and the outcome says why.
     let mut full = draft.clone();
     let entry = full.script[0].clone();

@@ -67,7 +67,9 @@ fn walk(lesson: &LessonDoc, scenario: mqlab_scenario::ScenarioDoc) -> Result<(),
             StepDoc::Challenge { goals, .. }
                 if check_goals(goals, p.doc()).iter().all(|o| o.met) =>
             {
-                return Err(at("the design before the challenge already meets every goal"));
+                return Err(at(
+                    "the design before the challenge already meets every goal",
+                ));
             }
             _ => {}
         }

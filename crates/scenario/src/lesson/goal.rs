@@ -29,6 +29,13 @@ pub fn all_met(goals: &[Goal], doc: &ScenarioDoc) -> bool {
 }
 
 pub fn check_goal(goal: &Goal, doc: &ScenarioDoc) -> GoalOutcome {
+    // A design that does not load meets nothing (and its broker count is not to be trusted).
+    if let Err(e) = crate::validate::validate(&design(doc)) {
+        return GoalOutcome {
+            met: false,
+            detail: load_error(&e),
+        };
+    }
     match goal {
         Goal::SurvivesBrokerFailure {
             crash_at_ms,
@@ -117,7 +124,7 @@ fn joined(parts: &[Text], en_sep: &str, zh_sep: &str) -> Text {
 
 /// Milliseconds as seconds: "3", "2.605".
 fn secs(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         return (ms / 1000).to_string();
     }
     let s = format!("{}.{:03}", ms / 1000, ms % 1000);
