@@ -286,6 +286,14 @@ texts! {
     KindChoose => "Predict", "预测";
     KindEstimate => "Estimate", "估算";
     KindCheck => "Check", "检查";
+    KindChallenge => "Design challenge", "设计挑战";
+    CheckDesign => "Check my design", "检验我的设计";
+    ShowDesign => "Show me a design that works", "给我看一个可行的设计";
+    ChallengeHowTo => "Change the design in the Settings tab and press Apply, then check it here. Each goal replays your design from the start: once for every broker killed, or against the same design with one setting back.", "在“设置”页修改设计并点击“应用”，再回到这里检验。每个目标都会从头重放你的设计：每次杀掉一个 broker，或与只改回一个设置的同一设计对比。";
+    StatusChallenge => "Waiting: not every goal is met yet.", "等待中：还有目标没有达成。";
+    GoalMet => "✓ met", "✓ 达成";
+    GoalMissed => "✕ not met", "✕ 未达成";
+    GoalUnchecked => "○ not checked yet", "○ 尚未检验";
     LessonPlay => "▶ Play", "▶ 播放";
     LessonPause => "❚❚ Pause", "❚❚ 暂停";
     DoItForMe => "Do it for me", "帮我操作";

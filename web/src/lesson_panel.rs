@@ -6,7 +6,7 @@ use crate::i18n::{fill, Lang, T};
 use crate::route::Route;
 use crate::state::{LessonInput, LessonState};
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
-use mqlab_scenario::lesson::StepDoc;
+use mqlab_scenario::lesson::{Goal, StepDoc};
 use mqlab_scenario::Text;
 use yew::prelude::*;
 
@@ -27,6 +27,7 @@ fn kind(step: &StepDoc) -> (&'static str, T) {
         StepDoc::Choose { .. } => ("choose", T::KindChoose),
         StepDoc::Estimate { .. } => ("estimate", T::KindEstimate),
         StepDoc::Check { .. } => ("check", T::KindCheck),
+        StepDoc::Challenge { .. } => ("challenge", T::KindChallenge),
     }
 }
 
@@ -165,6 +166,16 @@ fn current_step(props: &LessonPanelProps, step: &StepDoc) -> Html {
             html! { <div class="lesson-controls">{ hint(h, lang) }{ play }{ skip }</div> },
             T::StatusCheck,
         ),
+        StepDoc::Challenge {
+            text,
+            hint: h,
+            goals,
+            ..
+        } => (
+            paragraphs(text, lang),
+            challenge(props, goals, hint(h, lang), show_me(T::ShowDesign)),
+            T::StatusChallenge,
+        ),
         StepDoc::Choose {
             text,
             choices,
@@ -193,6 +204,46 @@ fn current_step(props: &LessonPanelProps, step: &StepDoc) -> Html {
             <p class={classes!("lesson-status", ls.done.then_some("done"))} data-testid="lesson-status"
                 role="status" aria-live="polite">{ status.get(lang) }</p>
         </article>
+    }
+}
+
+/// A design challenge: its goals, each marked met or not with what the runs showed, once
+/// the learner has checked the design.
+fn challenge(props: &LessonPanelProps, goals: &[Goal], hint: Html, show_me: Html) -> Html {
+    let lang = props.lang;
+    let ls = &props.lesson;
+    let items = goals.iter().enumerate().map(|(i, goal)| {
+        let outcome = ls.goals.as_ref().and_then(|o| o.get(i));
+        let (state, mark) = match outcome {
+            Some(o) if o.met => ("met", T::GoalMet),
+            Some(_) => ("missed", T::GoalMissed),
+            None => ("unchecked", T::GoalUnchecked),
+        };
+        html! {
+            <li class={classes!("goal", state)} data-testid={format!("lesson-goal-{i}")} data-state={state}>
+                <span class="goal-mark">{ mark.get(lang) }</span>
+                <span class="goal-text">{ goal.text().get(lang) }</span>
+                if let Some(o) = outcome {
+                    <p class="goal-detail">{ o.detail.get(lang) }</p>
+                }
+            </li>
+        }
+    });
+    let check = {
+        let on_input = props.on_input.clone();
+        Callback::from(move |_: MouseEvent| on_input.emit(LessonInput::CheckDesign))
+    };
+    html! {
+        <div class="lesson-challenge">
+            <ol class="goals" data-testid="lesson-goals">{ for items }</ol>
+            <p class="lesson-aside">{ T::ChallengeHowTo.get(lang) }</p>
+            <div class="lesson-controls">
+                { hint }
+                <button type="button" class="primary" data-testid="lesson-check-design" disabled={ls.done}
+                    onclick={check}>{ T::CheckDesign.get(lang) }</button>
+                { show_me }
+            </div>
+        </div>
     }
 }
 

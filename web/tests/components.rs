@@ -1049,7 +1049,10 @@ async fn the_lesson_map_groups_lessons_by_question_and_shows_progress() {
         .query_selector("[data-testid='lesson-card-kafka-high-availability']")
         .unwrap()
         .is_some());
-    assert_eq!(text(&root, "lesson-progress-rabbitmq-single-node"), "✓ finished");
+    assert_eq!(
+        text(&root, "lesson-progress-rabbitmq-single-node"),
+        "✓ finished"
+    );
     assert!(text(&root, "lesson-progress-ordering").contains("Resume at step 3"));
     assert_eq!(
         attr(&root, "lesson-card-ordering", "href"),
@@ -1133,7 +1136,10 @@ async fn the_end_of_a_lesson_lists_the_answer_linked_to_its_steps() {
     let first = links.item(0).unwrap().dyn_into::<Element>().unwrap();
     assert_eq!(
         first.get_attribute("href").unwrap(),
-        format!("#lesson/kafka-duplicate-consumption/{}", end.doc().answer[0].step + 1)
+        format!(
+            "#lesson/kafka-duplicate-consumption/{}",
+            end.doc().answer[0].step + 1
+        )
     );
     assert!(root
         .query_selector("[data-testid='lesson-next']")

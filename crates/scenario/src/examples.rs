@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 19] = [
+const SOURCES: [(&str, &str); 20] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -47,6 +47,10 @@ const SOURCES: [(&str, &str); 19] = [
     (
         "kafka-consumer-rebalance",
         include_str!("../../../scenarios/kafka-consumer-rebalance.json"),
+    ),
+    (
+        "kafka-design-an-mq",
+        include_str!("../../../scenarios/kafka-design-an-mq.json"),
     ),
     (
         "rabbitmq-single-node",

@@ -1,11 +1,12 @@
 //! Every shipped lesson, walked from start to end the way a learner who does what each prompt
 //! asks would walk it: the acts' solutions make their conditions true, every prediction's
-//! answer is what the model then shows, and every check passes. Wrong moves do not pass.
+//! answer is what the model then shows, every check passes, and a challenge's solution meets
+//! goals the design before it misses. Wrong moves do not pass.
 
 use mqlab_scenario::lesson::run::{
     follow, judge, outcome_at_end, replay_to, shows, world_done, Outcome, Prediction, Verdict,
 };
-use mqlab_scenario::lesson::{lesson_docs, lessons, measure};
+use mqlab_scenario::lesson::{check_goals, lesson_docs, lessons, measure};
 use mqlab_scenario::lesson::{lesson_sources, validate_lesson, LessonDoc, StepDoc};
 use mqlab_scenario::{Command, Player};
 
@@ -59,6 +60,16 @@ fn walk(lesson: &LessonDoc, scenario: mqlab_scenario::ScenarioDoc) -> Result<(),
             // Doing nothing must not pass a step that asks the learner to act.
             StepDoc::Act { .. } | StepDoc::Switch { .. } if world_done(&p, step) => {
                 return Err(at("the step is done before the learner does anything"));
+            }
+            // A challenge must be able to fail: the design the learner arrives with misses a
+            // goal; following it applies the solution, which must meet them all (`world_done`
+            // below).
+            StepDoc::Challenge { goals, .. }
+                if check_goals(goals, p.doc()).iter().all(|o| o.met) =>
+            {
+                return Err(at(
+                    "the design before the challenge already meets every goal",
+                ));
             }
             _ => {}
         }

@@ -110,3 +110,36 @@ test('a setting switched in the settings panel passes a switch step; the sandbox
   await expect(page).toHaveURL(/#doc=/);
   expect(errors).toEqual([]);
 });
+
+test('the design challenge: a half-fix misses a goal, a full design from the settings meets both', async ({ page }) => {
+  const errors = await open(page, { hash: '#lesson/design-an-mq/8' });
+  await expect(stepOf(page)).toHaveAttribute('data-kind', 'challenge');
+  const goals = panel(page).getByTestId('lesson-goals');
+
+  // Half a fix: replication factor 3 but still acks=1 — a killed leader still loses orders.
+  await page.getByTestId('tab-settings').click();
+  await page.locator('#knob-rf').fill('3');
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-error')).toHaveCount(0);
+  await page.getByTestId('tab-lesson').click();
+  await panel(page).getByTestId('lesson-check-design').click();
+  await expect(goals.getByTestId('lesson-goal-0')).toHaveAttribute('data-state', 'missed', { timeout: 30_000 });
+  await expect(goals.getByTestId('lesson-goal-0')).toContainText('lost');
+  await expect(panel(page).getByTestId('lesson-next')).toBeDisabled();
+  await page.screenshot({ path: 'screenshots/lesson-design-half-fix.png' });
+
+  // The whole design: RF 3, min.insync.replicas 2, acks=all, three partitions.
+  await page.getByTestId('tab-settings').click();
+  await page.locator('#knob-min-isr').fill('2');
+  await page.locator('#knob-acks').selectOption('all');
+  await page.locator('#knob-partitions').fill('3');
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-error')).toHaveCount(0);
+  await page.getByTestId('tab-lesson').click();
+  await panel(page).getByTestId('lesson-check-design').click();
+  await expect(goals.getByTestId('lesson-goal-0')).toHaveAttribute('data-state', 'met', { timeout: 30_000 });
+  await expect(goals.getByTestId('lesson-goal-1')).toHaveAttribute('data-state', 'met');
+  await expect(stepOf(page)).toHaveAttribute('data-done', 'true');
+  await page.screenshot({ path: 'screenshots/lesson-design-met.png' });
+  expect(errors).toEqual([]);
+});

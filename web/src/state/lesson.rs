@@ -5,12 +5,14 @@
 use super::{bilingual, AppState, Tab, View};
 use mqlab_scenario::frame::Frame;
 use mqlab_scenario::lesson::condition::apply_setting;
+use mqlab_scenario::lesson::goal::design;
 use mqlab_scenario::lesson::run::{
-    awaited, is_prediction, judge, outcome_at_end, play_until, replay_to, Outcome, Prediction,
-    Verdict,
+    awaited, follow, is_prediction, judge, outcome_at_end, play_until, replay_to, Outcome,
+    Prediction, Verdict,
 };
 use mqlab_scenario::lesson::{
-    holds, lesson_sources, validate_lesson, Condition, Lesson, LessonDoc, LessonWorld, StepDoc,
+    check_goals, holds, lesson_sources, validate_lesson, Condition, GoalOutcome, Lesson, LessonDoc,
+    LessonWorld, StepDoc,
 };
 use mqlab_scenario::{examples, Command, Player, ScenarioDoc, Text};
 use std::rc::Rc;
@@ -29,6 +31,8 @@ pub enum LessonInput {
     /// Do what an act or switch step asks.
     ShowMe,
     Predict(Prediction),
+    /// Check a challenge's goals against the design as it is set up now.
+    CheckDesign,
     /// Leave the lesson for the sandbox with the world as it is.
     ToSandbox,
 }
@@ -44,6 +48,8 @@ pub struct LessonState {
     pub wrong: Vec<(Prediction, Verdict)>,
     /// A right prediction's outcome, revealed.
     pub revealed: Option<Outcome>,
+    /// A challenge's goals as last checked.
+    pub goals: Option<Rc<Vec<GoalOutcome>>>,
     /// Past the last step: the model answer is shown.
     pub finished: bool,
 }
@@ -55,6 +61,7 @@ impl PartialEq for LessonState {
             && self.done == other.done
             && self.wrong == other.wrong
             && self.revealed == other.revealed
+            && self.goals == other.goals
             && self.finished == other.finished
     }
 }
@@ -67,6 +74,7 @@ impl LessonState {
             done: false,
             wrong: Vec::new(),
             revealed: None,
+            goals: None,
             finished: false,
         }
     }
@@ -86,7 +94,7 @@ impl LessonState {
             return None;
         }
         match self.current()? {
-            StepDoc::Switch { .. } => None,
+            StepDoc::Switch { .. } | StepDoc::Challenge { .. } => None,
             step => awaited(step),
         }
     }
@@ -209,6 +217,7 @@ impl AppState {
             LessonInput::Skip => self.skip(&ls),
             LessonInput::ShowMe => self.show_me(&ls),
             LessonInput::Predict(prediction) => self.predict(&ls, prediction),
+            LessonInput::CheckDesign => self.check_design(&ls),
             LessonInput::ToSandbox => {
                 self.view = View::Sandbox;
                 self.lesson = None;
@@ -233,6 +242,31 @@ impl AppState {
         };
         self.playing = false;
         self.move_to(target);
+    }
+
+    /// Checks a challenge's goals on the design as set up now (each goal replays copies of
+    /// it: a button, not every frame). Met, the design starts over without the faults
+    /// clicked on the stage, as the steps after it expect.
+    fn check_design(&mut self, ls: &LessonState) {
+        let Some(StepDoc::Challenge { goals, .. }) = ls.current() else {
+            return;
+        };
+        let Some(doc) = self.doc() else { return };
+        let outcomes = check_goals(goals, &doc);
+        let met = outcomes.iter().all(|o| o.met);
+        if let Some(l) = &mut self.lesson {
+            l.goals = Some(Rc::new(outcomes));
+        }
+        self.playing = false;
+        if met {
+            match Player::load(design(&doc)) {
+                Ok(player) => {
+                    self.install(player);
+                    self.mark_modified();
+                }
+                Err(e) => self.notice = Some(bilingual(&e)),
+            }
+        }
     }
 
     /// Does what an act or switch step asks: the act's solution injected here and played
@@ -271,6 +305,21 @@ impl AppState {
                     Err(e) => self.notice = Some(bilingual(&e)),
                 }
             }
+            Some(step @ StepDoc::Challenge { .. }) => {
+                let Some(player) = self.player.clone() else {
+                    return;
+                };
+                let result = follow(&mut player.borrow_mut(), step);
+                match result {
+                    Ok(()) => {
+                        let solved = player.borrow().clone();
+                        self.install(solved);
+                        self.mark_modified();
+                        self.check_design(ls);
+                    }
+                    Err(e) => self.notice = Some(bilingual(&e)),
+                }
+            }
             _ => {}
         }
     }
@@ -303,7 +352,11 @@ impl AppState {
         let Some(ls) = &mut self.lesson else { return };
         let Some(step) = ls.current() else { return };
         let world = awaited(step).is_none_or(|c| world_shows(&c, &doc, &frame));
-        let answered = !is_prediction(step) || ls.revealed.is_some();
+        let answered = match step {
+            StepDoc::Challenge { .. } => ls.goals.as_ref().is_some_and(|g| g.iter().all(|o| o.met)),
+            step if is_prediction(step) => ls.revealed.is_some(),
+            _ => true,
+        };
         let plays_to_end = matches!(step, StepDoc::Play { until: None, .. });
         if world && answered && !ls.done {
             ls.done = true;

@@ -95,6 +95,11 @@ pub fn measure(m: &Measure, frame: &Frame) -> Option<i64> {
                     .count() as i64,
             )
         }
+        Measure::AssignedPartitions(name) => frame
+            .consumers
+            .iter()
+            .find(|c| c.name == *name)
+            .map(|c| c.assigned.len() as i64),
         Measure::PublisherRate(name) => frame
             .publishers
             .iter()
@@ -110,6 +115,9 @@ pub fn setting(doc: &ScenarioDoc, name: &str) -> Option<String> {
         let k = Knobs::read(doc);
         let value = match name {
             "acks" => json(&k.acks),
+            "brokers" => k.brokers.to_string(),
+            "partitions" => k.partitions.to_string(),
+            "max_in_flight" => k.max_in_flight.to_string(),
             "min_insync_replicas" => k.min_insync_replicas.to_string(),
             "replication_factor" => k.replication_factor.to_string(),
             "unclean_leader_election" => k.unclean_leader_election.to_string(),
@@ -155,6 +163,9 @@ pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(
         let mut k = Knobs::read(doc);
         match name {
             "acks" => set!(k.acks),
+            "brokers" => set!(k.brokers),
+            "partitions" => set!(k.partitions),
+            "max_in_flight" => set!(k.max_in_flight),
             "min_insync_replicas" => set!(k.min_insync_replicas),
             "replication_factor" => set!(k.replication_factor),
             "unclean_leader_election" => set!(k.unclean_leader_election),

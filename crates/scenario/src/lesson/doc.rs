@@ -90,6 +90,59 @@ pub enum StepDoc {
         expect: Condition,
         hint: Text,
     },
+    /// A design challenge: the learner changes settings (the settings panel) until every goal
+    /// holds on the scenario as it now stands (`goal::check_goals`). `solution` is a set of
+    /// settings that meets them, applied in order ("show me", and the tests).
+    Challenge {
+        text: Text,
+        hint: Text,
+        goals: Vec<Goal>,
+        solution: Vec<SettingChange>,
+    },
+}
+
+/// A setting and the value to give it, as a switch step names them: `{"setting": "acks",
+/// "value": "all"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingChange {
+    pub setting: String,
+    pub value: String,
+}
+
+/// What a challenge asks of the design, checked by running copies of the scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Goal {
+    /// For every broker (Kafka broker or RabbitMQ node) of the scenario, a copy with that
+    /// broker killed (kill -9) at `crash_at_ms`, and restarted at `restart_at_ms` if given, is
+    /// played to its end: `expect` must hold at the end of every copy.
+    SurvivesBrokerFailure {
+        text: Text,
+        crash_at_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        restart_at_ms: Option<u64>,
+        expect: Condition,
+    },
+    /// `measure` at simulated time `at_ms` must be at least `factor` times (and more than)
+    /// what the same scenario shows with `baseline`'s setting: records processed by 6 s with
+    /// the learner's partitions against one partition.
+    Scales {
+        text: Text,
+        measure: Measure,
+        at_ms: u64,
+        baseline: SettingChange,
+        factor: f64,
+    },
+}
+
+impl Goal {
+    /// What the goal asks, in words.
+    pub fn text(&self) -> &Text {
+        match self {
+            Goal::SurvivesBrokerFailure { text, .. } | Goal::Scales { text, .. } => text,
+        }
+    }
 }
 
 /// A number read from the world.
@@ -109,6 +162,8 @@ pub enum Measure {
     /// Rows of a store written out of order: rows whose key number ("order-7") is smaller
     /// than the row before's, among keys with the same prefix.
     StoreInversions(String),
+    /// How many partitions a consumer of a group owns now (0: it sits idle).
+    AssignedPartitions(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

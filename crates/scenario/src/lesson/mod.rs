@@ -5,9 +5,12 @@
 
 pub mod condition;
 pub mod doc;
+pub mod goal;
 pub mod run;
 mod validate;
 
 pub use condition::{holds, measure, World as LessonWorld};
 pub use doc::{Condition, LessonDoc, Measure, StepDoc};
+pub use doc::{Goal, SettingChange};
+pub use goal::{check_goal, check_goals, GoalOutcome};
 pub use validate::{lesson_docs, lesson_sources, lessons, validate_lesson, Lesson};

@@ -49,12 +49,17 @@ pub fn awaited(step: &StepDoc) -> Option<Condition> {
             value: value.clone(),
         }),
         StepDoc::Check { expect, .. } => Some(expect.clone()),
+        // A challenge's goals are checked on the document, not on the frame: `world_done`.
+        StepDoc::Challenge { .. } => None,
     }
 }
 
 /// Does the world show the step done? Steps that wait for nothing in the world (narration,
 /// predictions) are done as far as the world goes; a prediction also needs its answer.
 pub fn world_done(player: &Player, step: &StepDoc) -> bool {
+    if let StepDoc::Challenge { goals, .. } = step {
+        return super::goal::all_met(goals, player.doc());
+    }
     awaited(step).is_none_or(|c| shows(player, &c))
 }
 
@@ -89,6 +94,16 @@ pub fn follow(player: &mut Player, step: &StepDoc) -> Result<(), ScenarioError> 
             let mut doc = player.doc().clone();
             apply_setting(&mut doc, setting, value)
                 .map_err(|e| ScenarioError::new("lesson", e.clone(), e))?;
+            *player = Player::load(doc)?;
+            Ok(())
+        }
+        StepDoc::Challenge { solution, .. } => {
+            // The solved design starts over without the faults clicked on the stage.
+            let mut doc = super::goal::design(player.doc());
+            for c in solution {
+                apply_setting(&mut doc, &c.setting, &c.value)
+                    .map_err(|e| ScenarioError::new("lesson", e.clone(), e))?;
+            }
             *player = Player::load(doc)?;
             Ok(())
         }

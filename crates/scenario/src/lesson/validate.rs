@@ -2,7 +2,7 @@
 //! condition names only nodes, partitions, queues, stores, counters and settings that exist.
 
 use super::condition::{apply_setting, setting, COUNTERS};
-use super::doc::{Condition, LessonDoc, Measure, StepDoc};
+use super::doc::{Condition, Goal, LessonDoc, Measure, SettingChange, StepDoc};
 use crate::doc::{ActionDoc, ScenarioDoc};
 use crate::error::ScenarioError;
 use crate::i18n::Text;
@@ -15,7 +15,7 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 13] = [
+const SOURCES: [(&str, &str); 14] = [
     ("backlog", include_str!("../../../../lessons/backlog.json")),
     (
         "ordering",
@@ -65,6 +65,10 @@ const SOURCES: [(&str, &str); 13] = [
         "kafka-producer-loss",
         include_str!("../../../../lessons/kafka-producer-loss.json"),
     ),
+    (
+        "design-an-mq",
+        include_str!("../../../../lessons/design-an-mq.json"),
+    ),
 ];
 
 pub fn lesson_sources() -> &'static [(&'static str, &'static str)] {
@@ -72,7 +76,7 @@ pub fn lesson_sources() -> &'static [(&'static str, &'static str)] {
 }
 
 /// Every shipped lesson as its file spells it, unchecked against its scenario: enough for the
-/// lesson map, without playing thirteen scenarios at page load.
+/// lesson map, without playing every lesson's scenario at page load.
 pub fn lesson_docs() -> Vec<LessonDoc> {
     SOURCES
         .iter()
@@ -111,6 +115,7 @@ struct Names {
     queues: Vec<String>,
     stores: Vec<String>,
     publishers: Vec<String>,
+    consumers: Vec<String>,
 }
 
 fn names(player: &Player) -> Names {
@@ -126,6 +131,7 @@ fn names(player: &Player) -> Names {
         queues: f.queues.iter().map(|q| q.name.clone()).collect(),
         stores: f.stores.iter().map(|s| s.name.clone()).collect(),
         publishers: f.publishers.iter().map(|p| p.name.clone()).collect(),
+        consumers: f.consumers.iter().map(|c| c.name.clone()).collect(),
     }
 }
 
@@ -160,6 +166,9 @@ fn check_measure(field: &str, m: &Measure, n: &Names) -> Result<(), ScenarioErro
         },
         Measure::PublisherRate(p) if !n.publishers.contains(p) => {
             Err(unknown(field, "publisher", p))
+        }
+        Measure::AssignedPartitions(c) if !n.consumers.contains(c) => {
+            Err(unknown(field, "group consumer", c))
         }
         _ => Ok(()),
     }
@@ -219,6 +228,140 @@ fn action_nodes(a: &ActionDoc) -> Vec<&String> {
         ActionDoc::Publish { publisher, .. } => vec![publisher],
         _ => Vec::new(),
     }
+}
+
+/// A setting change the scenario can take: the setting exists, the value is one of its
+/// values, and the scenario still loads with it.
+fn check_change(
+    field: &str,
+    change: &SettingChange,
+    doc: &mut ScenarioDoc,
+) -> Result<(), ScenarioError> {
+    let SettingChange {
+        setting: name,
+        value,
+    } = change;
+    if setting(doc, name).is_none() {
+        return Err(err(
+            field,
+            format!("the scenario has no setting named \"{name}\""),
+            format!("场景中没有名为 \"{name}\" 的设置"),
+        ));
+    }
+    apply_setting(doc, name, value).map_err(|_| {
+        err(
+            field,
+            format!("\"{value}\" is not a value of {name}"),
+            format!("\"{value}\" 不是 {name} 的有效取值"),
+        )
+    })
+}
+
+fn does_not_load(field: &str, e: &ScenarioError) -> ScenarioError {
+    err(
+        field,
+        format!("the scenario does not load with it: {e}"),
+        format!("改了之后场景无法加载：{}", e.text(crate::Lang::Zh)),
+    )
+}
+
+/// A challenge: goals that name what the scenario has, at times within it, and a solution
+/// the scenario loads with.
+fn check_challenge(
+    i: usize,
+    goals: &[Goal],
+    solution: &[SettingChange],
+    n: &Names,
+    scenario: &ScenarioDoc,
+) -> Result<(), ScenarioError> {
+    let within = |field: String, ms: u64| {
+        if ms == 0 || ms >= scenario.duration_ms {
+            return Err(err(
+                field,
+                format!(
+                    "{ms} ms is not within the scenario (it lasts {} ms)",
+                    scenario.duration_ms
+                ),
+                format!(
+                    "{ms} 毫秒不在场景时间之内（场景共 {} 毫秒）",
+                    scenario.duration_ms
+                ),
+            ));
+        }
+        Ok(())
+    };
+    if goals.is_empty() {
+        return Err(err(
+            format!("steps[{i}].goals"),
+            "a challenge needs goals",
+            "挑战步骤至少需要一个目标",
+        ));
+    }
+    for (j, goal) in goals.iter().enumerate() {
+        let f = |name: &str| format!("steps[{i}].goals[{j}].{name}");
+        text(&f("text"), goal.text())?;
+        match goal {
+            Goal::SurvivesBrokerFailure {
+                crash_at_ms,
+                restart_at_ms,
+                expect,
+                ..
+            } => {
+                if super::goal::brokers(scenario).is_empty() {
+                    return Err(err(
+                        f("kind"),
+                        "the scenario has no brokers to kill",
+                        "场景中没有可以杀掉的 broker",
+                    ));
+                }
+                within(f("crash_at_ms"), *crash_at_ms)?;
+                if let Some(r) = restart_at_ms {
+                    within(f("restart_at_ms"), *r)?;
+                    if r <= crash_at_ms {
+                        return Err(err(
+                            f("restart_at_ms"),
+                            "the restart must come after the crash",
+                            "重启必须在崩溃之后",
+                        ));
+                    }
+                }
+                check_condition(&f("expect"), expect, n, scenario)?;
+            }
+            Goal::Scales {
+                measure,
+                at_ms,
+                baseline,
+                factor,
+                ..
+            } => {
+                check_measure(&f("measure"), measure, n)?;
+                within(f("at_ms"), *at_ms)?;
+                let mut base = scenario.clone();
+                check_change(&f("baseline"), baseline, &mut base)?;
+                Player::load(base).map_err(|e| does_not_load(&f("baseline"), &e))?;
+                if !factor.is_finite() || *factor < 1.0 {
+                    return Err(err(
+                        f("factor"),
+                        format!("{factor} is not a factor of growth (a number ≥ 1)"),
+                        format!("{factor} 不是增长倍数（应为 ≥ 1 的数）"),
+                    ));
+                }
+            }
+        }
+    }
+    if solution.is_empty() {
+        return Err(err(
+            format!("steps[{i}].solution"),
+            "a challenge needs a solution (the settings that meet its goals)",
+            "挑战步骤需要给出解法（满足目标的设置）",
+        ));
+    }
+    let mut solved = scenario.clone();
+    for (j, change) in solution.iter().enumerate() {
+        check_change(&format!("steps[{i}].solution[{j}]"), change, &mut solved)?;
+    }
+    Player::load(solved).map_err(|e| does_not_load(&format!("steps[{i}].solution"), &e))?;
+    Ok(())
 }
 
 /// Check a lesson against its scenario; returns the lesson with the scenario document.
@@ -350,6 +493,16 @@ pub fn validate_lesson(doc: &LessonDoc) -> Result<Lesson, ScenarioError> {
                 text(&f("text"), t)?;
                 text(&f("hint"), hint)?;
                 check_condition(&f("expect"), expect, &n, &scenario)?;
+            }
+            StepDoc::Challenge {
+                text: t,
+                hint,
+                goals,
+                solution,
+            } => {
+                text(&f("text"), t)?;
+                text(&f("hint"), hint)?;
+                check_challenge(i, goals, solution, &n, &scenario)?;
             }
         }
     }
