@@ -1,0 +1,61 @@
+// MQ Lab's service worker: after one visit the playground works with no network.
+// The page and everything it names (the hashed js, wasm, css and icon Trunk emits) are cached
+// when the worker installs; later the page is fetched network-first (so a new build is picked
+// up when online) and the hashed files cache-first (a hash never changes its content).
+const CACHE = 'mqlab-v1';
+
+async function cacheSite() {
+  const cache = await caches.open(CACHE);
+  const response = await fetch('./', { cache: 'no-cache' });
+  const page = await response.clone().text();
+  await cache.put('./', response);
+  // Every './name' the page refers to: the module, its wasm, the stylesheet, the icon.
+  const names = new Set([...page.matchAll(/["'](\.\/[^"'#?]+)["']/g)].map((m) => m[1]));
+  await cache.addAll([...names]);
+  return names;
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(cacheSite().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (request.mode === 'navigate') {
+    // The page: the network's when there is one (and remembered), else the cached copy.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put('./', copy));
+          return response;
+        })
+        .catch(() => caches.match('./')),
+    );
+    return;
+  }
+  event.respondWith(
+    caches.match(request).then(
+      (hit) =>
+        hit ||
+        fetch(request).then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(request, copy));
+          }
+          return response;
+        }),
+    ),
+  );
+});

@@ -1,0 +1,32 @@
+// axe-core on every kind of page: no serious or critical violation (WCAG 2.1 A/AA rules), in
+// both colour schemes.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+const pages = [
+  ['home', '#', 'lesson-map'],
+  ['lesson', '#lesson/kafka-duplicate-consumption/3', 'lesson-panel'],
+  ['lesson-prediction', '#lesson/rabbitmq-consumer-loss/6', 'lesson-panel'],
+  ['sandbox', '#kafka-leader-kill@40', 'stage'],
+  ['sandbox-rabbitmq', '#rabbitmq-mirrored-failover@60', 'stage'],
+];
+
+for (const scheme of ['light', 'dark']) {
+  for (const [name, hash, ready] of pages) {
+    test(`axe: ${name} (${scheme}) has no serious or critical violations`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.addInitScript(() => localStorage.setItem('mqlab.lang', JSON.stringify('en')));
+      await page.goto(`index.html${hash}`);
+      await expect(page.getByTestId(ready)).toBeVisible();
+      const results = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze();
+      const bad = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      expect(bad, bad.join('\n')).toEqual([]);
+      // axe looked at the page for real: many rules applied and passed.
+      expect(results.passes.length).toBeGreaterThan(15);
+    });
+  }
+}
