@@ -13,6 +13,7 @@ use crate::player_bar::{PlayerBar, PlayerInput};
 use crate::prefs;
 use crate::route::Route;
 use crate::settings::Settings;
+use crate::share;
 use crate::stage::Stage;
 use crate::state::{Action, AppState, Tab, View, TICK_MS};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -99,23 +100,15 @@ pub fn app() -> Html {
         let paused_at = (!state.playing).then_some(state.frame.step);
         let lesson_at = state.lesson.as_ref().map(|l| (l.doc().id.clone(), l.step));
         use_effect_with(
-            (
-                state.view,
-                lesson_at,
-                state.example_id.clone(),
-                state.doc_json.clone(),
-                paused_at,
-            ),
-            |(view, lesson_at, id, doc, step)| match (view, lesson_at, step) {
+            (state.view, lesson_at, state.link.clone(), paused_at),
+            |(view, lesson_at, link, step)| match (view, lesson_at, step) {
                 (View::Home, _, _) => prefs::set_fragment(""),
-                (View::Lesson, Some((lesson, at)), _) => {
-                    prefs::set_fragment(&Route::lesson_fragment(lesson, *at))
+                (View::Lesson, Some((lesson, at)), Some(step)) => prefs::set_fragment(
+                    &share::fragment(&Route::lesson_fragment(lesson, *at), *step),
+                ),
+                (View::Sandbox, _, Some(step)) => {
+                    prefs::set_fragment(&share::fragment(link, *step))
                 }
-                (View::Sandbox, _, Some(step)) => prefs::set_fragment(&prefs::sandbox_fragment(
-                    id,
-                    doc.as_deref().map(String::as_str),
-                    *step,
-                )),
                 _ => {}
             },
         );

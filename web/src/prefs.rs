@@ -4,7 +4,6 @@
 use crate::i18n::Lang;
 use crate::progress::Progress;
 use crate::route::Route;
-use crate::share;
 use gloo::storage::{LocalStorage, Storage};
 
 const LANG_KEY: &str = "mqlab.lang";
@@ -53,12 +52,6 @@ pub fn route_in_url() -> Route {
     Route::parse(hash.trim_start_matches('#'), |encoded| {
         js_sys::decode_uri_component(encoded).ok().map(String::from)
     })
-}
-
-/// The fragment for a sandbox state: an example, or a changed document, at a step.
-pub fn sandbox_fragment(example: &str, doc_json: Option<&str>, step: u64) -> String {
-    let encoded = doc_json.map(|json| String::from(js_sys::encode_uri_component(json)));
-    share::fragment(example, encoded.as_deref(), step)
 }
 
 /// Rewrites the address in place (no history entry, no hashchange event); an empty fragment

@@ -1,5 +1,6 @@
 //! Which page the address opens: the lesson map (no fragment), a lesson at one of its steps
-//! (`#lesson/kafka-high-availability/3`, steps counted from 1 as the page shows them), or the
+//! (`#lesson/kafka-high-availability/3`, steps counted from 1 as the page shows them; `@120`
+//! after it puts the player at step 120 of the trace), or the
 //! sandbox (`#sandbox`, or a shared state as `share` spells it). Parsing never fails: an
 //! address that names nothing opens the lesson map.
 
@@ -11,10 +12,12 @@ const SANDBOX: &str = "sandbox";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Home,
-    /// A lesson at a step, 0-based here.
+    /// A lesson at a step, 0-based here, the player at step `at` of the trace (0: where
+    /// the lesson step starts).
     Lesson {
         id: String,
         step: usize,
+        at: u64,
     },
     /// The sandbox at its first example, or at what the address shares.
     Sandbox(Option<Shared>),
@@ -30,6 +33,13 @@ impl Route {
             return Route::Sandbox(None);
         }
         if let Some(rest) = fragment.strip_prefix(LESSON) {
+            let (rest, at) = match rest.rsplit_once('@') {
+                Some((rest, at)) => match at.parse::<u64>() {
+                    Ok(at) => (rest, at),
+                    Err(_) => return Route::Home,
+                },
+                None => (rest, 0),
+            };
             let (id, step) = rest.split_once('/').unwrap_or((rest, "1"));
             let plain = !id.is_empty()
                 && id
@@ -39,6 +49,7 @@ impl Route {
                 Ok(n) if plain && n >= 1 => Route::Lesson {
                     id: id.to_string(),
                     step: n - 1,
+                    at,
                 },
                 _ => Route::Home,
             };
@@ -71,14 +82,16 @@ mod tests {
             Route::parse("lesson/kafka-high-availability/3", decode),
             Route::Lesson {
                 id: "kafka-high-availability".into(),
-                step: 2
+                step: 2,
+                at: 0
             }
         );
         assert_eq!(
             Route::parse("lesson/ordering", decode),
             Route::Lesson {
                 id: "ordering".into(),
-                step: 0
+                step: 0,
+                at: 0
             }
         );
         assert_eq!(
@@ -89,10 +102,14 @@ mod tests {
             }))
         );
         assert_eq!(
-            Route::parse(&Route::lesson_fragment("ordering", 4), decode),
+            Route::parse(
+                &format!("{}@77", Route::lesson_fragment("ordering", 4)),
+                decode
+            ),
             Route::Lesson {
                 id: "ordering".into(),
-                step: 4
+                step: 4,
+                at: 77
             }
         );
     }
@@ -106,6 +123,7 @@ mod tests {
             "lesson/ordering/x",
             "lesson/<b>/1",
             "lesson/ordering/99999999999999999999999",
+            "lesson/ordering/2@x",
             "<script>",
         ] {
             assert_eq!(Route::parse(bad, decode), Route::Home, "{bad}");

@@ -12,10 +12,12 @@ use crate::player_bar::{PlayerInput, Speed};
 use crate::progress::Progress;
 use crate::route::Route;
 use crate::settings::SharedRabbit;
-use crate::share::Shared;
+use crate::share::{self, Shared};
 use crate::step_log::StepLog;
 use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame, LedgerSummary};
 use mqlab_scenario::lesson::{lesson_docs, LessonDoc};
+use mqlab_scenario::link::decode_changes;
+use mqlab_scenario::link::encode_changes;
 use mqlab_scenario::{
     examples, Command, Knobs, Player, ScenarioDoc, ScenarioError, Text, TimelineMark, UserAction,
 };
@@ -109,8 +111,9 @@ pub struct AppState {
     pub example_id: String,
     /// The settings were changed from the example's, or faults injected.
     pub modified: bool,
-    /// The scenario as JSON, when it is not an unchanged example: what a link must carry.
-    pub doc_json: Option<Rc<String>>,
+    /// What a link to the sandbox's scenario carries (`share`): the example's id, with its
+    /// changes when it was changed.
+    pub link: Rc<String>,
     pub title: Text,
     pub description: Text,
     pub frame: Rc<Frame>,
@@ -162,7 +165,7 @@ impl AppState {
             examples: Rc::new(list),
             example_id: String::new(),
             modified: false,
-            doc_json: None,
+            link: Rc::default(),
             title: Text::default(),
             description: Text::default(),
             frame: Rc::new(empty_frame()),
@@ -220,7 +223,12 @@ impl AppState {
                 self.view = View::Home;
                 self.lesson = None;
             }
-            Route::Lesson { id, step } => self.open_lesson(&id, step),
+            Route::Lesson { id, step, at } => {
+                self.open_lesson(&id, step);
+                if at > 0 && self.view == View::Lesson {
+                    self.move_to(at.min(self.total()));
+                }
+            }
             Route::Sandbox(shared) => {
                 self.view = View::Sandbox;
                 self.lesson = None;
@@ -243,44 +251,67 @@ impl AppState {
     /// Opens what an address names; on a bad one, says why and changes nothing.
     fn open_shared(&mut self, shared: Shared) {
         let step = shared.step();
-        match shared {
-            Shared::Example { id, .. } => {
-                if self.examples.iter().any(|e| e.id == id) {
+        let opened = match shared {
+            Shared::Example { id, .. } => match example_doc(&id) {
+                Some(_) => {
                     self.load_example(&id);
-                } else {
-                    self.notice = Some(Text {
-                        en: format!("{} There is no example \"{id}\".", T::BadLink.get(Lang::En)),
-                        zh: format!("{} 没有名为 \"{id}\" 的示例。", T::BadLink.get(Lang::Zh)),
-                    });
+                    Ok(())
                 }
-            }
-            Shared::Doc { json, .. } => match Player::load_json(&json) {
-                Ok(player) => {
+                None => Err(Text {
+                    en: format!("There is no example \"{id}\"."),
+                    zh: format!("没有名为 \"{id}\" 的示例。"),
+                }),
+            },
+            Shared::Changed { id, changes, .. } => match example_doc(&id) {
+                Some(example) => decode_changes(&example, &changes)
+                    .and_then(Player::load)
+                    .map(|player| {
+                        self.example_id = id;
+                        self.install(player);
+                        self.mark_modified();
+                    })
+                    .map_err(|e| bilingual(&e)),
+                None => Err(Text {
+                    en: format!("There is no example \"{id}\" to change."),
+                    zh: format!("没有名为 \"{id}\" 的示例可供修改。"),
+                }),
+            },
+            Shared::Doc { json, .. } => Player::load_json(&json)
+                .map(|player| {
                     self.example_id = player.doc().id.clone();
                     self.install(player);
                     self.mark_modified();
-                }
-                Err(e) => {
-                    let why = bilingual(&e);
-                    self.notice = Some(Text {
-                        en: format!("{} {}", T::BadLink.get(Lang::En), why.en),
-                        zh: format!("{} {}", T::BadLink.get(Lang::Zh), why.zh),
-                    });
-                }
-            },
-        }
-        if step > 0 && self.player.is_some() {
-            self.move_to(step);
+                })
+                .map_err(|e| bilingual(&e)),
+            Shared::TooLong { chars } => Err(Text {
+                en: format!(
+                    "The link is {chars} characters long, more than any link MQ Lab writes."
+                ),
+                zh: format!("链接长达 {chars} 个字符，超过 MQ Lab 生成的任何链接。"),
+            }),
+        };
+        match opened {
+            Ok(()) if step > 0 => self.move_to(step.min(self.total())),
+            Ok(()) => {}
+            Err(why) => {
+                self.notice = Some(Text {
+                    en: format!("{} {}", T::BadLink.get(Lang::En), why.en),
+                    zh: format!("{} {}", T::BadLink.get(Lang::Zh), why.zh),
+                })
+            }
         }
     }
 
-    /// The scenario now differs from its example: links carry it whole.
+    /// The scenario now differs from its example: links carry what changed (or, for a
+    /// scenario that is no example's, the whole document).
     fn mark_modified(&mut self) {
         self.modified = true;
-        self.doc_json = self
-            .doc()
-            .and_then(|doc| serde_json::to_string(&doc).ok())
-            .map(Rc::new);
+        let Some(doc) = self.doc() else { return };
+        let body = match example_doc(&self.example_id) {
+            Some(example) => share::changed_body(&self.example_id, &encode_changes(&example, &doc)),
+            None => share::doc_body(&serde_json::to_string(&doc).unwrap_or_default()),
+        };
+        self.link = Rc::new(body);
     }
 
     pub fn doc(&self) -> Option<ScenarioDoc> {
@@ -295,7 +326,7 @@ impl AppState {
             Ok(player) => {
                 self.example_id = id.to_string();
                 self.modified = false;
-                self.doc_json = None;
+                self.link = Rc::new(id.to_string());
                 self.install(player);
             }
             Err(e) => self.notice = Some(bilingual(&e)),
@@ -579,6 +610,11 @@ impl Reducible for AppState {
         }
         Rc::new(next)
     }
+}
+
+/// A shipped example's document.
+fn example_doc(id: &str) -> Option<ScenarioDoc> {
+    examples().into_iter().find(|e| e.id == id).map(|e| e.doc)
 }
 
 /// Simulated milliseconds per real millisecond of play. Time runs at the chosen speed, slows

@@ -16,6 +16,7 @@ pub mod frame;
 pub mod i18n;
 mod knobs;
 pub mod lesson;
+pub mod link;
 mod player;
 mod sim;
 pub mod validate;

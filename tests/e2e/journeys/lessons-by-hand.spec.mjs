@@ -107,7 +107,7 @@ test('a setting switched in the settings panel passes a switch step; the sandbox
   await expect(page.getByTestId('lesson-panel')).toHaveCount(0);
   await expect(page.getByTestId('scenario-picker')).toBeVisible();
   await expect(page.getByTestId('consumer-300')).toContainText('手动');
-  await expect(page).toHaveURL(/#doc=/);
+  await expect(page).toHaveURL(/#rabbitmq-autoack-vs-manual~[A-Za-z0-9_-]+$/);
   expect(errors).toEqual([]);
 });
 
@@ -142,4 +142,22 @@ test('the design challenge: a half-fix misses a goal, a full design from the set
   await expect(stepOf(page)).toHaveAttribute('data-done', 'true');
   await page.screenshot({ path: 'screenshots/lesson-design-met.png' });
   expect(errors).toEqual([]);
+});
+
+test('a lesson link carries the lesson step and the player step', async ({ page, browser }) => {
+  const errors = await open(page, { hash: '#lesson/kafka-high-availability/2' });
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/#lesson\/kafka-high-availability\/2@\d+$/);
+  const link = page.url();
+  const counter = await page.getByTestId('step-counter').textContent();
+
+  const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const other = await fresh.newPage();
+  const otherErrors = await open(other, { hash: link.slice(link.indexOf('#')) });
+  await expect(other.getByTestId('lesson-step-of')).toHaveText('Step 2 of 6');
+  await expect(other.getByTestId('step-counter')).toHaveText(counter);
+  await fresh.close();
+  expect([...errors, ...otherErrors]).toEqual([]);
 });

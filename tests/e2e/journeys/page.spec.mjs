@@ -161,28 +161,54 @@ test('a network partition draws its cut links', async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
-test('the address carries the state: a link reopens the same step, faults included', async ({ page, context }) => {
+test('the address carries the state: a short link reopens the same step in a fresh browser, faults and settings included', async ({ page, browser }) => {
   const errors = await open(page, { hash: '#kafka-leader-kill' });
+  await page.getByTestId('tab-settings').click();
+  await page.locator('#knob-acks').selectOption('1');
+  await page.locator('#knob-idempotence').uncheck();
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-error')).toHaveCount(0);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
   for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight');
-  await expect(page).toHaveURL(/#kafka-leader-kill@30$/);
+  await expect(page).toHaveURL(/#kafka-leader-kill~[A-Za-z0-9_-]+@30$/);
   await page.getByTestId('broker-2').click();
   await page.getByTestId('menu-isolate').click();
   await expect(page.getByTestId('broker-2')).toContainText('isolated');
-  await expect(page).toHaveURL(/#doc=.*@31$/);
+  await expect(page).toHaveURL(/#kafka-leader-kill~[A-Za-z0-9_-]+@31$/);
   const link = page.url();
+  expect(link.length).toBeLessThan(2000);
+  await page.getByTestId('tab-ledger').click();
+  const acked = await page.getByTestId('ledger-acknowledged').textContent();
 
-  const other = await context.newPage();
+  // Another browser altogether: no storage, no history.
+  const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const other = await fresh.newPage();
   const otherErrors = await open(other, { hash: link.slice(link.indexOf('#')) });
   await expect(other.getByTestId('step-counter')).toContainText('step 31 /');
   await expect(other.getByTestId('broker-2')).toContainText('isolated');
   await expect(other.getByTestId('modified')).toBeVisible();
+  await expect(other.getByTestId('ledger-acknowledged')).toHaveText(acked);
+  await expect(other.getByTestId('producer-100')).toContainText('acks=1');
   expect(await other.locator('.mark').count()).toBe(await page.locator('.mark').count());
 
-  // A broken link says why and opens the first example instead.
-  const broken = await context.newPage();
-  const brokenErrors = await open(broken, { hash: '#doc=%7B%22id%22%3A1%7D' });
-  await expect(broken.locator('.action-error')).toBeVisible();
-  await expect(broken.locator('[data-testid^="broker-"]').first()).toBeVisible();
-  await broken.screenshot({ path: 'screenshots/broken-link.png' });
+  // Truncated, altered, oversized: each says why and opens the first example, unchanged.
+  const hash = link.slice(link.indexOf('#'));
+  const damaged = [
+    hash.slice(0, hash.indexOf('~') + 12),
+    hash.replace('~', '~*'),
+    '#doc=%7B%22id%22%3A1%7D',
+    `#kafka-leader-kill~${'A'.repeat(20000)}`,
+  ];
+  const brokenErrors = [];
+  for (const [i, bad] of damaged.entries()) {
+    const broken = await fresh.newPage();
+    brokenErrors.push(...(await open(broken, { hash: bad })));
+    await expect(broken.getByTestId('notice')).toContainText('could not be opened');
+    await expect(broken.locator('[data-testid^="broker-"]').first()).toBeVisible();
+    await expect(broken.getByTestId('modified')).toHaveCount(0);
+    if (i === 0) await broken.screenshot({ path: 'screenshots/broken-link.png' });
+    await broken.close();
+  }
+  await fresh.close();
   expect([...errors, ...otherErrors, ...brokenErrors]).toEqual([]);
 });

@@ -2,7 +2,7 @@
 //! going on and back, the "do it for me" button, predictions judged against the outcome, and
 //! the play loop pausing the moment the world shows what a step waits for.
 
-use super::{bilingual, AppState, Tab, View};
+use super::{bilingual, example_doc, AppState, Tab, View};
 use mqlab_scenario::frame::Frame;
 use mqlab_scenario::lesson::condition::apply_setting;
 use mqlab_scenario::lesson::goal::design;
@@ -14,7 +14,7 @@ use mqlab_scenario::lesson::{
     check_goals, holds, lesson_sources, validate_lesson, Condition, GoalOutcome, Lesson, LessonDoc,
     LessonWorld, StepDoc,
 };
-use mqlab_scenario::{examples, Command, Player, ScenarioDoc, Text};
+use mqlab_scenario::{Command, Player, ScenarioDoc, Text};
 use std::rc::Rc;
 
 /// What the learner does in the lesson panel.
@@ -117,10 +117,6 @@ fn find_lesson(id: &str) -> Result<Lesson, Text> {
     validate_lesson(&doc).map_err(|e| bilingual(&e))
 }
 
-fn example_doc(id: &str) -> Option<ScenarioDoc> {
-    examples().into_iter().find(|e| e.id == id).map(|e| e.doc)
-}
-
 pub fn world_shows(c: &Condition, doc: &ScenarioDoc, frame: &Frame) -> bool {
     holds(
         c,
@@ -159,7 +155,7 @@ impl AppState {
                 self.move_to(position);
                 if unchanged {
                     self.modified = false;
-                    self.doc_json = None;
+                    self.link = Rc::new(self.example_id.clone());
                 } else {
                     self.mark_modified();
                 }
