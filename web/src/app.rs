@@ -8,9 +8,10 @@ use crate::layout::StageLayout;
 use crate::ledger::Ledger;
 use crate::lesson_map::LessonMap;
 use crate::lesson_panel::LessonPanel;
-use crate::menu::NodeMenu;
+use crate::menu::{NodeCommand, NodeMenu};
 use crate::player_bar::{PlayerBar, PlayerInput};
 use crate::prefs;
+use crate::presenter::PresenterBar;
 use crate::route::Route;
 use crate::settings::Settings;
 use crate::share;
@@ -31,6 +32,7 @@ pub fn app() -> Html {
             prefs::initial_lang(),
             prefs::route_in_url(),
             prefs::load_progress(),
+            prefs::presenter(),
         )
     });
     let reduced_motion = use_memo((), |_| prefs::reduced_motion());
@@ -120,6 +122,13 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    use_effect_with(state.presenter, |on| prefs::save_presenter(*on));
+    // The node the keyboard selected has the focus, so the stage shows which.
+    use_effect_with(state.selected_node, |node| {
+        if let Some(node) = node {
+            prefs::focus_node(*node);
+        }
+    });
     // Lesson progress is kept in this browser.
     use_effect_with(state.progress.clone(), |progress| {
         prefs::save_progress(progress)
@@ -131,6 +140,10 @@ pub fn app() -> Html {
 
     let on_input = relay(&state, Action::Player);
     let on_lesson = relay(&state, Action::Lesson);
+    let on_presenter = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::TogglePresenter))
+    };
     let on_node = relay(&state, Action::OpenMenu);
     let on_select = relay(&state, Action::SelectMessage);
     let on_apply = relay(&state, Action::ApplyKnobs);
@@ -281,6 +294,10 @@ pub fn app() -> Html {
                     { notice }
                     <PlayerBar {lang} step={frame.step} total={frame.total_steps} time_ms={frame.time_ms}
                         playing={state.playing} speed={state.speed} marks={state.marks.clone()} {on_input} />
+                    if state.presenter {
+                        <PresenterBar {lang} nodes={frame.nodes.clone()} selected={state.selected_node}
+                            cutting_from={state.cutting_from} on_exit={on_presenter.clone()} />
+                    }
                 </section>
                 <aside class="side" aria-label={T::Panel.get(lang)}>
                     <div class="tabs" role="tablist" aria-label={T::Panel.get(lang)} onkeydown={on_tab_key}>
@@ -298,7 +315,7 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class={classes!("app", state.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"))}>
+        <div class={classes!("app", state.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"), state.presenter.then_some("presenter"))}>
             <header class="top">
                 <div class="brand">
                     <h1>{ "MQ Lab" }</h1>
@@ -368,6 +385,18 @@ fn shortcut(e: &KeyboardEvent) -> Option<Action> {
         "-" | "_" => Action::Slower,
         "?" => Action::ToggleHelp,
         "Escape" => Action::CloseOverlays,
+        "p" => Action::TogglePresenter,
+        "n" => Action::Lesson(crate::state::LessonInput::Next),
+        "x" => Action::OnSelected(NodeCommand::Kill),
+        "s" => Action::OnSelected(NodeCommand::Stop),
+        "r" => Action::OnSelected(NodeCommand::Restart),
+        "i" => Action::OnSelected(NodeCommand::Isolate),
+        "c" => Action::OnSelected(NodeCommand::Reconnect),
+        "d" => Action::StartCut,
+        digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {
+            let d = usize::from(digit.as_bytes()[0] - b'0');
+            Action::SelectNodeAt(if d == 0 { 9 } else { d - 1 })
+        }
         _ => return None,
     })
 }

@@ -27,6 +27,12 @@ pub fn help(props: &HelpProps) -> Html {
         ("Home / End", T::KeyEnds),
         ("+ / −", T::KeySpeed),
         ("Enter", T::KeyMenu),
+        ("1 … 9, 0", T::KeySelect),
+        ("x / s / r", T::KeyKillStopRestart),
+        ("i / c", T::KeyIsolate),
+        ("d, 1 … 9", T::KeyCutLink),
+        ("n", T::KeyNextStep),
+        ("p", T::KeyPresenter),
         ("?", T::KeyHelp),
         ("Esc", T::KeyClose),
     ]

@@ -133,6 +133,18 @@ texts! {
     KeySpeed => "faster / slower", "加速 / 减速";
     KeyMenu => "on a focused broker, node, producer or consumer: open its actions", "焦点在 Broker、节点、生产者或消费者上时：打开操作菜单";
     KeyHelp => "show / hide this list", "显示 / 隐藏此列表";
+    KeySelect => "select a node of the stage by its number (presenter mode lists them)", "按编号选中舞台上的节点（演示模式会列出编号）";
+    KeyKillStopRestart => "the selected node: kill -9 / stop / restart", "对选中的节点：kill -9 / 停止 / 重启";
+    KeyIsolate => "the selected node: cut all its links / reconnect it", "对选中的节点：切断它的所有链路 / 恢复连接";
+    KeyCutLink => "cut the link between the selected node and the one numbered next", "切断选中节点与随后按下编号的节点之间的链路";
+    KeyNextStep => "in a lesson: go on to the next step, once this one is done", "课程中：本步完成后进入下一步";
+    KeyPresenter => "presenter mode: large type, high contrast, no chrome", "演示模式：大字号、高对比度、隐藏界面装饰";
+    PresenterMode => "Presenter mode", "演示模式";
+    PresenterExit => "Leave presenter mode (p)", "退出演示模式 (p)";
+    PresenterSelectHint => "Press a node's number to select it · Space play · ← → step · ? every key", "按节点编号选中它 · 空格 播放 · ← → 单步 · ? 查看全部按键";
+    PresenterNodeKeys => "x kill -9 · s stop · r restart · i isolate · c reconnect · d then a number: cut one link · Esc deselect", "x kill -9 · s 停止 · r 重启 · i 隔离 · c 恢复连接 · d 再按编号：切断一条链路 · Esc 取消";
+    PresenterCutHint => "Cut a link: press the number of the node at its other end (Esc: cancel)", "切断链路：按另一端节点的编号（Esc 取消）";
+    Selected => "selected", "已选中";
     KeyClose => "close a menu or this list", "关闭菜单或此列表";
     // Tabs
     Panel => "Details", "详情";

@@ -9,6 +9,7 @@ pub mod lesson_map;
 pub mod lesson_panel;
 pub mod menu;
 pub mod player_bar;
+pub mod presenter;
 pub mod progress;
 pub mod route;
 pub mod settings;

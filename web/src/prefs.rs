@@ -8,6 +8,7 @@ use gloo::storage::{LocalStorage, Storage};
 
 const LANG_KEY: &str = "mqlab.lang";
 const PROGRESS_KEY: &str = "mqlab.progress";
+const PRESENTER_KEY: &str = "mqlab.presenter";
 
 /// The saved language, else the browser's: 中文 for any `zh*`, English otherwise.
 pub fn initial_lang() -> Lang {
@@ -75,6 +76,25 @@ pub fn set_fragment(fragment: &str) {
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+}
+
+/// Presenter mode stays on across reloads (a classroom machine).
+pub fn presenter() -> bool {
+    LocalStorage::raw()
+        .get_item(PRESENTER_KEY)
+        .ok()
+        .flatten()
+        .as_deref()
+        == Some("on")
+}
+
+pub fn save_presenter(on: bool) {
+    let storage = LocalStorage::raw();
+    let _ = if on {
+        storage.set_item(PRESENTER_KEY, "on")
+    } else {
+        storage.remove_item(PRESENTER_KEY)
+    };
 }
 
 pub fn load_progress() -> Progress {

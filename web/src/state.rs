@@ -95,6 +95,13 @@ pub enum Action {
     Slower,
     /// Paused at this step: let the messages in flight glide on toward the next step.
     Settle(u64),
+    TogglePresenter,
+    /// A digit key: select the i-th node of the stage (or, after `d`, cut the link to it).
+    SelectNodeAt(usize),
+    /// A key acting on the selected node.
+    OnSelected(NodeCommand),
+    /// `d`: the next digit names the other end of a link to cut from the selected node.
+    StartCut,
 }
 
 #[derive(Clone)]
@@ -138,6 +145,12 @@ pub struct AppState {
     /// The selected message's whole life: the steps of the trace that concern it.
     pub life: Rc<Vec<LogEntry>>,
     pub help: bool,
+    /// Presenter mode: large type, high contrast, no chrome, driven from the keyboard.
+    pub presenter: bool,
+    /// The node the keyboard acts on.
+    pub selected_node: Option<u32>,
+    /// A link cut waiting for its other end.
+    pub cutting_from: Option<u32>,
     /// Shared with the states it replaces, which are dropped: mutated in place.
     log: Rc<RefCell<StepLog>>,
     /// The event log's view: entries up to the current step.
@@ -148,7 +161,7 @@ pub struct AppState {
 impl AppState {
     /// The state at page load: the page the address names (a bad address opens the lesson
     /// map, or the first example in the sandbox, and says why).
-    pub fn new(lang: Lang, route: Route, progress: Progress) -> AppState {
+    pub fn new(lang: Lang, route: Route, progress: Progress, presenter: bool) -> AppState {
         let list: Vec<ExampleEntry> = examples()
             .into_iter()
             .map(|e| ExampleEntry {
@@ -199,6 +212,9 @@ impl AppState {
             selected_message: None,
             life: Rc::default(),
             help: false,
+            presenter,
+            selected_node: None,
+            cutting_from: None,
             log: Rc::default(),
             log_view: Rc::default(),
             log_truncated: false,
@@ -512,9 +528,6 @@ impl AppState {
     }
 
     fn node_command(&mut self, node: u32, command: NodeCommand) {
-        let Some(player) = self.player.clone() else {
-            return;
-        };
         let action = match command {
             NodeCommand::Kill => UserAction::Crash { node },
             NodeCommand::Stop => UserAction::Stop { node },
@@ -527,6 +540,14 @@ impl AppState {
             },
         };
         self.menu = None;
+        self.inject(action);
+    }
+
+    /// A fault or action from the stage, at the current step; an error is told, not applied.
+    fn inject(&mut self, action: UserAction) {
+        let Some(player) = self.player.clone() else {
+            return;
+        };
         let position = self.position();
         let result = player.borrow_mut().apply(Command::Inject(action));
         match result {
@@ -551,6 +572,20 @@ impl AppState {
         self.mark_modified();
         // The selected message's future may have changed with the trace.
         self.select_message(self.selected_message);
+    }
+
+    fn select_node_at(&mut self, index: usize) {
+        let Some(node) = crate::presenter::selectable(&self.frame.nodes)
+            .get(index)
+            .map(|n| n.id)
+        else {
+            return;
+        };
+        match self.cutting_from.take() {
+            Some(a) if a != node => self.inject(UserAction::CutLink { a, b: node }),
+            Some(_) => {}
+            None => self.selected_node = Some(node),
+        }
     }
 
     fn select_message(&mut self, id: Option<u32>) {
@@ -596,6 +631,7 @@ impl Reducible for AppState {
             Action::CloseOverlays => {
                 next.menu = None;
                 next.help = false;
+                next.cutting_from = None;
             }
             Action::SetLang(lang) => next.lang = lang,
             Action::SetTab(tab) => next.tab = tab,
@@ -604,6 +640,14 @@ impl Reducible for AppState {
             Action::Settle(step) => next.settle(step),
             Action::Faster => next.speed = next.speed.faster(),
             Action::Slower => next.speed = next.speed.slower(),
+            Action::TogglePresenter => next.presenter = !next.presenter,
+            Action::SelectNodeAt(i) => next.select_node_at(i),
+            Action::OnSelected(command) => {
+                if let Some(node) = next.selected_node {
+                    next.node_command(node, command);
+                }
+            }
+            Action::StartCut => next.cutting_from = next.selected_node,
         }
         if next.view == View::Lesson {
             next.refresh_lesson();

@@ -31,12 +31,30 @@ pub enum Command {
 /// What a user can do to the world from the stage.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UserAction {
-    Crash { node: u32 },
-    Stop { node: u32 },
-    Restart { node: u32 },
-    Isolate { node: u32 },
-    Reconnect { node: u32 },
-    Produce { producer: u32, count: u32 },
+    Crash {
+        node: u32,
+    },
+    Stop {
+        node: u32,
+    },
+    Restart {
+        node: u32,
+    },
+    Isolate {
+        node: u32,
+    },
+    Reconnect {
+        node: u32,
+    },
+    /// Cut the one link between two nodes (both ways).
+    CutLink {
+        a: u32,
+        b: u32,
+    },
+    Produce {
+        producer: u32,
+        count: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -452,6 +470,10 @@ impl Player {
             UserAction::Restart { node } => ActionDoc::Restart { node: name(node)? },
             UserAction::Isolate { node } => ActionDoc::Isolate { node: name(node)? },
             UserAction::Reconnect { node } => ActionDoc::Reconnect { node: name(node)? },
+            UserAction::CutLink { a, b } => ActionDoc::CutLink {
+                a: name(a)?,
+                b: name(b)?,
+            },
             UserAction::Produce { producer, count } => match &self.doc.kafka {
                 Some(k) => ActionDoc::Produce {
                     producer: name(producer)?,

@@ -411,3 +411,37 @@ fn a_messages_life_runs_from_the_producer_to_the_store() {
     assert!(life.windows(2).all(|w| w[0].step < w[1].step));
     assert_eq!(p.position(), 0, "the player did not move");
 }
+
+#[test]
+fn a_link_cut_from_the_stage_is_the_next_step_and_stays_cut() {
+    let mut p = mqlab_scenario::Player::load(
+        mqlab_scenario::examples()
+            .into_iter()
+            .find(|e| e.id == "kafka-leader-kill")
+            .unwrap()
+            .doc,
+    )
+    .unwrap();
+    p.apply(Command::Seek(20)).unwrap();
+    p.apply(Command::Inject(UserAction::CutLink { a: 1, b: 2 }))
+        .unwrap();
+    assert_eq!(p.position(), 21);
+    let f = p.frame();
+    assert!(
+        f.faulty_links
+            .iter()
+            .any(|l| (l.a, l.b) == (1, 2) || (l.a, l.b) == (2, 1)),
+        "{:?}",
+        f.faulty_links
+    );
+    assert!(matches!(
+        p.doc().script.last().unwrap().action,
+        mqlab_scenario::doc::ActionDoc::CutLink { .. }
+    ));
+    // A node that does not exist is an error, and nothing changes.
+    let before = p.doc().clone();
+    assert!(p
+        .apply(Command::Inject(UserAction::CutLink { a: 1, b: 77 }))
+        .is_err());
+    assert_eq!(p.doc(), &before);
+}
