@@ -12,6 +12,7 @@ pub mod doc;
 pub mod doc_rabbit;
 mod error;
 mod examples;
+pub mod export;
 pub mod frame;
 pub mod i18n;
 mod knobs;
