@@ -15,6 +15,7 @@ use crate::presenter::PresenterBar;
 use crate::route::Route;
 use crate::settings::Settings;
 use crate::share;
+use crate::share_panel::{self, SharePanel};
 use crate::stage::Stage;
 use crate::state::{Action, AppState, Tab, View, TICK_MS};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -99,21 +100,12 @@ pub fn app() -> Html {
     // sandbox's stage (not while playing: it would change 20 times a second). A new address
     // typed in, or a link followed, opens what it names.
     {
-        let paused_at = (!state.playing).then_some(state.frame.step);
-        let lesson_at = state.lesson.as_ref().map(|l| (l.doc().id.clone(), l.step));
-        use_effect_with(
-            (state.view, lesson_at, state.link.clone(), paused_at),
-            |(view, lesson_at, link, step)| match (view, lesson_at, step) {
-                (View::Home, _, _) => prefs::set_fragment(""),
-                (View::Lesson, Some((lesson, at)), Some(step)) => prefs::set_fragment(
-                    &share::fragment(&Route::lesson_fragment(lesson, *at), *step),
-                ),
-                (View::Sandbox, _, Some(step)) => {
-                    prefs::set_fragment(&share::fragment(link, *step))
-                }
-                _ => {}
-            },
-        );
+        let fragment = (!state.playing).then(|| fragment_of(&state));
+        use_effect_with(fragment, |fragment| {
+            if let Some(fragment) = fragment {
+                prefs::set_fragment(fragment);
+            }
+        });
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
@@ -193,9 +185,15 @@ pub fn app() -> Html {
         let current = state.tab;
         Callback::from(move |e: KeyboardEvent| {
             let order: &[Tab] = if in_lesson {
-                &[Tab::Lesson, Tab::Ledger, Tab::Log, Tab::Settings]
+                &[
+                    Tab::Lesson,
+                    Tab::Ledger,
+                    Tab::Log,
+                    Tab::Settings,
+                    Tab::Share,
+                ]
             } else {
-                &[Tab::Ledger, Tab::Log, Tab::Settings]
+                &[Tab::Ledger, Tab::Log, Tab::Settings, Tab::Share]
             };
             let i = order.iter().position(|t| *t == current).unwrap_or(0);
             let next = match e.key().as_str() {
@@ -243,6 +241,25 @@ pub fn app() -> Html {
         Tab::Log => html! {
             <EventLog {lang} entries={state.log_view.clone()} truncated={state.log_truncated} />
         },
+        Tab::Share => {
+            let link = prefs::page_address(&fragment_of(&state));
+            let export =
+                |make: fn(&AppState) -> Option<String>, name: &'static str, mime: &'static str| {
+                    let state = state.clone();
+                    Callback::from(move |_| {
+                        if let Some(text) = make(&state) {
+                            share_panel::download(name, mime, &text);
+                        }
+                    })
+                };
+            html! {
+                <SharePanel {lang} {link} import_error={state.import_error.clone()}
+                    on_download_json={export(AppState::doc_file, "mqlab-scenario.json", "application/json")}
+                    on_download_mermaid={export(AppState::mermaid, "mqlab-trace.mmd", "text/plain")}
+                    on_download_svg={export(|_| share_panel::stage_svg(), "mqlab-stage.svg", "image/svg+xml")}
+                    on_import={relay(&state, Action::Import)} />
+            }
+        }
     };
 
     let notice = state.notice.as_ref().map(|notice| {
@@ -307,6 +324,7 @@ pub fn app() -> Html {
                         { tab(Tab::Ledger, T::Ledger) }
                         { tab(Tab::Log, T::EventLog) }
                         { tab(Tab::Settings, T::Settings) }
+                        { tab(Tab::Share, T::ShareTab) }
                     </div>
                     <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={state.tab.testid()}>{ panel }</div>
                 </aside>
@@ -343,6 +361,19 @@ pub fn app() -> Html {
                 <Help {lang} on_close={on_close.clone()} />
             }
         </div>
+    }
+}
+
+/// The address (after `#`) that reopens what is shown: nothing for the lesson map, a lesson
+/// step and the player's step, or the sandbox's scenario (its changes) and step.
+fn fragment_of(state: &AppState) -> String {
+    let step = state.frame.step;
+    match (state.view, &state.lesson) {
+        (View::Home, _) => String::new(),
+        (View::Lesson, Some(lesson)) => {
+            share::fragment(&Route::lesson_fragment(&lesson.doc().id, lesson.step), step)
+        }
+        _ => share::fragment(&state.link, step),
     }
 }
 

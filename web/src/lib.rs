@@ -14,6 +14,7 @@ pub mod progress;
 pub mod route;
 pub mod settings;
 pub mod share;
+pub mod share_panel;
 pub mod stage;
 pub mod stage_groups;
 pub mod stage_rabbit;

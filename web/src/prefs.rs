@@ -55,6 +55,22 @@ pub fn route_in_url() -> Route {
     })
 }
 
+/// The page's full address with this fragment (as a link to share).
+pub fn page_address(fragment: &str) -> String {
+    let location = gloo::utils::window().location();
+    let base = format!(
+        "{}{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if fragment.is_empty() {
+        base
+    } else {
+        format!("{base}#{fragment}")
+    }
+}
+
 /// Rewrites the address in place (no history entry, no hashchange event); an empty fragment
 /// leaves the bare page address.
 pub fn set_fragment(fragment: &str) {

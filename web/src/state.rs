@@ -55,6 +55,7 @@ pub enum Tab {
     Settings,
     Ledger,
     Log,
+    Share,
 }
 
 impl Tab {
@@ -63,6 +64,7 @@ impl Tab {
         match self {
             Tab::Lesson => "tab-lesson",
             Tab::Settings => "tab-settings",
+            Tab::Share => "tab-share",
             Tab::Ledger => "tab-ledger",
             Tab::Log => "tab-log",
         }
@@ -96,6 +98,8 @@ pub enum Action {
     /// Paused at this step: let the messages in flight glide on toward the next step.
     Settle(u64),
     TogglePresenter,
+    /// A scenario file's text, picked in the Share tab.
+    Import(String),
     /// A digit key: select the i-th node of the stage (or, after `d`, cut the link to it).
     SelectNodeAt(usize),
     /// A key acting on the selected node.
@@ -145,6 +149,8 @@ pub struct AppState {
     /// The selected message's whole life: the steps of the trace that concern it.
     pub life: Rc<Vec<LogEntry>>,
     pub help: bool,
+    /// Why the last scenario file could not be loaded.
+    pub import_error: Option<Text>,
     /// Presenter mode: large type, high contrast, no chrome, driven from the keyboard.
     pub presenter: bool,
     /// The node the keyboard acts on.
@@ -212,6 +218,7 @@ impl AppState {
             selected_message: None,
             life: Rc::default(),
             help: false,
+            import_error: None,
             presenter,
             selected_node: None,
             cutting_from: None,
@@ -328,6 +335,34 @@ impl AppState {
             None => share::doc_body(&serde_json::to_string(&doc).unwrap_or_default()),
         };
         self.link = Rc::new(body);
+    }
+
+    /// The scenario as a file: pretty JSON, as the command line reads it.
+    pub fn doc_file(&self) -> Option<String> {
+        self.doc()
+            .and_then(|doc| serde_json::to_string_pretty(&doc).ok())
+    }
+
+    /// The trace up to the current step as a Mermaid sequence diagram.
+    pub fn mermaid(&self) -> Option<String> {
+        let player = self.player.as_ref()?;
+        Some(mqlab_scenario::export::mermaid(&player.borrow(), self.lang))
+    }
+
+    /// Loads a scenario file into the sandbox; a bad one says why (as `mqlab check` does)
+    /// and changes nothing.
+    fn import(&mut self, text: &str) {
+        match Player::load_json(text) {
+            Ok(player) => {
+                self.example_id = player.doc().id.clone();
+                self.install(player);
+                self.mark_modified();
+                self.import_error = None;
+                self.view = View::Sandbox;
+                self.lesson = None;
+            }
+            Err(e) => self.import_error = Some(bilingual(&e)),
+        }
     }
 
     pub fn doc(&self) -> Option<ScenarioDoc> {
@@ -641,6 +676,7 @@ impl Reducible for AppState {
             Action::Faster => next.speed = next.speed.faster(),
             Action::Slower => next.speed = next.speed.slower(),
             Action::TogglePresenter => next.presenter = !next.presenter,
+            Action::Import(text) => next.import(&text),
             Action::SelectNodeAt(i) => next.select_node_at(i),
             Action::OnSelected(command) => {
                 if let Some(node) = next.selected_node {
