@@ -5,6 +5,7 @@
 //! [`Player`] runs the model, keeps checkpoints, seeks anywhere, and hands out [`Frame`]s:
 //! plain data, so no model type ever reaches the UI.
 
+pub mod compare;
 mod describe;
 mod describe_groups;
 mod describe_rabbit;

@@ -156,7 +156,10 @@ pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(
     let bad = || format!("\"{value}\" is not a value of {name}");
     macro_rules! set {
         ($target:expr) => {
-            $target = serde_json::from_value(parse(value)).map_err(|_| bad())?
+            // "1" is a number to most settings but a name to acks: try both.
+            $target = serde_json::from_value(parse(value))
+                .or_else(|_| serde_json::from_value(serde_json::Value::String(value.into())))
+                .map_err(|_| bad())?
         };
     }
     if doc.kafka.is_some() {
