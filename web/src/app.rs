@@ -1,6 +1,7 @@
 //! The page: header, stage, player bar and side panel, wired to the reducer. The play loop,
 //! keyboard shortcuts and the saved language live here, the only effects of the app.
 
+use crate::compare_view::CompareView;
 use crate::event_log::EventLog;
 use crate::help::Help;
 use crate::i18n::{Lang, T};
@@ -292,7 +293,19 @@ pub fn app() -> Html {
             </>
         },
     };
-    let main = if state.view == View::Home {
+    let main = if let (View::Compare, Some(compare)) = (state.view, &state.compare) {
+        let on_divergence = {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |_| dispatcher.dispatch(Action::CompareToDivergence))
+        };
+        html! {
+            <>
+                { notice.clone() }
+                <CompareView {lang} compare={compare.clone()} playing={state.playing} speed={state.speed}
+                    reduced_motion={*reduced_motion} on_input={on_input.clone()} {on_divergence} />
+            </>
+        }
+    } else if state.view == View::Home {
         html! {
             <main class="main home-main">
                 { notice }
@@ -340,8 +353,9 @@ pub fn app() -> Html {
                     <span class="tagline">{ T::Tagline.get(lang) }</span>
                 </div>
                 <nav class="pages" aria-label={T::MainNav.get(lang)}>
-                    { nav_link("#", "nav-lessons", T::Lessons, state.view != View::Sandbox) }
+                    { nav_link("#", "nav-lessons", T::Lessons, matches!(state.view, View::Home | View::Lesson)) }
                     { nav_link("#sandbox", "nav-sandbox", T::Sandbox, state.view == View::Sandbox) }
+                    { nav_link("#compare", "nav-compare", T::Compare, state.view == View::Compare) }
                 </nav>
                 if state.view == View::Sandbox {
                     <label class="picker">
@@ -370,6 +384,18 @@ fn fragment_of(state: &AppState) -> String {
     let step = state.frame.step;
     match (state.view, &state.lesson) {
         (View::Home, _) => String::new(),
+        (View::Compare, _) => match &state.compare {
+            Some(c) => share::fragment(
+                &Route::compare_fragment(
+                    &c.spec.example,
+                    &c.spec.setting,
+                    &c.spec.left,
+                    &c.spec.right,
+                ),
+                c.index as u64,
+            ),
+            None => String::new(),
+        },
         (View::Lesson, Some(lesson)) => {
             share::fragment(&Route::lesson_fragment(&lesson.doc().id, lesson.step), step)
         }

@@ -137,6 +137,14 @@ texts! {
     KeyKillStopRestart => "the selected node: kill -9 / stop / restart", "对选中的节点：kill -9 / 停止 / 重启";
     KeyIsolate => "the selected node: cut all its links / reconnect it", "对选中的节点：切断它的所有链路 / 恢复连接";
     KeyCutLink => "cut the link between the selected node and the one numbered next", "切断选中节点与随后按下编号的节点之间的链路";
+    Compare => "Compare", "对比";
+    Comparison => "Comparison", "对比项";
+    FirstDivergence => "First difference at", "第一处不同：";
+    DivergesHere => "Here they first differ:", "就是这里，两边第一次不同：";
+    JumpToDivergence => "Jump to the first difference", "跳到第一处不同";
+    NeverDiverge => "The two ledgers never differ in this run.", "这次运行中两边的账本始终相同。";
+    BothLedgers => "Both ledgers at this moment (≠ where they differ)", "此刻的两本账（≠ 表示不同）";
+    Differs => "differs", "不同";
     ShareTab => "Share", "分享";
     ShareLink => "Link to this moment", "此刻的链接";
     ShareLinkHelp => "Opens exactly this: the scenario with your settings and faults, at this step (in a lesson, at this lesson step).", "打开后就是现在的样子：带着你的设置和故障的场景，停在这一步（课程中则停在这一课的这一步）。";

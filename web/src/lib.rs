@@ -1,6 +1,7 @@
 //! MQ Lab in the browser. Components draw the player's plain-data frames and send it
 //! commands; only this crate touches the DOM, timers and storage.
 
+pub mod compare_view;
 pub mod event_log;
 pub mod i18n;
 pub mod layout;

@@ -8,6 +8,7 @@ use crate::share::Shared;
 
 const LESSON: &str = "lesson/";
 const SANDBOX: &str = "sandbox";
+const COMPARE: &str = "compare";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -21,6 +22,12 @@ pub enum Route {
     },
     /// The sandbox at its first example, or at what the address shares.
     Sandbox(Option<Shared>),
+    /// Two runs side by side: example, setting, left value, right value (the first preset
+    /// when none); at a position of the shared timeline.
+    Compare {
+        spec: Option<(String, String, String, String)>,
+        at: usize,
+    },
 }
 
 impl Route {
@@ -31,6 +38,33 @@ impl Route {
         }
         if fragment == SANDBOX {
             return Route::Sandbox(None);
+        }
+        if let Some(rest) = fragment.strip_prefix(COMPARE) {
+            let (rest, at) = match rest.rsplit_once('@') {
+                Some((rest, at)) => match at.parse::<usize>() {
+                    Ok(at) => (rest, at),
+                    Err(_) => return Route::Home,
+                },
+                None => (rest, 0),
+            };
+            if rest.is_empty() {
+                return Route::Compare { spec: None, at };
+            }
+            let parts: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+            let word = |w: &&&str| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            };
+            return match parts.as_slice() {
+                [e, s, l, r] if rest.starts_with('/') && [e, s, l, r].iter().all(word) => {
+                    Route::Compare {
+                        spec: Some((e.to_string(), s.to_string(), l.to_string(), r.to_string())),
+                        at,
+                    }
+                }
+                _ => Route::Home,
+            };
         }
         if let Some(rest) = fragment.strip_prefix(LESSON) {
             let (rest, at) = match rest.rsplit_once('@') {
@@ -58,6 +92,11 @@ impl Route {
             Some(shared) => Route::Sandbox(Some(shared)),
             None => Route::Home,
         }
+    }
+
+    /// The fragment (without `#`) for a comparison.
+    pub fn compare_fragment(example: &str, setting: &str, left: &str, right: &str) -> String {
+        format!("{COMPARE}/{example}/{setting}/{left}/{right}")
     }
 
     /// The fragment (without `#`) for a lesson step (0-based).
@@ -115,6 +154,32 @@ mod tests {
     }
 
     #[test]
+    fn comparisons() {
+        assert_eq!(
+            Route::parse("compare", decode),
+            Route::Compare { spec: None, at: 0 }
+        );
+        assert_eq!(
+            Route::parse(
+                &format!(
+                    "{}@12",
+                    Route::compare_fragment("kafka-acks1-leader-dies", "acks", "1", "all")
+                ),
+                decode
+            ),
+            Route::Compare {
+                spec: Some((
+                    "kafka-acks1-leader-dies".into(),
+                    "acks".into(),
+                    "1".into(),
+                    "all".into()
+                )),
+                at: 12
+            }
+        );
+    }
+
+    #[test]
     fn malformed_addresses_open_the_lesson_map() {
         for bad in [
             "lesson/",
@@ -124,6 +189,10 @@ mod tests {
             "lesson/<b>/1",
             "lesson/ordering/99999999999999999999999",
             "lesson/ordering/2@x",
+            "compare/a/b/c",
+            "compare/a/b/c/d/e",
+            "compare/a/<b>/c/d",
+            "comparex",
             "<script>",
         ] {
             assert_eq!(Route::parse(bad, decode), Route::Home, "{bad}");

@@ -1,8 +1,10 @@
 //! The app's state and everything that changes it: one reducer. The player lives here; the
 //! components below only ever see the frames it hands out.
 
+mod compare;
 mod lesson;
 
+pub use compare::{CompareState, PRESETS};
 pub use lesson::{LessonInput, LessonState};
 
 use crate::event_log::LogEntry;
@@ -47,6 +49,8 @@ pub enum View {
     Home,
     Lesson,
     Sandbox,
+    /// Two runs side by side.
+    Compare,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +102,8 @@ pub enum Action {
     /// Paused at this step: let the messages in flight glide on toward the next step.
     Settle(u64),
     TogglePresenter,
+    /// Jump to the first moment the compared ledgers differ.
+    CompareToDivergence,
     /// A scenario file's text, picked in the Share tab.
     Import(String),
     /// A digit key: select the i-th node of the stage (or, after `d`, cut the link to it).
@@ -115,6 +121,8 @@ pub struct AppState {
     pub lessons: Rc<Vec<LessonDoc>>,
     /// The lesson being followed (`View::Lesson`).
     pub lesson: Option<LessonState>,
+    /// The comparison on show (`View::Compare`).
+    pub compare: Option<CompareState>,
     /// How far the learner got in each lesson; `app` keeps it in localStorage.
     pub progress: Rc<Progress>,
     player: Option<Rc<RefCell<Player>>>,
@@ -179,6 +187,7 @@ impl AppState {
             view: View::Home,
             lessons: Rc::new(lesson_docs()),
             lesson: None,
+            compare: None,
             progress: Rc::new(progress),
             player: None,
             examples: Rc::new(list),
@@ -246,6 +255,7 @@ impl AppState {
                 self.view = View::Home;
                 self.lesson = None;
             }
+            Route::Compare { spec, at } => self.open_compare(spec, at),
             Route::Lesson { id, step, at } => {
                 self.open_lesson(&id, step);
                 if at > 0 && self.view == View::Lesson {
@@ -451,6 +461,9 @@ impl AppState {
     }
 
     fn player_input(&mut self, input: PlayerInput) {
+        if self.view == View::Compare {
+            return self.compare_input(input);
+        }
         let position = self.position();
         match input {
             PlayerInput::Start => self.move_to(0),
@@ -469,6 +482,9 @@ impl AppState {
     fn tick(&mut self) {
         if !self.playing {
             return;
+        }
+        if self.view == View::Compare {
+            return self.compare_tick(TICK_MS);
         }
         let Some(player) = self.player.clone() else {
             return;
@@ -677,6 +693,7 @@ impl Reducible for AppState {
             Action::Slower => next.speed = next.speed.slower(),
             Action::TogglePresenter => next.presenter = !next.presenter,
             Action::Import(text) => next.import(&text),
+            Action::CompareToDivergence => next.compare_to_divergence(),
             Action::SelectNodeAt(i) => next.select_node_at(i),
             Action::OnSelected(command) => {
                 if let Some(node) = next.selected_node {

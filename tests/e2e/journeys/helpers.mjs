@@ -15,7 +15,7 @@ export async function open(page, { lang = 'en', hash = '#sandbox' } = {}) {
     }
   }, lang);
   await page.goto(`index.html${hash}`);
-  await expect(page.getByTestId('stage')).toBeVisible();
+  await expect(page.getByTestId('stage').first()).toBeVisible();
   return errors;
 }
 

@@ -1,0 +1,228 @@
+//! The reducer's part for the comparison page: two runs in lockstep on one shared timeline,
+//! driven by the same player bar and keys as the sandbox.
+
+use super::{bilingual, example_doc, AppState, View};
+use crate::player_bar::{PlayerInput, Speed};
+use mqlab_scenario::compare::{kill_and_restart, CompareSpec, Divergence, Lockstep};
+use mqlab_scenario::doc::ScriptEntry;
+use mqlab_scenario::frame::Frame;
+use mqlab_scenario::{MarkKind, Text, TimelineMark};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A ready-made comparison for the picker.
+pub struct Preset {
+    pub example: &'static str,
+    pub setting: &'static str,
+    pub left: &'static str,
+    pub right: &'static str,
+    pub title: (&'static str, &'static str),
+}
+
+pub const PRESETS: [Preset; 4] = [
+    Preset {
+        example: "kafka-acks1-leader-dies",
+        setting: "acks",
+        left: "1",
+        right: "all",
+        title: (
+            "acks=1 vs acks=all through the same leader crash",
+            "同一次 leader 崩溃下的 acks=1 与 acks=all",
+        ),
+    },
+    Preset {
+        example: "kafka-consumer-kill-before-commit",
+        setting: "commit",
+        left: "auto",
+        right: "sync_before_process",
+        title: (
+            "Auto-commit vs commit before processing, the consumer killed",
+            "消费者被杀：自动提交 与 先提交再处理",
+        ),
+    },
+    Preset {
+        example: "rabbitmq-single-node",
+        setting: "persistent",
+        left: "false",
+        right: "true",
+        title: (
+            "Transient vs persistent messages through a node restart",
+            "节点重启下的非持久消息与持久消息",
+        ),
+    },
+    Preset {
+        example: "rabbitmq-autoack-vs-manual",
+        setting: "auto_ack",
+        left: "true",
+        right: "false",
+        title: (
+            "autoAck vs manual acks, the consumer killed",
+            "消费者被杀：autoAck 与手动确认",
+        ),
+    },
+];
+
+/// Faults both sides get when the example leaves them to the user.
+fn faults_for(example: &str) -> Vec<ScriptEntry> {
+    match example {
+        "rabbitmq-single-node" => kill_and_restart("rabbit-1", 2_500, 4_000),
+        _ => Vec::new(),
+    }
+}
+
+/// Real milliseconds between two shared-timeline steps while playing.
+fn interval_ms(speed: Speed) -> f64 {
+    match speed {
+        Speed::Half => 200.0,
+        Speed::One => 100.0,
+        Speed::Two => 50.0,
+        Speed::Four => 25.0,
+        Speed::ByStep => 600.0,
+    }
+}
+
+#[derive(Clone)]
+pub struct CompareState {
+    pub spec: Rc<CompareSpec>,
+    lock: Rc<RefCell<Lockstep>>,
+    /// Position on the shared timeline.
+    pub index: usize,
+    pub left: Rc<Frame>,
+    pub right: Rc<Frame>,
+    pub times: Rc<Vec<u64>>,
+    pub divergence: Option<Divergence>,
+    pub marks: Rc<Vec<TimelineMark>>,
+    since_ms: f64,
+}
+
+impl CompareState {
+    pub fn last(&self) -> usize {
+        self.times.len().saturating_sub(1)
+    }
+
+    fn seek(&mut self, index: usize) {
+        self.index = index.min(self.last());
+        let mut lock = self.lock.borrow_mut();
+        lock.seek(self.index);
+        self.left = Rc::new(lock.left.frame());
+        self.right = Rc::new(lock.right.frame());
+    }
+}
+
+impl AppState {
+    /// Opens a comparison (the first preset when none is named); a bad one says why and
+    /// opens the first preset.
+    pub(super) fn open_compare(
+        &mut self,
+        spec: Option<(String, String, String, String)>,
+        at: usize,
+    ) {
+        let first = &PRESETS[0];
+        let (example, setting, left, right) = spec.unwrap_or_else(|| {
+            (
+                first.example.into(),
+                first.setting.into(),
+                first.left.into(),
+                first.right.into(),
+            )
+        });
+        let spec = CompareSpec {
+            faults: faults_for(&example),
+            example,
+            setting,
+            left,
+            right,
+        };
+        let built = match example_doc(&spec.example) {
+            Some(doc) => Lockstep::new(&doc, &spec).map_err(|e| bilingual(&e)),
+            None => Err(Text {
+                en: format!("There is no example \"{}\" to compare.", spec.example),
+                zh: format!("没有名为 \"{}\" 的示例可供比较。", spec.example),
+            }),
+        };
+        match built {
+            Ok(lock) => {
+                let times = Rc::new(lock.times.clone());
+                let divergence = lock.divergence.clone();
+                let marks = divergence
+                    .iter()
+                    .map(|d| TimelineMark {
+                        step: d.index as u64,
+                        time_ms: d.time_ms,
+                        kind: MarkKind::Fault,
+                        en: format!("first difference: {}", d.what.en),
+                        zh: format!("第一处不同：{}", d.what.zh),
+                    })
+                    .collect();
+                let mut state = CompareState {
+                    spec: Rc::new(spec),
+                    lock: Rc::new(RefCell::new(lock)),
+                    index: 0,
+                    left: Rc::new(super::empty_frame()),
+                    right: Rc::new(super::empty_frame()),
+                    times,
+                    divergence,
+                    marks: Rc::new(marks),
+                    since_ms: 0.0,
+                };
+                state.seek(at);
+                self.compare = Some(state);
+                self.view = View::Compare;
+                self.lesson = None;
+                self.playing = false;
+            }
+            Err(why) => {
+                self.notice = Some(why);
+                if self.compare.is_none() {
+                    self.open_compare(None, 0);
+                }
+                self.view = View::Compare;
+            }
+        }
+    }
+
+    /// The player bar and keys, on the shared timeline.
+    pub(super) fn compare_input(&mut self, input: PlayerInput) {
+        let Some(c) = &mut self.compare else { return };
+        let last = c.last();
+        match input {
+            PlayerInput::Start => c.seek(0),
+            PlayerInput::Back => c.seek(c.index.saturating_sub(1)),
+            PlayerInput::Forward => c.seek(c.index + 1),
+            PlayerInput::End => c.seek(last),
+            PlayerInput::Seek(step) => c.seek(step as usize),
+            PlayerInput::PlayPause => {
+                self.playing = !self.playing && c.index < last;
+                c.since_ms = 0.0;
+            }
+            PlayerInput::Speed(speed) => self.speed = speed,
+        }
+        if c.index >= last {
+            self.playing = false;
+        }
+    }
+
+    pub(super) fn compare_tick(&mut self, tick_ms: f64) {
+        let speed = self.speed;
+        let Some(c) = &mut self.compare else { return };
+        c.since_ms += tick_ms;
+        let every = interval_ms(speed);
+        if c.since_ms >= every {
+            let steps = (c.since_ms / every) as usize;
+            c.since_ms -= steps as f64 * every;
+            c.seek(c.index + steps);
+        }
+        if c.index >= c.last() {
+            self.playing = false;
+        }
+    }
+
+    /// Jump to the first moment the two ledgers differ.
+    pub(super) fn compare_to_divergence(&mut self) {
+        let Some(c) = &mut self.compare else { return };
+        if let Some(d) = c.divergence.clone() {
+            c.seek(d.index);
+            self.playing = false;
+        }
+    }
+}
