@@ -27,8 +27,17 @@ pub fn mermaid(player: &Player, lang: Lang) -> String {
     let mut out = String::from("sequenceDiagram\n");
     let _ = writeln!(out, "    %% {}", clean(walker.doc().title.get(lang)));
     let alias = |id: u32| format!("n{id}");
-    for node in first.nodes.iter().filter(|n| n.kind != NodeKind::Controller) {
-        let _ = writeln!(out, "    participant {} as {}", alias(node.id), clean(&node.name));
+    for node in first
+        .nodes
+        .iter()
+        .filter(|n| n.kind != NodeKind::Controller)
+    {
+        let _ = writeln!(
+            out,
+            "    participant {} as {}",
+            alias(node.id),
+            clean(&node.name)
+        );
     }
     let known: BTreeSet<u32> = first
         .nodes
@@ -64,7 +73,11 @@ pub fn mermaid(player: &Player, lang: Lang) -> String {
                 clean(e.label.get(lang))
             ));
         }
-        for h in frame.happenings.iter().filter(|h| h.severity == Severity::Alert) {
+        for h in frame
+            .happenings
+            .iter()
+            .filter(|h| h.severity == Severity::Alert)
+        {
             let over = h
                 .node
                 .filter(|n| known.contains(n))
