@@ -88,6 +88,7 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
                     count: 25,
                     key: format!("{p}-{i}"),
                     partition: None,
+                    same_key: false,
                 },
             });
         }

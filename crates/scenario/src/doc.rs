@@ -336,6 +336,10 @@ pub enum ActionDoc {
         /// Send to this partition instead of hashing the key.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         partition: Option<u32>,
+        /// Every message carries `key` itself as its record key ("user-1"; the labels stay
+        /// "user-1-<n>"), so all of them go to the partition murmur2(key) picks.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        same_key: bool,
     },
     Crash {
         node: String,

@@ -33,6 +33,32 @@ pub struct RabbitDoc {
     pub consumers: Vec<AmqpConsumerDoc>,
 }
 
+impl RabbitDoc {
+    /// Scale the consumers to `n`: fewer keeps the first `n`; more adds copies of the last
+    /// one (same queue, node, prefetch, speed and store) named after the first: "billing-2",
+    /// "billing-3". What the `consumers` setting and the settings panel do.
+    pub fn set_consumer_count(&mut self, n: usize) {
+        self.consumers.truncate(n);
+        let (Some(first), Some(last)) = (self.consumers.first(), self.consumers.last()) else {
+            return;
+        };
+        let (base, template) = (first.name.clone(), last.clone());
+        let mut i = 2;
+        while self.consumers.len() < n {
+            let name = format!("{base}-{i}");
+            i += 1;
+            let taken = self.consumers.iter().any(|c| c.name == name)
+                || self.publishers.iter().any(|p| p.name == name);
+            if !taken {
+                self.consumers.push(AmqpConsumerDoc {
+                    name,
+                    ..template.clone()
+                });
+            }
+        }
+    }
+}
+
 fn two_hundred() -> u64 {
     200
 }

@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 20] = [
+const SOURCES: [(&str, &str); 21] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -79,6 +79,10 @@ const SOURCES: [(&str, &str); 20] = [
     (
         "rabbitmq-ordering",
         include_str!("../../../scenarios/rabbitmq-ordering.json"),
+    ),
+    (
+        "kafka-ordering-keys",
+        include_str!("../../../scenarios/kafka-ordering-keys.json"),
     ),
     (
         "rabbitmq-backlog",

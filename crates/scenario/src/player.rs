@@ -481,6 +481,7 @@ impl Player {
                     count,
                     key: "msg".into(),
                     partition: None,
+                    same_key: false,
                 },
                 None => ActionDoc::Publish {
                     publisher: name(producer)?,

@@ -658,6 +658,7 @@ fn kafka_action(
             count,
             key,
             partition,
+            same_key,
         } => {
             let id = node_named(names, f("producer"), producer)?;
             if !(PRODUCER_BASE..READER_BASE).contains(&id.0) {
@@ -678,13 +679,28 @@ fn kafka_action(
                     u64::from(k.topics[t as usize].partitions - 1),
                 )?;
             }
+            if *same_key && partition.is_some() {
+                return Err(err(
+                    f("same_key"),
+                    "give either a partition or same_key, not both",
+                    "partition 和 same_key 只能给一个",
+                ));
+            }
+            // One record key for all: the partitioner hashes it once (K24).
+            let partition = match same_key {
+                true => Some(mqlab_kafka::partition_for_key(
+                    key.as_bytes(),
+                    k.topics[t as usize].partitions,
+                )),
+                false => *partition,
+            };
             Ok((
                 Action::Produce {
                     producer: id,
                     topic: t,
                     count: *count,
                     key: key.clone(),
-                    partition: *partition,
+                    partition,
                 },
                 u64::from(*count),
             ))

@@ -3,6 +3,7 @@
 
 use super::doc::{Condition, Measure, NodeIs, QueueIs};
 use crate::doc::ScenarioDoc;
+use crate::doc_rabbit::OverflowDoc;
 use crate::frame::{Frame, NodeStatus, QueueAvailability};
 use crate::knobs::Knobs;
 
@@ -105,6 +106,11 @@ pub fn measure(m: &Measure, frame: &Frame) -> Option<i64> {
             .iter()
             .find(|p| p.name == *name)
             .map(|p| i64::from(p.per_second.unwrap_or(0))),
+        Measure::QueueReady(queue) => {
+            let q = frame.queues.iter().find(|q| q.name == *queue)?;
+            let leader = q.replicas.iter().find(|r| Some(r.node) == q.leader);
+            Some(leader.map_or(0, |r| r.ready.len() as i64))
+        }
     }
 }
 
@@ -143,6 +149,11 @@ pub fn setting(doc: &ScenarioDoc, name: &str) -> Option<String> {
             .first()
             .map_or_else(|| "none".to_string(), |p| json(&p.ha_mode)),
         "store" => json(&doc.stores.first()?.kind),
+        // Backlog and ordering: how many consumers, and the first queue's limits.
+        "consumers" => r.consumers.len().to_string(),
+        "message_ttl_ms" => optional(r.queues.first()?.message_ttl_ms),
+        "max_length" => optional(r.queues.first()?.max_length),
+        "overflow" => json(&r.queues.first()?.overflow.unwrap_or(OverflowDoc::DropHead)),
         _ => return None,
     };
     Some(value)
@@ -221,9 +232,41 @@ pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(
                 set!(s.kind);
             }
         }
+        "consumers" => {
+            let n: usize = value.parse().map_err(|_| bad())?;
+            r.set_consumer_count(n);
+        }
+        "message_ttl_ms" => {
+            for q in &mut r.queues {
+                q.message_ttl_ms = none_or(value).map_err(|_| bad())?;
+            }
+        }
+        "max_length" => {
+            for q in &mut r.queues {
+                q.max_length = none_or(value).map_err(|_| bad())?;
+            }
+        }
+        "overflow" => {
+            for q in &mut r.queues {
+                q.overflow = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?);
+            }
+        }
         _ => return Err(format!("no setting named \"{name}\"")),
     }
     Ok(())
+}
+
+/// An optional number as a setting spells it: "none" when unset.
+fn optional<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| "none".to_string(), |v| v.to_string())
+}
+
+/// "none" unsets; anything else must be a number.
+fn none_or<T: std::str::FromStr>(value: &str) -> Result<Option<T>, T::Err> {
+    match value {
+        "none" => Ok(None),
+        v => v.parse().map(Some),
+    }
 }
 
 /// A setting's value as the lesson file writes it: "all", "unique_key", "true", "2".

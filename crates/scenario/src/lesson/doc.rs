@@ -159,6 +159,8 @@ pub enum Measure {
     Traffic(Vec<String>),
     /// A RabbitMQ publisher's confirmed messages per second.
     PublisherRate(String),
+    /// Messages ready (waiting, not yet delivered) in a RabbitMQ queue: its backlog.
+    QueueReady(String),
     /// Rows of a store written out of order: rows whose key number ("order-7") is smaller
     /// than the row before's, among keys with the same prefix.
     StoreInversions(String),

@@ -15,11 +15,19 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 14] = [
+const SOURCES: [(&str, &str); 16] = [
     ("backlog", include_str!("../../../../lessons/backlog.json")),
+    (
+        "backlog-full-queue",
+        include_str!("../../../../lessons/backlog-full-queue.json"),
+    ),
     (
         "ordering",
         include_str!("../../../../lessons/ordering.json"),
+    ),
+    (
+        "kafka-ordering",
+        include_str!("../../../../lessons/kafka-ordering.json"),
     ),
     (
         "kafka-consumer-loss",
@@ -150,6 +158,7 @@ fn check_measure(field: &str, m: &Measure, n: &Names) -> Result<(), ScenarioErro
             format!("no ledger counter \"{c}\" (one of {})", COUNTERS.join(", ")),
             format!("没有账本计数 \"{c}\"（可用：{}）", COUNTERS.join(", ")),
         )),
+        Measure::QueueReady(q) if !n.queues.contains(q) => Err(unknown(field, "queue", q)),
         Measure::StoreRows(s) | Measure::StoreDistinct(s) | Measure::StoreInversions(s)
             if !n.stores.contains(s) =>
         {
