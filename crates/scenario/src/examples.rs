@@ -53,6 +53,10 @@ const SOURCES: [(&str, &str); 21] = [
         include_str!("../../../scenarios/kafka-design-an-mq.json"),
     ),
     (
+        "kafka-ordering-keys",
+        include_str!("../../../scenarios/kafka-ordering-keys.json"),
+    ),
+    (
         "rabbitmq-single-node",
         include_str!("../../../scenarios/rabbitmq-single-node.json"),
     ),
@@ -79,10 +83,6 @@ const SOURCES: [(&str, &str); 21] = [
     (
         "rabbitmq-ordering",
         include_str!("../../../scenarios/rabbitmq-ordering.json"),
-    ),
-    (
-        "kafka-ordering-keys",
-        include_str!("../../../scenarios/kafka-ordering-keys.json"),
     ),
     (
         "rabbitmq-backlog",

@@ -180,6 +180,10 @@ pub fn measure_label(m: &Measure) -> Text {
             format!("rows out of order in {s}"),
             format!("{s} 中乱序的行"),
         ),
+        Measure::QueueReady(q) => text(
+            format!("messages waiting in {q}"),
+            format!("{q} 中等待的消息"),
+        ),
     }
 }
 
