@@ -221,6 +221,14 @@ texts! {
     QueueTypeField => "Queue type", "队列类型";
     AutoAckField => "autoAck (acked on delivery)", "autoAck（投递即确认）";
     PrefetchField => "Prefetch (basic.qos; 0 = unlimited)", "Prefetch（basic.qos；0 = 不限）";
+    ConsumerCountField => "Number of consumers (added ones copy the last)", "消费者数量（新增的照最后一个复制）";
+    MessageTtlField => "Message TTL (ms; empty = none)", "消息 TTL（毫秒；留空 = 不设）";
+    MaxLengthField => "Max length (ready messages; empty = none)", "最大长度（就绪消息数；留空 = 不限）";
+    OverflowField => "Overflow", "溢出策略";
+    OverflowDropHead => "drop-head", "drop-head（丢最早的）";
+    OverflowDropHeadHelp => "A full queue drops its oldest ready message, confirmed or not (dead-lettered if a DLX is set).", "队列满时丢掉最早的就绪消息，不管是否已确认（设置了死信交换机则转入死信）。";
+    OverflowRejectPublish => "reject-publish", "reject-publish（拒收新消息）";
+    OverflowRejectPublishHelp => "A full queue refuses new messages; with confirms the publisher gets a nack.", "队列满时拒收新消息；开启确认时生产者会收到 nack。";
     Apply => "Apply", "应用";
     Modified => "changed by you", "已由你修改";
     SettingsHint => "Apply rebuilds the scenario from the start with these settings.", "点击“应用”会用这些设置从头重建场景。";

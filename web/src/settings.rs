@@ -5,7 +5,7 @@
 
 use crate::i18n::{Lang, T};
 use mqlab_scenario::doc::{AcksDoc, CommitDoc, StoreKindDoc};
-use mqlab_scenario::doc_rabbit::{PublishModeDoc, QueueTypeDoc, RabbitDoc};
+use mqlab_scenario::doc_rabbit::{OverflowDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc};
 use mqlab_scenario::{Knobs, Text};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -58,6 +58,11 @@ struct Form {
     rabbit: Option<RabbitDoc>,
     /// The RabbitMQ consumers' prefetch counts, as typed.
     prefetch: Vec<String>,
+    /// How many RabbitMQ consumers, as typed (more copy the last one).
+    consumer_count: String,
+    /// Each queue's message TTL and max length, as typed; empty for none.
+    ttl: Vec<String>,
+    max_length: Vec<String>,
 }
 
 impl Form {
@@ -68,6 +73,17 @@ impl Form {
                 .iter()
                 .flat_map(|r| &r.consumers)
                 .map(|c| c.prefetch.to_string())
+                .collect(),
+            consumer_count: rabbit.as_ref().map_or(0, |r| r.consumers.len()).to_string(),
+            ttl: rabbit
+                .iter()
+                .flat_map(|r| &r.queues)
+                .map(|q| q.message_ttl_ms.map(|v| v.to_string()).unwrap_or_default())
+                .collect(),
+            max_length: rabbit
+                .iter()
+                .flat_map(|r| &r.queues)
+                .map(|q| q.max_length.map(|v| v.to_string()).unwrap_or_default())
                 .collect(),
             rabbit,
             brokers: k.brokers.to_string(),
@@ -96,6 +112,20 @@ impl Form {
             .zip(&self.prefetch)
         {
             c.prefetch = n(typed, T::PrefetchField)?;
+        }
+        // An empty field is no limit.
+        let limit = |s: &str, field: T| match s.trim() {
+            "" => Ok(None),
+            v => v.parse::<u32>().map(Some).map_err(|_| field),
+        };
+        for (i, q) in rabbit.iter_mut().flat_map(|r| &mut r.queues).enumerate() {
+            q.message_ttl_ms = limit(&self.ttl[i], T::MessageTtlField)?.map(u64::from);
+            q.max_length = limit(&self.max_length[i], T::MaxLengthField)?;
+        }
+        if let Some(r) = &mut rabbit {
+            if !r.consumers.is_empty() {
+                r.set_consumer_count(n(&self.consumer_count, T::ConsumerCountField)? as usize);
+            }
         }
         let knobs = Knobs {
             brokers: n(&self.brokers, T::Brokers)?,
@@ -132,6 +162,20 @@ pub fn mode_texts(m: PublishModeDoc) -> (&'static str, T, T) {
         PublishModeDoc::Plain => ("plain", T::ModePlain, T::ModePlainHelp),
         PublishModeDoc::Confirm => ("confirm", T::ModeConfirm, T::ModeConfirmHelp),
         PublishModeDoc::Transaction => ("transaction", T::ModeTransaction, T::ModeTransactionHelp),
+    }
+}
+
+const OVERFLOWS: [OverflowDoc; 2] = [OverflowDoc::DropHead, OverflowDoc::RejectPublish];
+
+/// A queue's overflow behaviour: its value in the form, its name and what it does.
+pub fn overflow_texts(o: OverflowDoc) -> (&'static str, T, T) {
+    match o {
+        OverflowDoc::DropHead => ("drop-head", T::OverflowDropHead, T::OverflowDropHeadHelp),
+        OverflowDoc::RejectPublish => (
+            "reject-publish",
+            T::OverflowRejectPublish,
+            T::OverflowRejectPublishHelp,
+        ),
     }
 }
 
@@ -322,6 +366,10 @@ pub fn settings(props: &SettingsProps) -> Html {
         html! {
             <fieldset data-testid="settings-consumers">
                 <legend>{ T::ConsumerSection.get(lang) }</legend>
+                if rabbit.is_some_and(|r| !r.consumers.is_empty()) {
+                    { text_field(T::ConsumerCountField, "knob-consumer-count".into(), &form.consumer_count,
+                        edit(0, |f, _, v| f.consumer_count = v)) }
+                }
                 { for amqp_consumers }
                 { for commit }
                 { for store }
@@ -357,6 +405,7 @@ pub fn settings(props: &SettingsProps) -> Html {
             let queues = r.queues.iter().enumerate().map(|(i, q)| {
                 let kinds = vec![("classic", T::Classic.get(lang).to_string()), ("quorum", T::Quorum.get(lang).to_string())];
                 let current = if q.kind == QueueTypeDoc::Quorum { "quorum" } else { "classic" };
+                let (overflow, _, overflow_help) = overflow_texts(q.overflow.unwrap_or(OverflowDoc::DropHead));
                 html! {
                     <div class="entity" data-testid={format!("settings-queue-{}", q.name)}>
                         <p class="entity-name">{ &q.name }</p>
@@ -365,6 +414,14 @@ pub fn settings(props: &SettingsProps) -> Html {
                         { select_field(T::QueueTypeField, format!("knob-queue-{i}-type"), kinds, current, None,
                             edit(i, |f, i, v| if let Some(r) = &mut f.rabbit {
                                 r.queues[i].kind = if v == "quorum" { QueueTypeDoc::Quorum } else { QueueTypeDoc::Classic };
+                            })) }
+                        { text_field(T::MessageTtlField, format!("knob-queue-{i}-ttl"), &form.ttl[i],
+                            edit(i, |f, i, v| f.ttl[i] = v)) }
+                        { text_field(T::MaxLengthField, format!("knob-queue-{i}-max-length"), &form.max_length[i],
+                            edit(i, |f, i, v| f.max_length[i] = v)) }
+                        { select_field(T::OverflowField, format!("knob-queue-{i}-overflow"), texts(&OVERFLOWS.map(overflow_texts)), overflow, Some(overflow_help),
+                            edit(i, |f, i, v| if let (Some(r), Some(o)) = (&mut f.rabbit, OVERFLOWS.into_iter().find(|o| overflow_texts(*o).0 == v)) {
+                                r.queues[i].overflow = Some(o);
                             })) }
                     </div>
                 }

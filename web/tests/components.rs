@@ -1002,6 +1002,90 @@ async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() 
     assert!(text(&root, "settings-error").contains("Prefetch"));
 }
 
+fn set_input(root: &Element, selector: &str, value: &str) {
+    let input: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
+    use mqlab_scenario::doc_rabbit::OverflowDoc;
+    use mqlab_web::settings::{Settings, SettingsProps, SharedRabbit};
+    use std::cell::RefCell;
+    let backlog = mqlab_scenario::examples()
+        .into_iter()
+        .find(|e| e.id == "rabbitmq-backlog")
+        .expect("the backlog example")
+        .doc;
+    let applied = Rc::new(RefCell::new(None));
+    let got = applied.clone();
+    let mut knobs = knobs(true);
+    knobs.commit = None;
+    let props = SettingsProps {
+        lang: Lang::En,
+        knobs,
+        model_version: "RabbitMQ 3.13",
+        error: None,
+        rabbit: Some(SharedRabbit(Rc::new(backlog.rabbitmq.unwrap()))),
+        on_apply: Callback::from(move |v| *got.borrow_mut() = Some(v)),
+    };
+    let root = mount::<Settings>(props).await;
+    let value = |selector: &str| {
+        let input: web_sys::HtmlInputElement =
+            wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
+        input.value()
+    };
+    // No limits yet: the fields are empty; drop-head is RabbitMQ's default.
+    assert_eq!(value("#knob-consumer-count"), "1");
+    assert_eq!(value("#knob-queue-0-ttl"), "");
+    assert_eq!(value("#knob-queue-0-max-length"), "");
+    assert_eq!(value("#knob-queue-0-overflow"), "drop-head");
+    assert!(text(&root, "knob-queue-0-overflow-help").contains("oldest"));
+
+    set_input(&root, "#knob-consumer-count", "3");
+    set_input(&root, "#knob-queue-0-ttl", "5000");
+    set_input(&root, "#knob-queue-0-max-length", "10");
+    yew::scheduler::flush().await;
+    choose(&root, "#knob-queue-0-overflow", "reject-publish");
+    yew::scheduler::flush().await;
+    assert!(text(&root, "knob-queue-0-overflow-help").contains("nack"));
+    let apply: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(find(&root, "settings-apply"));
+    apply.click();
+    yew::scheduler::flush().await;
+    let (_, doc) = applied.borrow().clone().expect("Apply hands the values up");
+    let doc = doc.expect("with the RabbitMQ section");
+    let names: Vec<&str> = doc.consumers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["billing", "billing-2", "billing-3"]);
+    assert!(doc.consumers.iter().all(|c| c.processing_ms == 400));
+    assert_eq!(doc.queues[0].message_ttl_ms, Some(5000));
+    assert_eq!(doc.queues[0].max_length, Some(10));
+    assert_eq!(doc.queues[0].overflow, Some(OverflowDoc::RejectPublish));
+
+    // Emptied again: no TTL. A length that is not a whole number ("1e3" passes the browser's
+    // check) is named, and nothing is applied.
+    *applied.borrow_mut() = None;
+    set_input(&root, "#knob-queue-0-ttl", "");
+    set_input(&root, "#knob-queue-0-max-length", "1e3");
+    yew::scheduler::flush().await;
+    apply.click();
+    yew::scheduler::flush().await;
+    assert!(applied.borrow().is_none());
+    assert!(text(&root, "settings-error").contains("Max length"));
+    set_input(&root, "#knob-queue-0-max-length", "");
+    yew::scheduler::flush().await;
+    apply.click();
+    yew::scheduler::flush().await;
+    let (_, doc) = applied.borrow().clone().expect("applied");
+    let doc = doc.unwrap();
+    assert_eq!(doc.queues[0].message_ttl_ms, None);
+    assert_eq!(doc.queues[0].max_length, None);
+}
+
 // ---------- lessons ----------
 
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
