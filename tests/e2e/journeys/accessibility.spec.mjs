@@ -1,4 +1,4 @@
-// axe-core on every kind of page: no serious or critical violation (WCAG 2.1 A/AA rules), in
+// axe-core on every kind of page (the lesson map, lessons, the sandbox, compare): no serious or critical violation (WCAG 2.1 A/AA rules), in
 // both colour schemes.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
@@ -9,6 +9,8 @@ const pages = [
   ['lesson-prediction', '#lesson/rabbitmq-consumer-loss/6', 'lesson-panel'],
   ['sandbox', '#kafka-leader-kill@40', 'stage'],
   ['sandbox-rabbitmq', '#rabbitmq-mirrored-failover@60', 'stage'],
+  ['compare', '#compare@40', 'compare'],
+  ['design-challenge', '#lesson/design-an-mq/8', 'lesson-panel'],
 ];
 
 for (const scheme of ['light', 'dark']) {
