@@ -7,6 +7,7 @@
 //! function of the seed and the script, so the same inputs give the same trace natively and
 //! in wasm.
 
+pub mod compact;
 mod fault;
 mod network;
 mod queue;

@@ -219,18 +219,15 @@ impl<M: Model> World<M> {
             queue: EventQueue::default(),
             network: Network::default(),
             rng: SimRng::new(seed),
-            nodes: nodes
-                .iter()
-                .map(|&n| {
-                    (
-                        n,
-                        NodeState {
-                            liveness: Liveness::Up,
-                            incarnation: 0,
-                        },
-                    )
-                })
-                .collect(),
+            nodes: crate::compact::map_of(nodes.iter().map(|&n| {
+                (
+                    n,
+                    NodeState {
+                        liveness: Liveness::Up,
+                        incarnation: 0,
+                    },
+                )
+            })),
             latency_ms,
             jitter_ms,
             steps_taken: 0,
@@ -291,7 +288,7 @@ impl<M: Model> World<M> {
                 _ => None,
             })
             .collect();
-        envelopes.sort_by_key(|e| e.id);
+        crate::compact::sort_by_key(&mut envelopes, |e| e.id);
         envelopes
     }
     /// Time of the next event, if any.

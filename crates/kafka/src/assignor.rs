@@ -2,6 +2,7 @@
 //! of the Java client, computed for members in the order Kafka sorts them.
 
 use crate::metadata::Tp;
+use mqlab_engine::compact::{map_of, sort_by};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -29,8 +30,10 @@ pub fn assign<M: Copy + Ord>(
     partitions: &BTreeMap<u32, u32>,
 ) -> BTreeMap<M, Vec<Tp>> {
     let mut sorted: Vec<&Subscriber<'_, M>> = members.iter().collect();
-    sorted.sort_by(|a, b| a.sort_key.cmp(b.sort_key).then(a.member.cmp(&b.member)));
-    let mut out: BTreeMap<M, Vec<Tp>> = sorted.iter().map(|m| (m.member, Vec::new())).collect();
+    sort_by(&mut sorted, |a, b| {
+        a.sort_key.cmp(b.sort_key).then(a.member.cmp(&b.member))
+    });
+    let mut out: BTreeMap<M, Vec<Tp>> = map_of(sorted.iter().map(|m| (m.member, Vec::new())));
     match assignor {
         Assignor::Range => {
             for (&topic, &count) in partitions {

@@ -11,6 +11,7 @@ use crate::protocol::{
     Timer,
 };
 use crate::{Acks, Kafka, KafkaConfig, CONTROLLER};
+use mqlab_engine::compact::map_of;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::MessageId;
 use std::collections::BTreeMap;
@@ -86,12 +87,12 @@ struct Fetcher {
 
 impl Broker {
     pub fn new(id: NodeId, meta: &Metadata) -> Self {
-        let logs = meta
-            .partitions
-            .iter()
-            .filter(|(_, p)| p.replicas.contains(&id))
-            .map(|(&tp, _)| (tp, Log::default()))
-            .collect();
+        let logs = map_of(
+            meta.partitions
+                .iter()
+                .filter(|(_, p)| p.replicas.contains(&id))
+                .map(|(&tp, _)| (tp, Log::default())),
+        );
         Self {
             id,
             logs,
@@ -374,21 +375,17 @@ impl Broker {
         let leo = log.log_end_offset();
         // A new leader does not know its followers' positions; it gives every ISR member a
         // full lag period to show up (Kafka resets lastCaughtUpTime on a leader change).
-        let followers = replicas
-            .iter()
-            .filter(|&&b| b != self.id)
-            .map(|&b| {
-                (
-                    b,
-                    Progress {
-                        log_end_offset: 0,
-                        leader_leo_at_last_fetch: leo,
-                        last_fetch_at: now,
-                        caught_up_at: now,
-                    },
-                )
-            })
-            .collect();
+        let followers = map_of(replicas.iter().filter(|&&b| b != self.id).map(|&b| {
+            (
+                b,
+                Progress {
+                    log_end_offset: 0,
+                    leader_leo_at_last_fetch: leo,
+                    last_fetch_at: now,
+                    caught_up_at: now,
+                },
+            )
+        }));
         for &b in isr.iter().filter(|&&b| b != self.id) {
             fx.reset_timer(
                 self.id,

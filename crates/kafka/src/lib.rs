@@ -38,6 +38,7 @@ pub use protocol::{
 };
 pub use reader::Reader;
 
+use mqlab_engine::compact::{map_of, set_of, sort};
 use mqlab_engine::{Effects, Model, NodeId};
 use mqlab_ledger::{Ledger, Placement, Store};
 use std::collections::BTreeMap;
@@ -122,56 +123,33 @@ impl Kafka {
                 );
             }
         }
-        let broker_map = brokers
-            .iter()
-            .map(|&b| (b, Broker::new(b, &meta)))
-            .collect();
-        let producers = config
-            .producers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                (
-                    NodeId(PRODUCER_BASE + i as u32),
-                    Producer::new(NodeId(PRODUCER_BASE + i as u32), p.clone()),
-                )
-            })
-            .collect();
-        let readers = config
-            .readers
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let id = NodeId(READER_BASE + i as u32);
-                (
-                    id,
-                    Reader::new(id, r.clone(), config.topics[r.topic as usize].partitions),
-                )
-            })
-            .collect();
-        let consumers = config
-            .consumers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let id = NodeId(CONSUMER_BASE + i as u32);
-                (id, Consumer::new(id, c.clone(), config.brokers))
-            })
-            .collect();
+        let broker_map = map_of(brokers.iter().map(|&b| (b, Broker::new(b, &meta))));
+        let producers = map_of(config.producers.iter().enumerate().map(|(i, p)| {
+            (
+                NodeId(PRODUCER_BASE + i as u32),
+                Producer::new(NodeId(PRODUCER_BASE + i as u32), p.clone()),
+            )
+        }));
+        let readers = map_of(config.readers.iter().enumerate().map(|(i, r)| {
+            let id = NodeId(READER_BASE + i as u32);
+            (
+                id,
+                Reader::new(id, r.clone(), config.topics[r.topic as usize].partitions),
+            )
+        }));
+        let consumers = map_of(config.consumers.iter().enumerate().map(|(i, c)| {
+            let id = NodeId(CONSUMER_BASE + i as u32);
+            (id, Consumer::new(id, c.clone(), config.brokers))
+        }));
         Self {
-            coordinators: brokers
-                .iter()
-                .map(|&b| (b, Coordinator::default()))
-                .collect(),
+            coordinators: map_of(brokers.iter().map(|&b| (b, Coordinator::default()))),
             controller: Controller::new(meta, brokers),
             brokers: broker_map,
             producers,
             readers,
             consumers,
             committed: CommittedOffsets::new(),
-            partition_counts: (0u32..)
-                .zip(config.topics.iter().map(|t| t.partitions))
-                .collect(),
+            partition_counts: map_of((0u32..).zip(config.topics.iter().map(|t| t.partitions))),
             stores: config
                 .stores
                 .iter()
@@ -277,7 +255,7 @@ impl Kafka {
         for (record, placement) in self.ledger.records().iter().zip(placements.iter_mut()) {
             let tp = self.tp_by_name(&record.destination);
             placement.has_authority = tp.and_then(|tp| meta.leader(tp)).is_some_and(&is_up);
-            placement.copies.sort();
+            sort(&mut placement.copies);
             if let (Some(tp), Some(position)) = (tp, placement.position) {
                 placement.skipped = self.skipped_by_a_group(record, tp, position, &is_up);
             }
@@ -294,12 +272,12 @@ impl Kafka {
         position: u64,
         is_up: impl Fn(NodeId) -> bool,
     ) -> bool {
-        let groups: std::collections::BTreeSet<&str> = self
-            .consumers
-            .values()
-            .filter(|c| c.config.topic == tp.topic)
-            .map(|c| c.config.group.as_str())
-            .collect();
+        let groups = set_of(
+            self.consumers
+                .values()
+                .filter(|c| c.config.topic == tp.topic)
+                .map(|c| c.config.group.as_str()),
+        );
         groups.into_iter().any(|group| {
             let members = || self.consumers.values().filter(|c| c.config.group == group);
             let passed = self.committed(group, tp).is_some_and(|c| c > position);

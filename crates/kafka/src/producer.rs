@@ -7,6 +7,7 @@
 use crate::metadata::{Metadata, Tp};
 use crate::protocol::{KafkaError, Msg, Note, ProduceRequest, Timer};
 use crate::{Acks, Kafka, ProducerConfig, CONTROLLER, RETRY_BACKOFF_MAX_MS};
+use mqlab_engine::compact::sort_by_key;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::{Ledger, MessageId};
 use std::collections::{BTreeMap, VecDeque};
@@ -288,9 +289,9 @@ impl Producer {
         let queue = self.queues.entry(batch.tp).or_default();
         queue.push_front(batch);
         // Idempotent batches go out in sequence order; a stable sort keeps new ones behind.
-        queue
-            .make_contiguous()
-            .sort_by_key(|b| b.sequence.map_or(u32::MAX, |(_, seq)| seq));
+        sort_by_key(queue.make_contiguous(), |b| {
+            b.sequence.map_or(u32::MAX, |(_, seq)| seq)
+        });
     }
 
     fn has_earlier(&self, batch: &Batch) -> bool {

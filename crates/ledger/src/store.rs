@@ -165,11 +165,7 @@ impl Store {
 
     /// Distinct keys in the store.
     pub fn distinct_keys(&self) -> usize {
-        self.rows
-            .iter()
-            .map(|r| r.key.as_str())
-            .collect::<BTreeSet<_>>()
-            .len()
+        mqlab_engine::compact::set_of(self.rows.iter().map(|r| r.key.as_str())).len()
     }
 }
 

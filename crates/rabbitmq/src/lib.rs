@@ -29,6 +29,7 @@ pub use queue::{MirrorInfo, Replica};
 pub use quorum::{Command as RaftCommand, QuorumMember, RaftMsg, RaftRole};
 pub use routing::route;
 
+use mqlab_engine::compact::{map_of, set_of, sort};
 use mqlab_engine::{Effects, Model, NodeId};
 use mqlab_ledger::{Ledger, MessageId, Placement, Store};
 use node::Shared;
@@ -67,27 +68,15 @@ pub struct Rabbit {
 
 impl Rabbit {
     pub fn new(config: RabbitConfig) -> Self {
-        let nodes = (1..=config.nodes)
-            .map(|n| (NodeId(n), RabbitNode::new(NodeId(n))))
-            .collect();
-        let publishers = config
-            .publishers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let id = NodeId(PUBLISHER_BASE + i as u32);
-                (id, Publisher::new(id, p.clone()))
-            })
-            .collect();
-        let consumers = config
-            .consumers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let id = NodeId(CONSUMER_BASE + i as u32);
-                (id, AmqpConsumer::new(id, c.clone()))
-            })
-            .collect();
+        let nodes = map_of((1..=config.nodes).map(|n| (NodeId(n), RabbitNode::new(NodeId(n)))));
+        let publishers = map_of(config.publishers.iter().enumerate().map(|(i, p)| {
+            let id = NodeId(PUBLISHER_BASE + i as u32);
+            (id, Publisher::new(id, p.clone()))
+        }));
+        let consumers = map_of(config.consumers.iter().enumerate().map(|(i, c)| {
+            let id = NodeId(CONSUMER_BASE + i as u32);
+            (id, AmqpConsumer::new(id, c.clone()))
+        }));
         Self {
             stores: config
                 .stores
@@ -216,14 +205,14 @@ impl Rabbit {
                 }
             }
         }
-        let in_hand: BTreeSet<MessageId> = self
-            .consumers
-            .values()
-            .filter(|c| is_up(c.id))
-            .flat_map(|c| c.inbox.iter().map(|d| d.message))
-            .collect();
+        let in_hand: BTreeSet<MessageId> = set_of(
+            self.consumers
+                .values()
+                .filter(|c| is_up(c.id))
+                .flat_map(|c| c.inbox.iter().map(|d| d.message)),
+        );
         for (record, p) in records.iter().zip(placements.iter_mut()) {
-            p.copies.sort();
+            sort(&mut p.copies);
             let targets = self.targets(record);
             p.has_authority = targets
                 .iter()

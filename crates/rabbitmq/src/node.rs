@@ -10,6 +10,7 @@ use crate::queue::{MirrorInfo, Replica};
 use crate::quorum::QuorumMember;
 use crate::routing::route;
 use crate::Rabbit;
+use mqlab_engine::compact::{map_of, set_of};
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::MessageId;
 use std::collections::{BTreeMap, BTreeSet};
@@ -144,10 +145,11 @@ impl RabbitNode {
 
     pub fn on_start(&mut self, config: &RabbitConfig, fx: Fx) {
         fx.note(Note::NodeStarted { node: self.id });
-        self.peers = Self::all_nodes(config)
-            .filter(|&n| n != self.id)
-            .map(|n| (n, fx.now()))
-            .collect();
+        self.peers = map_of(
+            Self::all_nodes(config)
+                .filter(|&n| n != self.id)
+                .map(|n| (n, fx.now())),
+        );
         self.down_peers.clear();
         if !self.started_once {
             self.started_once = true;
@@ -242,12 +244,12 @@ impl RabbitNode {
     /// closes every connection: clients and peers hear of it at once.
     pub fn on_down(&mut self, graceful: bool, fx: Fx) {
         self.crashed = !graceful;
-        self.led_at_shutdown = self
-            .replicas
-            .iter()
-            .filter(|(_, r)| r.leader)
-            .map(|(&q, _)| q)
-            .collect();
+        self.led_at_shutdown = set_of(
+            self.replicas
+                .iter()
+                .filter(|(_, r)| r.leader)
+                .map(|(&q, _)| q),
+        );
         for client in self.channels.keys().copied().collect::<Vec<_>>() {
             fx.send(self.id, client, Msg::ConnectionClosed);
         }

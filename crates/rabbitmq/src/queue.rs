@@ -8,6 +8,7 @@ use crate::protocol::{
     ConsumerRef, DeadReason, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, QueueTag, Timer,
 };
 use crate::Rabbit;
+use mqlab_engine::compact::{map_of, set_of};
 use mqlab_engine::{Effects, NodeId};
 use mqlab_ledger::MessageId;
 use std::collections::{BTreeMap, BTreeSet};
@@ -226,7 +227,7 @@ impl Replica {
                 from,
                 index,
                 needs_fsync: persistent && durable,
-                mirrors: self.mirrors.iter().map(|m| m.node).collect(),
+                mirrors: set_of(self.mirrors.iter().map(|m| m.node)),
             });
             self.flush_confirms(me, fx);
         }
@@ -507,9 +508,9 @@ impl Replica {
                 }
             }
             MirrorOp::Sync { messages } => {
-                self.ready = messages.iter().map(|m| m.index).collect();
+                self.ready = set_of(messages.iter().map(|m| m.index));
                 self.next_index = messages.last().map_or(self.next_index, |m| m.index + 1);
-                self.messages = messages.into_iter().map(|m| (m.index, m)).collect();
+                self.messages = map_of(messages.into_iter().map(|m| (m.index, m)));
                 self.synced = true;
                 fx.note(Note::MirrorSynced {
                     node: me,
@@ -527,7 +528,7 @@ impl Replica {
     pub fn promote(&mut self, me: NodeId, mirrors: Vec<MirrorInfo>, fx: Fx) -> Vec<MessageId> {
         self.leader = true;
         self.epoch += 1;
-        self.ready = self.messages.keys().copied().collect();
+        self.ready = set_of(self.messages.keys().copied());
         let requeued: Vec<MessageId> = self
             .messages
             .values()

@@ -7,6 +7,7 @@
 
 use crate::protocol::{ConsumerRef, DeadReason, Msg, Note, PublishRef, QMsg, QueueTag};
 use crate::Rabbit;
+use mqlab_engine::compact::{map_of, set_of, sort_by};
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::MessageId;
 use std::collections::{BTreeMap, BTreeSet};
@@ -219,7 +220,7 @@ impl QuorumMember {
         self.term += 1;
         self.role = RaftRole::Candidate;
         self.voted_for = Some(self.me);
-        self.votes = [self.me].into();
+        self.votes = set_of([self.me]);
         self.leader = None;
         let (last_index, last_term) = (self.last_index(), self.term_at(self.last_index()));
         let peers: Vec<NodeId> = self.peers().collect();
@@ -259,8 +260,8 @@ impl QuorumMember {
         self.leader = Some(self.me);
         let next = self.last_index() + 1;
         let peers: Vec<NodeId> = self.peers().collect();
-        self.match_index = peers.iter().map(|&p| (p, 0)).collect();
-        self.next_index = peers.iter().map(|&p| (p, next)).collect();
+        self.match_index = map_of(peers.iter().map(|&p| (p, 0)));
+        self.next_index = map_of(peers.iter().map(|&p| (p, next)));
         self.consumers.clear();
         self.pending_checkout.clear();
         fx.cancel_timer(
@@ -327,7 +328,7 @@ impl QuorumMember {
         if self.is_leader() {
             let mut indexes: Vec<u64> = self.match_index.values().copied().collect();
             indexes.push(self.last_index());
-            indexes.sort_unstable_by(|a, b| b.cmp(a));
+            sort_by(&mut indexes, |a, b| b.cmp(a));
             let majority_index = indexes[self.majority() - 1];
             if majority_index > self.commit && self.term_at(majority_index) == self.term {
                 self.commit = majority_index;
@@ -661,12 +662,12 @@ impl QuorumMember {
     /// Consumers whose channel lived on `node` (now down): registered ones and those that
     /// only hold checkouts in the log (they subscribed under an earlier leader).
     pub fn consumers_on(&self, node: NodeId) -> Vec<ConsumerRef> {
-        let mut refs: BTreeSet<ConsumerRef> = self
-            .consumers
-            .iter()
-            .map(|c| c.consumer)
-            .filter(|c| c.node == node)
-            .collect();
+        let mut refs: BTreeSet<ConsumerRef> = set_of(
+            self.consumers
+                .iter()
+                .map(|c| c.consumer)
+                .filter(|c| c.node == node),
+        );
         refs.extend(
             self.checked_out
                 .values()

@@ -29,7 +29,7 @@ pub fn route(config: &RabbitConfig, exchange: &str, routing_key: &str) -> Vec<u3
             .map(|b| b.queue)
             .collect()
     };
-    queues.sort_unstable();
+    mqlab_engine::compact::sort(&mut queues);
     queues.dedup();
     queues
 }

@@ -11,6 +11,7 @@ use crate::validate::{
     err, name_ok, node_named, range, store_index, validate_script, validate_stores, Built,
     MAX_CONSUMERS, MAX_TIMEOUT_MS,
 };
+use mqlab_engine::compact::map_of;
 use mqlab_engine::NodeId;
 use mqlab_rabbitmq::{
     Action, Binding, ConsumerConfig, ExchangeConfig, ExchangeKind, HaMode, MirrorPolicy, Overflow,
@@ -91,9 +92,8 @@ pub fn validate_rabbit(
         1,
         MAX_TIMEOUT_MS,
     )?;
-    let mut names: BTreeMap<NodeId, String> = (1..=r.nodes)
-        .map(|n| (NodeId(n), format!("rabbit-{n}")))
-        .collect();
+    let mut names: BTreeMap<NodeId, String> =
+        map_of((1..=r.nodes).map(|n| (NodeId(n), format!("rabbit-{n}"))));
     let node = |names: &BTreeMap<NodeId, String>, field: String, name: &str| {
         rabbit_node(names, r.nodes, field, name)
     };

@@ -100,7 +100,7 @@ pub fn faulty_links<M: mqlab_engine::Model>(world: &World<M>) -> Vec<LinkView> {
             },
         })
         .collect();
-    links.sort_by_key(|l| (l.a, l.b));
+    mqlab_engine::compact::sort_by_key(&mut links, |l| (l.a, l.b));
     links
 }
 

@@ -6,6 +6,7 @@ use crate::frame::{
     ConsumerActivity, ConsumerView, GroupState, GroupView, OffsetMark, RowView, StoreView,
 };
 use crate::i18n::Text;
+use mqlab_engine::compact::set_of;
 use mqlab_kafka::{CommitMode, ConsumerConfig, ConsumerPhase, GroupPhase, Kafka};
 use std::collections::BTreeSet;
 
@@ -81,7 +82,7 @@ pub fn consumers(kafka: &Kafka, d: &Describer<'_>) -> Vec<ConsumerView> {
 }
 
 pub fn groups(kafka: &Kafka) -> Vec<GroupView> {
-    let names: BTreeSet<&str> = kafka.consumers().map(|c| c.config.group.as_str()).collect();
+    let names: BTreeSet<&str> = set_of(kafka.consumers().map(|c| c.config.group.as_str()));
     names
         .into_iter()
         .map(|name| {
@@ -120,11 +121,12 @@ pub fn groups(kafka: &Kafka) -> Vec<GroupView> {
 pub fn stores(kafka: &Kafka, d: &Describer<'_>) -> Vec<StoreView> {
     // One row is expected per acknowledged message of the topics written to a store.
     let expected = |i: usize| {
-        let topic_names: BTreeSet<&str> = kafka
-            .consumers()
-            .filter(|c| c.config.store == i)
-            .map(|c| kafka.config().topics[c.config.topic as usize].name.as_str())
-            .collect();
+        let topic_names: BTreeSet<&str> = set_of(
+            kafka
+                .consumers()
+                .filter(|c| c.config.store == i)
+                .map(|c| kafka.config().topics[c.config.topic as usize].name.as_str()),
+        );
         kafka
             .ledger()
             .records()
