@@ -12,12 +12,14 @@ mod fault;
 mod network;
 mod queue;
 mod rng;
+pub mod vec_map;
 mod world;
 
 pub use fault::Fault;
 pub use network::{LinkState, Network};
 pub use queue::EventQueue;
 pub use rng::SimRng;
+pub use vec_map::{VecMap, VecSet};
 pub use world::{Effects, Envelope, Liveness, Model, Step, StepKind, World};
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
+use crate::VecMap;
 use crate::{Millis, NodeId};
-use std::collections::BTreeMap;
 
 /// The state of one direction of a link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,8 +17,8 @@ pub enum LinkState {
 /// map are healthy. Delivery on one direction is FIFO, like a TCP connection.
 #[derive(Clone, Debug, Default)]
 pub struct Network {
-    links: BTreeMap<(NodeId, NodeId), LinkState>,
-    last_arrival: BTreeMap<(NodeId, NodeId), Millis>,
+    links: VecMap<(NodeId, NodeId), LinkState>,
+    last_arrival: VecMap<(NodeId, NodeId), Millis>,
 }
 
 impl Network {

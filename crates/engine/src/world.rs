@@ -1,5 +1,5 @@
+use crate::VecMap;
 use crate::{EventQueue, Fault, LinkState, Millis, Network, NodeId, SimRng};
-use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 /// A system under simulation: the state of every node, and handlers that react to events by
@@ -191,16 +191,16 @@ pub struct World<M: Model> {
     queue: EventQueue<Event<M>>,
     network: Network,
     rng: SimRng,
-    nodes: BTreeMap<NodeId, NodeState>,
+    nodes: VecMap<NodeId, NodeState>,
     latency_ms: Millis,
     jitter_ms: Millis,
     steps_taken: u64,
     next_envelope: u64,
     /// Current generation of each named timer; an older generation firing is skipped.
-    timer_generations: BTreeMap<(NodeId, M::Timer), u64>,
+    timer_generations: VecMap<(NodeId, M::Timer), u64>,
     next_generation: u64,
     /// Messages delivered per (from, to), a node's messages to itself excluded.
-    traffic: BTreeMap<(NodeId, NodeId), u64>,
+    traffic: VecMap<(NodeId, NodeId), u64>,
 }
 
 impl<M: Model> World<M> {
@@ -219,22 +219,25 @@ impl<M: Model> World<M> {
             queue: EventQueue::default(),
             network: Network::default(),
             rng: SimRng::new(seed),
-            nodes: crate::compact::map_of(nodes.iter().map(|&n| {
-                (
-                    n,
-                    NodeState {
-                        liveness: Liveness::Up,
-                        incarnation: 0,
-                    },
-                )
-            })),
+            nodes: nodes
+                .iter()
+                .map(|&n| {
+                    (
+                        n,
+                        NodeState {
+                            liveness: Liveness::Up,
+                            incarnation: 0,
+                        },
+                    )
+                })
+                .collect(),
             latency_ms,
             jitter_ms,
             steps_taken: 0,
             next_envelope: 0,
-            timer_generations: BTreeMap::new(),
+            timer_generations: VecMap::new(),
             next_generation: 0,
-            traffic: BTreeMap::new(),
+            traffic: VecMap::new(),
         };
         let mut notes = Vec::new();
         for &node in nodes {
@@ -261,7 +264,7 @@ impl<M: Model> World<M> {
         self.steps_taken
     }
     /// Messages delivered so far between each ordered pair of nodes.
-    pub fn traffic(&self) -> &BTreeMap<(NodeId, NodeId), u64> {
+    pub fn traffic(&self) -> &VecMap<(NodeId, NodeId), u64> {
         &self.traffic
     }
     pub fn network(&self) -> &Network {

@@ -2,8 +2,8 @@
 //! of the Java client, computed for members in the order Kafka sorts them.
 
 use crate::metadata::Tp;
-use mqlab_engine::compact::{map_of, sort_by};
-use std::collections::BTreeMap;
+use mqlab_engine::compact::sort_by;
+use mqlab_engine::VecMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Assignor {
@@ -27,13 +27,14 @@ pub struct Subscriber<'a, M> {
 pub fn assign<M: Copy + Ord>(
     assignor: Assignor,
     members: &[Subscriber<'_, M>],
-    partitions: &BTreeMap<u32, u32>,
-) -> BTreeMap<M, Vec<Tp>> {
+    partitions: &VecMap<u32, u32>,
+) -> VecMap<M, Vec<Tp>> {
     let mut sorted: Vec<&Subscriber<'_, M>> = members.iter().collect();
     sort_by(&mut sorted, |a, b| {
         a.sort_key.cmp(b.sort_key).then(a.member.cmp(&b.member))
     });
-    let mut out: BTreeMap<M, Vec<Tp>> = map_of(sorted.iter().map(|m| (m.member, Vec::new())));
+    let mut out: VecMap<M, Vec<Tp>> =
+        VecMap::from_iter(sorted.iter().map(|m| (m.member, Vec::new())));
     match assignor {
         Assignor::Range => {
             for (&topic, &count) in partitions {
@@ -87,7 +88,7 @@ mod tests {
     }
 
     /// K26's example: C0 and C1 subscribe to t0 and t1, three partitions each.
-    fn k26(assignor: Assignor) -> BTreeMap<u32, Vec<Tp>> {
+    fn k26(assignor: Assignor) -> VecMap<u32, Vec<Tp>> {
         let topics = [0, 1];
         // Given out of order: the assignor sorts by member id.
         let members = [
@@ -102,7 +103,7 @@ mod tests {
                 topics: &topics,
             },
         ];
-        assign(assignor, &members, &BTreeMap::from([(0, 3), (1, 3)]))
+        assign(assignor, &members, &VecMap::from([(0, 3), (1, 3)]))
     }
 
     #[test]
@@ -133,7 +134,7 @@ mod tests {
             })
             .collect();
         for assignor in [Assignor::Range, Assignor::RoundRobin] {
-            let a = assign(assignor, &members, &BTreeMap::from([(0, 2)]));
+            let a = assign(assignor, &members, &VecMap::from([(0, 2)]));
             let mut all: Vec<Tp> = a.values().flatten().copied().collect();
             all.sort();
             assert_eq!(all, vec![tp(0, 0), tp(0, 1)], "each partition exactly once");

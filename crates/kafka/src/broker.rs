@@ -11,10 +11,9 @@ use crate::protocol::{
     Timer,
 };
 use crate::{Acks, Kafka, KafkaConfig, CONTROLLER};
-use mqlab_engine::compact::map_of;
+use mqlab_engine::VecMap;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::MessageId;
-use std::collections::BTreeMap;
 
 /// Kafka keeps the last five batches of each idempotent producer (ProducerStateEntry).
 const RETAINED_PRODUCER_BATCHES: usize = 5;
@@ -28,13 +27,13 @@ type Fx<'a, 'b> = &'a mut Effects<'b, Kafka>;
 pub struct Broker {
     pub id: NodeId,
     // Durable.
-    pub logs: BTreeMap<Tp, Log>,
+    pub logs: VecMap<Tp, Log>,
     next_session: u64,
     last_down_was_crash: bool,
     // Volatile.
     metadata_version: u64,
-    pub roles: BTreeMap<Tp, Role>,
-    fetchers: BTreeMap<NodeId, Fetcher>,
+    pub roles: VecMap<Tp, Role>,
+    fetchers: VecMap<NodeId, Fetcher>,
     shutting_down: bool,
 }
 
@@ -58,7 +57,7 @@ pub struct LeaderState {
     pub isr: Vec<NodeId>,
     /// An AlterPartition sent and not yet answered: no other change until it is.
     pending_isr: Option<Vec<NodeId>>,
-    followers: BTreeMap<NodeId, Progress>,
+    followers: VecMap<NodeId, Progress>,
     purgatory: Vec<ParkedProduce>,
 }
 
@@ -87,7 +86,7 @@ struct Fetcher {
 
 impl Broker {
     pub fn new(id: NodeId, meta: &Metadata) -> Self {
-        let logs = map_of(
+        let logs = VecMap::from_iter(
             meta.partitions
                 .iter()
                 .filter(|(_, p)| p.replicas.contains(&id))
@@ -99,8 +98,8 @@ impl Broker {
             next_session: 0,
             last_down_was_crash: false,
             metadata_version: 0,
-            roles: BTreeMap::new(),
-            fetchers: BTreeMap::new(),
+            roles: VecMap::new(),
+            fetchers: VecMap::new(),
             shutting_down: false,
         }
     }
@@ -375,7 +374,7 @@ impl Broker {
         let leo = log.log_end_offset();
         // A new leader does not know its followers' positions; it gives every ISR member a
         // full lag period to show up (Kafka resets lastCaughtUpTime on a leader change).
-        let followers = map_of(replicas.iter().filter(|&&b| b != self.id).map(|&b| {
+        let followers = VecMap::from_iter(replicas.iter().filter(|&&b| b != self.id).map(|&b| {
             (
                 b,
                 Progress {

@@ -8,9 +8,10 @@ use crate::config::{CommitMode, ConsumerConfig, OffsetReset};
 use crate::metadata::{Metadata, Tp};
 use crate::protocol::{JoinRequest, KafkaError, MemberId, Msg, Note, PositionSource, Timer};
 use crate::{partition_for_key, Kafka, CONTROLLER};
+use mqlab_engine::VecMap;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::{Ledger, MessageId, Processing, Store};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Kafka>;
@@ -58,13 +59,13 @@ pub struct Consumer {
     pub generation: Option<u32>,
     pub assignment: Vec<Tp>,
     /// The next offset `poll()` returns, per assigned partition.
-    pub positions: BTreeMap<Tp, u64>,
+    pub positions: VecMap<Tp, u64>,
     /// Fetched, not yet returned by `poll()`.
-    buffer: BTreeMap<Tp, VecDeque<(u64, MessageId)>>,
+    buffer: VecMap<Tp, VecDeque<(u64, MessageId)>>,
     /// Fetches in flight and when they were sent.
-    fetching: BTreeMap<Tp, Millis>,
+    fetching: VecMap<Tp, Millis>,
     /// Partitions waiting for a ListOffsets answer, and why.
-    resetting: BTreeMap<Tp, PositionSource>,
+    resetting: VecMap<Tp, PositionSource>,
     awaiting_offsets: bool,
     join_in_flight: bool,
     /// Records returned by the last `poll()` and not yet processed.
@@ -88,10 +89,10 @@ impl Consumer {
             coordinator: None,
             generation: None,
             assignment: Vec::new(),
-            positions: BTreeMap::new(),
-            buffer: BTreeMap::new(),
-            fetching: BTreeMap::new(),
-            resetting: BTreeMap::new(),
+            positions: VecMap::new(),
+            buffer: VecMap::new(),
+            fetching: VecMap::new(),
+            resetting: VecMap::new(),
             awaiting_offsets: false,
             join_in_flight: false,
             batch: VecDeque::new(),

@@ -5,8 +5,8 @@
 use crate::metadata::{Metadata, PartitionState, Tp};
 use crate::protocol::{ElectionReason, KafkaError, Msg, Note, Timer};
 use crate::{Kafka, KafkaConfig, CONTROLLER};
+use mqlab_engine::VecSet;
 use mqlab_engine::{Effects, NodeId};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 #[derive(Clone, Debug)]
@@ -14,7 +14,7 @@ pub struct Controller {
     meta: Metadata,
     published: Rc<Metadata>,
     /// Brokers in controlled shutdown: not eligible as leaders.
-    shutting_down: BTreeSet<NodeId>,
+    shutting_down: VecSet<NodeId>,
     brokers: Vec<NodeId>,
 }
 
@@ -26,7 +26,7 @@ impl Controller {
         Self {
             meta,
             published,
-            shutting_down: BTreeSet::new(),
+            shutting_down: VecSet::new(),
             brokers,
         }
     }

@@ -9,13 +9,13 @@ use crate::assignor::{assign, Subscriber};
 use crate::metadata::Tp;
 use crate::protocol::{JoinRequest, KafkaError, MemberId, Msg, Note, RebalanceReason, Timer};
 use crate::Kafka;
+use mqlab_engine::VecMap;
 use mqlab_engine::{Effects, NodeId};
-use std::collections::BTreeMap;
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Kafka>;
 
 /// `__consumer_offsets`: group and partition → the next offset to read (K28).
-pub type CommittedOffsets = BTreeMap<(String, Tp), u64>;
+pub type CommittedOffsets = VecMap<(String, Tp), u64>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupPhase {
@@ -42,14 +42,14 @@ pub struct Group {
     pub phase: GroupPhase,
     /// The initial rebalance delay is running.
     pub delaying: bool,
-    pub members: BTreeMap<MemberId, GroupMember>,
-    pub assignment: BTreeMap<MemberId, Vec<Tp>>,
+    pub members: VecMap<MemberId, GroupMember>,
+    pub assignment: VecMap<MemberId, Vec<Tp>>,
 }
 
 /// The groups one broker coordinates.
 #[derive(Clone, Debug, Default)]
 pub struct Coordinator {
-    pub groups: BTreeMap<String, Group>,
+    pub groups: VecMap<String, Group>,
 }
 
 impl Coordinator {
@@ -58,8 +58,8 @@ impl Coordinator {
             generation: 0,
             phase: GroupPhase::Empty,
             delaying: false,
-            members: BTreeMap::new(),
-            assignment: BTreeMap::new(),
+            members: VecMap::new(),
+            assignment: VecMap::new(),
         })
     }
 
@@ -68,7 +68,7 @@ impl Coordinator {
         me: NodeId,
         from: NodeId,
         msg: Msg,
-        partitions: &BTreeMap<u32, u32>,
+        partitions: &VecMap<u32, u32>,
         committed: &mut CommittedOffsets,
         fx: Fx,
     ) {
@@ -141,7 +141,7 @@ impl Coordinator {
         }
     }
 
-    pub fn on_timer(&mut self, me: NodeId, timer: Timer, partitions: &BTreeMap<u32, u32>, fx: Fx) {
+    pub fn on_timer(&mut self, me: NodeId, timer: Timer, partitions: &VecMap<u32, u32>, fx: Fx) {
         match timer {
             Timer::MemberExpiry { group, member } => {
                 let Some(m) = self.group(&group).members.get(&member) else {
@@ -188,7 +188,7 @@ impl Coordinator {
         }
     }
 
-    fn join(&mut self, me: NodeId, join: JoinRequest, partitions: &BTreeMap<u32, u32>, fx: Fx) {
+    fn join(&mut self, me: NodeId, join: JoinRequest, partitions: &VecMap<u32, u32>, fx: Fx) {
         let (group, member) = (join.group.clone(), join.member);
         fx.reset_timer(
             me,
@@ -250,7 +250,7 @@ impl Coordinator {
         group: &str,
         member: MemberId,
         reason: RebalanceReason,
-        partitions: &BTreeMap<u32, u32>,
+        partitions: &VecMap<u32, u32>,
         fx: Fx,
     ) {
         let g = self.group(group);
@@ -305,7 +305,7 @@ impl Coordinator {
         );
     }
 
-    fn try_complete(&mut self, me: NodeId, group: &str, partitions: &BTreeMap<u32, u32>, fx: Fx) {
+    fn try_complete(&mut self, me: NodeId, group: &str, partitions: &VecMap<u32, u32>, fx: Fx) {
         let g = self.group(group);
         if g.phase == GroupPhase::PreparingRebalance
             && !g.delaying
@@ -316,7 +316,7 @@ impl Coordinator {
     }
 
     /// Every member has rejoined (or the late ones were dropped): a new generation.
-    fn complete(&mut self, me: NodeId, group: &str, partitions: &BTreeMap<u32, u32>, fx: Fx) {
+    fn complete(&mut self, me: NodeId, group: &str, partitions: &VecMap<u32, u32>, fx: Fx) {
         fx.cancel_timer(
             me,
             Timer::RebalanceDeadline {
@@ -343,8 +343,7 @@ impl Coordinator {
                 topics: &m.join.topics,
             })
             .collect();
-        let assignment =
-            assignor.map_or_else(BTreeMap::new, |a| assign(a, &subscribers, partitions));
+        let assignment = assignor.map_or_else(VecMap::new, |a| assign(a, &subscribers, partitions));
         g.assignment = assignment.clone();
         for m in g.members.values_mut() {
             m.awaiting_assignment = false;

@@ -38,10 +38,10 @@ pub use protocol::{
 };
 pub use reader::Reader;
 
-use mqlab_engine::compact::{map_of, set_of, sort};
+use mqlab_engine::compact::sort;
 use mqlab_engine::{Effects, Model, NodeId};
+use mqlab_engine::{VecMap, VecSet};
 use mqlab_ledger::{Ledger, Placement, Store};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 pub const CONTROLLER: NodeId = NodeId(0);
@@ -73,20 +73,20 @@ pub enum Action {
 pub struct Kafka {
     config: Rc<KafkaConfig>,
     controller: Controller,
-    brokers: BTreeMap<NodeId, Broker>,
-    producers: BTreeMap<NodeId, Producer>,
-    readers: BTreeMap<NodeId, Reader>,
-    consumers: BTreeMap<NodeId, Consumer>,
+    brokers: VecMap<NodeId, Broker>,
+    producers: VecMap<NodeId, Producer>,
+    readers: VecMap<NodeId, Reader>,
+    consumers: VecMap<NodeId, Consumer>,
     /// Each broker's group coordinator.
-    coordinators: BTreeMap<NodeId, Coordinator>,
+    coordinators: VecMap<NodeId, Coordinator>,
     /// `__consumer_offsets`, replicated: it outlives any one coordinator.
     committed: CommittedOffsets,
     /// Topic → partition count, for the assignors.
-    partition_counts: BTreeMap<u32, u32>,
+    partition_counts: VecMap<u32, u32>,
     stores: Vec<Store>,
     ledger: Ledger,
     /// Next number for each message key prefix, so labels are unique.
-    key_counters: BTreeMap<String, u32>,
+    key_counters: VecMap<String, u32>,
     /// Brokers boot from the initial metadata once; after a restart they ask the controller.
     booted: Vec<NodeId>,
 }
@@ -123,40 +123,42 @@ impl Kafka {
                 );
             }
         }
-        let broker_map = map_of(brokers.iter().map(|&b| (b, Broker::new(b, &meta))));
-        let producers = map_of(config.producers.iter().enumerate().map(|(i, p)| {
+        let broker_map = VecMap::from_iter(brokers.iter().map(|&b| (b, Broker::new(b, &meta))));
+        let producers = VecMap::from_iter(config.producers.iter().enumerate().map(|(i, p)| {
             (
                 NodeId(PRODUCER_BASE + i as u32),
                 Producer::new(NodeId(PRODUCER_BASE + i as u32), p.clone()),
             )
         }));
-        let readers = map_of(config.readers.iter().enumerate().map(|(i, r)| {
+        let readers = VecMap::from_iter(config.readers.iter().enumerate().map(|(i, r)| {
             let id = NodeId(READER_BASE + i as u32);
             (
                 id,
                 Reader::new(id, r.clone(), config.topics[r.topic as usize].partitions),
             )
         }));
-        let consumers = map_of(config.consumers.iter().enumerate().map(|(i, c)| {
+        let consumers = VecMap::from_iter(config.consumers.iter().enumerate().map(|(i, c)| {
             let id = NodeId(CONSUMER_BASE + i as u32);
             (id, Consumer::new(id, c.clone(), config.brokers))
         }));
         Self {
-            coordinators: map_of(brokers.iter().map(|&b| (b, Coordinator::default()))),
+            coordinators: VecMap::from_iter(brokers.iter().map(|&b| (b, Coordinator::default()))),
             controller: Controller::new(meta, brokers),
             brokers: broker_map,
             producers,
             readers,
             consumers,
             committed: CommittedOffsets::new(),
-            partition_counts: map_of((0u32..).zip(config.topics.iter().map(|t| t.partitions))),
+            partition_counts: VecMap::from_iter(
+                (0u32..).zip(config.topics.iter().map(|t| t.partitions)),
+            ),
             stores: config
                 .stores
                 .iter()
                 .map(|s| Store::new(s.name.clone(), s.kind))
                 .collect(),
             ledger: Ledger::default(),
-            key_counters: BTreeMap::new(),
+            key_counters: VecMap::new(),
             booted: Vec::new(),
             config: Rc::new(config),
         }
@@ -272,7 +274,7 @@ impl Kafka {
         position: u64,
         is_up: impl Fn(NodeId) -> bool,
     ) -> bool {
-        let groups = set_of(
+        let groups = VecSet::from_iter(
             self.consumers
                 .values()
                 .filter(|c| c.config.topic == tp.topic)
@@ -310,7 +312,7 @@ impl Kafka {
             return;
         };
         let partitions = self.config.topics[topic as usize].partitions;
-        let mut batches: BTreeMap<Tp, Vec<mqlab_ledger::MessageId>> = BTreeMap::new();
+        let mut batches: VecMap<Tp, Vec<mqlab_ledger::MessageId>> = VecMap::new();
         for _ in 0..count {
             let n = self.key_counters.entry(key.to_string()).or_insert(0);
             *n += 1;

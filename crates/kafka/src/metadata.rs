@@ -1,5 +1,5 @@
 use mqlab_engine::NodeId;
-use std::collections::{BTreeMap, BTreeSet};
+use mqlab_engine::{VecMap, VecSet};
 
 /// A topic-partition: topic index in the configuration, partition number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,8 +30,8 @@ impl PartitionState {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Metadata {
     pub version: u64,
-    pub partitions: BTreeMap<Tp, PartitionState>,
-    pub fenced: BTreeSet<NodeId>,
+    pub partitions: VecMap<Tp, PartitionState>,
+    pub fenced: VecSet<NodeId>,
 }
 
 impl Metadata {

@@ -8,9 +8,10 @@ use crate::metadata::{Metadata, Tp};
 use crate::protocol::{KafkaError, Msg, Note, ProduceRequest, Timer};
 use crate::{Acks, Kafka, ProducerConfig, CONTROLLER, RETRY_BACKOFF_MAX_MS};
 use mqlab_engine::compact::sort_by_key;
+use mqlab_engine::VecMap;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::{Ledger, MessageId};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Kafka>;
@@ -21,15 +22,15 @@ pub struct Producer {
     pub config: ProducerConfig,
     metadata: Option<Rc<Metadata>>,
     metadata_requested_at: Option<Millis>,
-    queues: BTreeMap<Tp, VecDeque<Batch>>,
-    in_flight: BTreeMap<u64, (Batch, NodeId)>,
+    queues: VecMap<Tp, VecDeque<Batch>>,
+    in_flight: VecMap<u64, (Batch, NodeId)>,
     next_batch: u64,
     pump_at: Option<Millis>,
     /// Idempotence: this session's producer id (new on every start, as InitProducerId gives)
     /// and the next sequence number per partition.
     producer_id: u64,
     sessions: u64,
-    next_sequence: BTreeMap<Tp, u32>,
+    next_sequence: VecMap<Tp, u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -51,13 +52,13 @@ impl Producer {
             config,
             metadata: None,
             metadata_requested_at: None,
-            queues: BTreeMap::new(),
-            in_flight: BTreeMap::new(),
+            queues: VecMap::new(),
+            in_flight: VecMap::new(),
             next_batch: 0,
             pump_at: None,
             producer_id: 0,
             sessions: 0,
-            next_sequence: BTreeMap::new(),
+            next_sequence: VecMap::new(),
         }
     }
 

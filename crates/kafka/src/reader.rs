@@ -5,9 +5,9 @@
 use crate::metadata::{Metadata, Tp};
 use crate::protocol::{KafkaError, Msg, Note, Timer};
 use crate::{Kafka, ReaderConfig, CONTROLLER};
+use mqlab_engine::VecMap;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::Ledger;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Kafka>;
@@ -21,8 +21,8 @@ pub struct Reader {
     pub config: ReaderConfig,
     partitions: u32,
     metadata: Option<Rc<Metadata>>,
-    pub positions: BTreeMap<Tp, u64>,
-    in_flight: BTreeMap<Tp, Millis>,
+    pub positions: VecMap<Tp, u64>,
+    in_flight: VecMap<Tp, Millis>,
 }
 
 impl Reader {
@@ -32,8 +32,8 @@ impl Reader {
             config,
             partitions,
             metadata: None,
-            positions: BTreeMap::new(),
-            in_flight: BTreeMap::new(),
+            positions: VecMap::new(),
+            in_flight: VecMap::new(),
         }
     }
 

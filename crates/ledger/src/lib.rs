@@ -9,6 +9,7 @@ mod store;
 
 pub use store::{Row, Store, StoreKind, WriteEffect};
 
+use mqlab_engine::VecMap;
 use mqlab_engine::{Millis, NodeId};
 use serde::Serialize;
 
@@ -228,8 +229,7 @@ impl Consumption {
 pub fn assess(records: &[MessageRecord], placements: &[Placement]) -> (Vec<Assessment>, Tally) {
     let mut tally = Tally::default();
     // Per producer and destination: the furthest position of anything it sent before.
-    let mut furthest: std::collections::BTreeMap<(NodeId, &str), u64> =
-        std::collections::BTreeMap::new();
+    let mut furthest: VecMap<(NodeId, &str), u64> = VecMap::new();
     let assessments = records
         .iter()
         .zip(placements)

@@ -29,7 +29,8 @@ pub use queue::{MirrorInfo, Replica};
 pub use quorum::{Command as RaftCommand, QuorumMember, RaftMsg, RaftRole};
 pub use routing::route;
 
-use mqlab_engine::compact::{map_of, set_of, sort};
+use mqlab_engine::compact::{set_of, sort};
+use mqlab_engine::VecMap;
 use mqlab_engine::{Effects, Model, NodeId};
 use mqlab_ledger::{Ledger, MessageId, Placement, Store};
 use node::Shared;
@@ -56,24 +57,25 @@ pub enum Action {
 #[derive(Clone, Debug)]
 pub struct Rabbit {
     config: Rc<RabbitConfig>,
-    nodes: BTreeMap<NodeId, RabbitNode>,
-    publishers: BTreeMap<NodeId, Publisher>,
-    consumers: BTreeMap<NodeId, AmqpConsumer>,
+    nodes: VecMap<NodeId, RabbitNode>,
+    publishers: VecMap<NodeId, Publisher>,
+    consumers: VecMap<NodeId, AmqpConsumer>,
     stores: Vec<Store>,
     ledger: Ledger,
     /// Messages settled by consumption (acked, or sent to an autoAck consumer).
     consumed: BTreeSet<MessageId>,
-    key_counters: BTreeMap<String, u32>,
+    key_counters: VecMap<String, u32>,
 }
 
 impl Rabbit {
     pub fn new(config: RabbitConfig) -> Self {
-        let nodes = map_of((1..=config.nodes).map(|n| (NodeId(n), RabbitNode::new(NodeId(n)))));
-        let publishers = map_of(config.publishers.iter().enumerate().map(|(i, p)| {
+        let nodes =
+            VecMap::from_iter((1..=config.nodes).map(|n| (NodeId(n), RabbitNode::new(NodeId(n)))));
+        let publishers = VecMap::from_iter(config.publishers.iter().enumerate().map(|(i, p)| {
             let id = NodeId(PUBLISHER_BASE + i as u32);
             (id, Publisher::new(id, p.clone()))
         }));
-        let consumers = map_of(config.consumers.iter().enumerate().map(|(i, c)| {
+        let consumers = VecMap::from_iter(config.consumers.iter().enumerate().map(|(i, c)| {
             let id = NodeId(CONSUMER_BASE + i as u32);
             (id, AmqpConsumer::new(id, c.clone()))
         }));
@@ -88,7 +90,7 @@ impl Rabbit {
             consumers,
             ledger: Ledger::default(),
             consumed: BTreeSet::new(),
-            key_counters: BTreeMap::new(),
+            key_counters: VecMap::new(),
             config: Rc::new(config),
         }
     }

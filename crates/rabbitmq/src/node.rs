@@ -10,8 +10,8 @@ use crate::queue::{MirrorInfo, Replica};
 use crate::quorum::QuorumMember;
 use crate::routing::route;
 use crate::Rabbit;
-use mqlab_engine::compact::{map_of, set_of};
 use mqlab_engine::{Effects, Millis, NodeId};
+use mqlab_engine::{VecMap, VecSet};
 use mqlab_ledger::MessageId;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,7 +29,7 @@ pub struct QueueView {
 /// A publish on a channel, waiting for every queue it was routed to.
 #[derive(Clone, Debug)]
 struct PendingPublish {
-    queues: BTreeSet<u32>,
+    queues: VecSet<u32>,
     nacked: bool,
     /// In a transaction: which commit it belongs to.
     batch: Option<u64>,
@@ -52,7 +52,7 @@ struct Channel {
     tx_buffer: Vec<(u64, MessageId, String, String, bool)>,
     /// Commits waiting for their publishes.
     commits: BTreeSet<u64>,
-    subscriptions: BTreeMap<u32, Subscription>,
+    subscriptions: VecMap<u32, Subscription>,
     /// Client delivery tag → (queue, queue's tag).
     unacked: BTreeMap<u64, (u32, crate::protocol::QueueTag)>,
     /// When each unacked delivery went out (for `consumer_timeout`).
@@ -66,19 +66,19 @@ struct Channel {
 pub struct RabbitNode {
     pub id: NodeId,
     /// Peers this node believes up, with when it last heard from them.
-    peers: BTreeMap<NodeId, Millis>,
-    pub down_peers: BTreeSet<NodeId>,
-    pub view: BTreeMap<u32, QueueView>,
-    pub replicas: BTreeMap<u32, Replica>,
+    peers: VecMap<NodeId, Millis>,
+    pub down_peers: VecSet<NodeId>,
+    pub view: VecMap<u32, QueueView>,
+    pub replicas: VecMap<u32, Replica>,
     /// Quorum queue members hosted here. Their logs survive a crash.
-    pub quorum: BTreeMap<u32, QuorumMember>,
+    pub quorum: VecMap<u32, QuorumMember>,
     /// Persistent messages of durable queues as of the last fsync: survives a crash.
-    pub disk: BTreeMap<u32, Vec<QMsg>>,
+    pub disk: VecMap<u32, Vec<QMsg>>,
     /// Queues this node led when it went down: it may recover them as leader.
-    pub led_at_shutdown: BTreeSet<u32>,
+    pub led_at_shutdown: VecSet<u32>,
     /// It went down by kill -9 (not a clean stop): its recovered messages are redelivered.
     crashed: bool,
-    channels: BTreeMap<NodeId, Channel>,
+    channels: VecMap<NodeId, Channel>,
     started_once: bool,
     /// pause_minority: cut off from the majority, not serving (R17).
     pub paused: bool,
@@ -93,15 +93,15 @@ impl RabbitNode {
     pub fn new(id: NodeId) -> Self {
         Self {
             id,
-            peers: BTreeMap::new(),
-            down_peers: BTreeSet::new(),
-            view: BTreeMap::new(),
-            replicas: BTreeMap::new(),
-            quorum: BTreeMap::new(),
-            disk: BTreeMap::new(),
-            led_at_shutdown: BTreeSet::new(),
+            peers: VecMap::new(),
+            down_peers: VecSet::new(),
+            view: VecMap::new(),
+            replicas: VecMap::new(),
+            quorum: VecMap::new(),
+            disk: VecMap::new(),
+            led_at_shutdown: VecSet::new(),
             crashed: false,
-            channels: BTreeMap::new(),
+            channels: VecMap::new(),
             started_once: false,
             paused: false,
         }
@@ -145,7 +145,7 @@ impl RabbitNode {
 
     pub fn on_start(&mut self, config: &RabbitConfig, fx: Fx) {
         fx.note(Note::NodeStarted { node: self.id });
-        self.peers = map_of(
+        self.peers = VecMap::from_iter(
             Self::all_nodes(config)
                 .filter(|&n| n != self.id)
                 .map(|n| (n, fx.now())),
@@ -244,7 +244,7 @@ impl RabbitNode {
     /// closes every connection: clients and peers hear of it at once.
     pub fn on_down(&mut self, graceful: bool, fx: Fx) {
         self.crashed = !graceful;
-        self.led_at_shutdown = set_of(
+        self.led_at_shutdown = VecSet::from_iter(
             self.replicas
                 .iter()
                 .filter(|(_, r)| r.leader)
@@ -1084,7 +1084,7 @@ impl RabbitNode {
             seq,
         };
         let mut pending = PendingPublish {
-            queues: BTreeSet::new(),
+            queues: VecSet::new(),
             nacked: false,
             batch,
             message,

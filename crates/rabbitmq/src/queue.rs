@@ -9,6 +9,7 @@ use crate::protocol::{
 };
 use crate::Rabbit;
 use mqlab_engine::compact::{map_of, set_of};
+use mqlab_engine::VecSet;
 use mqlab_engine::{Effects, NodeId};
 use mqlab_ledger::MessageId;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,7 +38,7 @@ struct PendingConfirm {
     /// A persistent message in a durable queue waits for the next fsync (R2).
     needs_fsync: bool,
     /// Mirrors that have not acknowledged it yet (R19).
-    mirrors: BTreeSet<NodeId>,
+    mirrors: VecSet<NodeId>,
 }
 
 /// A mirror as its leader knows it.
@@ -227,7 +228,7 @@ impl Replica {
                 from,
                 index,
                 needs_fsync: persistent && durable,
-                mirrors: set_of(self.mirrors.iter().map(|m| m.node)),
+                mirrors: VecSet::from_iter(self.mirrors.iter().map(|m| m.node)),
             });
             self.flush_confirms(me, fx);
         }

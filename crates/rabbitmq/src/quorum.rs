@@ -7,8 +7,9 @@
 
 use crate::protocol::{ConsumerRef, DeadReason, Msg, Note, PublishRef, QMsg, QueueTag};
 use crate::Rabbit;
-use mqlab_engine::compact::{map_of, set_of, sort_by};
+use mqlab_engine::compact::{set_of, sort_by};
 use mqlab_engine::{Effects, Millis, NodeId};
+use mqlab_engine::{VecMap, VecSet};
 use mqlab_ledger::MessageId;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -104,15 +105,15 @@ pub struct QuorumMember {
     pub term: u32,
     pub role: RaftRole,
     voted_for: Option<NodeId>,
-    votes: BTreeSet<NodeId>,
+    votes: VecSet<NodeId>,
     pub leader: Option<NodeId>,
     /// The write-ahead log: index i is `log[i - 1]`. Survives a crash.
     pub log: Vec<Entry>,
     pub commit: u64,
     applied: u64,
     /// Leader: the last index known on each follower, and where to send from next.
-    match_index: BTreeMap<NodeId, u64>,
-    next_index: BTreeMap<NodeId, u64>,
+    match_index: VecMap<NodeId, u64>,
+    next_index: VecMap<NodeId, u64>,
     // The state machine, rebuilt by applying the log.
     pub messages: BTreeMap<u64, QMsg>,
     pub ready: BTreeSet<u64>,
@@ -139,13 +140,13 @@ impl QuorumMember {
             term: 0,
             role: RaftRole::Follower,
             voted_for: None,
-            votes: BTreeSet::new(),
+            votes: VecSet::new(),
             leader: None,
             log: Vec::new(),
             commit: 0,
             applied: 0,
-            match_index: BTreeMap::new(),
-            next_index: BTreeMap::new(),
+            match_index: VecMap::new(),
+            next_index: VecMap::new(),
             messages: BTreeMap::new(),
             ready: BTreeSet::new(),
             checked_out: BTreeMap::new(),
@@ -220,7 +221,7 @@ impl QuorumMember {
         self.term += 1;
         self.role = RaftRole::Candidate;
         self.voted_for = Some(self.me);
-        self.votes = set_of([self.me]);
+        self.votes = VecSet::from_iter([self.me]);
         self.leader = None;
         let (last_index, last_term) = (self.last_index(), self.term_at(self.last_index()));
         let peers: Vec<NodeId> = self.peers().collect();
@@ -260,8 +261,8 @@ impl QuorumMember {
         self.leader = Some(self.me);
         let next = self.last_index() + 1;
         let peers: Vec<NodeId> = self.peers().collect();
-        self.match_index = map_of(peers.iter().map(|&p| (p, 0)));
-        self.next_index = map_of(peers.iter().map(|&p| (p, next)));
+        self.match_index = VecMap::from_iter(peers.iter().map(|&p| (p, 0)));
+        self.next_index = VecMap::from_iter(peers.iter().map(|&p| (p, next)));
         self.consumers.clear();
         self.pending_checkout.clear();
         fx.cancel_timer(

@@ -3,14 +3,14 @@
 
 use crate::frame::{EnvelopeKind, Happening, Severity};
 use crate::i18n::Text;
+use mqlab_engine::VecMap;
 use mqlab_engine::{Fault, NodeId};
 use mqlab_kafka::{Action, ElectionReason, FetchResult, Kafka, Msg, Note, Tp};
 use mqlab_ledger::MessageId;
-use std::collections::BTreeMap;
 
 pub struct Describer<'a> {
     pub kafka: &'a Kafka,
-    pub names: &'a BTreeMap<NodeId, String>,
+    pub names: &'a VecMap<NodeId, String>,
 }
 
 pub(crate) fn happening(

@@ -7,11 +7,11 @@ use crate::error::ScenarioError;
 use crate::frame::Frame;
 use crate::sim::Sim;
 use crate::validate::{validate, Built, Happen, Validated, When};
+use mqlab_engine::VecMap;
 use mqlab_engine::{Millis, NodeId, Step, World, DIGEST_START};
 use mqlab_kafka::Kafka;
 use mqlab_rabbitmq::Rabbit;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 pub const CHECKPOINT_EVERY: u64 = 2048;
 /// A trace stops here even if simulated time is left: the browser must stay responsive.
@@ -93,13 +93,13 @@ pub struct StepHappenings {
 /// Drives a world through its script: timed entries were queued at the start; entries
 /// pinned to a step are injected when the world reaches that step.
 struct Runner<A> {
-    after_step: BTreeMap<u64, Vec<Happen<A>>>,
+    after_step: VecMap<u64, Vec<Happen<A>>>,
     duration_ms: Millis,
 }
 
 impl<A: Clone> Runner<A> {
     fn new<C>(built: &Built<C, A>) -> Self {
-        let mut after_step: BTreeMap<u64, Vec<Happen<A>>> = BTreeMap::new();
+        let mut after_step: VecMap<u64, Vec<Happen<A>>> = VecMap::new();
         for s in &built.script {
             if let When::AfterStep(n) = s.when {
                 after_step.entry(n).or_default().push(s.what.clone());

@@ -3,10 +3,10 @@
 
 use crate::frame::{Frame, Happening};
 use crate::player::MarkKind;
+use mqlab_engine::VecMap;
 use mqlab_engine::{Model, NodeId, Step, StepKind, World};
-use std::collections::BTreeMap;
 
-pub type Names = BTreeMap<NodeId, String>;
+pub type Names = VecMap<NodeId, String>;
 
 pub trait Sim: Model + Sized {
     type Config: Clone + std::fmt::Debug;

@@ -5,6 +5,7 @@ use crate::doc::{
     AcksDoc, ActionDoc, AssignorDoc, CommitDoc, OffsetResetDoc, ScenarioDoc, StoreKindDoc,
 };
 use crate::error::ScenarioError;
+use mqlab_engine::VecMap;
 use mqlab_engine::{Fault, Millis, NodeId};
 use mqlab_kafka::{
     Acks, Action, Assignor, CommitMode, ConsumerConfig, KafkaConfig, OffsetReset, ProducerConfig,
@@ -12,7 +13,6 @@ use mqlab_kafka::{
     READER_BASE,
 };
 use mqlab_ledger::StoreKind;
-use std::collections::BTreeMap;
 
 /// Bounds that keep a scenario playable in a browser tab.
 pub const MAX_BROKERS: u32 = 9;
@@ -36,7 +36,7 @@ pub struct Built<C, A> {
     pub latency_ms: Millis,
     pub jitter_ms: Millis,
     /// Node names, by id, in display order.
-    pub names: BTreeMap<NodeId, String>,
+    pub names: VecMap<NodeId, String>,
     pub script: Vec<Scripted<A>>,
 }
 
@@ -225,7 +225,7 @@ fn validate_kafka(
         leader_imbalance_check_interval_ms: tm.leader_imbalance_check_interval_ms,
     };
 
-    let mut names: BTreeMap<NodeId, String> = BTreeMap::new();
+    let mut names: VecMap<NodeId, String> = VecMap::new();
     names.insert(CONTROLLER, "controller".into());
     for b in 1..=k.brokers {
         names.insert(NodeId(b), format!("broker-{b}"));
@@ -514,7 +514,7 @@ fn topic_index(k: &crate::doc::KafkaDoc, field: String, name: &str) -> Result<u3
 
 /// A node by its name, or an error naming the field.
 pub(crate) fn node_named(
-    names: &BTreeMap<NodeId, String>,
+    names: &VecMap<NodeId, String>,
     field: String,
     name: &str,
 ) -> Result<NodeId, ScenarioError> {
@@ -536,7 +536,7 @@ pub(crate) fn node_named(
 /// the other broker's. `killable` says which nodes can be killed, stopped and restarted.
 pub(crate) fn validate_script<A>(
     doc: &ScenarioDoc,
-    names: &BTreeMap<NodeId, String>,
+    names: &VecMap<NodeId, String>,
     killable: impl Fn(NodeId) -> bool,
     action: impl Fn(&dyn Fn(&str) -> String, &ActionDoc) -> Result<(A, u64), ScenarioError>,
 ) -> Result<Vec<Scripted<A>>, ScenarioError> {
@@ -647,7 +647,7 @@ pub(crate) fn validate_script<A>(
 /// A Kafka script action, or an error for another broker's.
 fn kafka_action(
     k: &crate::doc::KafkaDoc,
-    names: &BTreeMap<NodeId, String>,
+    names: &VecMap<NodeId, String>,
     f: &dyn Fn(&str) -> String,
     action: &ActionDoc,
 ) -> Result<(Action, u64), ScenarioError> {

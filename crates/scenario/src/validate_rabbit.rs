@@ -11,14 +11,13 @@ use crate::validate::{
     err, name_ok, node_named, range, store_index, validate_script, validate_stores, Built,
     MAX_CONSUMERS, MAX_TIMEOUT_MS,
 };
-use mqlab_engine::compact::map_of;
 use mqlab_engine::NodeId;
+use mqlab_engine::VecMap;
 use mqlab_rabbitmq::{
     Action, Binding, ConsumerConfig, ExchangeConfig, ExchangeKind, HaMode, MirrorPolicy, Overflow,
     Promote, PublishMode, PublisherConfig, QueueConfig, QueueKind, RabbitConfig, SyncMode,
     CONSUMER_BASE, PUBLISHER_BASE,
 };
-use std::collections::BTreeMap;
 
 pub const MAX_NODES: u32 = 9;
 pub const MAX_QUEUES: usize = 6;
@@ -40,7 +39,7 @@ pub fn pattern_matches(pattern: &str, name: &str) -> bool {
 }
 
 fn rabbit_node(
-    names: &BTreeMap<NodeId, String>,
+    names: &VecMap<NodeId, String>,
     nodes: u32,
     field: String,
     name: &str,
@@ -92,9 +91,9 @@ pub fn validate_rabbit(
         1,
         MAX_TIMEOUT_MS,
     )?;
-    let mut names: BTreeMap<NodeId, String> =
-        map_of((1..=r.nodes).map(|n| (NodeId(n), format!("rabbit-{n}"))));
-    let node = |names: &BTreeMap<NodeId, String>, field: String, name: &str| {
+    let mut names: VecMap<NodeId, String> =
+        VecMap::from_iter((1..=r.nodes).map(|n| (NodeId(n), format!("rabbit-{n}"))));
+    let node = |names: &VecMap<NodeId, String>, field: String, name: &str| {
         rabbit_node(names, r.nodes, field, name)
     };
 
@@ -326,7 +325,7 @@ pub fn validate_rabbit(
             format!("最多 {MAX_PUBLISHERS} 个发布者"),
         ));
     }
-    let client_nodes = |names: &BTreeMap<NodeId, String>,
+    let client_nodes = |names: &VecMap<NodeId, String>,
                         f: &dyn Fn(&str) -> String,
                         list: &[String]|
      -> Result<Vec<NodeId>, ScenarioError> {
@@ -342,7 +341,7 @@ pub fn validate_rabbit(
             .map(|(j, n)| node(names, f(&format!("nodes[{j}]")), n))
             .collect()
     };
-    let unique = |names: &BTreeMap<NodeId, String>, field: String, name: &str| {
+    let unique = |names: &VecMap<NodeId, String>, field: String, name: &str| {
         name_ok(&field, name)?;
         if names.values().any(|n| n == name) {
             return Err(err(

@@ -2,10 +2,10 @@
 
 use crate::describe::Describer;
 use crate::frame::*;
+use mqlab_engine::VecMap;
 use mqlab_engine::{LinkState, Liveness, NodeId, Step, StepKind, World};
 use mqlab_kafka::{Kafka, Role, CONSUMER_BASE, PRODUCER_BASE, READER_BASE};
 use mqlab_ledger::{assess, Outcome};
-use std::collections::BTreeMap;
 
 /// What a model's describer says about its messages, actions and notes: enough for the
 /// shared parts of a frame and of the event log.
@@ -146,7 +146,7 @@ pub fn ledger_views(
 pub fn frame(
     world: &World<Kafka>,
     last: Option<&Step<Kafka>>,
-    names: &BTreeMap<NodeId, String>,
+    names: &VecMap<NodeId, String>,
     total_steps: u64,
     end_time_ms: u64,
 ) -> Frame {

@@ -6,9 +6,8 @@ use crate::frame::{
     ConsumerActivity, ConsumerView, GroupState, GroupView, OffsetMark, RowView, StoreView,
 };
 use crate::i18n::Text;
-use mqlab_engine::compact::set_of;
+use mqlab_engine::VecSet;
 use mqlab_kafka::{CommitMode, ConsumerConfig, ConsumerPhase, GroupPhase, Kafka};
-use std::collections::BTreeSet;
 
 /// The commit mode in a few words, for the consumer's card.
 pub fn commit_text(config: &ConsumerConfig) -> Text {
@@ -82,7 +81,7 @@ pub fn consumers(kafka: &Kafka, d: &Describer<'_>) -> Vec<ConsumerView> {
 }
 
 pub fn groups(kafka: &Kafka) -> Vec<GroupView> {
-    let names: BTreeSet<&str> = set_of(kafka.consumers().map(|c| c.config.group.as_str()));
+    let names: VecSet<&str> = VecSet::from_iter(kafka.consumers().map(|c| c.config.group.as_str()));
     names
         .into_iter()
         .map(|name| {
@@ -121,7 +120,7 @@ pub fn groups(kafka: &Kafka) -> Vec<GroupView> {
 pub fn stores(kafka: &Kafka, d: &Describer<'_>) -> Vec<StoreView> {
     // One row is expected per acknowledged message of the topics written to a store.
     let expected = |i: usize| {
-        let topic_names: BTreeSet<&str> = set_of(
+        let topic_names: VecSet<&str> = VecSet::from_iter(
             kafka
                 .consumers()
                 .filter(|c| c.config.store == i)
