@@ -1,11 +1,13 @@
 //! `VecMap` and `VecSet`: ordered maps and sets kept as sorted vectors.
 //!
 //! They behave like `BTreeMap` and `BTreeSet` (iteration in key order, the same method
-//! names and results) for the small collections of the models — one entry per node,
-//! partition, queue, member or timer — where a B-tree's speed does not matter but its code
-//! does: every `BTreeMap<K, V>` instantiates 5–10 KB of node-balancing code into the wasm,
-//! a `VecMap<K, V>` a few hundred bytes. Collections that grow with the number of messages
-//! stay `BTreeMap`s: inserting or removing in the middle of a vector moves its tail.
+//! names and results) and replace them in the models: every `BTreeMap<K, V>` instantiates
+//! 5–10 KB of node-balancing code into the wasm, a `VecMap<K, V>` a few hundred bytes.
+//! Inserting or removing other than at the end moves the tail of the vector; the maps are
+//! small (one entry per node, partition, queue, member or timer) or hold at most a
+//! scenario's 5000 messages, mostly appended in key order, and the 5000-message RabbitMQ
+//! scenarios run as fast as with B-trees. (A `VecDeque` would make removal at the front
+//! cheap too, but adds 17 KB gzipped of wasm.)
 
 use std::borrow::Borrow;
 use std::fmt;

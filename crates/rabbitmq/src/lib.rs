@@ -29,12 +29,11 @@ pub use queue::{MirrorInfo, Replica};
 pub use quorum::{Command as RaftCommand, QuorumMember, RaftMsg, RaftRole};
 pub use routing::route;
 
-use mqlab_engine::compact::{set_of, sort};
-use mqlab_engine::VecMap;
+use mqlab_engine::compact::sort;
 use mqlab_engine::{Effects, Model, NodeId};
+use mqlab_engine::{VecMap, VecSet};
 use mqlab_ledger::{Ledger, MessageId, Placement, Store};
 use node::Shared;
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 pub const PUBLISHER_BASE: u32 = 100;
@@ -63,7 +62,7 @@ pub struct Rabbit {
     stores: Vec<Store>,
     ledger: Ledger,
     /// Messages settled by consumption (acked, or sent to an autoAck consumer).
-    consumed: BTreeSet<MessageId>,
+    consumed: VecSet<MessageId>,
     key_counters: VecMap<String, u32>,
 }
 
@@ -89,7 +88,7 @@ impl Rabbit {
             publishers,
             consumers,
             ledger: Ledger::default(),
-            consumed: BTreeSet::new(),
+            consumed: VecSet::new(),
             key_counters: VecMap::new(),
             config: Rc::new(config),
         }
@@ -194,7 +193,7 @@ impl Rabbit {
             let Some((_, leader)) = self.leader_messages(q, &is_up) else {
                 continue;
             };
-            let mut counts: BTreeMap<MessageId, (u32, u64)> = BTreeMap::new();
+            let mut counts: VecMap<MessageId, (u32, u64)> = VecMap::new();
             for m in leader {
                 let e = counts.entry(m.message).or_insert((0, m.index));
                 e.0 += 1;
@@ -207,7 +206,7 @@ impl Rabbit {
                 }
             }
         }
-        let in_hand: BTreeSet<MessageId> = set_of(
+        let in_hand: VecSet<MessageId> = VecSet::from_iter(
             self.consumers
                 .values()
                 .filter(|c| is_up(c.id))
@@ -260,7 +259,7 @@ impl Rabbit {
         p.enqueue_messages(batch, &mut self.ledger, fx);
     }
 
-    fn shared(consumed: &mut BTreeSet<MessageId>) -> Shared<'_> {
+    fn shared(consumed: &mut VecSet<MessageId>) -> Shared<'_> {
         Shared { consumed }
     }
 }

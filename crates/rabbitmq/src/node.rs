@@ -13,7 +13,6 @@ use crate::Rabbit;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_engine::{VecMap, VecSet};
 use mqlab_ledger::MessageId;
-use std::collections::{BTreeMap, BTreeSet};
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Rabbit>;
 
@@ -47,16 +46,16 @@ struct Subscription {
 /// A client connection with one channel.
 #[derive(Clone, Debug, Default)]
 struct Channel {
-    pending: BTreeMap<u64, PendingPublish>,
+    pending: VecMap<u64, PendingPublish>,
     /// Publishes of the open transaction, not yet committed (R5).
     tx_buffer: Vec<(u64, MessageId, String, String, bool)>,
     /// Commits waiting for their publishes.
-    commits: BTreeSet<u64>,
+    commits: VecSet<u64>,
     subscriptions: VecMap<u32, Subscription>,
     /// Client delivery tag → (queue, queue's tag).
-    unacked: BTreeMap<u64, (u32, crate::protocol::QueueTag)>,
+    unacked: VecMap<u64, (u32, crate::protocol::QueueTag)>,
     /// When each unacked delivery went out (for `consumer_timeout`).
-    delivered_at: BTreeMap<u64, Millis>,
+    delivered_at: VecMap<u64, Millis>,
     next_tag: u64,
     /// Acks for a queue that has no leader right now, sent when one is elected.
     held_acks: Vec<(u32, crate::protocol::QueueTag)>,
@@ -86,7 +85,7 @@ pub struct RabbitNode {
 
 /// Deterministic per-node state shared with the model: messages settled by consumption.
 pub struct Shared<'a> {
-    pub consumed: &'a mut BTreeSet<MessageId>,
+    pub consumed: &'a mut VecSet<MessageId>,
 }
 
 impl RabbitNode {

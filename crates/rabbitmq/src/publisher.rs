@@ -6,8 +6,9 @@ use crate::config::{PublishMode, PublisherConfig};
 use crate::protocol::{Msg, Note, Timer};
 use crate::Rabbit;
 use mqlab_engine::{Effects, Millis, NodeId};
+use mqlab_engine::VecMap;
 use mqlab_ledger::{Ledger, MessageId};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Rabbit>;
 
@@ -27,7 +28,7 @@ pub struct Publisher {
     /// Messages the application still has to publish, with their routing keys.
     backlog: VecDeque<(MessageId, String)>,
     /// Sent and not yet confirmed: seq → (message, routing key, when).
-    outstanding: BTreeMap<u64, (MessageId, String, Millis)>,
+    outstanding: VecMap<u64, (MessageId, String, Millis)>,
     /// The transaction being committed: its id and messages.
     commit: Option<(u64, Vec<(MessageId, String)>)>,
     next_batch: u64,
@@ -47,7 +48,7 @@ impl Publisher {
             attempt: 0,
             next_seq: 0,
             backlog: VecDeque::new(),
-            outstanding: BTreeMap::new(),
+            outstanding: VecMap::new(),
             commit: None,
             next_batch: 0,
             first_sent: None,

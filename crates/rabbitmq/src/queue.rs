@@ -8,11 +8,9 @@ use crate::protocol::{
     ConsumerRef, DeadReason, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, QueueTag, Timer,
 };
 use crate::Rabbit;
-use mqlab_engine::compact::{map_of, set_of};
-use mqlab_engine::VecSet;
 use mqlab_engine::{Effects, NodeId};
+use mqlab_engine::{VecMap, VecSet};
 use mqlab_ledger::MessageId;
-use std::collections::{BTreeMap, BTreeSet};
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Rabbit>;
 
@@ -56,11 +54,11 @@ pub struct Replica {
     /// The leader's epoch: bumped by every promotion.
     pub epoch: u32,
     /// Every unsettled message, by index (publication order).
-    pub messages: BTreeMap<u64, QMsg>,
+    pub messages: VecMap<u64, QMsg>,
     /// Indexes waiting for a consumer.
-    pub ready: BTreeSet<u64>,
+    pub ready: VecSet<u64>,
     /// Leader: deliveries not yet acked.
-    pub unacked: BTreeMap<QueueTag, (u64, ConsumerRef)>,
+    pub unacked: VecMap<QueueTag, (u64, ConsumerRef)>,
     pub consumers: Vec<QConsumer>,
     round_robin: usize,
     pub next_index: u64,
@@ -73,7 +71,7 @@ pub struct Replica {
     /// Mirror: holds everything the leader holds.
     pub synced: bool,
     /// Mirror: publishes it holds whose confirm the leader may not have sent yet.
-    pending_from: BTreeMap<u64, PublishRef>,
+    pending_from: VecMap<u64, PublishRef>,
     /// Leader: blocked by a running synchronisation (R21).
     pub syncing: bool,
     /// Enqueues that arrived during a synchronisation, applied after it.
@@ -89,9 +87,9 @@ impl Replica {
             queue,
             leader: true,
             epoch,
-            messages: BTreeMap::new(),
-            ready: BTreeSet::new(),
-            unacked: BTreeMap::new(),
+            messages: VecMap::new(),
+            ready: VecSet::new(),
+            unacked: VecMap::new(),
             consumers: Vec::new(),
             round_robin: 0,
             next_index: 0,
@@ -100,7 +98,7 @@ impl Replica {
             confirms: Vec::new(),
             members: Vec::new(),
             synced: true,
-            pending_from: BTreeMap::new(),
+            pending_from: VecMap::new(),
             syncing: false,
             parked: Vec::new(),
             limits: Limits::default(),
@@ -317,7 +315,7 @@ impl Replica {
     }
 
     /// Deliver ready messages round-robin to consumers with room (R8, R9).
-    pub fn dispatch(&mut self, me: NodeId, consumed: &mut BTreeSet<MessageId>, fx: Fx) {
+    pub fn dispatch(&mut self, me: NodeId, consumed: &mut VecSet<MessageId>, fx: Fx) {
         if !self.leader || self.syncing {
             return;
         }
@@ -388,13 +386,7 @@ impl Replica {
 
     /// `basic.ack`. An ack for another epoch's delivery is stale: that message was requeued
     /// by a failover and will come again (R20).
-    pub fn settle(
-        &mut self,
-        me: NodeId,
-        tag: QueueTag,
-        consumed: &mut BTreeSet<MessageId>,
-        fx: Fx,
-    ) {
+    pub fn settle(&mut self, me: NodeId, tag: QueueTag, consumed: &mut VecSet<MessageId>, fx: Fx) {
         let Some((index, consumer)) = self.take_unacked(tag) else {
             return;
         };
@@ -417,7 +409,7 @@ impl Replica {
         me: NodeId,
         tag: QueueTag,
         requeue: bool,
-        consumed: &mut BTreeSet<MessageId>,
+        consumed: &mut VecSet<MessageId>,
         fx: Fx,
     ) {
         let Some((index, _)) = self.take_unacked(tag) else {
@@ -437,7 +429,7 @@ impl Replica {
         &mut self,
         me: NodeId,
         consumer: ConsumerRef,
-        consumed: &mut BTreeSet<MessageId>,
+        consumed: &mut VecSet<MessageId>,
         fx: Fx,
     ) {
         self.consumers.retain(|c| c.consumer != consumer);
@@ -509,9 +501,9 @@ impl Replica {
                 }
             }
             MirrorOp::Sync { messages } => {
-                self.ready = set_of(messages.iter().map(|m| m.index));
+                self.ready = VecSet::from_iter(messages.iter().map(|m| m.index));
                 self.next_index = messages.last().map_or(self.next_index, |m| m.index + 1);
-                self.messages = map_of(messages.into_iter().map(|m| (m.index, m)));
+                self.messages = VecMap::from_iter(messages.into_iter().map(|m| (m.index, m)));
                 self.synced = true;
                 fx.note(Note::MirrorSynced {
                     node: me,
@@ -529,7 +521,7 @@ impl Replica {
     pub fn promote(&mut self, me: NodeId, mirrors: Vec<MirrorInfo>, fx: Fx) -> Vec<MessageId> {
         self.leader = true;
         self.epoch += 1;
-        self.ready = set_of(self.messages.keys().copied());
+        self.ready = VecSet::from_iter(self.messages.keys().copied());
         let requeued: Vec<MessageId> = self
             .messages
             .values()

@@ -7,11 +7,10 @@
 
 use crate::protocol::{ConsumerRef, DeadReason, Msg, Note, PublishRef, QMsg, QueueTag};
 use crate::Rabbit;
-use mqlab_engine::compact::{set_of, sort_by};
+use mqlab_engine::compact::sort_by;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_engine::{VecMap, VecSet};
 use mqlab_ledger::MessageId;
-use std::collections::{BTreeMap, BTreeSet};
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Rabbit>;
 
@@ -115,14 +114,14 @@ pub struct QuorumMember {
     match_index: VecMap<NodeId, u64>,
     next_index: VecMap<NodeId, u64>,
     // The state machine, rebuilt by applying the log.
-    pub messages: BTreeMap<u64, QMsg>,
-    pub ready: BTreeSet<u64>,
-    pub checked_out: BTreeMap<u64, ConsumerRef>,
+    pub messages: VecMap<u64, QMsg>,
+    pub ready: VecSet<u64>,
+    pub checked_out: VecMap<u64, ConsumerRef>,
     // Leader-only.
     consumers: Vec<Member>,
     round_robin: usize,
     /// Ready messages whose Checkout is appended but not applied yet, and to whom.
-    pending_checkout: BTreeMap<u64, ConsumerRef>,
+    pending_checkout: VecMap<u64, ConsumerRef>,
     /// Commands decided while applying (autoAck settles), appended right after.
     later: Vec<Command>,
     /// `delivery-limit` (R14).
@@ -147,12 +146,12 @@ impl QuorumMember {
             applied: 0,
             match_index: VecMap::new(),
             next_index: VecMap::new(),
-            messages: BTreeMap::new(),
-            ready: BTreeSet::new(),
-            checked_out: BTreeMap::new(),
+            messages: VecMap::new(),
+            ready: VecSet::new(),
+            checked_out: VecMap::new(),
             consumers: Vec::new(),
             round_robin: 0,
-            pending_checkout: BTreeMap::new(),
+            pending_checkout: VecMap::new(),
             later: Vec::new(),
             delivery_limit: None,
             dead_letters: Vec::new(),
@@ -301,7 +300,7 @@ impl QuorumMember {
             command,
         });
         self.replicate(fx);
-        self.advance_commit(&mut BTreeSet::new(), fx);
+        self.advance_commit(&mut VecSet::new(), fx);
     }
 
     fn replicate(&mut self, fx: Fx) {
@@ -325,7 +324,7 @@ impl QuorumMember {
     }
 
     /// Commit what a majority holds (of the current term, as Raft requires) and apply it.
-    fn advance_commit(&mut self, consumed: &mut BTreeSet<MessageId>, fx: Fx) {
+    fn advance_commit(&mut self, consumed: &mut VecSet<MessageId>, fx: Fx) {
         if self.is_leader() {
             let mut indexes: Vec<u64> = self.match_index.values().copied().collect();
             indexes.push(self.last_index());
@@ -338,7 +337,7 @@ impl QuorumMember {
         self.apply(consumed, fx);
     }
 
-    fn apply(&mut self, consumed: &mut BTreeSet<MessageId>, fx: Fx) {
+    fn apply(&mut self, consumed: &mut VecSet<MessageId>, fx: Fx) {
         while self.applied < self.commit {
             self.applied += 1;
             let index = self.applied;
@@ -522,7 +521,7 @@ impl QuorumMember {
         &mut self,
         from: NodeId,
         msg: RaftMsg,
-        consumed: &mut BTreeSet<MessageId>,
+        consumed: &mut VecSet<MessageId>,
         fx: Fx,
     ) {
         match msg {
@@ -663,7 +662,7 @@ impl QuorumMember {
     /// Consumers whose channel lived on `node` (now down): registered ones and those that
     /// only hold checkouts in the log (they subscribed under an earlier leader).
     pub fn consumers_on(&self, node: NodeId) -> Vec<ConsumerRef> {
-        let mut refs: BTreeSet<ConsumerRef> = set_of(
+        let mut refs: VecSet<ConsumerRef> = VecSet::from_iter(
             self.consumers
                 .iter()
                 .map(|c| c.consumer)
