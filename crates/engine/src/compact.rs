@@ -1,17 +1,13 @@
-//! Sorting and ordered-map building that keep the wasm bundle small.
+//! Sorting that keeps the wasm bundle small.
 //!
 //! std's stable sort is generic over the element type and the comparison, so every call
-//! site of `sort`, `sort_by_key` or `collect::<BTreeMap<_, _>>()` (which sorts its input
-//! before building the tree) adds its own 2–4 KB copy of driftsort to the wasm. These
-//! helpers give the same results with one shared, non-generic sort of indices: only a small
-//! comparison closure and a loop of swaps are instantiated per element type.
-//!
-//! Results are exactly std's: the sort is stable, and maps and sets are built by inserting
-//! one item at a time (for keys that compare equal only when they are identical, which is
-//! all this project uses, that is what `collect` gives).
+//! site of `sort` or `sort_by_key` (and of `collect::<BTreeMap<_, _>>()`, which sorts its
+//! input before building the tree) adds its own 2–4 KB copy of driftsort to the wasm. These
+//! helpers give exactly std's stable order with one shared, non-generic sort of indices:
+//! only a small comparison closure and a loop of swaps are instantiated per element type.
+//! (Maps and sets are [`crate::VecMap`] and [`crate::VecSet`], built by insertion.)
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` stably by `cmp`, like `slice::sort_by`.
 pub fn sort_by<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -35,20 +31,6 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
 /// Sorts `items` stably, like `slice::sort`.
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
-}
-
-/// An ordered map of `pairs`, like `collect::<BTreeMap<_, _>>()`.
-pub fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut map = BTreeMap::new();
-    map.extend(pairs);
-    map
-}
-
-/// An ordered set of `items`, like `collect::<BTreeSet<_>>()`.
-pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut set = BTreeSet::new();
-    set.extend(items);
-    set
 }
 
 /// The swaps that put `len` items in stable sorted order, `cmp` comparing two of them by
@@ -104,15 +86,5 @@ mod tests {
                 assert_eq!(ours, theirs);
             }
         }
-    }
-
-    #[test]
-    fn builds_maps_like_collect() {
-        let pairs = [(3, "c"), (1, "a"), (2, "b")];
-        assert_eq!(map_of(pairs), pairs.into_iter().collect::<BTreeMap<_, _>>());
-        assert_eq!(
-            set_of([3, 1, 3, 2]),
-            [1, 2, 3].into_iter().collect::<BTreeSet<_>>()
-        );
     }
 }

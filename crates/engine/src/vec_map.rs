@@ -412,6 +412,13 @@ impl<'a, T> IntoIterator for &'a VecSet<T> {
     }
 }
 
+/// Serialized as `BTreeSet` is: a sequence in order.
+impl<T: serde::Serialize> serde::Serialize for VecSet<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

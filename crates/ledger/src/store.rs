@@ -3,9 +3,8 @@
 //! what each one does with a duplicate.
 
 use crate::MessageId;
-use mqlab_engine::{Millis, NodeId};
+use mqlab_engine::{Millis, NodeId, VecSet};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -102,7 +101,7 @@ pub struct Store {
     pub kind: StoreKind,
     pub rows: Vec<Row>,
     /// The seen-set of message ids (SeenSet only).
-    pub seen: BTreeSet<MessageId>,
+    pub seen: VecSet<MessageId>,
     /// Duplicates the strategy stopped: rejected inserts, updates, overwrites, skips.
     pub absorbed: u32,
 }
@@ -113,7 +112,7 @@ impl Store {
             name,
             kind,
             rows: Vec::new(),
-            seen: BTreeSet::new(),
+            seen: VecSet::new(),
             absorbed: 0,
         }
     }
@@ -165,7 +164,7 @@ impl Store {
 
     /// Distinct keys in the store.
     pub fn distinct_keys(&self) -> usize {
-        mqlab_engine::compact::set_of(self.rows.iter().map(|r| r.key.as_str())).len()
+        VecSet::from_iter(self.rows.iter().map(|r| r.key.as_str())).len()
     }
 }
 

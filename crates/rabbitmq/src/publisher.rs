@@ -5,8 +5,8 @@
 use crate::config::{PublishMode, PublisherConfig};
 use crate::protocol::{Msg, Note, Timer};
 use crate::Rabbit;
-use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_engine::VecMap;
+use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_ledger::{Ledger, MessageId};
 use std::collections::VecDeque;
 
