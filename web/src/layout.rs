@@ -2,7 +2,7 @@
 //! no Yew here, so the numbers can be reasoned about on their own.
 
 use mqlab_scenario::frame::{Frame, NodeKind, StoreKind, StoreView};
-use std::collections::BTreeMap;
+use mqlab_scenario::VecMap as BTreeMap;
 use std::fmt;
 
 /// A number written with one decimal, by integer arithmetic: float formatting is sizeable

@@ -9,7 +9,7 @@ use mqlab_scenario::frame::{
     ConsumerView, EnvelopeKind, EnvelopeView, Frame, GroupView, LinkStatus, LinkView, NodeKind,
     NodeStatus, NodeView, PartitionView, ReplicaView,
 };
-use std::collections::BTreeSet;
+use mqlab_scenario::VecSet as BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 

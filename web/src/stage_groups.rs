@@ -9,7 +9,7 @@ use mqlab_scenario::frame::{
     ConsumerActivity, ConsumerView, Frame, GroupState, GroupView, NodeStatus, NodeView,
     PartitionView, RowView, StoreKind, StoreView,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use mqlab_scenario::{VecMap as BTreeMap, VecSet as BTreeSet};
 use yew::prelude::*;
 
 pub fn activity_text(activity: ConsumerActivity) -> T {

@@ -3,8 +3,8 @@
 //! future is rewritten by an injected action.
 
 use crate::event_log::LogEntry;
+use mqlab_scenario::VecMap as BTreeMap;
 use mqlab_scenario::{Command, Player};
-use std::collections::BTreeMap;
 
 /// The most steps whose happenings are collected on one jump; earlier ones are skipped.
 const FILL_LIMIT: u64 = 20_000;

@@ -33,6 +33,7 @@ pub use examples::{examples, sources as example_sources, Example};
 pub use frame::Frame;
 pub use i18n::{Lang, Text};
 pub use knobs::Knobs;
+pub use mqlab_engine::{VecMap, VecSet};
 pub use player::{
     Command, MarkKind, Player, StepHappenings, TimelineMark, UserAction, CHECKPOINT_EVERY,
     MAX_STEPS,
