@@ -5,7 +5,7 @@
 use crate::frame::{EnvelopeKind, NodeKind, Severity};
 use crate::i18n::Lang;
 use crate::{Command, Player};
-use std::collections::BTreeSet;
+use mqlab_engine::VecSet;
 use std::fmt::Write;
 
 /// Arrows and notes past this many are summed up in one last note: a diagram is for reading.
@@ -39,13 +39,13 @@ pub fn mermaid(player: &Player, lang: Lang) -> String {
             clean(&node.name)
         );
     }
-    let known: BTreeSet<u32> = first
+    let known: VecSet<u32> = first
         .nodes
         .iter()
         .filter(|n| n.kind != NodeKind::Controller)
         .map(|n| n.id)
         .collect();
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::new();
     let mut lines = 0usize;
     let mut left_out = 0usize;
     while walker.position() < until {
