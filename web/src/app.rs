@@ -12,7 +12,7 @@ use crate::lesson_panel::LessonPanel;
 use crate::menu::{NodeCommand, NodeMenu};
 use crate::player_bar::{PlayerBar, PlayerInput};
 use crate::prefs;
-use crate::presenter::PresenterBar;
+use crate::presenter::{LedgerStrip, PresenterBar};
 use crate::route::Route;
 use crate::settings::Settings;
 use crate::share;
@@ -314,7 +314,7 @@ pub fn app() -> Html {
         }
     } else {
         html! {
-            <main class={classes!("main", in_lesson.then_some("in-lesson"))}>
+            <main class={classes!("main", in_lesson.then_some("in-lesson"), (state.presenter && !in_lesson && !state.presenter_panel).then_some("stage-only"))}>
                 <section class="stage-area">
                     <div class="scenario-intro">{ intro }</div>
                     <Stage frame={state.frame.clone()} {lang} clock_ms={state.clock_ms}
@@ -324,6 +324,10 @@ pub fn app() -> Html {
                     { notice }
                     <PlayerBar {lang} step={frame.step} total={frame.total_steps} time_ms={frame.time_ms}
                         playing={state.playing} speed={state.speed} marks={state.marks.clone()} {on_input} />
+                    if state.presenter && !in_lesson {
+                        <LedgerStrip {lang} ledger={frame.ledger.clone()} rabbit={!frame.queues.is_empty()}
+                            consumers={!frame.consumers.is_empty()} />
+                    }
                     if state.presenter {
                         <PresenterBar {lang} nodes={frame.nodes.clone()} selected={state.selected_node}
                             cutting_from={state.cutting_from} on_exit={on_presenter.clone()} />
@@ -443,6 +447,7 @@ fn shortcut(e: &KeyboardEvent) -> Option<Action> {
         "?" => Action::ToggleHelp,
         "Escape" => Action::CloseOverlays,
         "p" => Action::TogglePresenter,
+        "t" => Action::TogglePanel,
         "n" => Action::Lesson(crate::state::LessonInput::Next),
         "x" => Action::OnSelected(NodeCommand::Kill),
         "s" => Action::OnSelected(NodeCommand::Stop),

@@ -33,6 +33,7 @@ pub fn help(props: &HelpProps) -> Html {
         ("d, 1 … 9", T::KeyCutLink),
         ("n", T::KeyNextStep),
         ("p", T::KeyPresenter),
+        ("t", T::KeyPanel),
         ("?", T::KeyHelp),
         ("Esc", T::KeyClose),
     ]

@@ -158,10 +158,11 @@ texts! {
     Import => "Load a scenario", "载入场景";
     ImportHelp => "A scenario JSON file (as exported, or as in scenarios/):", "场景 JSON 文件（导出的，或 scenarios/ 中的）：";
     KeyNextStep => "in a lesson: go on to the next step, once this one is done", "课程中：本步完成后进入下一步";
+    KeyPanel => "presenter mode: show or hide the side panel (hidden, the stage is full width)", "演示模式：显示或隐藏侧栏（隐藏时舞台占满宽度）";
     KeyPresenter => "presenter mode: large type, high contrast, no chrome", "演示模式：大字号、高对比度、隐藏界面装饰";
     PresenterMode => "Presenter mode", "演示模式";
-    PresenterExit => "Leave presenter mode (p)", "退出演示模式 (p)";
-    PresenterSelectHint => "Press a node's number to select it · Space play · ← → step · ? every key", "按节点编号选中它 · 空格 播放 · ← → 单步 · ? 查看全部按键";
+    PresenterExit => "Exit (p)", "退出 (p)";
+    PresenterSelectHint => "Press a node's number to select it · Space play · ← → step · t side panel · ? every key", "按节点编号选中它 · 空格 播放 · ← → 单步 · t 侧栏 · ? 查看全部按键";
     PresenterNodeKeys => "x kill -9 · s stop · r restart · i isolate · c reconnect · d then a number: cut one link · Esc deselect", "x kill -9 · s 停止 · r 重启 · i 隔离 · c 恢复连接 · d 再按编号：切断一条链路 · Esc 取消";
     PresenterCutHint => "Cut a link: press the number of the node at its other end (Esc: cancel)", "切断链路：按另一端节点的编号（Esc 取消）";
     Selected => "selected", "已选中";

@@ -2,7 +2,7 @@
 //! digit keys select them, the selected one marked, and the keys that act on it.
 
 use crate::i18n::{Lang, T};
-use mqlab_scenario::frame::{NodeKind, NodeView};
+use mqlab_scenario::frame::{LedgerSummary, NodeKind, NodeView};
 use yew::prelude::*;
 
 /// The nodes the digit keys select, in stage order: everything but the controller.
@@ -59,5 +59,63 @@ pub fn presenter_bar(props: &PresenterBarProps) -> Html {
             <p class="presenter-hint" data-testid="presenter-hint" aria-live="polite">{ hint.get(lang) }</p>
             <button type="button" data-testid="presenter-exit" onclick={exit}>{ T::PresenterExit.get(lang) }</button>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LedgerStripProps {
+    pub lang: Lang,
+    pub ledger: LedgerSummary,
+    /// RabbitMQ's words: confirmed, in a queue.
+    pub rabbit: bool,
+    /// Show the consumer side (delivered, processed, duplicates in stores).
+    pub consumers: bool,
+}
+
+/// Presenter mode's ledger: the counts that tell the story, in type the back row can read.
+#[function_component(LedgerStrip)]
+pub fn ledger_strip(props: &LedgerStripProps) -> Html {
+    let lang = props.lang;
+    let l = &props.ledger;
+    let mut cells = vec![
+        ("produced", T::Produced, l.produced, false),
+        (
+            "acknowledged",
+            if props.rabbit {
+                T::Confirmed
+            } else {
+                T::Acknowledged
+            },
+            l.acknowledged,
+            false,
+        ),
+        ("lost", T::Lost, l.lost, l.lost > 0),
+        (
+            "unavailable",
+            T::Unavailable,
+            l.unavailable,
+            l.unavailable > 0,
+        ),
+        ("duplicated", T::Duplicated, l.duplicated, l.duplicated > 0),
+    ];
+    if props.consumers {
+        cells.push(("processed", T::ProcessedCount, l.processed, false));
+        cells.push((
+            "store-duplicates",
+            T::StoreDuplicates,
+            l.store_duplicates,
+            l.store_duplicates > 0,
+        ));
+        cells.push(("skipped", T::Skipped, l.skipped, l.skipped > 0));
+    }
+    html! {
+        <ul class="ledger-strip" data-testid="ledger-strip" aria-label={T::Ledger.get(lang)}>
+            { for cells.into_iter().map(|(id, label, n, bad)| html! {
+                <li class={classes!(bad.then_some("bad"))} data-testid={format!("strip-{id}")}>
+                    <span class="n">{ if bad { format!("⚠ {n}") } else { n.to_string() } }</span>
+                    <span class="label">{ label.get(lang) }</span>
+                </li>
+            }) }
+        </ul>
     }
 }

@@ -102,6 +102,8 @@ pub enum Action {
     /// Paused at this step: let the messages in flight glide on toward the next step.
     Settle(u64),
     TogglePresenter,
+    /// In presenter mode, show or hide the side panel (hidden: the stage takes the width).
+    TogglePanel,
     /// Jump to the first moment the compared ledgers differ.
     CompareToDivergence,
     /// A scenario file's text, picked in the Share tab.
@@ -161,6 +163,8 @@ pub struct AppState {
     pub import_error: Option<Text>,
     /// Presenter mode: large type, high contrast, no chrome, driven from the keyboard.
     pub presenter: bool,
+    /// The side panel shown in presenter mode.
+    pub presenter_panel: bool,
     /// The node the keyboard acts on.
     pub selected_node: Option<u32>,
     /// A link cut waiting for its other end.
@@ -229,6 +233,7 @@ impl AppState {
             help: false,
             import_error: None,
             presenter,
+            presenter_panel: false,
             selected_node: None,
             cutting_from: None,
             log: Rc::default(),
@@ -692,6 +697,7 @@ impl Reducible for AppState {
             Action::Faster => next.speed = next.speed.faster(),
             Action::Slower => next.speed = next.speed.slower(),
             Action::TogglePresenter => next.presenter = !next.presenter,
+            Action::TogglePanel => next.presenter_panel = !next.presenter_panel,
             Action::Import(text) => next.import(&text),
             Action::CompareToDivergence => next.compare_to_divergence(),
             Action::SelectNodeAt(i) => next.select_node_at(i),

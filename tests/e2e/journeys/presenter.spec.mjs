@@ -30,8 +30,14 @@ test('presenter mode at 1280×720: large, high contrast, and every fault from th
   expect(size).toBeGreaterThanOrEqual(20);
   const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.app')).backgroundColor);
   expect(bg).toBe('rgb(0, 0, 0)');
+  // The stage takes the whole width; the ledger's story is a strip of big numbers.
   const stage = await page.getByTestId('stage').boundingBox();
-  expect(stage.width).toBeGreaterThan(850);
+  expect(stage.width).toBeGreaterThan(1200);
+  await expect(page.locator('aside.side')).toBeHidden();
+  await expect(page.getByTestId('strip-produced')).toBeVisible();
+  const big = await page.evaluate(() =>
+    parseFloat(getComputedStyle(document.querySelector('[data-testid=strip-lost] .n')).fontSize));
+  expect(big).toBeGreaterThanOrEqual(32);
 
   for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
   // Select broker-1 by its number and kill it.
@@ -43,6 +49,11 @@ test('presenter mode at 1280×720: large, high contrast, and every fault from th
   await page.screenshot({ path: 'screenshots/presenter-1280x720.png' });
   await page.keyboard.press('r');
   await expect(page.getByTestId('broker-1')).not.toContainText('crashed');
+  // t brings the side panel back, and takes it away again.
+  await page.keyboard.press('t');
+  await expect(page.locator('aside.side')).toBeVisible();
+  await page.keyboard.press('t');
+  await expect(page.locator('aside.side')).toBeHidden();
 
   // Cut the link broker-2 ↔ broker-3: select one end, d, the other end's number.
   await page.keyboard.press(await digitOf(page, 'broker-2'));
