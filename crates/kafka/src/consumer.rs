@@ -377,18 +377,34 @@ impl Consumer {
                 self.refresh_metadata(fx);
             }
             Msg::MetadataRequest => {}
-            _ if Some(to) == self.coordinator => {
-                // The coordinator's broker is down: look again after a back-off.
-                self.coordinator = None;
-                self.join_in_flight = false;
-                self.awaiting_offsets = false;
-                if let Some(c) = &mut self.sync_commit {
-                    c.sent = false;
-                }
-                fx.reset_timer(self.id, RETRY_BACKOFF_MS, Timer::CoordinatorTimeout);
-            }
+            _ if Some(to) == self.coordinator => self.coordinator_lost(fx),
             _ => {}
         }
+    }
+
+    /// Its coordinator's broker is the one going down.
+    pub fn waits_on(&self, broker: NodeId) -> bool {
+        self.coordinator == Some(broker)
+    }
+
+    /// The coordinator's connection closed (its broker died or stopped): what was asked of
+    /// it (JoinGroup, OffsetFetch, a commit) will not be answered; find the coordinator
+    /// again at once instead of waiting out the request timeout.
+    pub fn on_disconnect(&mut self, broker: NodeId, fx: Fx) {
+        if self.coordinator == Some(broker) {
+            self.coordinator_lost(fx);
+        }
+    }
+
+    /// The coordinator's broker is down: look again after a back-off.
+    fn coordinator_lost(&mut self, fx: Fx) {
+        self.coordinator = None;
+        self.join_in_flight = false;
+        self.awaiting_offsets = false;
+        if let Some(c) = &mut self.sync_commit {
+            c.sent = false;
+        }
+        fx.reset_timer(self.id, RETRY_BACKOFF_MS, Timer::CoordinatorTimeout);
     }
 
     fn refresh_metadata(&mut self, fx: Fx) {

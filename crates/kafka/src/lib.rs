@@ -370,7 +370,13 @@ impl Model for Kafka {
                 b.on_message(&config, from, msg, fx);
             }
         } else if let Some(p) = self.producers.get_mut(&node) {
-            p.on_message(msg, &mut self.ledger, fx);
+            if matches!(msg, Msg::ConnectionClosed) {
+                p.on_disconnect(from, &mut self.ledger, fx);
+            } else {
+                p.on_message(msg, &mut self.ledger, fx);
+            }
+        } else if let (Some(c), Msg::ConnectionClosed) = (self.consumers.get_mut(&node), &msg) {
+            c.on_disconnect(from, fx);
         } else if let Some(r) = self.readers.get_mut(&node) {
             r.on_message(msg, &mut self.ledger, fx);
         } else if let Some(c) = self.consumers.get_mut(&node) {
@@ -421,6 +427,17 @@ impl Model for Kafka {
             b.on_down(graceful, fx);
             // Group membership is in memory; committed offsets are not lost with it.
             self.coordinators.insert(node, Coordinator::default());
+            // Its sockets close with it: clients waiting on it hear so.
+            for (id, p) in self.producers.iter() {
+                if p.waits_on(node) {
+                    fx.send(node, *id, Msg::ConnectionClosed);
+                }
+            }
+            for (id, c) in self.consumers.iter() {
+                if c.waits_on(node) {
+                    fx.send(node, *id, Msg::ConnectionClosed);
+                }
+            }
         } else if let Some(p) = self.producers.get_mut(&node) {
             p.on_down();
         } else if let Some(r) = self.readers.get_mut(&node) {

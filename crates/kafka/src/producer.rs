@@ -231,6 +231,29 @@ impl Producer {
         self.pump(fx, ledger);
     }
 
+    /// Has requests in flight on this broker.
+    pub fn waits_on(&self, broker: NodeId) -> bool {
+        self.in_flight.values().any(|(_, to)| *to == broker)
+    }
+
+    /// The broker's connection closed: every request in flight on it failed with a
+    /// retriable NetworkException (retried after a metadata refresh, as on a refusal).
+    pub fn on_disconnect(&mut self, broker: NodeId, ledger: &mut Ledger, fx: Fx) {
+        let lost: Vec<u64> = self
+            .in_flight
+            .iter()
+            .filter(|(_, (_, to))| *to == broker)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in lost {
+            if let Some((batch, _)) = self.in_flight.remove(&id) {
+                fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
+                self.retry_or_fail(batch, KafkaError::NetworkException, fx, ledger);
+            }
+        }
+        self.pump(fx, ledger);
+    }
+
     pub fn on_refused(&mut self, msg: Msg, ledger: &mut Ledger, fx: Fx) {
         match msg {
             Msg::Produce(ProduceRequest { batch, .. }) => {

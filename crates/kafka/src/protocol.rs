@@ -168,6 +168,10 @@ pub enum Msg {
     },
     // Clients.
     MetadataRequest,
+    /// The broker's process died or stopped: its operating system closes every socket, and
+    /// a client with requests in flight on one sees the disconnect (FIN/RST) at once rather
+    /// than waiting out `request.timeout.ms`. Sent as the broker goes down.
+    ConnectionClosed,
     MetadataResponse(Rc<Metadata>),
     Produce(ProduceRequest),
     ProduceResponse {

@@ -434,6 +434,13 @@ impl Describer<'_> {
                 (two("Metadata".into(), "元数据".into()), Control)
             }
             Msg::MetadataRequest => (two("Metadata?".into(), "请求元数据".into()), Control),
+            Msg::ConnectionClosed => (
+                two(
+                    "connection closed (the broker's process is gone)".into(),
+                    "连接被关闭（broker 进程已不在）".into(),
+                ),
+                Error,
+            ),
             Msg::AlterPartition { new_isr, .. } => (
                 same(format!("AlterPartition ISR={}", self.set(new_isr))),
                 Control,

@@ -363,6 +363,31 @@ fn k12_acks1_leader_crash_loses_acked_write() {
 }
 
 #[test]
+fn k12_with_acks_all_the_same_crash_loses_nothing_the_batch_in_flight_is_retried_on_the_new_leader()
+{
+    // kill -9 closes the dead leader's sockets: the producer sees the disconnect at once
+    // (NetworkException, retriable) instead of waiting out request.timeout.ms, retries after
+    // a metadata refresh, and the new leader acknowledges what the old one never did.
+    let mut doc = example("kafka-acks1-leader-dies");
+    doc["producers"][0]["acks"] = json!("all");
+    let (_, f) = play(doc);
+    assert!(labels(&f, Fate::Lost).is_empty());
+    assert_eq!(f.ledger.acknowledged, 8);
+    assert_eq!(
+        labels(&f, Fate::Visible),
+        vec![
+            "order-1", "order-2", "order-3", "order-4", "order-5", "order-6", "order-7", "order-8"
+        ]
+    );
+    for label in ["order-4", "order-8"] {
+        let m = message(&f, label);
+        assert!(m.acked);
+        assert!(m.replicas.contains(&2), "{label} is on the new leader");
+    }
+    assert_eq!(partition(&f, "orders-0").leader, Some(2));
+}
+
+#[test]
 fn k13_acks_all_waits_for_the_current_isr_only() {
     // RF=2, min.insync=1: with the follower gone, acks=all succeeds with one copy…
     let mut v = base();

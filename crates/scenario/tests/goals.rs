@@ -68,8 +68,8 @@ fn a_half_fix_fails_the_durability_goal() {
         "{}",
         o.detail.en
     );
-    assert!(o.detail.en.contains("unavailable 35"), "{}", o.detail.en);
-    assert!(o.detail.zh.contains("不可用 35"), "{}", o.detail.zh);
+    assert!(o.detail.en.contains("unavailable 30"), "{}", o.detail.en);
+    assert!(o.detail.zh.contains("不可用 30"), "{}", o.detail.zh);
     // Three replicas with acks=1: the leader acknowledges what no follower has yet (K12).
     let acks1 = with(
         &draft,
