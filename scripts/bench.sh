@@ -23,7 +23,7 @@ cargo build --release --quiet --target wasm32-wasip1 --bin mqlab
 # Node 20's WASI sometimes crashes while tearing down a large wasm memory, after the program
 # has finished and printed everything: judge the run by its output, not that exit status.
 out="$(mktemp)"
-node --no-warnings scripts/wasi-run.mjs target/wasm32-wasip1/release/mqlab.wasm bench --no-bundle | tee "$out" || true
+node --no-warnings scripts/wasi-run.mjs "${CARGO_TARGET_DIR:-target}/wasm32-wasip1/release/mqlab.wasm" bench --no-bundle | tee "$out" || true
 if ! grep -q '^seek to ' "$out"; then
     rm -f "$out"
     echo "bench (wasm): did not finish"
