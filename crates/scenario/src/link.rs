@@ -9,7 +9,7 @@ use crate::error::ScenarioError;
 use serde_json::{Map, Value};
 
 /// Links longer than this are refused before anything is decoded.
-pub const MAX_LINK_CHARS: usize = 16_384;
+pub const MAX_LINK_CHARS: usize = 65_536;
 
 /// What turns `base` into `target`: changed members, `null` for removed ones; arrays and
 /// other values replaced whole. `None` when they are equal.

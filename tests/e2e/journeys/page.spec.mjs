@@ -197,7 +197,7 @@ test('the address carries the state: a short link reopens the same step in a fre
     hash.slice(0, hash.indexOf('~') + 12),
     hash.replace('~', '~*'),
     '#doc=%7B%22id%22%3A1%7D',
-    `#kafka-leader-kill~${'A'.repeat(20000)}`,
+    `#kafka-leader-kill~${'A'.repeat(70000)}`,
   ];
   const brokenErrors = [];
   for (const [i, bad] of damaged.entries()) {
