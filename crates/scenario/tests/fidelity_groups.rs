@@ -343,3 +343,32 @@ fn k27_the_coordinator_keeps_a_killed_member_until_its_session_times_out() {
         (2, GroupState::Stable)
     );
 }
+
+#[test]
+fn k27_a_coordinator_killed_during_the_join_is_looked_up_again_at_once() {
+    // kill -9 closes the coordinator's sockets: the JoinGroup in flight fails with the
+    // connection, and the consumer finds the new coordinator as soon as there is one, rather
+    // than waiting out the rebalance timeout (300 s) on a request nobody will answer.
+    let v = with_consumers(1, "sync_after_process", "plain_insert");
+    let mut p = load(v.clone());
+    let early = at_time(&mut p, 1000);
+    let coordinator = early.groups[0].coordinator.expect("a coordinator by 1 s");
+    let name = early
+        .nodes
+        .iter()
+        .find(|n| n.id == coordinator)
+        .unwrap()
+        .name
+        .clone();
+    let mut v = v;
+    v["script"]
+        .as_array_mut()
+        .unwrap()
+        .push(fault(1500, "crash", &name));
+    let mut p = load(v);
+    let later = at_time(&mut p, 25_000);
+    let group = &later.groups[0];
+    assert_ne!(group.coordinator, Some(coordinator));
+    assert!(group.coordinator.is_some());
+    assert_eq!(assigned(&later, "c1"), vec!["orders-0"]);
+}
