@@ -338,7 +338,7 @@ texts! {
     LessonPlay => "▶ Play", "▶ 播放";
     LessonPause => "❚❚ Pause", "❚❚ 暂停";
     DoItForMe => "Do it for me", "帮我操作";
-    SkipToIt => "⏭ Skip to that moment", "⏭ 直接跳到那一刻";
+    SkipToIt => "» Skip to that moment", "» 直接跳到那一刻";
     SwitchForMe => "Switch it for me", "帮我切换";
     SwitchElsewhere => "Or change it yourself in the Settings tab and press Apply.", "也可以在“设置”页自己修改并点击“应用”。";
     Hint => "Hint", "提示";
