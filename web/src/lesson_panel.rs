@@ -60,10 +60,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let ls = &props.lesson;
     let doc = ls.doc();
     let total = doc.steps.len();
-    let send = |input: LessonInput| {
-        let on_input = props.on_input.clone();
-        Callback::from(move |_: MouseEvent| on_input.emit(input.clone()))
-    };
+    let send = |input: LessonInput| props.on_input.reform(move |_: MouseEvent| input.clone());
     let dots = doc.steps.iter().enumerate().map(|(i, step)| {
         let (_, label) = kind(step);
         let state = if i == ls.step && !ls.finished {
@@ -115,10 +112,7 @@ fn current_step(props: &LessonPanelProps, step: &StepDoc) -> Html {
     let lang = props.lang;
     let ls = &props.lesson;
     let (kind_id, kind_label) = kind(step);
-    let send = |input: LessonInput| {
-        let on_input = props.on_input.clone();
-        Callback::from(move |_: MouseEvent| on_input.emit(input.clone()))
-    };
+    let send = |input: LessonInput| props.on_input.reform(move |_: MouseEvent| input.clone());
     let play = html! {
         <button type="button" data-testid="lesson-play" disabled={ls.done}
             onclick={send(LessonInput::Play)}>

@@ -293,7 +293,7 @@ fn f(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mqlab_scenario::frame::{LedgerSummary, LinkTraffic};
+    use mqlab_scenario::frame::LinkTraffic;
 
     #[test]
     fn each_link_once_left_to_right_hops_between_nodes_first() {
@@ -308,23 +308,8 @@ mod tests {
         .map(|(from, to, messages)| LinkTraffic { from, to, messages })
         .to_vec();
         let frame = Frame {
-            step: 0,
-            total_steps: 0,
-            time_ms: 0,
-            end_time_ms: 0,
-            nodes: Vec::new(),
-            partitions: Vec::new(),
-            envelopes: Vec::new(),
-            faulty_links: Vec::new(),
-            happenings: Vec::new(),
-            messages: Vec::new(),
-            ledger: LedgerSummary::default(),
-            consumers: Vec::new(),
-            groups: Vec::new(),
-            stores: Vec::new(),
-            queues: Vec::new(),
-            publishers: Vec::new(),
             traffic,
+            ..Frame::default()
         };
         assert_eq!(
             traffic_pairs(&frame),

@@ -16,7 +16,7 @@ use crate::route::Route;
 use crate::settings::SharedRabbit;
 use crate::share::{self, Shared};
 use crate::step_log::StepLog;
-use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame, LedgerSummary};
+use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame};
 use mqlab_scenario::lesson::{lesson_docs, LessonDoc};
 use mqlab_scenario::link::decode_changes;
 use mqlab_scenario::link::encode_changes;
@@ -200,7 +200,7 @@ impl AppState {
             link: Rc::default(),
             title: Text::default(),
             description: Text::default(),
-            frame: Rc::new(empty_frame()),
+            frame: Rc::new(Frame::default()),
             marks: Rc::default(),
             knobs: Knobs {
                 brokers: 3,
@@ -532,7 +532,7 @@ impl AppState {
                 .any(|e| e.kind != EnvelopeKind::Control && e.sent_at_ms == now.time_ms);
             let reached = stop
                 .as_ref()
-                .is_some_and(|c| lesson::world_shows(c, player.doc(), &now));
+                .is_some_and(|c| mqlab_scenario::lesson::run::shows_in(c, player.doc(), &now));
             frame = Some(now);
             if reached {
                 break;
@@ -748,28 +748,6 @@ fn bilingual(e: &ScenarioError) -> Text {
     Text {
         en: e.text(Lang::En),
         zh: e.text(Lang::Zh),
-    }
-}
-
-fn empty_frame() -> Frame {
-    Frame {
-        step: 0,
-        total_steps: 0,
-        time_ms: 0,
-        end_time_ms: 0,
-        nodes: Vec::new(),
-        partitions: Vec::new(),
-        envelopes: Vec::new(),
-        faulty_links: Vec::new(),
-        happenings: Vec::new(),
-        messages: Vec::new(),
-        ledger: LedgerSummary::default(),
-        consumers: Vec::new(),
-        groups: Vec::new(),
-        stores: Vec::new(),
-        queues: Vec::new(),
-        publishers: Vec::new(),
-        traffic: Vec::new(),
     }
 }
 

@@ -5,7 +5,7 @@ use crate::i18n::{Lang, Text};
 use serde::Serialize;
 
 /// The world at one step.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Frame {
     /// Steps applied so far: 0 is the initial state, `total_steps` the end of the trace.
     pub step: u64,

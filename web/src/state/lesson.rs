@@ -3,18 +3,17 @@
 //! the play loop pausing the moment the world shows what a step waits for.
 
 use super::{bilingual, example_doc, AppState, Tab, View};
-use mqlab_scenario::frame::Frame;
 use mqlab_scenario::lesson::condition::apply_setting;
 use mqlab_scenario::lesson::goal::design;
 use mqlab_scenario::lesson::run::{
-    awaited, follow, is_prediction, judge, outcome_at_end, play_until, replay_to, Outcome,
-    Prediction, Verdict,
+    awaited, follow, is_prediction, judge, outcome_at_end, play_until, replay_to, shows_in,
+    Outcome, Prediction, Verdict,
 };
 use mqlab_scenario::lesson::{
-    check_goals, holds, lesson_sources, validate_lesson, Condition, GoalOutcome, Lesson, LessonDoc,
-    LessonWorld, StepDoc,
+    check_goals, lesson_sources, validate_lesson, Condition, GoalOutcome, Lesson, LessonDoc,
+    StepDoc,
 };
-use mqlab_scenario::{Command, Player, ScenarioDoc, Text};
+use mqlab_scenario::{Command, Player, Text};
 use std::rc::Rc;
 
 /// What the learner does in the lesson panel.
@@ -115,17 +114,6 @@ fn find_lesson(id: &str) -> Result<Lesson, Text> {
         zh: format!("课程 \"{id}\" 无法读取：{e}"),
     })?;
     validate_lesson(&doc).map_err(|e| bilingual(&e))
-}
-
-pub fn world_shows(c: &Condition, doc: &ScenarioDoc, frame: &Frame) -> bool {
-    holds(
-        c,
-        &LessonWorld {
-            doc,
-            frame,
-            at_end: frame.step >= frame.total_steps,
-        },
-    )
 }
 
 impl AppState {
@@ -343,11 +331,13 @@ impl AppState {
     /// Marks the step done once the world shows what it waits for (and a prediction is
     /// right); pauses the play loop at that moment.
     pub(super) fn refresh_lesson(&mut self) {
-        let Some(doc) = self.doc() else { return };
+        let Some(player) = self.player.clone() else {
+            return;
+        };
         let frame = self.frame.clone();
         let Some(ls) = &mut self.lesson else { return };
         let Some(step) = ls.current() else { return };
-        let world = awaited(step).is_none_or(|c| world_shows(&c, &doc, &frame));
+        let world = awaited(step).is_none_or(|c| shows_in(&c, player.borrow().doc(), &frame));
         let answered = match step {
             StepDoc::Challenge { .. } => ls.goals.as_ref().is_some_and(|g| g.iter().all(|o| o.met)),
             step if is_prediction(step) => ls.revealed.is_some(),

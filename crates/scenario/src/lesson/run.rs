@@ -7,17 +7,23 @@ use super::condition::{apply_setting, holds, measure, World};
 use super::doc::{Condition, StepDoc};
 use super::validate::Lesson;
 use crate::error::ScenarioError;
+use crate::frame::Frame;
+use crate::ScenarioDoc;
 use crate::{Command, Player};
 
 /// Does the world the player is at show this condition?
 pub fn shows(player: &Player, c: &Condition) -> bool {
-    let frame = player.frame();
+    shows_in(c, player.doc(), &player.frame())
+}
+
+/// The same for a frame already at hand (the page has the current one).
+pub fn shows_in(c: &Condition, doc: &ScenarioDoc, frame: &Frame) -> bool {
     holds(
         c,
         &World {
-            doc: player.doc(),
-            frame: &frame,
-            at_end: player.position() == player.total_steps(),
+            doc,
+            frame,
+            at_end: frame.step >= frame.total_steps,
         },
     )
 }
