@@ -6,7 +6,7 @@ use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
 use crate::error::ScenarioError;
 use crate::frame::LedgerSummary;
 use crate::i18n::Text;
-use crate::lesson::condition::apply_setting;
+use crate::lesson::condition::apply_setting_or_say;
 use crate::{Command, Player};
 
 /// What is compared: an example, the setting, its value on each side, and faults added to
@@ -42,13 +42,7 @@ pub struct Lockstep {
 
 fn side(doc: &ScenarioDoc, spec: &CompareSpec, value: &str) -> Result<Player, ScenarioError> {
     let mut doc = doc.clone();
-    apply_setting(&mut doc, &spec.setting, value).map_err(|e| {
-        ScenarioError::new(
-            "compare",
-            format!("{}: {e}", spec.setting),
-            format!("{}：{e}", spec.setting),
-        )
-    })?;
+    apply_setting_or_say(&mut doc, &spec.setting, value)?;
     doc.script.extend(spec.faults.iter().cloned());
     Player::load(doc)
 }

@@ -3,7 +3,7 @@
 //! the play loop pausing the moment the world shows what a step waits for.
 
 use super::{bilingual, example_doc, AppState, Tab, View};
-use mqlab_scenario::lesson::condition::apply_setting;
+use mqlab_scenario::lesson::condition::apply_setting_or_say;
 use mqlab_scenario::lesson::goal::design;
 use mqlab_scenario::lesson::run::{
     awaited, follow, is_prediction, judge, outcome_at_end, play_until, replay_to, shows_in,
@@ -274,11 +274,8 @@ impl AppState {
             }
             Some(StepDoc::Switch { setting, value, .. }) => {
                 let Some(mut doc) = self.doc() else { return };
-                if let Err(e) = apply_setting(&mut doc, setting, value) {
-                    self.notice = Some(Text {
-                        en: e.clone(),
-                        zh: e,
-                    });
+                if let Err(e) = apply_setting_or_say(&mut doc, setting, value) {
+                    self.notice = Some(bilingual(&e));
                     return;
                 }
                 match Player::load(doc) {

@@ -159,6 +159,21 @@ pub fn setting(doc: &ScenarioDoc, name: &str) -> Option<String> {
     Some(value)
 }
 
+/// [`apply_setting`] with its refusal in both languages, for the learner to read.
+pub fn apply_setting_or_say(
+    doc: &mut ScenarioDoc,
+    name: &str,
+    value: &str,
+) -> Result<(), crate::ScenarioError> {
+    apply_setting(doc, name, value).map_err(|en| {
+        crate::ScenarioError::new(
+            name,
+            en,
+            format!("无法把 {name} 设为 \"{value}\"：没有这个设置，或它不能取这个值"),
+        )
+    })
+}
+
 /// Change a setting (what a Switch step asks for), for every client or queue it applies to.
 pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(), String> {
     let parse = |v: &str| -> serde_json::Value {

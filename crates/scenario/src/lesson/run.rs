@@ -3,7 +3,7 @@
 //! The browser's lesson player and the native tests both go through here, so a lesson that
 //! walks in the tests walks the same way on the page.
 
-use super::condition::{apply_setting, holds, measure, World};
+use super::condition::{apply_setting_or_say, holds, measure, World};
 use super::doc::{Condition, StepDoc};
 use super::validate::Lesson;
 use crate::error::ScenarioError;
@@ -98,8 +98,7 @@ pub fn follow(player: &mut Player, step: &StepDoc) -> Result<(), ScenarioError> 
         }
         StepDoc::Switch { setting, value, .. } => {
             let mut doc = player.doc().clone();
-            apply_setting(&mut doc, setting, value)
-                .map_err(|e| ScenarioError::new("lesson", e.clone(), e))?;
+            apply_setting_or_say(&mut doc, setting, value)?;
             *player = Player::load(doc)?;
             Ok(())
         }
@@ -107,8 +106,7 @@ pub fn follow(player: &mut Player, step: &StepDoc) -> Result<(), ScenarioError> 
             // The solved design starts over without the faults clicked on the stage.
             let mut doc = super::goal::design(player.doc());
             for c in solution {
-                apply_setting(&mut doc, &c.setting, &c.value)
-                    .map_err(|e| ScenarioError::new("lesson", e.clone(), e))?;
+                apply_setting_or_say(&mut doc, &c.setting, &c.value)?;
             }
             *player = Player::load(doc)?;
             Ok(())
