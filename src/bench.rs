@@ -165,7 +165,8 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
                 })
                 .collect(),
             auto_leader_rebalance: false,
-            legacy_hw_under_min_isr: false,
+            version: None,
+            eligible_leader_replicas: None,
             timing: KafkaTimingDoc::default(),
         }),
         producers: vec![

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 pub enum Fault {
     /// `kill -9`: the process is gone at once; volatile state is lost.
     Crash { node: NodeId },
+    /// The machine loses power: the process dies as with `Crash`, and so does the operating
+    /// system's page cache, taking with it the last `unflushed` writes of each file that were
+    /// never flushed to disk (what a write counts as is the model's to say).
+    PowerLoss { node: NodeId, unflushed: u32 },
     /// A graceful stop: the model gets to hand over its duties before it halts.
     Stop { node: NodeId },
     /// Start a crashed or stopped node again.
@@ -39,6 +43,7 @@ impl Fault {
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
             Fault::Crash { node }
+            | Fault::PowerLoss { node, .. }
             | Fault::Stop { node }
             | Fault::Restart { node }
             | Fault::Isolate { node }

@@ -30,6 +30,9 @@ pub trait Model: Clone + Debug {
     /// Messages sent here still leave: they stand for the connections the node's operating
     /// system closes when its process dies.
     fn on_down(&mut self, node: NodeId, graceful: bool, fx: &mut Effects<'_, Self>);
+    /// The node's machine lost power (after `on_down` if it was up): writes it never flushed
+    /// to disk are gone. Most models keep nothing in a page cache and ignore it.
+    fn on_power_loss(&mut self, _node: NodeId, _unflushed: u32, _fx: &mut Effects<'_, Self>) {}
     /// A graceful stop was asked for: hand over duties, then call [`Effects::halt`].
     fn on_stop(&mut self, node: NodeId, fx: &mut Effects<'_, Self>) {
         fx.halt(node);
@@ -396,6 +399,15 @@ impl<M: Model> World<M> {
             Fault::Crash { node } => {
                 if self.is_up(*node) {
                     self.go_down(*node, false, notes);
+                }
+            }
+            Fault::PowerLoss { node, unflushed } => {
+                if self.is_up(*node) {
+                    self.go_down(*node, false, notes);
+                }
+                let (n, unflushed) = (*node, *unflushed);
+                if self.nodes.contains_key(&n) {
+                    self.handle(notes, |model, fx| model.on_power_loss(n, unflushed, fx));
                 }
             }
             Fault::Stop { node } => {

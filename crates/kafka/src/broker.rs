@@ -7,8 +7,8 @@
 use crate::log::Log;
 use crate::metadata::{Metadata, Tp};
 use crate::protocol::{
-    FetchPartition, FetchResult, KafkaError, Msg, Note, ProduceRequest, Record, SequenceStamp,
-    Timer,
+    FetchPartition, FetchResult, KafkaError, Msg, Note, ProduceRequest, Record, Sequence,
+    SequenceStamp, Timer,
 };
 use crate::{Acks, Kafka, KafkaConfig, CONTROLLER};
 use mqlab_engine::VecMap;
@@ -30,6 +30,9 @@ pub struct Broker {
     pub logs: VecMap<Tp, Log>,
     next_session: u64,
     last_down_was_crash: bool,
+    /// Which life this is: counted up at every start, sent with heartbeats so the controller
+    /// can tell a new registration (KRaft's broker epoch).
+    incarnation: u64,
     // Volatile.
     metadata_version: u64,
     pub roles: VecMap<Tp, Role>,
@@ -97,6 +100,7 @@ impl Broker {
             logs,
             next_session: 0,
             last_down_was_crash: false,
+            incarnation: 0,
             metadata_version: 0,
             roles: VecMap::new(),
             fetchers: VecMap::new(),
@@ -109,6 +113,7 @@ impl Broker {
     }
 
     pub fn on_start(&mut self, config: &KafkaConfig, initial: Option<&Metadata>, fx: Fx) {
+        self.incarnation += 1;
         if self.last_down_was_crash {
             fx.note(Note::LogRecovery { broker: self.id });
         }
@@ -131,6 +136,22 @@ impl Broker {
         });
     }
 
+    /// The machine lost power: the last `unflushed` records of every log were only in the
+    /// page cache (Kafka does not fsync each write; FIDELITY keeps kill -9 harmless to logs).
+    pub fn on_power_loss(&mut self, unflushed: u32, fx: Fx) {
+        self.last_down_was_crash = true;
+        for (&tp, log) in self.logs.iter_mut() {
+            let removed = log.lose_tail(unflushed);
+            if !removed.is_empty() {
+                fx.note(Note::PageCacheLost {
+                    broker: self.id,
+                    tp,
+                    removed,
+                });
+            }
+        }
+    }
+
     /// K5: a controlled shutdown asks the controller to move leadership away first.
     pub fn on_stop(&mut self, config: &KafkaConfig, fx: Fx) {
         self.shutting_down = true;
@@ -149,6 +170,8 @@ impl Broker {
             CONTROLLER,
             Msg::Heartbeat {
                 metadata_version: self.metadata_version,
+                incarnation: self.incarnation,
+                clean_shutdown: !self.last_down_was_crash,
             },
         );
         fx.set_timer(
@@ -319,6 +342,9 @@ impl Broker {
                     let same = matches!(self.roles.get(&tp), Some(Role::Follower { leader: l, epoch }) if *l == leader && *epoch == state.leader_epoch);
                     if !same {
                         self.resign(tp, fx);
+                        if config.version.truncates_to_high_watermark() {
+                            self.truncate_to_high_watermark(tp, fx);
+                        }
                         self.roles.insert(
                             tp,
                             Role::Follower {
@@ -354,6 +380,24 @@ impl Broker {
                     }
                 }
             }
+        }
+    }
+
+    /// K16, before KIP-101: a replica that starts following cuts its log to its own high
+    /// watermark, which may lag the leader's by a fetch, and fetches from there.
+    fn truncate_to_high_watermark(&mut self, tp: Tp, fx: Fx) {
+        let Some(log) = self.logs.get_mut(&tp) else {
+            return;
+        };
+        let to_offset = log.high_watermark;
+        let removed = log.truncate(to_offset);
+        if !removed.is_empty() {
+            fx.note(Note::TruncatedToHighWatermark {
+                broker: self.id,
+                tp,
+                to_offset,
+                removed,
+            });
         }
     }
 
@@ -474,20 +518,13 @@ impl Broker {
         let count = messages.len() as u32;
         // K22: an idempotent producer's batch must continue its sequence; a retry of one of
         // its last five batches is answered with the original offsets, not appended again.
-        let mut duplicate_of = None;
-        if let Some((producer_id, base)) = sequence {
-            let known = log.producer_state(producer_id, RETAINED_PRODUCER_BATCHES);
-            let last = base + count.saturating_sub(1);
-            if let Some(b) = known
-                .batches
-                .iter()
-                .find(|b| b.first_sequence == base && b.last_sequence == last)
-            {
-                duplicate_of = Some(b.base_offset);
-            } else if base != known.last_sequence.map_or(0, |l| l + 1) {
-                return respond(fx, Err(KafkaError::OutOfOrderSequence));
-            }
-        }
+        let duplicate_of = match sequence {
+            Some(seq) => match check_sequence(log, seq, count) {
+                Ok(duplicate_of) => duplicate_of,
+                Err(error) => return respond(fx, Err(error)),
+            },
+            None => None,
+        };
         let base_offset = match duplicate_of {
             Some(base_offset) => {
                 fx.note(Note::DuplicateBatch {
@@ -501,10 +538,11 @@ impl Broker {
             None => {
                 let base_offset = log.log_end_offset();
                 for (i, &message) in messages.iter().enumerate() {
-                    let stamp = sequence.map(|(producer_id, base)| SequenceStamp {
-                        producer_id,
-                        batch_base: base,
-                        sequence: base + i as u32,
+                    let stamp = sequence.map(|seq| SequenceStamp {
+                        producer_id: seq.producer_id,
+                        producer_epoch: seq.producer_epoch,
+                        batch_base: seq.base,
+                        sequence: seq.base + i as u32,
                     });
                     let offset = log.append(Record {
                         message,
@@ -571,13 +609,12 @@ impl Broker {
             });
         }
         let log = self.logs.entry(tp).or_default();
-        // K15: a follower whose last epoch ends earlier here than its log does has diverged.
+        // K15: a follower whose last fetched epoch ends earlier here than its log does (or
+        // that this log does not know) has diverged: tell it that epoch's end here (KIP-320).
         if let Some(last_epoch) = fp.last_fetched_epoch {
-            let (epoch, end) = log.end_offset_for(last_epoch);
-            if epoch != Some(last_epoch) || end < fp.fetch_offset {
-                return FetchResult::Diverging {
-                    end_offset: end.min(fp.fetch_offset),
-                };
+            let epoch_end = log.end_offset_for(last_epoch);
+            if epoch_end.is_none_or(|(epoch, end)| epoch < last_epoch || end < fp.fetch_offset) {
+                return FetchResult::Diverging { epoch_end };
             }
         }
         let leo = log.log_end_offset();
@@ -745,7 +782,7 @@ impl Broker {
         let log = self.logs.entry(tp).or_default();
         let leo = log.log_end_offset();
         let min_isr = topic.min_insync_replicas.min(topic.replication_factor) as usize;
-        let held = !config.legacy_hw_under_min_isr && state.isr.len() < min_isr;
+        let held = !config.version.hw_advances_under_min_isr() && state.isr.len() < min_isr;
         if !held {
             let maximal = state
                 .isr
@@ -807,7 +844,10 @@ impl Broker {
                     Some(FetchPartition {
                         tp,
                         fetch_offset: log.map_or(0, Log::log_end_offset),
-                        last_fetched_epoch: log.and_then(Log::last_record_epoch),
+                        // K16: before KIP-101 there was no epoch to check.
+                        last_fetched_epoch: log
+                            .and_then(Log::last_record_epoch)
+                            .filter(|_| !config.version.truncates_to_high_watermark()),
                         leader_epoch: *epoch,
                     })
                 }
@@ -885,16 +925,18 @@ impl Broker {
                         log.high_watermark = hw;
                     }
                 }
-                FetchResult::Diverging { end_offset } => {
-                    let to_offset = end_offset.min(log.log_end_offset());
+                FetchResult::Diverging { epoch_end } => {
+                    let to_offset = truncation_offset(log, epoch_end);
                     let removed = log.truncate(to_offset);
+                    // An intermediate truncation (the epochs still disagree) fetches again at
+                    // once and is told the next divergence, until the logs agree.
+                    progressed |= !removed.is_empty();
                     fx.note(Note::Truncated {
                         broker: self.id,
                         tp,
                         to_offset,
                         removed,
                     });
-                    progressed = true;
                 }
                 FetchResult::Error(_) => {}
             }
@@ -909,6 +951,63 @@ impl Broker {
             );
         }
     }
+}
+
+/// Where a follower truncates when the leader reports a diverging epoch, as Kafka's
+/// `AbstractFetcherThread.getOffsetTruncationState` decides: with the leader's (epoch, end),
+/// to the smaller of that end and its own end of the same epoch; if it does not have that
+/// epoch, to the end of its own largest epoch below it (and it will be asked again); with
+/// nothing defined, to its high watermark.
+fn truncation_offset(log: &Log, leader: Option<(u32, u64)>) -> u64 {
+    let leo = log.log_end_offset();
+    let Some((leader_epoch, leader_end)) = leader else {
+        return log.high_watermark.min(leo);
+    };
+    match log.end_offset_for(leader_epoch) {
+        Some((epoch, end)) if epoch == leader_epoch => end.min(leader_end).min(leo),
+        Some((_, end)) => end.min(leo),
+        None => leader_end.min(leo),
+    }
+}
+
+/// The idempotent producer's sequence check (Kafka's `ProducerAppendInfo.checkSequence`): a
+/// producer the log has no state for may start anywhere, except at 0 on a log that never held
+/// a record (KAFKA-15591); a newer epoch
+/// must start at 0; the same epoch must continue at last + 1, except that a retry of one of
+/// its last five batches is a duplicate, answered with the offset it got. Ok(Some(offset)):
+/// a duplicate.
+fn check_sequence(log: &Log, seq: Sequence, count: u32) -> Result<Option<u64>, KafkaError> {
+    let known = log.producer_state(seq.producer_id, RETAINED_PRODUCER_BATCHES);
+    let Some(epoch) = known.epoch else {
+        // KAFKA-15591: on a log that never held a record no state can have been lost, so the
+        // first batch must start at 0 (a retried first batch is not overtaken).
+        if log.log_end_offset() == 0 && seq.base != 0 {
+            return Err(KafkaError::OutOfOrderSequence);
+        }
+        return Ok(None);
+    };
+    if seq.producer_epoch < epoch {
+        return Err(KafkaError::InvalidProducerEpoch);
+    }
+    if seq.producer_epoch > epoch {
+        return if seq.base == 0 {
+            Ok(None)
+        } else {
+            Err(KafkaError::OutOfOrderSequence)
+        };
+    }
+    let last = seq.base + count.saturating_sub(1);
+    if let Some(b) = known
+        .batches
+        .iter()
+        .find(|b| b.first_sequence == seq.base && b.last_sequence == last)
+    {
+        return Ok(Some(b.base_offset));
+    }
+    if Some(seq.base) != known.last_sequence.map(|l| l + 1) {
+        return Err(KafkaError::OutOfOrderSequence);
+    }
+    Ok(None)
 }
 
 /// Answer a produce request; an error is also a fact of the trace.

@@ -9,13 +9,68 @@ pub struct KafkaConfig {
     pub timing: Timing,
     /// `auto.leader.rebalance.enable`.
     pub auto_leader_rebalance: bool,
-    /// Before Kafka 3.7 (KAFKA-15583) the high watermark advanced even with fewer in-sync
-    /// replicas than `min.insync.replicas` (FIDELITY K10). False models 3.7+.
-    pub legacy_hw_under_min_isr: bool,
+    /// Which Kafka's replication rules apply (older behaviour behind a named version).
+    pub version: KafkaVersion,
+    /// Eligible Leader Replicas (KIP-966, `eligible.leader.replicas.version=1`): on by default
+    /// for new clusters from 4.1, available from 4.0.
+    pub eligible_leader_replicas: bool,
     pub producers: Vec<ProducerConfig>,
     pub readers: Vec<ReaderConfig>,
     pub consumers: Vec<ConsumerConfig>,
     pub stores: Vec<StoreConfig>,
+}
+
+/// The Kafka versions whose replication behaviour differs in ways the lessons show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KafkaVersion {
+    /// Before KIP-101 (0.11): a follower truncates to its own high watermark when it starts
+    /// following (K16), with no leader-epoch check.
+    V0_10,
+    /// KRaft before 3.7 (KAFKA-15583): the high watermark advances under min ISR (K10).
+    V3_6,
+    /// Kafka 4.0: KRaft only; ELR available but off by default; a broker that comes back
+    /// from an unclean shutdown is taken out of the ISR it was in (KAFKA-15586).
+    V4_0,
+    /// Kafka 4.1+: ELR on by default for new clusters.
+    V4_1,
+}
+
+impl KafkaVersion {
+    pub const ALL: [KafkaVersion; 4] = [Self::V4_1, Self::V4_0, Self::V3_6, Self::V0_10];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::V0_10 => "0.10",
+            Self::V3_6 => "3.6",
+            Self::V4_0 => "4.0",
+            Self::V4_1 => "4.1",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.label() == s)
+    }
+    /// K10: before 3.7 the high watermark advanced with fewer in-sync replicas than
+    /// min.insync.replicas.
+    pub fn hw_advances_under_min_isr(self) -> bool {
+        self <= Self::V3_6
+    }
+    /// K16: before 0.11 a follower truncated to its high watermark, not by leader epoch.
+    pub fn truncates_to_high_watermark(self) -> bool {
+        self == Self::V0_10
+    }
+    /// ELR (KIP-966) exists from 4.0 on.
+    pub fn supports_elr(self) -> bool {
+        self >= Self::V4_0
+    }
+    /// The default of `eligible.leader.replicas.version` for a new cluster.
+    pub fn elr_by_default(self) -> bool {
+        self >= Self::V4_1
+    }
+    /// Idempotent producers exist from 0.11 on, and acks=all + idempotence are the producer's
+    /// defaults from 3.0.
+    pub fn idempotence_by_default(self) -> bool {
+        self >= Self::V3_6
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -1,12 +1,13 @@
-//! The active KRaft controller: broker liveness (heartbeats, fencing), leader election and
-//! ISR changes, published to brokers as metadata. One controller, never killed in this
-//! model: the controller quorum's own failover is out of scope (FIDELITY K4's last point).
+//! The active KRaft controller: broker liveness (heartbeats, registrations, fencing), leader
+//! election, ISR and ELR changes, published to brokers as metadata. One controller, never
+//! killed in this model: the controller quorum's own failover is out of scope (FIDELITY K4's
+//! last point). Partition changes follow KRaft's `PartitionChangeBuilder` (Kafka 4.x).
 
 use crate::metadata::{Metadata, PartitionState, Tp};
-use crate::protocol::{ElectionReason, KafkaError, Msg, Note, Timer};
+use crate::protocol::{ElectedFrom, ElectionReason, KafkaError, Msg, Note, Timer};
 use crate::{Kafka, KafkaConfig, CONTROLLER};
-use mqlab_engine::VecSet;
 use mqlab_engine::{Effects, NodeId};
+use mqlab_engine::{VecMap, VecSet};
 use std::rc::Rc;
 
 #[derive(Clone, Debug)]
@@ -15,10 +16,26 @@ pub struct Controller {
     published: Rc<Metadata>,
     /// Brokers in controlled shutdown: not eligible as leaders.
     shutting_down: VecSet<NodeId>,
+    /// The life of each broker the controller last registered (KRaft's broker epoch).
+    registered: VecMap<NodeId, u64>,
     brokers: Vec<NodeId>,
 }
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Kafka>;
+
+/// What one partition change may not do: lead with a broker being fenced, or keep one that
+/// came back from an unclean shutdown in the ISR or ELR.
+#[derive(Clone, Copy, Default)]
+struct Excluded {
+    leaving: Option<NodeId>,
+    unclean_shutdown: Option<NodeId>,
+}
+
+impl Excluded {
+    fn contains(self, b: NodeId) -> bool {
+        self.leaving == Some(b) || self.unclean_shutdown == Some(b)
+    }
+}
 
 impl Controller {
     pub fn new(meta: Metadata, brokers: Vec<NodeId>) -> Self {
@@ -27,6 +44,7 @@ impl Controller {
             meta,
             published,
             shutting_down: VecSet::new(),
+            registered: VecMap::new(),
             brokers,
         }
     }
@@ -54,7 +72,11 @@ impl Controller {
 
     pub fn on_message(&mut self, config: &KafkaConfig, from: NodeId, msg: Msg, fx: Fx) {
         match msg {
-            Msg::Heartbeat { metadata_version } => {
+            Msg::Heartbeat {
+                metadata_version,
+                incarnation,
+                clean_shutdown,
+            } => {
                 fx.reset_timer(
                     CONTROLLER,
                     config.timing.session_timeout_ms,
@@ -63,6 +85,10 @@ impl Controller {
                 // A broker in controlled shutdown sends no more heartbeats: one arriving now is
                 // from its next life.
                 self.shutting_down.remove(&from);
+                let known = self.registered.insert(from, incarnation);
+                if known.is_some_and(|k| k < incarnation) && !clean_shutdown {
+                    self.unclean_shutdown(config, from, fx);
+                }
                 if self.meta.fenced.contains(&from) {
                     self.unfence(config, from, fx);
                 }
@@ -76,8 +102,15 @@ impl Controller {
                 partition_epoch,
                 new_isr,
             } => {
-                let result =
-                    self.alter_partition(from, tp, leader_epoch, partition_epoch, new_isr, fx);
+                let result = self.alter_partition(
+                    config,
+                    from,
+                    tp,
+                    leader_epoch,
+                    partition_epoch,
+                    new_isr,
+                    fx,
+                );
                 fx.send(CONTROLLER, from, Msg::AlterPartitionResponse { tp, result });
             }
             Msg::ControlledShutdown => {
@@ -121,7 +154,17 @@ impl Controller {
             let preferred = p.preferred_leader();
             if p.leader != Some(preferred) && p.isr.contains(&preferred) && self.eligible(preferred)
             {
-                self.set_leader(tp, Some(preferred), false, ElectionReason::Preferred, fx);
+                let p = self.meta.partitions.get_mut(&tp).expect("tp from keys");
+                p.leader = Some(preferred);
+                p.leader_epoch += 1;
+                p.partition_epoch += 1;
+                fx.note(Note::LeaderElected {
+                    tp,
+                    leader: p.leader,
+                    epoch: p.leader_epoch,
+                    from: ElectedFrom::Isr,
+                    reason: ElectionReason::Preferred,
+                });
                 changed = true;
             }
         }
@@ -134,32 +177,65 @@ impl Controller {
         !self.meta.fenced.contains(&broker) && !self.shutting_down.contains(&broker)
     }
 
-    /// K4/K5: take a broker out of every ISR (keeping each ISR's last member, as KRaft does
-    /// with ELR off) and move leadership off it.
+    /// K4/K5: take a broker out of every ISR and move leadership off it. With ELR off the
+    /// ISR keeps its last member (K17); with ELR on it may become empty.
     fn fence(&mut self, config: &KafkaConfig, broker: NodeId, reason: ElectionReason, fx: Fx) {
         self.meta.fenced.insert(broker);
         fx.note(Note::BrokerFenced { broker });
-        let tps: Vec<Tp> = self.meta.partitions.keys().copied().collect();
+        let excluded = Excluded {
+            leaving: Some(broker),
+            unclean_shutdown: None,
+        };
+        self.change_every_partition_with(config, broker, excluded, reason, fx);
+    }
+
+    /// KAFKA-15586 (4.0+): a broker that registers after an unclean shutdown may have lost
+    /// the tail of its logs, so it leaves every ISR and ELR it was in, and leadership moves.
+    fn unclean_shutdown(&mut self, config: &KafkaConfig, broker: NodeId, fx: Fx) {
+        if !config.version.supports_elr() {
+            return;
+        }
+        // A new registration starts fenced; it is unfenced when its heartbeat is handled (the
+        // model's brokers catch up with metadata in one exchange).
+        self.meta.fenced.insert(broker);
+        let excluded = Excluded {
+            leaving: None,
+            unclean_shutdown: Some(broker),
+        };
+        self.change_every_partition_with(
+            config,
+            broker,
+            excluded,
+            ElectionReason::UncleanShutdown,
+            fx,
+        );
+    }
+
+    fn change_every_partition_with(
+        &mut self,
+        config: &KafkaConfig,
+        broker: NodeId,
+        excluded: Excluded,
+        reason: ElectionReason,
+        fx: Fx,
+    ) {
+        let tps: Vec<Tp> = self
+            .meta
+            .partitions
+            .iter()
+            .filter(|(_, p)| {
+                p.isr.contains(&broker) || p.elr.contains(&broker) || p.leader == Some(broker)
+            })
+            .map(|(&tp, _)| tp)
+            .collect();
         for tp in tps {
-            let p = self.meta.partitions.get_mut(&tp).expect("tp from keys");
-            if p.isr.len() > 1 && p.isr.contains(&broker) {
-                p.isr.retain(|&b| b != broker);
-                p.partition_epoch += 1;
-                fx.note(Note::IsrChanged {
-                    tp,
-                    isr: p.isr.clone(),
-                });
-            }
-            if p.leader == Some(broker) {
-                let leader = self.choose_leader(config, tp);
-                self.set_leader(
-                    tp,
-                    leader.map(|(b, _)| b),
-                    leader.is_some_and(|(_, u)| u),
-                    reason,
-                    fx,
-                );
-            }
+            let target: Vec<NodeId> = self.meta.partitions[&tp]
+                .isr
+                .iter()
+                .copied()
+                .filter(|&b| !excluded.contains(b))
+                .collect();
+            self.change_partition(config, tp, target, excluded, reason, fx);
         }
         self.publish(fx);
     }
@@ -167,81 +243,174 @@ impl Controller {
     fn unfence(&mut self, config: &KafkaConfig, broker: NodeId, fx: Fx) {
         self.meta.fenced.remove(&broker);
         fx.note(Note::BrokerUnfenced { broker });
-        let tps: Vec<Tp> = self.meta.partitions.keys().copied().collect();
+        let tps: Vec<Tp> = self
+            .meta
+            .partitions
+            .iter()
+            .filter(|(_, p)| p.leader.is_none() && p.replicas.contains(&broker))
+            .map(|(&tp, _)| tp)
+            .collect();
         for tp in tps {
-            let p = &self.meta.partitions[&tp];
-            if p.leader.is_none() && p.replicas.contains(&broker) {
-                if let Some((leader, unclean)) = self.choose_leader(config, tp) {
-                    self.set_leader(
-                        tp,
-                        Some(leader),
-                        unclean,
-                        ElectionReason::ReplicaReturned,
-                        fx,
-                    );
-                }
-            }
+            let isr = self.meta.partitions[&tp].isr.clone();
+            self.change_partition(
+                config,
+                tp,
+                isr,
+                Excluded::default(),
+                ElectionReason::ReplicaReturned,
+                fx,
+            );
         }
         self.publish(fx);
     }
 
-    /// K3 clean election: the first replica in assignment order that is in the ISR and alive.
-    /// K18: failing that, with unclean election on, the first live replica at all.
-    fn choose_leader(&self, config: &KafkaConfig, tp: Tp) -> Option<(NodeId, bool)> {
-        let p = &self.meta.partitions[&tp];
-        let clean = p
-            .replicas
-            .iter()
-            .copied()
-            .find(|&b| p.isr.contains(&b) && self.eligible(b));
-        if let Some(b) = clean {
-            return Some((b, false));
+    /// One partition change as KRaft's `PartitionChangeBuilder` builds it: the ELR that follows
+    /// from the target ISR (KIP-966), then an election if the leader cannot stay, then the
+    /// ISR, ELR and last known leader recorded. Returns the new state.
+    fn change_partition(
+        &mut self,
+        config: &KafkaConfig,
+        tp: Tp,
+        mut isr: Vec<NodeId>,
+        excluded: Excluded,
+        reason: ElectionReason,
+        fx: Fx,
+    ) -> PartitionState {
+        let topic = &config.topics[tp.topic as usize];
+        let elr_on = config.eligible_leader_replicas;
+        let min_isr = topic.min_insync_replicas.min(topic.replication_factor) as usize;
+        let old = self.meta.partitions[&tp].clone();
+        let acceptable = |b: NodeId| !excluded.contains(b) && self.eligible(b);
+
+        // The ELR: everyone who was in the ISR or ELR while the ISR is under min ISR (the high
+        // watermark has not moved since), less the new ISR and any unclean shutdown.
+        let mut elr = Vec::new();
+        let mut last_known_leader = old.last_known_leader;
+        if elr_on {
+            if isr.len() >= min_isr {
+                last_known_leader = None;
+            } else {
+                elr = old
+                    .replicas
+                    .iter()
+                    .copied()
+                    .filter(|b| old.elr.contains(b) || old.isr.contains(b))
+                    .filter(|b| !isr.contains(b) && excluded.unclean_shutdown != Some(*b))
+                    .collect();
+            }
         }
-        let unclean = config.topics[tp.topic as usize].unclean_leader_election;
-        if unclean {
-            return p
+
+        // The election: keep a leader that may stay, else the first valid replica in
+        // assignment order (from the ISR, or from the ELR when the ISR is empty), else the
+        // last known leader, else (unclean election) any live replica.
+        let valid =
+            |b: NodeId| (isr.contains(&b) || (isr.is_empty() && elr.contains(&b))) && acceptable(b);
+        let mut elected = None;
+        if !old.leader.is_some_and(valid) {
+            elected = old
                 .replicas
                 .iter()
                 .copied()
-                .find(|&b| self.eligible(b))
-                .map(|b| (b, true));
+                .find(|&b| valid(b))
+                .map(|b| {
+                    let from = if isr.contains(&b) {
+                        ElectedFrom::Isr
+                    } else {
+                        ElectedFrom::Elr
+                    };
+                    (Some(b), from)
+                })
+                .or_else(|| {
+                    let last = last_known_leader
+                        .filter(|&b| elr_on && isr.is_empty() && elr.is_empty() && acceptable(b))?;
+                    Some((Some(last), ElectedFrom::LastKnownLeader))
+                })
+                .or_else(|| {
+                    let any = old
+                        .replicas
+                        .iter()
+                        .copied()
+                        .find(|&b| topic.unclean_leader_election && acceptable(b))?;
+                    Some((Some(any), ElectedFrom::AnyReplica))
+                })
+                .or(Some((None, ElectedFrom::Isr)));
         }
-        None
-    }
+        if let Some((Some(leader), from)) = elected {
+            if from == ElectedFrom::Elr {
+                elr.retain(|&b| b != leader);
+                isr = vec![leader];
+            } else if from.is_unclean() {
+                // K18: the ISR is forced to the new leader alone; the ELR means nothing now.
+                isr = vec![leader];
+                elr.clear();
+                last_known_leader = None;
+            }
+        }
+        if !elr_on {
+            elr.clear();
+            last_known_leader = None;
+            // With ELR off an empty ISR is never recorded: it keeps its last member (K17).
+            if isr.is_empty() {
+                isr = old.isr.clone();
+            }
+        }
+        let new_leader = match elected {
+            Some((leader, _)) => leader,
+            None => old.leader,
+        };
+        if elr_on {
+            if isr.is_empty() && !old.isr.is_empty() && old.leader.is_some() {
+                last_known_leader = old.leader;
+            } else if new_leader.is_some() {
+                last_known_leader = None;
+            }
+        }
 
-    fn set_leader(
-        &mut self,
-        tp: Tp,
-        leader: Option<NodeId>,
-        unclean: bool,
-        reason: ElectionReason,
-        fx: Fx,
-    ) {
         let p = self.meta.partitions.get_mut(&tp).expect("known partition");
-        p.leader = leader;
-        p.leader_epoch += 1;
+        let leader_changed = elected.is_some_and(|(l, _)| l != old.leader);
+        let changed = leader_changed
+            || isr != old.isr
+            || elr != old.elr
+            || last_known_leader != old.last_known_leader;
+        if !changed {
+            return old;
+        }
+        p.isr = isr;
+        p.elr = elr;
+        p.last_known_leader = last_known_leader;
         p.partition_epoch += 1;
-        if unclean {
-            // K18: the ISR is forced to the new leader alone.
-            p.isr = leader.into_iter().collect();
+        if p.isr != old.isr {
             fx.note(Note::IsrChanged {
                 tp,
                 isr: p.isr.clone(),
             });
         }
-        fx.note(Note::LeaderElected {
-            tp,
-            leader,
-            epoch: p.leader_epoch,
-            unclean,
-            reason,
-        });
+        if p.elr != old.elr {
+            fx.note(Note::ElrChanged {
+                tp,
+                elr: p.elr.clone(),
+            });
+        }
+        if let Some((leader, from)) = elected.filter(|_| leader_changed) {
+            p.leader = leader;
+            p.leader_epoch += 1;
+            fx.note(Note::LeaderElected {
+                tp,
+                leader,
+                epoch: p.leader_epoch,
+                from,
+                reason,
+            });
+        }
+        p.clone()
     }
 
     /// K8/K9: the leader asks; the controller checks the request is built on the current
-    /// state and that only live brokers are added.
+    /// state and that only live brokers are added (KIP-841).
+    #[allow(clippy::too_many_arguments)]
     fn alter_partition(
         &mut self,
+        config: &KafkaConfig,
         from: NodeId,
         tp: Tp,
         leader_epoch: u32,
@@ -249,11 +418,10 @@ impl Controller {
         new_isr: Vec<NodeId>,
         fx: Fx,
     ) -> Result<PartitionState, KafkaError> {
-        let fenced = self.meta.fenced.clone();
         let p = self
             .meta
             .partitions
-            .get_mut(&tp)
+            .get(&tp)
             .ok_or(KafkaError::NotLeaderOrFollower)?;
         if p.leader != Some(from) || p.leader_epoch != leader_epoch {
             return Err(KafkaError::FencedLeaderEpoch);
@@ -263,18 +431,19 @@ impl Controller {
         }
         if new_isr
             .iter()
-            .any(|b| !p.isr.contains(b) && fenced.contains(b))
+            .any(|b| !p.isr.contains(b) && !self.eligible(*b))
             || new_isr.is_empty()
         {
             return Err(KafkaError::InvalidUpdateVersion);
         }
-        p.isr = new_isr;
-        p.partition_epoch += 1;
-        fx.note(Note::IsrChanged {
+        let state = self.change_partition(
+            config,
             tp,
-            isr: p.isr.clone(),
-        });
-        let state = p.clone();
+            new_isr,
+            Excluded::default(),
+            ElectionReason::LeaderFenced,
+            fx,
+        );
         self.publish(fx);
         Ok(state)
     }

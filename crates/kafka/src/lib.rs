@@ -1,5 +1,6 @@
-//! A model of Kafka 3.7+ in KRaft mode: brokers with replicated partition logs, one active
-//! controller, producers and readers, faithful to FIDELITY.md K1–K15 and K17–K19.
+//! A model of Kafka 4.x in KRaft mode (older replication rules behind [`KafkaVersion`]): brokers
+//! with replicated partition logs, one active controller, producers, readers and consumer
+//! groups, faithful to FIDELITY.md K1–K22 and K24–K33.
 //!
 //! Node ids: the controller is 0, brokers are 1..=N (as `broker.id`), producers 100+i,
 //! readers 200+i, group consumers 300+i.
@@ -21,8 +22,8 @@ mod reader;
 pub use assignor::{assign, Assignor, Subscriber};
 pub use broker::{Broker, Role};
 pub use config::{
-    Acks, CommitMode, ConsumerConfig, KafkaConfig, OffsetReset, ProducerConfig, ReaderConfig,
-    StoreConfig, Timing, TopicConfig, RETRY_BACKOFF_MAX_MS,
+    Acks, CommitMode, ConsumerConfig, KafkaConfig, KafkaVersion, OffsetReset, ProducerConfig,
+    ReaderConfig, StoreConfig, Timing, TopicConfig, RETRY_BACKOFF_MAX_MS,
 };
 pub use consumer::{Consumer, ConsumerPhase};
 pub use controller::Controller;
@@ -33,8 +34,8 @@ pub use murmur2::partition_for_key;
 pub use placement::assign_replicas;
 pub use producer::Producer;
 pub use protocol::{
-    ElectionReason, FetchResult, KafkaError, MemberId, Msg, Note, PositionSource, RebalanceReason,
-    Record, Timer,
+    ElectedFrom, ElectionReason, FetchResult, KafkaError, MemberId, Msg, Note, PositionSource,
+    RebalanceReason, Record, Timer,
 };
 pub use reader::Reader;
 
@@ -111,6 +112,8 @@ impl Kafka {
                     leader: Some(replicas[0]),
                     leader_epoch: 0,
                     isr: replicas.clone(),
+                    elr: Vec::new(),
+                    last_known_leader: None,
                     partition_epoch: 0,
                     replicas,
                 };
@@ -444,6 +447,12 @@ impl Model for Kafka {
             r.on_down();
         } else if let Some(c) = self.consumers.get_mut(&node) {
             c.on_down(graceful, fx);
+        }
+    }
+
+    fn on_power_loss(&mut self, node: NodeId, unflushed: u32, fx: &mut Effects<'_, Self>) {
+        if let Some(b) = self.brokers.get_mut(&node) {
+            b.on_power_loss(unflushed, fx);
         }
     }
 

@@ -7,6 +7,9 @@ use mqlab_ledger::MessageId;
 /// An idempotent producer's state on one partition (see [`Log::producer_state`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProducerState {
+    /// The epoch of the producer's last record here; `None`: no state (any sequence is
+    /// accepted, as Kafka up to 4.4 does before KAFKA-15591).
+    pub epoch: Option<u32>,
     pub last_sequence: Option<u32>,
     pub batches: Vec<RetainedBatch>,
 }
@@ -68,17 +71,28 @@ impl Log {
         removed
     }
 
-    /// The answer to OffsetsForLeaderEpoch(`epoch`): the largest epoch this log knows that is
-    /// not after `epoch`, and where it ends (the start of the next epoch, or the log end).
-    pub fn end_offset_for(&self, epoch: u32) -> (Option<u32>, u64) {
-        let Some(i) = self.epochs.iter().rposition(|&(e, _)| e <= epoch) else {
-            return (None, 0);
-        };
-        let end = self
-            .epochs
-            .get(i + 1)
-            .map_or(self.log_end_offset(), |&(_, start)| start);
-        (Some(self.epochs[i].0), end)
+    /// The answer to OffsetsForLeaderEpoch(`epoch`), as Kafka's `LeaderEpochFileCache`
+    /// gives it: for this log's latest epoch, (it, the log end); otherwise the largest epoch
+    /// not after `epoch` and where it ends (the start of the next one). An epoch older than
+    /// any this log knows ends where the first known one starts; an epoch newer than all of
+    /// them is undefined (`None`).
+    pub fn end_offset_for(&self, epoch: u32) -> Option<(u32, u64)> {
+        if self.latest_epoch() == Some(epoch) {
+            return Some((epoch, self.log_end_offset()));
+        }
+        let next = self.epochs.iter().position(|&(e, _)| e > epoch)?;
+        let end = self.epochs[next].1;
+        match next.checked_sub(1) {
+            Some(floor) => Some((self.epochs[floor].0, end)),
+            None => Some((epoch, end)),
+        }
+    }
+
+    /// Drop the last `count` records (a power loss took them from the page cache); the
+    /// epoch checkpoint and high watermark follow, as Kafka's log recovery leaves them.
+    pub fn lose_tail(&mut self, count: u32) -> Vec<MessageId> {
+        let keep = self.log_end_offset().saturating_sub(u64::from(count));
+        self.truncate(keep)
     }
 
     /// Where the given epoch began, if this log has it.
@@ -90,14 +104,18 @@ impl Log {
     }
 
     /// What the broker knows of an idempotent producer, rebuilt from the log itself (so it
-    /// survives restarts and truncation as Kafka's producer state does): its last sequence,
-    /// and its last batches, newest first, as (first sequence, last sequence, base offset).
+    /// survives restarts and truncation as Kafka's producer state does): its latest epoch,
+    /// the last sequence and last batches of that epoch, newest first, as (first sequence,
+    /// last sequence, base offset).
     pub fn producer_state(&self, producer_id: u64, batches: usize) -> ProducerState {
         let mut state = ProducerState::default();
         for (offset, record) in self.records.iter().enumerate().rev() {
             let Some(stamp) = record.stamp.filter(|s| s.producer_id == producer_id) else {
                 continue;
             };
+            if *state.epoch.get_or_insert(stamp.producer_epoch) != stamp.producer_epoch {
+                break;
+            }
             state.last_sequence.get_or_insert(stamp.sequence);
             match state.batches.last_mut() {
                 Some(b)
@@ -143,11 +161,22 @@ mod tests {
         }
         log.append(rec(4, 2));
         assert_eq!(log.epochs, vec![(0, 0), (2, 4)]);
-        assert_eq!(log.end_offset_for(0), (Some(0), 4));
-        assert_eq!(log.end_offset_for(1), (Some(0), 4));
-        assert_eq!(log.end_offset_for(2), (Some(2), 5));
+        assert_eq!(log.end_offset_for(0), Some((0, 4)));
+        assert_eq!(log.end_offset_for(1), Some((0, 4)));
+        assert_eq!(log.end_offset_for(2), Some((2, 5)));
+        assert_eq!(log.end_offset_for(3), None, "newer than any epoch it knows");
         assert_eq!(log.truncate(4), vec![MessageId(4)]);
         assert_eq!(log.epochs, vec![(0, 0)]);
+    }
+
+    #[test]
+    fn an_epoch_older_than_the_log_ends_where_the_first_known_one_starts() {
+        let mut log = Log::default();
+        log.begin_epoch(3);
+        log.append(rec(0, 3));
+        assert_eq!(log.end_offset_for(1), Some((1, 0)));
+        assert_eq!(log.lose_tail(5), vec![MessageId(0)]);
+        assert_eq!(log.log_end_offset(), 0);
     }
 
     #[test]
@@ -158,6 +187,7 @@ mod tests {
             epoch: 0,
             stamp: Some(SequenceStamp {
                 producer_id: 7,
+                producer_epoch: 0,
                 batch_base: base,
                 sequence: seq,
             }),
@@ -167,6 +197,7 @@ mod tests {
         log.append(rec(2, 0));
         log.append(stamped(3, 2, 2));
         let state = log.producer_state(7, 5);
+        assert_eq!(state.epoch, Some(0));
         assert_eq!(state.last_sequence, Some(2));
         assert_eq!(
             state.batches,

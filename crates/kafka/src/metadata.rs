@@ -16,6 +16,12 @@ pub struct PartitionState {
     pub leader: Option<NodeId>,
     pub leader_epoch: u32,
     pub isr: Vec<NodeId>,
+    /// Eligible Leader Replicas (KIP-966): out of the ISR, but known to hold everything below
+    /// the high watermark, because it stopped advancing when the ISR fell under min ISR.
+    pub elr: Vec<NodeId>,
+    /// KIP-966's LastKnownElr holding the last leader, set when the ISR became empty: elected
+    /// (as an unclean election) when it returns and nobody in the ISR or ELR can lead.
+    pub last_known_leader: Option<NodeId>,
     /// Bumped on every change, so a stale AlterPartition can be refused.
     pub partition_epoch: u32,
 }

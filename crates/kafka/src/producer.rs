@@ -5,7 +5,7 @@
 //! it, batches carry a producer id and sequence numbers the broker checks (K22).
 
 use crate::metadata::{Metadata, Tp};
-use crate::protocol::{KafkaError, Msg, Note, ProduceRequest, Timer};
+use crate::protocol::{KafkaError, Msg, Note, ProduceRequest, Sequence, Timer};
 use crate::{Acks, Kafka, ProducerConfig, CONTROLLER, RETRY_BACKOFF_MAX_MS};
 use mqlab_engine::compact::sort_by_key;
 use mqlab_engine::VecMap;
@@ -26,11 +26,13 @@ pub struct Producer {
     in_flight: VecMap<u64, (Batch, NodeId)>,
     next_batch: u64,
     pump_at: Option<Millis>,
-    /// Idempotence: this session's producer id (new on every start, as InitProducerId gives)
-    /// and the next sequence number per partition.
+    /// Idempotence: this session's producer id (new on every start, as InitProducerId gives),
+    /// its epoch (bumped on a sequence gap, KIP-360), and per partition the epoch its numbering
+    /// belongs to and the next sequence number.
     producer_id: u64,
+    producer_epoch: u32,
     sessions: u64,
-    next_sequence: VecMap<Tp, u32>,
+    next_sequence: VecMap<Tp, (u32, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -38,8 +40,8 @@ struct Batch {
     id: u64,
     tp: Tp,
     messages: Vec<MessageId>,
-    /// (producer id, first sequence): given at the first send and kept by every retry.
-    sequence: Option<(u64, u32)>,
+    /// Given at the first send and kept by every retry, unless an epoch bump renumbers it.
+    sequence: Option<Sequence>,
     attempts: u32,
     created_at: Millis,
     not_before: Millis,
@@ -57,6 +59,7 @@ impl Producer {
             next_batch: 0,
             pump_at: None,
             producer_id: 0,
+            producer_epoch: 0,
             sessions: 0,
             next_sequence: VecMap::new(),
         }
@@ -72,6 +75,7 @@ impl Producer {
     fn new_session(&mut self) {
         self.sessions += 1;
         self.producer_id = u64::from(self.id.0) * 1_000 + self.sessions;
+        self.producer_epoch = 0;
         self.next_sequence.clear();
     }
 
@@ -150,16 +154,30 @@ impl Producer {
                 if to_leader >= self.config.max_in_flight {
                     break;
                 }
+                let needs_number = self.config.idempotent && front.sequence.is_none();
+                if needs_number && !self.numbering_ready(tp) {
+                    // After an epoch bump the partition's numbering restarts once the
+                    // requests still in flight under the old epoch are answered.
+                    break;
+                }
                 let mut batch = self
                     .queues
                     .get_mut(&tp)
                     .and_then(VecDeque::pop_front)
                     .expect("front exists");
                 batch.attempts += 1;
-                if self.config.idempotent && batch.sequence.is_none() {
-                    let next = self.next_sequence.entry(tp).or_insert(0);
-                    batch.sequence = Some((self.producer_id, *next));
-                    *next += batch.messages.len() as u32;
+                if needs_number {
+                    let epoch = self.producer_epoch;
+                    let next = self.next_sequence.entry(tp).or_insert((epoch, 0));
+                    if next.0 != epoch {
+                        *next = (epoch, 0);
+                    }
+                    batch.sequence = Some(Sequence {
+                        producer_id: self.producer_id,
+                        producer_epoch: epoch,
+                        base: next.1,
+                    });
+                    next.1 += batch.messages.len() as u32;
                 }
                 for &m in &batch.messages {
                     ledger.sent(m);
@@ -289,10 +307,18 @@ impl Producer {
         if batch.attempts > self.config.retries {
             return self.fail(batch, KafkaError::RetriesExhausted, fx, ledger);
         }
-        // K22: a sequence gap is expected while an earlier batch is being retried (it will
-        // land first); with nothing earlier outstanding it is fatal for this batch.
-        if error == KafkaError::OutOfOrderSequence && !self.has_earlier(&batch) {
-            return self.fail(batch, error, fx, ledger);
+        // K22 with KIP-360 (Kafka 2.5+): a sequence gap is expected while an earlier batch is
+        // being retried (it will land first). With nothing earlier outstanding the broker has
+        // lost records (an unclean election, a truncation): the producer bumps its epoch,
+        // renumbers the partition from 0 and retries, telling the application nothing.
+        let stale = batch
+            .sequence
+            .is_some_and(|s| s.producer_epoch < self.producer_epoch);
+        if stale || error == KafkaError::InvalidProducerEpoch {
+            batch.sequence = None;
+        } else if error == KafkaError::OutOfOrderSequence && !self.has_earlier(&batch) {
+            self.bump_epoch(batch.tp, fx);
+            batch.sequence = None;
         }
         if now >= batch.created_at + self.config.delivery_timeout_ms {
             return self.fail(batch, KafkaError::DeliveryTimeout, fx, ledger);
@@ -312,18 +338,51 @@ impl Producer {
         });
         let queue = self.queues.entry(batch.tp).or_default();
         queue.push_front(batch);
-        // Idempotent batches go out in sequence order; a stable sort keeps new ones behind.
+        // Idempotent batches go out in sequence order; a stable sort keeps the ones still to
+        // be numbered behind, in the order they came.
         sort_by_key(queue.make_contiguous(), |b| {
-            b.sequence.map_or(u32::MAX, |(_, seq)| seq)
+            b.sequence
+                .map_or((u32::MAX, u32::MAX), |s| (s.producer_epoch, s.base))
+        });
+    }
+
+    /// Whether a batch of `tp` can be numbered now: its numbering is of the current epoch,
+    /// or nothing of the partition is in flight any more.
+    fn numbering_ready(&self, tp: Tp) -> bool {
+        self.next_sequence
+            .get(&tp)
+            .is_none_or(|&(epoch, _)| epoch == self.producer_epoch)
+            || !self.in_flight.values().any(|(b, _)| b.tp == tp)
+    }
+
+    /// KIP-360: a new epoch for the same producer id; the partition's waiting batches lose
+    /// their numbers and are numbered again from 0 when they go out.
+    fn bump_epoch(&mut self, tp: Tp, fx: Fx) {
+        self.producer_epoch += 1;
+        if let Some(queue) = self.queues.get_mut(&tp) {
+            for b in queue.iter_mut() {
+                b.sequence = None;
+            }
+        }
+        fx.note(Note::ProducerEpochBumped {
+            producer: self.id,
+            tp,
+            epoch: self.producer_epoch,
         });
     }
 
     fn has_earlier(&self, batch: &Batch) -> bool {
-        let Some((id, seq)) = batch.sequence else {
+        let Some(seq) = batch.sequence else {
             return false;
         };
-        let earlier =
-            |b: &Batch| b.tp == batch.tp && b.sequence.is_some_and(|(i, s)| i == id && s < seq);
+        let earlier = |b: &Batch| {
+            b.tp == batch.tp
+                && b.sequence.is_some_and(|s| {
+                    s.producer_id == seq.producer_id
+                        && s.producer_epoch == seq.producer_epoch
+                        && s.base < seq.base
+                })
+        };
         self.in_flight.values().any(|(b, _)| earlier(b))
             || self
                 .queues
@@ -333,9 +392,8 @@ impl Producer {
 
     fn fail(&mut self, batch: Batch, error: KafkaError, fx: Fx, ledger: &mut Ledger) {
         if batch.sequence.is_some() {
-            // The sequence now has a gap: like the client's epoch bump, go on under a fresh
-            // producer id (batches already numbered keep theirs).
-            self.new_session();
+            // The sequence now has a gap: the client bumps its epoch (KIP-360).
+            self.bump_epoch(batch.tp, fx);
         }
         for &m in &batch.messages {
             ledger.failed(m, fx.now(), error.name());

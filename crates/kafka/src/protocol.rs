@@ -20,6 +20,8 @@ pub struct Record {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SequenceStamp {
     pub producer_id: u64,
+    /// Bumped by the producer when its sequence has a gap (KIP-360): the numbering restarts.
+    pub producer_epoch: u32,
     pub batch_base: u32,
     pub sequence: u32,
 }
@@ -32,8 +34,16 @@ pub struct ProduceRequest {
     pub messages: Vec<MessageId>,
     pub acks: crate::Acks,
     pub timeout_ms: u64,
-    /// The idempotent producer's id and the batch's first sequence number.
-    pub sequence: Option<(u64, u32)>,
+    /// The idempotent producer's id and epoch and the batch's first sequence number.
+    pub sequence: Option<Sequence>,
+}
+
+/// How an idempotent producer numbers a batch (KIP-98, KIP-360).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Sequence {
+    pub producer_id: u64,
+    pub producer_epoch: u32,
+    pub base: u32,
 }
 
 /// Errors a broker returns, named as Kafka names them.
@@ -55,6 +65,8 @@ pub enum KafkaError {
     InvalidUpdateVersion,
     /// An idempotent producer's batch does not follow the last sequence the broker has (K22).
     OutOfOrderSequence,
+    /// An idempotent batch numbered under an older producer epoch than the log's.
+    InvalidProducerEpoch,
     /// The group coordinator does not know this member (its session expired, or it left).
     UnknownMemberId,
     /// The member's generation is not the group's: a rebalance happened without it.
@@ -81,6 +93,7 @@ impl KafkaError {
             KafkaError::OffsetOutOfRange => "OffsetOutOfRange",
             KafkaError::InvalidUpdateVersion => "InvalidUpdateVersion",
             KafkaError::OutOfOrderSequence => "OutOfOrderSequence",
+            KafkaError::InvalidProducerEpoch => "InvalidProducerEpoch",
             KafkaError::UnknownMemberId => "UnknownMemberId",
             KafkaError::IllegalGeneration => "IllegalGeneration",
             KafkaError::RebalanceInProgress => "RebalanceInProgress",
@@ -128,9 +141,11 @@ pub enum FetchResult {
         records: Vec<Record>,
         high_watermark: u64,
     },
-    /// The follower's log diverges from the leader's from this offset: truncate to it.
+    /// The follower's last fetched epoch ends earlier here, or is unknown: the leader's
+    /// (epoch, end offset) for it (KIP-320's diverging epoch); `None` when the leader knows
+    /// no such epoch (UNDEFINED). The follower works out where to truncate.
     Diverging {
-        end_offset: u64,
+        epoch_end: Option<(u32, u64)>,
     },
     Error(KafkaError),
 }
@@ -140,6 +155,10 @@ pub enum Msg {
     // Broker ↔ controller.
     Heartbeat {
         metadata_version: u64,
+        /// Which life of the broker this is, and whether the previous one ended cleanly: the
+        /// first heartbeat of a new life is its registration (KRaft's broker epoch).
+        incarnation: u64,
+        clean_shutdown: bool,
     },
     HeartbeatResponse {
         metadata: Option<Rc<Metadata>>,
@@ -319,6 +338,29 @@ pub enum ElectionReason {
     Preferred,
     /// An offline partition got a live ISR member (or any replica, if unclean) back (K17/K18).
     ReplicaReturned,
+    /// The leader's broker registered again after an unclean shutdown (kill -9 or power
+    /// loss): KRaft takes it out of the ISR and the ELR (KAFKA-15586).
+    UncleanShutdown,
+}
+
+/// Where a new leader came from (KRaft's PartitionChangeBuilder, KIP-966).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ElectedFrom {
+    /// A clean election: a live member of the ISR.
+    Isr,
+    /// The ISR is empty: an Eligible Leader Replica, which holds everything committed.
+    Elr,
+    /// ISR and ELR empty: the last leader, taken as it is (recorded as unclean).
+    LastKnownLeader,
+    /// `unclean.leader.election.enable`: any live replica, however far behind (K18).
+    AnyReplica,
+}
+
+impl ElectedFrom {
+    /// Kafka forces the ISR to the new leader alone and marks the partition RECOVERING.
+    pub fn is_unclean(self) -> bool {
+        matches!(self, Self::LastKnownLeader | Self::AnyReplica)
+    }
 }
 
 /// Facts recorded in the trace, in plain terms the scenario layer turns into text.
@@ -363,8 +405,13 @@ pub enum Note {
         tp: Tp,
         leader: Option<NodeId>,
         epoch: u32,
-        unclean: bool,
+        from: ElectedFrom,
         reason: ElectionReason,
+    },
+    /// KIP-966: the Eligible Leader Replicas of a partition changed.
+    ElrChanged {
+        tp: Tp,
+        elr: Vec<NodeId>,
     },
     BrokerFenced {
         broker: NodeId,
@@ -405,6 +452,26 @@ pub enum Note {
         tp: Tp,
         error: KafkaError,
         messages: Vec<MessageId>,
+    },
+    /// KIP-360: an idempotent producer found a gap in its sequence and bumped its epoch; the
+    /// partition's numbering restarts at 0 and its batches are retried.
+    ProducerEpochBumped {
+        producer: NodeId,
+        tp: Tp,
+        epoch: u32,
+    },
+    /// K16 (0.10): a replica that starts following cuts its log to its own high watermark.
+    TruncatedToHighWatermark {
+        broker: NodeId,
+        tp: Tp,
+        to_offset: u64,
+        removed: Vec<MessageId>,
+    },
+    /// A power loss took the last records of a log with the page cache.
+    PageCacheLost {
+        broker: NodeId,
+        tp: Tp,
+        removed: Vec<MessageId>,
     },
     ProduceFailed {
         producer: NodeId,
@@ -529,6 +596,12 @@ impl Note {
             Note::Appended { message: m, .. } | Note::Processed { message: m, .. } => *m == message,
             Note::DuplicateBatch { messages, .. }
             | Note::Truncated {
+                removed: messages, ..
+            }
+            | Note::TruncatedToHighWatermark {
+                removed: messages, ..
+            }
+            | Note::PageCacheLost {
                 removed: messages, ..
             }
             | Note::ProduceAcked { messages, .. }

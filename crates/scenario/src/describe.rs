@@ -5,7 +5,7 @@ use crate::frame::{EnvelopeKind, Happening, Severity};
 use crate::i18n::Text;
 use mqlab_engine::VecMap;
 use mqlab_engine::{Fault, NodeId};
-use mqlab_kafka::{Action, ElectionReason, FetchResult, Kafka, Msg, Note, Tp};
+use mqlab_kafka::{Action, ElectedFrom, ElectionReason, FetchResult, Kafka, Msg, Note, Tp};
 use mqlab_ledger::MessageId;
 
 pub struct Describer<'a> {
@@ -130,7 +130,7 @@ impl Describer<'_> {
                 tp,
                 leader,
                 epoch,
-                unclean,
+                from,
                 reason,
             } => {
                 let t = self.tp(*tp);
@@ -144,9 +144,21 @@ impl Describer<'_> {
                     ),
                     ElectionReason::Preferred => ("preferred leader election", "优先副本选举"),
                     ElectionReason::ReplicaReturned => ("a replica came back", "有副本恢复"),
+                    ElectionReason::UncleanShutdown => (
+                        "the old leader came back from an unclean shutdown",
+                        "原 leader 从非正常关闭中恢复",
+                    ),
                 };
                 match leader {
-                    Some(l) if *unclean => {
+                    Some(l) if *from == ElectedFrom::LastKnownLeader => {
+                        let b = self.name(*l);
+                        happening(Some(*l), Alert, format!("{b} leads {t} again (epoch {epoch}) as its last known leader: nobody in the ISR or ELR could, so its log is taken as it is (KIP-966)"), format!("{b} 作为最后已知的 leader 再次领导 {t}（epoch {epoch}）：ISR 与 ELR 中都没有可选副本，它的日志按原样采用（KIP-966）"))
+                    }
+                    Some(l) if *from == ElectedFrom::Elr => {
+                        let b = self.name(*l);
+                        happening(Some(*l), Notice, format!("{b} elected leader of {t} from the ELR, epoch {epoch}: the ISR was empty, and it holds everything committed (KIP-966)"), format!("{b} 从 ELR 中当选 {t} 的 leader，epoch {epoch}：ISR 为空，而它持有全部已提交的消息（KIP-966）"))
+                    }
+                    Some(l) if from.is_unclean() => {
                         let b = self.name(*l);
                         happening(Some(*l), Alert, format!("UNCLEAN election: {b} leads {t} (epoch {epoch}) without being in sync — committed records it lacks are lost"), format!("非干净选举：{b} 成为 {t} 的 leader（epoch {epoch}），它不在 ISR 中——它缺少的已提交消息将丢失"))
                     }
@@ -168,6 +180,40 @@ impl Describer<'_> {
                         format!("{t} 离线：没有存活的同步副本（epoch {epoch}，{why_zh}）"),
                     ),
                 }
+            }
+            Note::ElrChanged { tp, elr } => {
+                let (t, s) = (self.tp(*tp), self.set(elr));
+                happening(
+                    Some(mqlab_kafka::CONTROLLER),
+                    Notice,
+                    format!("Eligible Leader Replicas of {t}: {s} (out of the ISR, but holding everything committed)"),
+                    format!("{t} 的 Eligible Leader Replicas：{s}（不在 ISR 中，但持有全部已提交消息）"),
+                )
+            }
+            Note::ProducerEpochBumped {
+                producer,
+                tp,
+                epoch,
+            } => {
+                let (p, t) = (self.name(*producer), self.tp(*tp));
+                happening(Some(*producer), Notice, format!("{p} found a gap in its sequence on {t}: it bumps its producer epoch to {epoch} and numbers {t} from 0 again, retrying without telling the application (KIP-360)"), format!("{p} 在 {t} 上发现序列号缺口：把 producer epoch 提升到 {epoch}，{t} 从 0 重新编号并重试，不通知应用（KIP-360）"))
+            }
+            Note::TruncatedToHighWatermark {
+                broker,
+                tp,
+                to_offset,
+                removed,
+            } => {
+                let (b, t, m) = (self.name(*broker), self.tp(*tp), self.labels(removed));
+                happening(Some(*broker), Alert, format!("{b} starts following {t} and cuts its log to its own high watermark {to_offset}, discarding {m} (before KIP-101)"), format!("{b} 开始跟随 {t}，把日志截断到自己的高水位 {to_offset}，丢弃 {m}（KIP-101 之前）"))
+            }
+            Note::PageCacheLost {
+                broker,
+                tp,
+                removed,
+            } => {
+                let (b, t, m) = (self.name(*broker), self.tp(*tp), self.labels(removed));
+                happening(Some(*broker), Alert, format!("{b} lost {m} from its {t} log with the page cache: they were never flushed to disk"), format!("{b} 的 {t} 日志随页缓存丢失了 {m}：它们从未刷到磁盘"))
             }
             Note::BrokerFenced { broker } => {
                 let b = self.name(*broker);
@@ -485,7 +531,7 @@ impl Describer<'_> {
             Msg::Produce(request) => {
                 let sequence = request
                     .sequence
-                    .map(|(_, base)| format!(" seq={base}"))
+                    .map(|s| format!(" seq={}", s.base))
                     .unwrap_or_default();
                 (
                     same(format!(
@@ -520,6 +566,13 @@ pub(crate) fn describe_fault(name: &dyn Fn(NodeId) -> String, fault: &Fault) -> 
         Fault::Crash { node } => {
             let n = name(*node);
             (format!("kill -9 {n}"), format!("kill -9 {n}"))
+        }
+        Fault::PowerLoss { node, unflushed } => {
+            let n = name(*node);
+            (
+                format!("power loss on {n}: the process dies and the last {unflushed} unflushed records of each log with it"),
+                format!("{n} 断电：进程死亡，每个日志最后 {unflushed} 条未刷盘的记录随之丢失"),
+            )
         }
         Fault::Stop { node } => {
             let n = name(*node);

@@ -62,13 +62,19 @@ pub struct KafkaDoc {
     /// Number of brokers; they are named broker-1 … broker-N.
     pub brokers: u32,
     pub topics: Vec<TopicDoc>,
-    /// `auto.leader.rebalance.enable`: move leadership back to preferred leaders periodically.
-    #[serde(default)]
+    /// `auto.leader.rebalance.enable` (Kafka's default: true): move leadership back to
+    /// preferred leaders every `leader_imbalance_check_interval_ms`.
+    #[serde(default = "yes")]
     pub auto_leader_rebalance: bool,
-    /// Model Kafka before 3.7: the high watermark advances even with fewer in-sync replicas
-    /// than min.insync.replicas (FIDELITY K10).
-    #[serde(default)]
-    pub legacy_hw_under_min_isr: bool,
+    /// Which Kafka's replication rules: "4.1" (the default), "4.0", "3.6" (the high
+    /// watermark advances under min ISR, K10) or "0.10" (followers truncate to their high
+    /// watermark, K16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `eligible.leader.replicas.version=1` (KIP-966). Unset: the version's default for a
+    /// new cluster (on from 4.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible_leader_replicas: Option<bool>,
     #[serde(default)]
     pub timing: KafkaTimingDoc,
 }
@@ -89,6 +95,9 @@ pub struct TopicDoc {
 
 fn one() -> u32 {
     1
+}
+fn yes() -> bool {
+    true
 }
 
 /// Broker and controller timing, real Kafka defaults unless a scenario scales them.
@@ -343,6 +352,13 @@ pub enum ActionDoc {
     },
     Crash {
         node: String,
+    },
+    /// A Kafka broker's machine loses power: kill -9, and the last `unflushed` records of
+    /// each of its logs, never flushed from the page cache, are gone (KIP-966's unclean
+    /// shutdown with data loss).
+    PowerLoss {
+        node: String,
+        unflushed: u32,
     },
     Stop {
         node: String,

@@ -171,6 +171,8 @@ pub struct PartitionView {
     pub leader_epoch: u32,
     /// In-sync replicas according to the controller (broker node ids).
     pub isr: Vec<u32>,
+    /// Eligible Leader Replicas (KIP-966): out of the ISR but holding everything committed.
+    pub elr: Vec<u32>,
     /// The first replica of the assignment.
     pub preferred_leader: u32,
     pub replicas: Vec<ReplicaView>,

@@ -2,7 +2,8 @@
 //! The cluster fields are Kafka's; a RabbitMQ document keeps its own (the downstream
 //! stores and the seed apply to both).
 
-use crate::doc::{AcksDoc, CommitDoc, ProducerDoc, ScenarioDoc, StoreKindDoc};
+use crate::doc::{AcksDoc, CommitDoc, KafkaDoc, ProducerDoc, ScenarioDoc, StoreKindDoc};
+use mqlab_kafka::KafkaVersion;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Knobs {
@@ -15,6 +16,9 @@ pub struct Knobs {
     pub retries: u32,
     pub max_in_flight: u32,
     pub unclean_leader_election: bool,
+    /// Which Kafka ("4.1", "4.0", "3.6", "0.10") and whether ELR (KIP-966) is on.
+    pub version: String,
+    pub eligible_leader_replicas: bool,
     /// `enable.idempotence` as in force for the producers.
     pub idempotence: bool,
     /// The consumers' commit mode and auto-commit interval; none without consumers.
@@ -25,15 +29,33 @@ pub struct Knobs {
     pub seed: u64,
 }
 
-/// Kafka's default for `enable.idempotence`: on unless acks, retries or in-flight conflict.
-pub fn idempotence_by_default(p: &ProducerDoc) -> bool {
-    p.acks == AcksDoc::All && p.retries > 0 && p.max_in_flight <= 5
+/// The Kafka version a document models: its `version`, or the newest.
+pub fn kafka_version(k: Option<&KafkaDoc>) -> KafkaVersion {
+    k.and_then(|k| k.version.as_deref())
+        .and_then(KafkaVersion::parse)
+        .unwrap_or(KafkaVersion::V4_1)
+}
+
+/// Whether ELR is on: as set, or the version's default for a new cluster.
+pub fn elr_in_force(k: Option<&KafkaDoc>) -> bool {
+    k.and_then(|k| k.eligible_leader_replicas)
+        .unwrap_or_else(|| kafka_version(k).elr_by_default())
+}
+
+/// Kafka's default for `enable.idempotence`: on unless acks, retries or in-flight conflict
+/// (and unless the version predates it).
+pub fn idempotence_by_default(p: &ProducerDoc, version: KafkaVersion) -> bool {
+    version.idempotence_by_default()
+        && p.acks == AcksDoc::All
+        && p.retries > 0
+        && p.max_in_flight <= 5
 }
 
 impl Knobs {
     /// The first topic's and the first producer's settings stand for all of them.
     pub fn read(doc: &ScenarioDoc) -> Knobs {
         let topic = doc.kafka.as_ref().and_then(|k| k.topics.first());
+        let version = kafka_version(doc.kafka.as_ref());
         let brokers = match (&doc.kafka, &doc.rabbitmq) {
             (Some(k), _) => k.brokers,
             (None, Some(r)) => r.nodes,
@@ -48,9 +70,11 @@ impl Knobs {
             retries: doc.producers.first().map_or(i32::MAX as u32, |p| p.retries),
             max_in_flight: doc.producers.first().map_or(5, |p| p.max_in_flight),
             unclean_leader_election: topic.is_some_and(|t| t.unclean_leader_election),
+            version: version.label().to_string(),
+            eligible_leader_replicas: elr_in_force(doc.kafka.as_ref()),
             idempotence: doc.producers.first().is_some_and(|p| {
                 p.enable_idempotence
-                    .unwrap_or_else(|| idempotence_by_default(p))
+                    .unwrap_or_else(|| idempotence_by_default(p, version))
             }),
             commit: doc.consumers.first().map(|c| c.commit),
             auto_commit_interval_ms: doc
@@ -64,7 +88,13 @@ impl Knobs {
 
     /// Write into every topic and producer; validation happens when the document is loaded.
     pub fn write(&self, doc: &mut ScenarioDoc) {
+        let version = KafkaVersion::parse(&self.version).unwrap_or(KafkaVersion::V4_1);
         if let Some(k) = &mut doc.kafka {
+            // Defaults stay unwritten, so a share link only carries what was changed.
+            k.version = (version != KafkaVersion::V4_1).then(|| self.version.clone());
+            k.eligible_leader_replicas = (self.eligible_leader_replicas
+                != version.elr_by_default())
+            .then_some(self.eligible_leader_replicas);
             k.brokers = self.brokers;
             for t in &mut k.topics {
                 t.partitions = self.partitions;
@@ -78,8 +108,8 @@ impl Knobs {
             p.retries = self.retries;
             p.max_in_flight = self.max_in_flight;
             // Left to Kafka's default where it agrees, so acks=1 does not turn into an error.
-            p.enable_idempotence =
-                (self.idempotence != idempotence_by_default(p)).then_some(self.idempotence);
+            p.enable_idempotence = (self.idempotence != idempotence_by_default(p, version))
+                .then_some(self.idempotence);
         }
         for c in &mut doc.consumers {
             if let Some(commit) = self.commit {

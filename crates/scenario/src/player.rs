@@ -396,10 +396,12 @@ impl Player {
     /// Which broker and version the scenario models, for the UI to say (FIDELITY: Kafka
     /// versions differ on K10).
     pub fn model_version(&self) -> &'static str {
-        match (&self.core, &self.doc.kafka) {
-            (Cores::Rabbit(_), _) => crate::MODEL_VERSION_RABBITMQ,
-            (_, Some(k)) if k.legacy_hw_under_min_isr => crate::MODEL_VERSION_LEGACY,
-            _ => crate::MODEL_VERSION,
+        match &self.core {
+            Cores::Rabbit(_) => crate::MODEL_VERSION_RABBITMQ,
+            Cores::Kafka(_) => crate::kafka_version_label(
+                crate::knobs::kafka_version(self.doc.kafka.as_ref()),
+                crate::knobs::elr_in_force(self.doc.kafka.as_ref()),
+            ),
         }
     }
     /// The Kafka model at the current position, for tests and the command line.

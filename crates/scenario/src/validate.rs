@@ -8,9 +8,9 @@ use crate::error::ScenarioError;
 use mqlab_engine::VecMap;
 use mqlab_engine::{Fault, Millis, NodeId};
 use mqlab_kafka::{
-    Acks, Action, Assignor, CommitMode, ConsumerConfig, KafkaConfig, OffsetReset, ProducerConfig,
-    ReaderConfig, StoreConfig, Timing, TopicConfig, CONSUMER_BASE, CONTROLLER, PRODUCER_BASE,
-    READER_BASE,
+    Acks, Action, Assignor, CommitMode, ConsumerConfig, KafkaConfig, KafkaVersion, OffsetReset,
+    ProducerConfig, ReaderConfig, StoreConfig, Timing, TopicConfig, CONSUMER_BASE, CONTROLLER,
+    PRODUCER_BASE, READER_BASE,
 };
 use mqlab_ledger::StoreKind;
 
@@ -195,6 +195,32 @@ fn validate_kafka(
             unclean_leader_election: t.unclean_leader_election,
         });
     }
+    let version = match k.version.as_deref() {
+        None => KafkaVersion::V4_1,
+        Some(v) => KafkaVersion::parse(v).ok_or_else(|| {
+            err(
+                "kafka.version",
+                format!("\"{v}\" is not a modelled version: 4.1, 4.0, 3.6 or 0.10"),
+                format!("\"{v}\" 不是模型支持的版本：4.1、4.0、3.6 或 0.10"),
+            )
+        })?,
+    };
+    let eligible_leader_replicas = k
+        .eligible_leader_replicas
+        .unwrap_or(version.elr_by_default());
+    if eligible_leader_replicas && !version.supports_elr() {
+        return Err(err(
+            "kafka.eligible_leader_replicas",
+            format!(
+                "Kafka {} has no Eligible Leader Replicas (KIP-966 came in 4.0)",
+                version.label()
+            ),
+            format!(
+                "Kafka {} 没有 Eligible Leader Replicas（KIP-966 在 4.0 才引入）",
+                version.label()
+            ),
+        ));
+    }
     let tm = &k.timing;
     for (name, v) in [
         ("heartbeat_interval_ms", tm.heartbeat_interval_ms),
@@ -275,7 +301,14 @@ fn validate_kafka(
             ));
         }
         // K22: idempotence needs acks=all, retries > 0 and at most 5 requests in flight.
-        let compatible = crate::knobs::idempotence_by_default(p);
+        let compatible = crate::knobs::idempotence_by_default(p, version);
+        if p.enable_idempotence == Some(true) && !version.idempotence_by_default() {
+            return Err(err(
+                f("enable_idempotence"),
+                "Kafka 0.10 has no idempotent producer (KIP-98 came in 0.11)",
+                "Kafka 0.10 没有幂等生产者（KIP-98 在 0.11 才引入）",
+            ));
+        }
         if p.enable_idempotence == Some(true) && !compatible {
             return Err(err(
                 f("enable_idempotence"),
@@ -436,6 +469,7 @@ fn validate_kafka(
             // Brokers and group consumers can be killed, stopped and restarted.
             id.0 >= CONSUMER_BASE || (id != CONTROLLER && id.0 <= k.brokers)
         },
+        |id| id != CONTROLLER && id.0 <= k.brokers,
         |f, action| kafka_action(k, &names, f, action),
     )?;
 
@@ -444,7 +478,8 @@ fn validate_kafka(
         topics,
         timing,
         auto_leader_rebalance: k.auto_leader_rebalance,
-        legacy_hw_under_min_isr: k.legacy_hw_under_min_isr,
+        version,
+        eligible_leader_replicas,
         producers,
         readers,
         consumers,
@@ -533,11 +568,13 @@ pub(crate) fn node_named(
 
 /// The script of either broker: timings and faults are checked here; `action` turns the
 /// broker's own actions into the model's (with how many messages each produces) and refuses
-/// the other broker's. `killable` says which nodes can be killed, stopped and restarted.
+/// the other broker's. `killable` says which nodes can be killed, stopped and restarted,
+/// `power_loses` which can lose unflushed writes to a power loss.
 pub(crate) fn validate_script<A>(
     doc: &ScenarioDoc,
     names: &VecMap<NodeId, String>,
     killable: impl Fn(NodeId) -> bool,
+    power_loses: impl Fn(NodeId) -> bool,
     action: impl Fn(&dyn Fn(&str) -> String, &ActionDoc) -> Result<(A, u64), ScenarioError>,
 ) -> Result<Vec<Scripted<A>>, ScenarioError> {
     if doc.script.len() > MAX_SCRIPT {
@@ -577,6 +614,17 @@ pub(crate) fn validate_script<A>(
             ActionDoc::Crash { node: n } => Happen::Fault(Fault::Crash {
                 node: killable_node(f("node"), n)?,
             }),
+            ActionDoc::PowerLoss { node: n, unflushed } => {
+                let id = killable_node(f("node"), n)?;
+                if !power_loses(id) {
+                    return Err(err(f("node"), format!("\"{n}\" is not a Kafka broker: only a broker's log lives in a page cache that a power loss can take"), format!("\"{n}\" 不是 Kafka broker：只有 broker 的日志存在于断电会丢失的页缓存中")));
+                }
+                range(&f("unflushed"), u64::from(*unflushed), 0, 1_000_000)?;
+                Happen::Fault(Fault::PowerLoss {
+                    node: id,
+                    unflushed: *unflushed,
+                })
+            }
             ActionDoc::Stop { node: n } => Happen::Fault(Fault::Stop {
                 node: killable_node(f("node"), n)?,
             }),

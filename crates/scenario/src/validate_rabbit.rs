@@ -417,6 +417,8 @@ pub fn validate_rabbit(
         doc,
         &names,
         |id| id.0 >= 1 && (id.0 <= nodes || id.0 >= PUBLISHER_BASE),
+        // RabbitMQ's model already loses what its batched fsync had not written on any crash.
+        |_| false,
         |f, action| match action {
             ActionDoc::Publish {
                 publisher,

@@ -216,6 +216,7 @@ pub fn frame(
             leader: state.leader.map(|l| l.0),
             leader_epoch: state.leader_epoch,
             isr: state.isr.iter().map(|b| b.0).collect(),
+            elr: state.elr.iter().map(|b| b.0).collect(),
             preferred_leader: state.preferred_leader().0,
             replicas: state
                 .replicas

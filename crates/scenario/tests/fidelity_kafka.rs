@@ -274,7 +274,9 @@ fn k09_a_follower_rejoins_the_isr_once_caught_up() {
 fn under_min_isr(legacy: bool) -> Player {
     let mut v = base();
     v["duration_ms"] = json!(40000);
-    v["kafka"]["legacy_hw_under_min_isr"] = json!(legacy);
+    if legacy {
+        v["kafka"]["version"] = json!("3.6");
+    }
     v["producers"][0]["acks"] = json!("1");
     v["script"] = json!([
         fault(1000, "crash", "broker-2"),
@@ -467,7 +469,9 @@ fn stalled_followers_doc(legacy: bool) -> serde_json::Value {
     let mut v = base();
     // Followers notice the healed link when their lost fetch times out (30 s).
     v["duration_ms"] = json!(120000);
-    v["kafka"]["legacy_hw_under_min_isr"] = json!(legacy);
+    if legacy {
+        v["kafka"]["version"] = json!("3.6");
+    }
     v["producers"][0]["request_timeout_ms"] = json!(50000);
     v["producers"][0]["delivery_timeout_ms"] = json!(200000);
     v["producers"][0]["enable_idempotence"] = json!(false);
@@ -669,15 +673,25 @@ fn k22_idempotence_is_on_by_default_only_when_acks_retries_and_in_flight_allow_i
 }
 
 #[test]
-fn k22_after_an_unclean_election_the_idempotent_producer_is_told_of_the_gap() {
-    // The new leader lacks the producer's last sequences: the next batch does not follow on,
-    // and the application gets OutOfOrderSequence, the client's sign of data loss.
+fn k22_after_an_unclean_election_the_idempotent_producer_bumps_its_epoch_and_the_loss_is_silent() {
+    // The new leader holds the producer's sequences 0–1 but not 2–4: the next batch (5) does
+    // not follow on, the broker answers OutOfOrderSequence, and since Kafka 2.5 (KIP-360) the
+    // producer bumps its epoch, numbers the partition from 0 again and retries. The
+    // application is told nothing: m-3..m-5 are gone without a single error.
     let mut v = all_isr_dead(true);
     v["producers"][0]["enable_idempotence"] = json!(true);
-    let (_, f) = play(v);
+    let (_, f) = play(v.clone());
     let m = message(&f, "m-6");
-    assert_eq!(m.fate, Fate::Failed);
-    assert_eq!(m.last_error.as_deref(), Some("OutOfOrderSequence"));
+    assert_eq!(m.fate, Fate::Visible);
+    assert!(m.acked);
+    assert_eq!(labels(&f, Fate::Lost), vec!["m-3", "m-4", "m-5"]);
+    assert!(
+        f.messages.iter().all(|m| m.fate != Fate::Failed),
+        "no error reaches the application"
+    );
+    assert!(trace(v)
+        .iter()
+        .any(|(_, _, t)| t.contains("bumps its producer epoch to 1")));
 }
 
 #[test]
@@ -708,6 +722,54 @@ fn k15_a_returning_leader_truncates_to_the_new_leaders_epoch_end() {
     );
 }
 
+#[test]
+fn k15_a_replica_two_epochs_behind_truncates_to_its_own_end_of_the_leaders_epoch() {
+    // broker-3 holds epoch-0 offsets 4–5 (m-5, m-6) that broker-2 lacks; broker-2 leads
+    // epoch 1 and appends m-7 at offset 4 (acks=1, its link to broker-3 cut); broker-2 dies;
+    // broker-3 leads epoch 2. broker-2 returns with last epoch 1: the leader has no epoch 1
+    // and answers (epoch 0, ends at 6); broker-2's own epoch 0 ends at 4, so it truncates to
+    // 4 (dropping m-7) and copies m-5, m-6. Two replicas never hold different records at one
+    // offset once they agree again.
+    let mut v = base();
+    v["duration_ms"] = json!(45000);
+    v["kafka"]["topics"][0]["min_insync_replicas"] = json!(1);
+    v["producers"][0]["acks"] = json!("1");
+    let cut = |at: u64, a: &str, b: &str| json!({ "at_ms": at, "do": "cut_link", "a": a, "b": b });
+    v["script"] = json!([
+        produce(1000, 4),
+        cut(3000, "broker-1", "broker-2"),
+        produce(4000, 2),
+        fault(5000, "crash", "broker-1"),
+        cut(6000, "broker-2", "broker-3"),
+        produce(16000, 1),
+        fault(17000, "crash", "broker-2"),
+        { "at_ms": 30000, "do": "heal_all" },
+        fault(30000, "restart", "broker-2"),
+        fault(32000, "restart", "broker-1")
+    ]);
+    let trace = trace(v.clone());
+    let truncation = trace
+        .iter()
+        .find(|(_, _, t)| t.contains("broker-2 truncated orders-0"))
+        .expect("broker-2 truncates");
+    assert!(truncation.2.contains("to offset 4"), "{}", truncation.2);
+    assert!(truncation.2.contains("m-7"), "{}", truncation.2);
+    let (_, f) = play(v);
+    let p0 = partition(&f, "orders-0");
+    assert_eq!(p0.leader, Some(3));
+    let want: Vec<&str> = vec!["m-1", "m-2", "m-3", "m-4", "m-5", "m-6"];
+    for r in &p0.replicas {
+        let log: Vec<&str> = r.cells.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(log, want, "broker-{}", r.broker);
+    }
+    assert_eq!(p0.isr.len(), 3, "every replica is back in sync");
+    assert_eq!(
+        labels(&f, Fate::Lost),
+        vec!["m-7"],
+        "acks=1 on the zombie epoch"
+    );
+}
+
 fn all_isr_dead(unclean: bool) -> serde_json::Value {
     let mut v = base();
     v["duration_ms"] = json!(60000);
@@ -727,30 +789,54 @@ fn all_isr_dead(unclean: bool) -> serde_json::Value {
     v
 }
 
-#[test]
-fn k17_all_isr_dead_without_unclean_election_the_partition_is_offline_until_it_returns() {
-    let mut p = load(all_isr_dead(false));
+fn k17_offline_until_the_last_isr_member_returns(elr: bool) -> mqlab_scenario::Frame {
+    let mut v = all_isr_dead(false);
+    v["kafka"]["eligible_leader_replicas"] = json!(elr);
+    let mut p = load(v);
     let f = at_time(&mut p, 30000);
     let p0 = partition(&f, "orders-0");
     assert_eq!(
         p0.leader, None,
         "offline: broker-2 is alive but not in the ISR"
     );
-    assert_eq!(p0.isr, vec![1], "KRaft keeps the last ISR member");
     assert_eq!(labels(&f, Fate::Unavailable).len(), 5);
-    let f = at_time(&mut p, 60000);
-    assert_eq!(partition(&f, "orders-0").leader, Some(1));
+    let end = at_time(&mut p, 60000);
+    assert_eq!(partition(&end, "orders-0").leader, Some(1));
     assert_eq!(
-        message(&f, "m-6").fate,
+        message(&end, "m-6").fate,
         Fate::Failed,
         "produce while offline times out"
     );
     assert_eq!(
-        labels(&f, Fate::Lost).len(),
+        labels(&end, Fate::Lost).len(),
         0,
         "the ISR member came back: no loss"
     );
-    assert_eq!(labels(&f, Fate::Visible).len(), 5);
+    assert_eq!(labels(&end, Fate::Visible).len(), 5);
+    f
+}
+
+#[test]
+fn k17_all_isr_dead_without_unclean_election_the_partition_is_offline_until_it_returns() {
+    // Kafka 4.0 (ELR off): the ISR keeps its last member.
+    let f = k17_offline_until_the_last_isr_member_returns(false);
+    let p0 = partition(&f, "orders-0");
+    assert_eq!(p0.isr, vec![1], "KRaft keeps the last ISR member");
+    assert!(p0.elr.is_empty());
+}
+
+#[test]
+fn k17_with_elr_the_isr_empties_and_the_last_member_waits_in_the_elr() {
+    // Kafka 4.1 (ELR on by default): the fenced last member leaves the ISR for the ELR; when
+    // it comes back after kill -9 (an unclean shutdown) it leaves the ELR too and is elected
+    // as the last known leader. Same outcome, different bookkeeping.
+    let f = k17_offline_until_the_last_isr_member_returns(true);
+    let p0 = partition(&f, "orders-0");
+    assert!(p0.isr.is_empty(), "{:?}", p0.isr);
+    assert_eq!(p0.elr, vec![1]);
+    assert!(trace(all_isr_dead(false))
+        .iter()
+        .any(|(_, _, t)| t.contains("as its last known leader")));
 }
 
 #[test]

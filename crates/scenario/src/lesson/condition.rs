@@ -6,6 +6,7 @@ use crate::doc::ScenarioDoc;
 use crate::doc_rabbit::OverflowDoc;
 use crate::frame::{Frame, NodeStatus, QueueAvailability};
 use crate::knobs::Knobs;
+use mqlab_kafka::KafkaVersion;
 
 /// The world a condition is checked against.
 pub struct World<'a> {
@@ -127,6 +128,8 @@ pub fn setting(doc: &ScenarioDoc, name: &str) -> Option<String> {
             "min_insync_replicas" => k.min_insync_replicas.to_string(),
             "replication_factor" => k.replication_factor.to_string(),
             "unclean_leader_election" => k.unclean_leader_election.to_string(),
+            "version" => k.version.clone(),
+            "eligible_leader_replicas" => k.eligible_leader_replicas.to_string(),
             "idempotence" => k.idempotence.to_string(),
             "retries" => k.retries.to_string(),
             "commit" => json(&k.commit?),
@@ -198,6 +201,11 @@ pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(
             "min_insync_replicas" => set!(k.min_insync_replicas),
             "replication_factor" => set!(k.replication_factor),
             "unclean_leader_election" => set!(k.unclean_leader_election),
+            "version" => {
+                KafkaVersion::parse(value).ok_or_else(bad)?;
+                k.version = value.to_string();
+            }
+            "eligible_leader_replicas" => set!(k.eligible_leader_replicas),
             "idempotence" => set!(k.idempotence),
             "retries" => set!(k.retries),
             "commit" => k.commit = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?),

@@ -225,6 +225,7 @@ fn check_condition(
 fn action_nodes(a: &ActionDoc) -> Vec<&String> {
     match a {
         ActionDoc::Crash { node }
+        | ActionDoc::PowerLoss { node, .. }
         | ActionDoc::Stop { node }
         | ActionDoc::Restart { node }
         | ActionDoc::Isolate { node }
