@@ -3,7 +3,7 @@
 #   1. native tests            cargo test --workspace
 #   2. web components          cargo test -p mqlab-web --target wasm32-unknown-unknown   (headless Chromium)
 #   3. wasm determinism        cargo test -p mqlab-scenario --target wasm32-unknown-unknown --test wasm_determinism
-#   4. scenarios and lessons   mqlab check scenarios/*.json lessons/*.json
+#   4. scenarios and lessons   mqlab check scenarios/*.json scenarios/acceptance/*.json lessons/*.json
 #   5. end-to-end journeys     tests/e2e/run.sh   (Playwright, builds dist/ with trunk)
 # Ends with "N passed, 0 failed". Works from any directory.
 set -euo pipefail
@@ -39,7 +39,7 @@ t0=$SECONDS
 source "$root/scripts/setup.sh"
 setup_took=$((SECONDS - t0))
 
-scenario_files=(scenarios/*.json lessons/*.json)
+scenario_files=(scenarios/*.json scenarios/acceptance/*.json lessons/*.json)
 
 stage "native tests" cargo test --workspace
 stage "web components (wasm)" cargo test -p mqlab-web --target wasm32-unknown-unknown
