@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 21] = [
+const SOURCES: [(&str, &str); 22] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -31,6 +31,10 @@ const SOURCES: [(&str, &str); 21] = [
     (
         "kafka-unclean-election",
         include_str!("../../../scenarios/kafka-unclean-election.json"),
+    ),
+    (
+        "kafka-last-replica-standing",
+        include_str!("../../../scenarios/kafka-last-replica-standing.json"),
     ),
     (
         "kafka-retry-duplicates",

@@ -2,7 +2,8 @@
 //! exact outcomes: `UncleanLeaderElectionTest`, `EpochDrivenReplicationProtocolAcceptanceTest`
 //! (no divergent logs, fast leader changes, unclean elections without divergence), KIP-101's
 //! high-watermark truncation (K16) and KIP-966's last replica standing. The scenario files are
-//! in `scenarios/acceptance/`, so `mqlab run` shows each one step by step.
+//! in `scenarios/acceptance/` (the last one is a shipped example, `scenarios/`), so
+//! `mqlab run` shows each one step by step.
 
 mod play;
 
@@ -168,7 +169,8 @@ fn k16_with_leader_epochs_the_same_restart_keeps_the_record() {
 }
 
 fn last_replica_standing(elr: bool) -> (mqlab_scenario::Player, Frame) {
-    let mut v = acceptance("last-replica-standing");
+    // Shipped as an example: the ELR lesson starts from it.
+    let mut v = example("kafka-last-replica-standing");
     v["kafka"]["eligible_leader_replicas"] = json!(elr);
     play(v)
 }

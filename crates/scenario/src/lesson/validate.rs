@@ -15,7 +15,7 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 16] = [
+const SOURCES: [(&str, &str); 17] = [
     ("backlog", include_str!("../../../../lessons/backlog.json")),
     (
         "backlog-full-queue",
@@ -56,6 +56,10 @@ const SOURCES: [(&str, &str); 16] = [
     (
         "kafka-high-availability",
         include_str!("../../../../lessons/kafka-high-availability.json"),
+    ),
+    (
+        "kafka-eligible-leader-replicas",
+        include_str!("../../../../lessons/kafka-eligible-leader-replicas.json"),
     ),
     (
         "kafka-duplicate-consumption",
