@@ -152,12 +152,23 @@ fn print_partitions(frame: &Frame, zh: bool) {
             },
             name,
         );
-        let isr: Vec<String> = p.isr.iter().map(|b| b.to_string()).collect();
+        let list = |ids: &[u32]| {
+            ids.iter()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        // KIP-966: the Eligible Leader Replicas, when there are any.
+        let elr = if p.elr.is_empty() {
+            String::new()
+        } else {
+            format!(", ELR [{}]", list(&p.elr))
+        };
         println!(
-            "{}: leader {leader}, epoch {}, ISR [{}]",
+            "{}: leader {leader}, epoch {}, ISR [{}]{elr}",
             p.name,
             p.leader_epoch,
-            isr.join(",")
+            list(&p.isr)
         );
         for r in &p.replicas {
             let cells: Vec<&str> = r.cells.iter().map(|c| c.label.as_str()).collect();

@@ -145,3 +145,19 @@ fn check_validates_lessons_against_their_scenarios() {
         "{out}"
     );
 }
+
+#[test]
+fn run_lists_the_eligible_leader_replicas() {
+    // After broker-2 left the ISR under min.insync.replicas=2 it waits in the ELR (KIP-966).
+    let (ok, out, _) = mqlab(&[
+        "run",
+        "scenarios/kafka-last-replica-standing.json",
+        "--steps",
+        "850",
+    ]);
+    assert!(ok);
+    assert!(
+        out.contains("orders-0: leader broker-1, epoch 0, ISR [1], ELR [2]"),
+        "{out}"
+    );
+}
