@@ -42,6 +42,14 @@ texts! {
     Offline => "offline: no leader", "离线：无首领";
     InIsr => "✓ in ISR", "✓ 在 ISR 中";
     OutOfIsr => "✕ out of ISR", "✕ 不在 ISR 中";
+    InElr => "◆ in ELR", "◆ 在 ELR 中";
+    InIsrShort => "✓ ISR", "✓ ISR";
+    InElrShort => "◆ ELR", "◆ ELR";
+    OutShort => "✕ out", "✕ 不在";
+    InIsrTitle => "In the ISR: in sync with the leader", "在 ISR 中：与首领保持同步";
+    InElrTitle => "In the ELR (Eligible Leader Replicas, KIP-966): out of the ISR, but holding everything committed, so it may be elected leader", "在 ELR（合格首领副本，KIP-966）中：不在 ISR 中，但持有全部已提交的消息，可以当选首领";
+    OutOfIsrAndElrTitle => "In neither the ISR nor the ELR: it cannot be elected leader without an unclean election", "既不在 ISR 也不在 ELR 中：除非非同步副本选举（unclean），否则不能当选首领";
+    IsrEmptyTitle => "The ISR is empty (ELR on): a new leader can only come from the ELR", "ISR 为空（已开启 ELR）：新首领只能从 ELR 中选出";
     NoReplica => "no replica here", "此处无副本";
     CutLink => "✂ cut", "✂ 断开";
     SlowLink => "~ slow", "~ 变慢";
@@ -181,6 +189,19 @@ texts! {
     Acks => "Producer acks", "生产者 acks";
     Unclean => "Unclean leader election", "允许非同步副本当选首领 (unclean)";
     Idempotence => "Idempotent producer (enable.idempotence)", "幂等生产者 (enable.idempotence)";
+    IdempotenceUnavailable => "Kafka 0.10 has no idempotent producer: it came in 0.11 (KIP-98).", "Kafka 0.10 没有幂等生产者：它在 0.11 才引入（KIP-98）。";
+    KafkaVersionField => "Kafka version", "Kafka 版本";
+    Kafka41 => "Kafka 4.1 (KRaft)", "Kafka 4.1（KRaft）";
+    Kafka40 => "Kafka 4.0 (KRaft)", "Kafka 4.0（KRaft）";
+    Kafka36 => "Kafka 3.6 (KRaft)", "Kafka 3.6（KRaft）";
+    Kafka010 => "Kafka 0.10", "Kafka 0.10";
+    Kafka41Help => "Eligible Leader Replicas (KIP-966) on by default for a new cluster: when the ISR falls below min.insync.replicas, the replicas that leave it still holding everything committed stay eligible to lead.", "新集群默认开启合格首领副本 ELR（KIP-966）：ISR 低于 min.insync.replicas 后，离开 ISR 但仍持有全部已提交消息的副本依然可以当选首领。";
+    Kafka40Help => "KRaft only. Eligible Leader Replicas (KIP-966) exist but are off by default for a new cluster: the ISR never empties, its last member stays in it.", "只有 KRaft。合格首领副本 ELR（KIP-966）已有，但新集群默认关闭：ISR 永不为空，最后一个成员一直留在其中。";
+    Kafka36Help => "Before KAFKA-15583 (fixed in 3.7): the high watermark advances even with fewer in-sync replicas than min.insync.replicas. No ELR.", "KAFKA-15583 修复（3.7）之前：同步副本少于 min.insync.replicas 时，高水位照样前进。没有 ELR。";
+    Kafka010Help => "Before KIP-101 (0.11): no leader epochs, so a follower truncates its log to its own high watermark when it starts following; no idempotent producer. No ELR.", "KIP-101（0.11）之前：没有首领纪元，追随者开始跟随时把日志截断到自己的高水位；没有幂等生产者。没有 ELR。";
+    Elr => "Eligible Leader Replicas (KIP-966)", "合格首领副本 ELR（KIP-966）";
+    ElrHelp => "Replicas that leave an ISR already below min.insync.replicas, still holding everything committed, join the ELR; with the ISR empty, the new leader comes from the ELR, without an unclean election.", "ISR 已低于 min.insync.replicas 时，离开 ISR 但仍持有全部已提交消息的副本进入 ELR；ISR 为空时，新首领从 ELR 中选出，无需非同步副本选举（unclean）。";
+    ElrUnavailable => "Only from Kafka 4.0: choose 4.0 or 4.1 to use it.", "Kafka 4.0 才有：选择 4.0 或 4.1 才能使用。";
     AutoCommitInterval => "Auto-commit interval, ms (auto.commit.interval.ms)", "自动提交间隔，毫秒 (auto.commit.interval.ms)";
     Retries => "Producer retries", "生产者重试次数 (retries)";
     MaxInFlight => "Requests in flight per connection", "每个连接的在途请求数 (max.in.flight)";
@@ -414,8 +435,37 @@ pub fn broker_aria(lang: Lang, name: &str, status: &str, leads: &[String]) -> St
 }
 
 pub fn isr_list(ids: &[u32]) -> String {
+    format!("ISR {}", id_set(ids))
+}
+
+fn id_set(ids: &[u32]) -> String {
     let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-    format!("ISR {{{}}}", list.join(","))
+    format!("{{{}}}", list.join(","))
+}
+
+/// A partition's ISR and, when there is one, its ELR (KIP-966): "ISR {1,2}",
+/// "ISR {2} · ELR {1}", "ISR empty · ELR {1}" (an ISR only empties with ELR on). `compact`
+/// drops the spaces, for a narrow slot.
+pub fn isr_elr(lang: Lang, isr: &[u32], elr: &[u32], compact: bool) -> String {
+    let empty = match lang {
+        Lang::En => "empty",
+        Lang::Zh => "为空",
+    };
+    let (space, sep) = if compact { ("", "·") } else { (" ", " · ") };
+    let isr_part = if isr.is_empty() && !compact {
+        format!("ISR {empty}")
+    } else {
+        format!("ISR{space}{}", id_set(isr))
+    };
+    if elr.is_empty() && !isr.is_empty() {
+        return isr_part;
+    }
+    let elr_part = if elr.is_empty() && !compact {
+        format!("ELR {empty}")
+    } else {
+        format!("ELR{space}{}", id_set(elr))
+    };
+    format!("{isr_part}{sep}{elr_part}")
 }
 
 pub fn mark_aria(lang: Lang, step: u64, text: &str) -> String {

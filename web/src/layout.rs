@@ -437,6 +437,39 @@ pub fn fit(text: &str, max: usize) -> String {
     }
 }
 
+/// A generous estimate of how wide `text` is drawn at `size` px: monospace or proportional
+/// (wide fonts such as DejaVu Sans assumed), bold or not. Wide characters (CJK, symbols)
+/// take a whole em.
+pub fn text_width(text: &str, size: f64, mono: bool, bold: bool) -> f64 {
+    let ems: f64 = text
+        .chars()
+        .map(|c| match c {
+            _ if !c.is_ascii() => 1.0,
+            _ if mono => 0.61,
+            ' ' => 0.33,
+            'i' | 'l' | 'j' | 't' | 'f' | 'r' | 'I' | '.' | ',' | ':' | ';' | '!' | '|' => 0.4,
+            _ if c.is_ascii_uppercase() => 0.72,
+            _ => 0.62,
+        })
+        .sum();
+    ems * size * if bold && !mono { 1.08 } else { 1.0 }
+}
+
+/// The first pair of (left, right) texts on one line that fit `room` px with a gap between
+/// them, widths from `measure`; the last pair when none does.
+pub fn first_fitting<'a>(
+    pairs: &[(&'a str, &'a str)],
+    room: f64,
+    measure: impl Fn(&str, &str) -> f64,
+) -> (&'a str, &'a str) {
+    pairs
+        .iter()
+        .copied()
+        .find(|(left, right)| measure(left, right) <= room)
+        .or_else(|| pairs.last().copied())
+        .unwrap_or(("", ""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,6 +530,7 @@ mod tests {
             leader: Some(1),
             leader_epoch: 0,
             isr: vec![1],
+            elr: Vec::new(),
             preferred_leader: 1,
             replicas: Vec::new(),
         }
@@ -774,6 +808,26 @@ mod tests {
         assert_eq!(fit("billing-app", 20), "billing-app");
         assert_eq!(fit("billing-application", 8), "billing…");
         assert_eq!(fit("订单表订单表", 4), "订单表…");
+    }
+
+    #[test]
+    fn text_width_counts_wide_characters_as_an_em() {
+        assert!((text_width("ISR {1}", 10.0, true, false) - 42.7).abs() < 1e-9);
+        assert!((text_width("在 ISR 中", 10.0, false, false) - 45.0).abs() < 1e-9);
+        assert!(text_width("✕ out", 11.0, false, true) > text_width("✕ out", 11.0, false, false));
+    }
+
+    #[test]
+    fn first_fitting_takes_the_longest_pair_that_fits() {
+        let pairs = [("long left", "long right"), ("left", "right"), ("l", "r")];
+        let measure = |l: &str, r: &str| (l.len() + r.len()) as f64;
+        assert_eq!(
+            first_fitting(&pairs, 30.0, measure),
+            ("long left", "long right")
+        );
+        assert_eq!(first_fitting(&pairs, 10.0, measure), ("left", "right"));
+        assert_eq!(first_fitting(&pairs, 1.0, measure), ("l", "r"));
+        assert_eq!(first_fitting(&[], 1.0, measure), ("", ""));
     }
 
     #[test]

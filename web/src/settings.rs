@@ -6,7 +6,7 @@
 use crate::i18n::{Lang, T};
 use mqlab_scenario::doc::{AcksDoc, CommitDoc, StoreKindDoc};
 use mqlab_scenario::doc_rabbit::{OverflowDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc};
-use mqlab_scenario::{Knobs, Text};
+use mqlab_scenario::{KafkaVersion, Knobs, Text};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -50,6 +50,9 @@ struct Form {
     retries: String,
     max_in_flight: String,
     unclean: bool,
+    /// The Kafka version ("4.1", "4.0", "3.6", "0.10") and whether ELR (KIP-966) is on.
+    version: &'static str,
+    elr: bool,
     idempotence: bool,
     commit: Option<CommitDoc>,
     auto_commit_interval_ms: String,
@@ -94,11 +97,37 @@ impl Form {
             retries: k.retries.to_string(),
             max_in_flight: k.max_in_flight.to_string(),
             unclean: k.unclean_leader_election,
+            version: version_texts(version_of(&k.version)).0,
+            elr: k.eligible_leader_replicas,
             idempotence: k.idempotence,
             commit: k.commit,
             auto_commit_interval_ms: k.auto_commit_interval_ms.to_string(),
             store: k.store,
             seed: k.seed.to_string(),
+        }
+    }
+
+    /// Another Kafka version: ELR as that version has it by default for a new cluster, and
+    /// the idempotent producer as Kafka's default where the version has one.
+    fn set_version(&mut self, value: &str) {
+        let Some(version) = VERSIONS.into_iter().find(|v| version_texts(*v).0 == value) else {
+            return;
+        };
+        let (label, ..) = version_texts(version);
+        if label == self.version {
+            return;
+        }
+        let had_idempotence = idempotence_exists(self.version);
+        self.version = label;
+        self.elr = version.elr_by_default();
+        if !idempotence_exists(label) {
+            self.idempotence = false;
+        } else if !had_idempotence {
+            // Kafka's default: on unless acks, retries or in-flight conflict.
+            let number = |s: &str| s.trim().parse::<u32>().ok();
+            self.idempotence = self.acks == AcksDoc::All
+                && number(&self.retries).is_some_and(|r| r > 0)
+                && number(&self.max_in_flight).is_some_and(|m| m <= 5);
         }
     }
 
@@ -136,7 +165,9 @@ impl Form {
             retries: n(&self.retries, T::Retries)?,
             max_in_flight: n(&self.max_in_flight, T::MaxInFlight)?,
             unclean_leader_election: self.unclean,
-            idempotence: self.idempotence,
+            version: self.version.to_string(),
+            eligible_leader_replicas: self.elr && elr_exists(self.version),
+            idempotence: self.idempotence && idempotence_exists(self.version),
             commit: self.commit,
             auto_commit_interval_ms: self
                 .auto_commit_interval_ms
@@ -148,6 +179,35 @@ impl Form {
         };
         Ok((knobs, rabbit))
     }
+}
+
+/// The Kafka versions the model follows, newest first.
+pub const VERSIONS: [KafkaVersion; 4] = KafkaVersion::ALL;
+
+/// A Kafka version: its value in the document, its name and what differs in it.
+pub fn version_texts(v: KafkaVersion) -> (&'static str, T, T) {
+    let (name, help) = match v {
+        KafkaVersion::V4_1 => (T::Kafka41, T::Kafka41Help),
+        KafkaVersion::V4_0 => (T::Kafka40, T::Kafka40Help),
+        KafkaVersion::V3_6 => (T::Kafka36, T::Kafka36Help),
+        KafkaVersion::V0_10 => (T::Kafka010, T::Kafka010Help),
+    };
+    (v.label(), name, help)
+}
+
+/// The version a knob names; the newest for anything else (as the scenario reads it).
+fn version_of(value: &str) -> KafkaVersion {
+    KafkaVersion::parse(value).unwrap_or(KafkaVersion::V4_1)
+}
+
+/// Eligible Leader Replicas (KIP-966) exist from Kafka 4.0 on.
+fn elr_exists(version: &str) -> bool {
+    version_of(version).supports_elr()
+}
+
+/// The idempotent producer exists from Kafka 0.11 on (KIP-98).
+fn idempotence_exists(version: &str) -> bool {
+    version_of(version).idempotence_by_default()
 }
 
 const MODES: [PublishModeDoc; 3] = [
@@ -284,6 +344,25 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <input id={id.clone()} type="checkbox" {checked} {onchange} />
                 <label for={id}>{ label.get(lang) }</label>
             </div>
+        }
+    };
+    // A checkbox that may be unavailable, with a line saying what it does or why not.
+    let check_explained = |label: T,
+                           id: String,
+                           checked: bool,
+                           enabled: bool,
+                           help: T,
+                           onchange: Callback<Event>| {
+        let help_id = format!("{id}-help");
+        html! {
+            <>
+                <div class={classes!("field", "check", (!enabled).then_some("unavailable"))}>
+                    <input id={id.clone()} type="checkbox" checked={checked && enabled} disabled={!enabled}
+                        aria-describedby={help_id.clone()} {onchange} />
+                    <label for={id}>{ label.get(lang) }</label>
+                </div>
+                <p class="explain" id={help_id.clone()} data-testid={help_id}>{ help.get(lang) }</p>
+            </>
         }
     };
     // A select: its options (value, text), the current value, an explanation of the choice.
@@ -447,11 +526,16 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <>
                     <fieldset>
                         <legend>{ T::ClusterSection.get(lang) }</legend>
+                        { select_field(T::KafkaVersionField, "knob-version".into(), texts(&VERSIONS.map(version_texts)), form.version,
+                            Some(version_texts(version_of(form.version)).2), edit(0, |f, _, v| f.set_version(&v))) }
                         { text_field(T::Brokers, "knob-brokers".into(), &form.brokers, edit(0, |f, _, v| f.brokers = v)) }
                         { text_field(T::Partitions, "knob-partitions".into(), &form.partitions, edit(0, |f, _, v| f.partitions = v)) }
                         { text_field(T::ReplicationFactor, "knob-rf".into(), &form.replication_factor, edit(0, |f, _, v| f.replication_factor = v)) }
                         { text_field(T::MinIsr, "knob-min-isr".into(), &form.min_insync_replicas, edit(0, |f, _, v| f.min_insync_replicas = v)) }
                         { check(T::Unclean, "knob-unclean".into(), form.unclean, edit(0, |f, _, v| f.unclean = v == "true")) }
+                        { check_explained(T::Elr, "knob-elr".into(), form.elr, elr_exists(form.version),
+                            if elr_exists(form.version) { T::ElrHelp } else { T::ElrUnavailable },
+                            edit(0, |f, _, v| f.elr = v == "true")) }
                     </fieldset>
                     <fieldset>
                         <legend>{ T::ProducerSection.get(lang) }</legend>
@@ -464,7 +548,12 @@ pub fn settings(props: &SettingsProps) -> Html {
                         })) }
                         { text_field(T::Retries, "knob-retries".into(), &form.retries, edit(0, |f, _, v| f.retries = v)) }
                         { text_field(T::MaxInFlight, "knob-in-flight".into(), &form.max_in_flight, edit(0, |f, _, v| f.max_in_flight = v)) }
-                        { check(T::Idempotence, "knob-idempotence".into(), form.idempotence, edit(0, |f, _, v| f.idempotence = v == "true")) }
+                        if idempotence_exists(form.version) {
+                            { check(T::Idempotence, "knob-idempotence".into(), form.idempotence, edit(0, |f, _, v| f.idempotence = v == "true")) }
+                        } else {
+                            { check_explained(T::Idempotence, "knob-idempotence".into(), false, false, T::IdempotenceUnavailable,
+                                edit(0, |f, _, v| f.idempotence = v == "true")) }
+                        }
                     </fieldset>
                 </>
             }

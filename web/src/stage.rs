@@ -226,6 +226,7 @@ fn replica_log(
     let is_leader = p.leader == Some(rep.broker);
     let stale = rep.acts_as_leader && !is_leader;
     let in_isr = p.isr.contains(&rep.broker);
+    let in_elr = !in_isr && p.elr.contains(&rep.broker);
     let role = if is_leader {
         T::Leader
     } else if stale {
@@ -313,12 +314,70 @@ fn replica_log(
             if is_leader && slot_h > SLOT_H {
                 { stage_groups::offset_markers(p, ctx.frame, y + SLOT_H - 20.0, &x_of, right_edge, lang) }
             }
-            <text class="isr" x={f(x + 8.0)} y={f(y + slot_h - 11.0)}>{ i18n::isr_list(&p.isr) }</text>
-            <text class={classes!("isr-state", (!in_isr).then_some("out"))} x={f(x + w - 8.0)}
-                y={f(y + slot_h - 11.0)} text-anchor="end">
-                { if in_isr { T::InIsr.get(lang) } else { T::OutOfIsr.get(lang) } }
-            </text>
+            { membership(p, in_isr, in_elr, (x, y + slot_h - 11.0, w), lang) }
         </g>
+    }
+}
+
+/// The bottom line of a replica's slot: the partition's ISR (and ELR, KIP-966) on the left,
+/// whether this replica is in it on the right. With an ELR, or an empty ISR, the words get
+/// shorter until both fit, and each says in full what it means on hover.
+fn membership(
+    p: &PartitionView,
+    in_isr: bool,
+    in_elr: bool,
+    (x, y, w): (f64, f64, f64),
+    lang: Lang,
+) -> Html {
+    let state_class = classes!(
+        "isr-state",
+        in_elr.then_some("elr"),
+        (!in_isr && !in_elr).then_some("out")
+    );
+    if p.elr.is_empty() && !p.isr.is_empty() {
+        return html! {
+            <>
+                <text class="isr" x={f(x + 8.0)} y={f(y)}>{ i18n::isr_list(&p.isr) }</text>
+                <text class={state_class} x={f(x + w - 8.0)} y={f(y)} text-anchor="end">
+                    { if in_isr { T::InIsr.get(lang) } else { T::OutOfIsr.get(lang) } }
+                </text>
+            </>
+        };
+    }
+    let (tag, short, title) = if in_isr {
+        (T::InIsr, T::InIsrShort, T::InIsrTitle)
+    } else if in_elr {
+        (T::InElr, T::InElrShort, T::InElrTitle)
+    } else {
+        (T::OutOfIsr, T::OutShort, T::OutOfIsrAndElrTitle)
+    };
+    let full = i18n::isr_elr(lang, &p.isr, &p.elr, false);
+    let compact = i18n::isr_elr(lang, &p.isr, &p.elr, true);
+    let bold = !in_isr;
+    let (line, state) = layout::first_fitting(
+        &[
+            (full.as_str(), tag.get(lang)),
+            (compact.as_str(), tag.get(lang)),
+            (compact.as_str(), short.get(lang)),
+        ],
+        w - 16.0 - 8.0,
+        |l, r| layout::text_width(l, 11.0, true, false) + layout::text_width(r, 11.0, false, bold),
+    );
+    let isr_empty = p.isr.is_empty();
+    let line_title = if isr_empty {
+        T::IsrEmptyTitle.get(lang).to_string()
+    } else {
+        full.clone()
+    };
+    html! {
+        <>
+            <text class={classes!("isr", isr_empty.then_some("empty"))} x={f(x + 8.0)} y={f(y)}>
+                <title>{ line_title }</title>{ line }
+            </text>
+            <text class={state_class} x={f(x + w - 8.0)} y={f(y)} text-anchor="end">
+                <title>{ title.get(lang) }</title>{ state }
+            </text>
+        </>
     }
 }
 
@@ -550,7 +609,11 @@ fn partition_strip(props: &StripProps) -> Html {
                 <strong>{ &p.name }</strong>
                 <span data-testid={format!("partition-{}-leader", p.name)}>{ leader }</span>
                 <span>{ i18n::epoch(lang, p.leader_epoch) }</span>
-                <span>{ i18n::isr_list(&p.isr) }</span>
+                <span class={classes!("isr", p.isr.is_empty().then_some("empty"))}
+                    data-testid={format!("partition-{}-isr", p.name)}
+                    title={p.isr.is_empty().then(|| T::IsrEmptyTitle.get(lang))}>
+                    { i18n::isr_elr(lang, &p.isr, &p.elr, false) }
+                </span>
                 { stage_groups::strip_marks(p, &props.consumers, &props.groups) }
             </li>
         }

@@ -211,6 +211,8 @@ impl AppState {
                 retries: i32::MAX as u32,
                 max_in_flight: 5,
                 unclean_leader_election: false,
+                version: "4.1".into(),
+                eligible_leader_replicas: true,
                 idempotence: true,
                 commit: None,
                 auto_commit_interval_ms: 5_000,

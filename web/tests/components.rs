@@ -103,6 +103,133 @@ async fn a_crashed_broker_says_so_in_both_languages() {
     assert!(text(&root, "replica-orders-0-1").contains("首领"));
 }
 
+/// The fixture after broker-2 left an ISR already at min.insync.replicas: it is in the ELR.
+fn elr_frame() -> mqlab_scenario::Frame {
+    let mut frame = fixtures::frame();
+    frame.partitions[0].isr = vec![1];
+    frame.partitions[0].elr = vec![2];
+    frame
+}
+
+#[wasm_bindgen_test]
+async fn the_elr_is_drawn_beside_the_isr_and_marks_its_replicas() {
+    let mut props = stage_props(Lang::En);
+    props.frame = Rc::new(elr_frame());
+    let root = mount::<Stage>(props).await;
+    assert_eq!(text(&root, "partition-orders-0-isr"), "ISR {1} · ELR {2}");
+    let line = |broker: u32| {
+        find(&root, &format!("replica-orders-0-{broker}"))
+            .query_selector(".isr")
+            .unwrap()
+            .expect("an ISR line")
+            .text_content()
+            .unwrap()
+    };
+    assert!(line(1).ends_with("ISR {1} · ELR {2}"), "{}", line(1));
+    let state = |broker: u32| {
+        find(&root, &format!("replica-orders-0-{broker}"))
+            .query_selector(".isr-state")
+            .unwrap()
+            .expect("a membership tag")
+    };
+    assert!(state(1).text_content().unwrap().ends_with("✓ in ISR"));
+    assert!(state(2).class_list().contains("elr"));
+    assert!(!state(2).class_list().contains("out"));
+    assert!(state(2).text_content().unwrap().ends_with("◆ in ELR"));
+    assert!(state(3).class_list().contains("out"));
+    assert!(state(3).text_content().unwrap().ends_with("✕ out of ISR"));
+
+    let mut props = stage_props(Lang::Zh);
+    props.frame = Rc::new(elr_frame());
+    let root = mount::<Stage>(props).await;
+    assert!(text(&root, "replica-orders-0-2").contains("◆ 在 ELR 中"));
+    assert!(text(&root, "replica-orders-0-2").contains("合格首领副本"));
+
+    // No ELR: the line is as it always was.
+    let root = mount::<Stage>(stage_props(Lang::En)).await;
+    assert_eq!(text(&root, "partition-orders-0-isr"), "ISR {1,2}");
+    assert!(!text(&root, "replica-orders-0-1").contains("ELR"));
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_isr_with_elr_on_says_so() {
+    let mut frame = elr_frame();
+    frame.partitions[0].leader = None;
+    frame.partitions[0].isr = vec![];
+    frame.partitions[0].elr = vec![1, 2];
+    let mut props = stage_props(Lang::En);
+    props.frame = Rc::new(frame.clone());
+    let root = mount::<Stage>(props).await;
+    let chip = find(&root, "partition-orders-0-isr");
+    assert_eq!(chip.text_content().unwrap(), "ISR empty · ELR {1,2}");
+    assert!(chip.class_list().contains("empty"));
+    assert!(chip
+        .get_attribute("title")
+        .unwrap()
+        .contains("only come from the ELR"));
+    let replica = find(&root, "replica-orders-0-1");
+    let line = replica
+        .query_selector(".isr.empty")
+        .unwrap()
+        .expect("an empty ISR, marked");
+    assert!(line.text_content().unwrap().contains("ELR {1,2}"));
+    assert!(line.text_content().unwrap().contains("ISR empty"));
+    assert!(replica.text_content().unwrap().contains("◆ in ELR"));
+
+    let mut props = stage_props(Lang::Zh);
+    props.frame = Rc::new(frame);
+    let root = mount::<Stage>(props).await;
+    assert_eq!(
+        text(&root, "partition-orders-0-isr"),
+        "ISR 为空 · ELR {1,2}"
+    );
+}
+
+/// The box of an SVG element, in the stage's units: (left, right).
+fn extent(el: &Element) -> (f64, f64) {
+    use js_sys::{Function, Reflect};
+    let get_bbox: Function = Reflect::get(el, &"getBBox".into()).unwrap().into();
+    let b = get_bbox.call0(el).unwrap();
+    let n = |k: &str| Reflect::get(&b, &k.into()).unwrap().as_f64().unwrap();
+    (n("x"), n("x") + n("width"))
+}
+
+#[wasm_bindgen_test]
+async fn the_isr_and_elr_line_fits_beside_the_tag_in_a_narrow_card() {
+    // With the app's stylesheet, so the text has its real size.
+    let document = gloo::utils::document();
+    let style = document.create_element("style").unwrap();
+    style.set_text_content(Some(include_str!("../../static/app.css")));
+    document.body().unwrap().append_child(&style).unwrap();
+    for lang in [Lang::En, Lang::Zh] {
+        for (isr, elr) in [
+            (vec![1], vec![2, 3]),
+            (vec![], vec![1, 2]),
+            (vec![1], vec![2]),
+        ] {
+            // Consumers take the right column: the three cards are at their narrowest.
+            let mut frame = fixtures::consumer_frame();
+            frame.partitions[0].isr = isr.clone();
+            frame.partitions[0].elr = elr.clone();
+            let root = mount::<Stage>(consumer_stage(frame, lang, Callback::noop())).await;
+            for broker in 1..=3 {
+                let replica = find(&root, &format!("replica-orders-0-{broker}"));
+                let slot = extent(&replica.query_selector(".slot").unwrap().unwrap());
+                let line = extent(&replica.query_selector(".isr").unwrap().unwrap());
+                let tag = extent(&replica.query_selector(".isr-state").unwrap().unwrap());
+                let what = format!("{lang:?} ISR {isr:?} ELR {elr:?} broker {broker}: slot {slot:?}, line {line:?}, tag {tag:?}");
+                assert!(line.1 + 2.0 <= tag.0, "the line meets the tag: {what}");
+                assert!(
+                    slot.0 <= line.0 && tag.1 <= slot.1,
+                    "out of the slot: {what}"
+                );
+            }
+            root.remove();
+        }
+    }
+    style.remove();
+}
+
 fn bar(step: u64, total: u64) -> PlayerBarProps {
     PlayerBarProps {
         lang: Lang::En,
@@ -637,6 +764,8 @@ fn knobs(consumers: bool) -> mqlab_scenario::Knobs {
         retries: 5,
         max_in_flight: 5,
         unclean_leader_election: false,
+        version: "4.1".into(),
+        eligible_leader_replicas: true,
         idempotence: true,
         commit: consumers.then_some(CommitDoc::Auto),
         auto_commit_interval_ms: 5_000,
@@ -706,6 +835,113 @@ async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
     let root = mount::<Settings>(props).await;
     assert_eq!(count(&root, "[data-testid='settings-consumers']"), 0);
     assert_eq!(count(&root, "#knob-store"), 0);
+}
+
+fn checkbox(root: &Element, selector: &str) -> web_sys::HtmlInputElement {
+    wasm_bindgen::JsCast::unchecked_into(
+        root.query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector}")),
+    )
+}
+
+async fn apply(root: &Element) {
+    let apply: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(find(root, "settings-apply"));
+    apply.click();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
+    use mqlab_web::settings::{Settings, SettingsProps};
+    use std::cell::RefCell;
+    let applied = Rc::new(RefCell::new(None));
+    let got = applied.clone();
+    let props = SettingsProps {
+        lang: Lang::En,
+        knobs: knobs(false),
+        model_version: "Kafka 4.1 (KRaft), ELR on",
+        error: None,
+        rabbit: None,
+        on_apply: Callback::from(move |(k, _)| *got.borrow_mut() = Some(k)),
+    };
+    let root = mount::<Settings>(props).await;
+    assert_eq!(count(&root, "#knob-version option"), 4);
+    let select: web_sys::HtmlSelectElement = wasm_bindgen::JsCast::unchecked_into(
+        root.query_selector("#knob-version").unwrap().unwrap(),
+    );
+    assert_eq!(select.value(), "4.1");
+    assert!(text(&root, "knob-version-help").contains("on by default"));
+    // 4.1: ELR offered, on as the knobs say.
+    let elr = checkbox(&root, "#knob-elr");
+    assert!(!elr.disabled(), "ELR is offered on 4.1");
+    assert!(elr.checked());
+    assert!(text(&root, "knob-elr-help").contains("ELR"));
+
+    // 4.0: ELR offered, off by default; switched on by hand, it is applied on.
+    choose(&root, "#knob-version", "4.0");
+    yew::scheduler::flush().await;
+    assert!(text(&root, "knob-version-help").contains("off by default"));
+    let elr = checkbox(&root, "#knob-elr");
+    assert!(!elr.disabled(), "ELR is offered on 4.0");
+    assert!(!elr.checked(), "4.0's default is ELR off");
+    elr.click();
+    yew::scheduler::flush().await;
+    apply(&root).await;
+    let chosen = applied.borrow().clone().expect("Apply hands the knobs up");
+    assert_eq!(chosen.version, "4.0");
+    assert!(chosen.eligible_leader_replicas);
+    assert!(chosen.idempotence);
+
+    // 3.6: no ELR to offer, and none applied.
+    choose(&root, "#knob-version", "3.6");
+    yew::scheduler::flush().await;
+    assert!(text(&root, "knob-version-help").contains("KAFKA-15583"));
+    let elr = checkbox(&root, "#knob-elr");
+    assert!(elr.disabled() && !elr.checked(), "no ELR on 3.6");
+    assert!(text(&root, "knob-elr-help").contains("4.0"));
+    apply(&root).await;
+    let chosen = applied.borrow().clone().unwrap();
+    assert_eq!(chosen.version, "3.6");
+    assert!(!chosen.eligible_leader_replicas);
+
+    // 0.10: no ELR and no idempotent producer; back on 4.1 both return.
+    choose(&root, "#knob-version", "0.10");
+    yew::scheduler::flush().await;
+    assert!(text(&root, "knob-version-help").contains("KIP-101"));
+    assert!(checkbox(&root, "#knob-elr").disabled());
+    let idempotence = checkbox(&root, "#knob-idempotence");
+    assert!(idempotence.disabled() && !idempotence.checked());
+    apply(&root).await;
+    let chosen = applied.borrow().clone().unwrap();
+    assert_eq!(chosen.version, "0.10");
+    assert!(!chosen.eligible_leader_replicas && !chosen.idempotence);
+    choose(&root, "#knob-version", "4.1");
+    yew::scheduler::flush().await;
+    assert!(checkbox(&root, "#knob-elr").checked());
+    assert!(checkbox(&root, "#knob-idempotence").checked());
+    apply(&root).await;
+    let chosen = applied.borrow().clone().unwrap();
+    assert_eq!(chosen.version, "4.1");
+    assert!(chosen.eligible_leader_replicas && chosen.idempotence);
+
+    // In Chinese too.
+    let props = SettingsProps {
+        lang: Lang::Zh,
+        knobs: knobs(false),
+        model_version: "Kafka 4.1 (KRaft), ELR on",
+        error: None,
+        rabbit: None,
+        on_apply: Callback::noop(),
+    };
+    let root = mount::<Settings>(props).await;
+    assert!(root.text_content().unwrap().contains("Kafka 版本"));
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("合格首领副本 ELR（KIP-966）"));
+    assert!(text(&root, "knob-version-help").contains("默认开启"));
 }
 
 #[wasm_bindgen_test]

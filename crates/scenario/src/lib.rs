@@ -34,6 +34,8 @@ pub use frame::Frame;
 pub use i18n::{Lang, Text};
 pub use knobs::Knobs;
 pub use mqlab_engine::{VecMap, VecSet};
+/// Which Kafka's replication rules a scenario follows (the settings panel lists them).
+pub use mqlab_kafka::KafkaVersion;
 pub use player::{
     Command, MarkKind, Player, StepHappenings, TimelineMark, UserAction, CHECKPOINT_EVERY,
     MAX_STEPS,

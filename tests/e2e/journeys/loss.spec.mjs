@@ -51,3 +51,21 @@ test('a retry duplicates an order until the producer is idempotent', async ({ pa
   await expect(page.getByTestId('producer-100')).toContainText('idempotent');
   expect(errors).toEqual([]);
 });
+
+test('Kafka 4.1 elects from the ELR; switched to 4.0 the last replica standing loses three orders', async ({ page }) => {
+  const errors = await open(page, { hash: '#kafka-last-replica-standing' });
+  await page.getByTestId('player-end').click();
+  expect(await count(page, 'ledger-lost')).toBe(0);
+  expect(await leadersOf(page, 'orders-0')).toEqual(['broker-2']);
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('settings-form')).toContainText('Kafka 4.1 (KRaft), ELR on');
+  await page.locator('#knob-version').selectOption('4.0');
+  await expect(page.locator('#knob-elr')).not.toBeChecked();
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-form')).toContainText('Kafka 4.0 (KRaft), ELR off');
+  await page.getByTestId('player-end').click();
+  expect(await count(page, 'ledger-lost')).toBe(3);
+  expect(await leadersOf(page, 'orders-0')).toEqual(['broker-1']);
+  await page.screenshot({ path: 'screenshots/elr-off-lost.png' });
+  expect(errors).toEqual([]);
+});
