@@ -246,7 +246,7 @@ impl Consumer {
                     fx.set_timer(self.id, RETRY_BACKOFF_MS, Timer::CoordinatorTimeout);
                     return;
                 }
-                self.resend_sync_commit(fx);
+                self.resend_sync_commit(ledger, fx);
                 if self.phase == ConsumerPhase::Joining {
                     self.poll(ledger, fx);
                 }
@@ -747,18 +747,27 @@ impl Consumer {
         );
     }
 
-    /// commitSync retries through a coordinator change.
-    fn resend_sync_commit(&mut self, fx: Fx) {
-        let (Some(coordinator), Some(generation)) = (self.coordinator, self.generation) else {
+    /// commitSync retries through a coordinator change. Each attempt is sent with the
+    /// member's generation; a member that has learnt it is out of the group (its heartbeat was
+    /// answered UnknownMemberId while the commit went unanswered) has none, and the retry
+    /// throws CommitFailedException instead of waiting for ever (K32; ConsumerCoordinator's
+    /// sendOffsetCommitRequest: "not part of an active group").
+    fn resend_sync_commit(&mut self, ledger: &mut Ledger, fx: Fx) {
+        let Some(coordinator) = self.coordinator else {
+            return;
+        };
+        if self.sync_commit.as_ref().is_none_or(|c| c.sent) {
+            return;
+        }
+        let Some(generation) = self.generation else {
+            self.sync_commit = None;
+            self.commit_without_membership(ledger, fx);
             return;
         };
         let member = self.member();
         let Some(c) = &mut self.sync_commit else {
             return;
         };
-        if c.sent {
-            return;
-        }
         c.sent = true;
         let msg = Msg::OffsetCommit {
             group: self.config.group.clone(),

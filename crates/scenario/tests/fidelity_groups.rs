@@ -3,7 +3,9 @@
 
 mod play;
 
+use mqlab_kafka::Tp;
 use mqlab_scenario::frame::{ConsumerActivity, Consumption, Frame};
+use mqlab_scenario::{Command, Player};
 use play::*;
 use serde_json::{json, Value};
 
@@ -31,6 +33,49 @@ fn kill_mid_batch(commit: &str, store_kind: &str) -> Value {
         fault(5000, "restart", "c1")
     ]);
     v
+}
+
+/// "m-41", "m-42", … for the given numbers.
+fn numbered(prefix: &str, range: std::ops::RangeInclusive<u32>) -> Vec<String> {
+    range.map(|n| format!("{prefix}-{n}")).collect()
+}
+
+/// The group's committed offset of `orders-<partition>` in the model at the player's position.
+fn committed_in_model(p: &Player, group: &str, partition: u32) -> Option<u64> {
+    let world = p.kafka_world().expect("a Kafka scenario");
+    world.model().committed(
+        group,
+        Tp {
+            topic: 0,
+            partition,
+        },
+    )
+}
+
+/// Every value the group's committed offset of `orders-0` takes over the whole trace, in order
+/// (each change once).
+fn committed_history(v: Value) -> Vec<u64> {
+    let mut p = load(v);
+    let mut history = Vec::new();
+    while p.position() < p.total_steps() {
+        p.apply(Command::Forward).unwrap();
+        if let Some(offset) = committed_in_model(&p, "billing", 0) {
+            if history.last() != Some(&offset) {
+                history.push(offset);
+            }
+        }
+    }
+    history
+}
+
+/// How many happenings of the whole trace contain `needle`, and the time of the first.
+fn count(trace: &[(u64, u64, String)], needle: &str) -> (usize, Option<u64>) {
+    let hits: Vec<u64> = trace
+        .iter()
+        .filter(|(_, _, l)| l.contains(needle))
+        .map(|&(_, t, _)| t)
+        .collect();
+    (hits.len(), hits.first().copied())
 }
 
 #[test]
@@ -240,34 +285,72 @@ fn k30_commit_then_process_loses_the_records_in_hand() {
 #[test]
 fn k31_auto_commit_redelivers_what_came_after_the_last_commit() {
     let mut v = with_consumers(1, "auto", "plain_insert");
+    // 60 records at 4 s. c1 is assigned at ~3 s, so its first auto-commit is due at ~8 s; it
+    // polls 10 records a second from 4.5 s, so the poll that auto-commits is the one of
+    // ~8.5 s, which returns m-41..m-50. It is killed at 9 s after processing m-41..m-44.
     v["script"] = json!([
-        produce(4000, 20),
-        produce(9000, 20),
-        fault(10_400, "crash", "c1"),
-        fault(11_000, "restart", "c1")
+        produce(4000, 60),
+        fault(9000, "crash", "c1"),
+        fault(9500, "restart", "c1")
     ]);
-    v["duration_ms"] = json!(40_000);
-    let (_, f) = play(v);
-    // The auto-commit at the poll after 5 s committed the earlier polls' positions (20):
-    // nothing before it comes again, and nothing is lost.
-    assert_eq!(f.ledger.lost, 0);
-    let again: Vec<&str> = f
+    let mut p = load(v);
+
+    // The first auto-commit to land: the position after the EARLIER polls (m-1..m-40), not
+    // after the records the same poll returned, which c1 still holds unprocessed.
+    while committed_in_model(&p, "billing", 0).is_none() {
+        assert!(p.position() < p.total_steps(), "no auto-commit landed");
+        p.apply(Command::Forward).unwrap();
+    }
+    let f = p.frame();
+    assert_eq!(committed_in_model(&p, "billing", 0), Some(40));
+    assert_eq!(committed(&f, "billing", "orders-0"), Some(40));
+    assert_eq!(consumer(&f, "c1").in_hand, numbered("m", 41..=50));
+    for m in &f.messages {
+        let offset = m.acked_offset.expect("every record was acknowledged");
+        let expected = u32::from(offset < 40);
+        assert_eq!(m.processed, expected, "{} at offset {offset}", m.label);
+    }
+
+    // Just before the crash: the committed offset then, and what c1 had processed.
+    let before = at_time(&mut p, 8999);
+    let at_crash = committed_in_model(&p, "billing", 0).expect("committed before the crash");
+    assert_eq!(committed(&before, "billing", "orders-0"), Some(at_crash));
+    assert_eq!(at_crash, 40);
+    let processed: Vec<(u64, String)> = before
+        .messages
+        .iter()
+        .filter(|m| m.processed > 0)
+        .map(|m| (m.acked_offset.unwrap(), m.label.clone()))
+        .collect();
+    assert_eq!(processed.len(), 44, "m-1..m-44 processed before the kill");
+    let expected_twice: Vec<String> = processed
+        .iter()
+        .filter(|(offset, _)| *offset >= at_crash)
+        .map(|(_, label)| label.clone())
+        .collect();
+    assert_eq!(expected_twice, numbered("m", 41..=44));
+
+    // The restarted c1 resumes at the committed offset: exactly the records processed at or
+    // after it come twice, none below it, and nothing is lost.
+    p.apply(Command::End).unwrap();
+    let f = p.frame();
+    let twice: Vec<String> = f
         .messages
         .iter()
         .filter(|m| m.store_rows > 1)
-        .map(|m| m.label.as_str())
+        .map(|m| m.label.clone())
         .collect();
-    assert!(
-        !again.is_empty(),
-        "records since the last auto-commit are processed twice"
-    );
-    assert!(
-        again
-            .iter()
-            .all(|l| l.parse::<String>().is_ok() && !["m-1", "m-20"].contains(l)),
-        "{again:?}"
-    );
-    assert_eq!(store(&f, "orders").distinct, 40);
+    assert_eq!(twice, expected_twice);
+    for m in &f.messages {
+        let again = expected_twice.contains(&m.label);
+        assert_eq!(m.store_rows, 1 + u32::from(again), "{}", m.label);
+        assert_eq!(m.processed, 1 + u32::from(again), "{}", m.label);
+    }
+    assert_eq!((f.ledger.lost, f.ledger.skipped), (0, 0));
+    assert_eq!(f.ledger.store_duplicates, 4);
+    let s = store(&f, "orders");
+    assert_eq!((s.rows.len(), s.distinct), (64, 60));
+    assert_eq!(committed(&f, "billing", "orders-0"), Some(60));
 }
 
 #[test]
@@ -297,6 +380,189 @@ fn k32_commit_sync_blocks_while_commit_async_goes_on() {
     assert_eq!(sync, ConsumerActivity::Committing);
     let (asynchronous, _) = activity("async_after_process");
     assert_eq!(asynchronous, ConsumerActivity::Processing);
+}
+
+fn link(at_ms: u64, what: &str, extra_ms: Option<u64>) -> Value {
+    let mut v = json!({ "at_ms": at_ms, "do": what, "a": "c1", "b": "broker-1" });
+    if let Some(extra) = extra_ms {
+        v["extra_ms"] = json!(extra);
+    }
+    v
+}
+
+#[test]
+fn k32_commit_sync_throws_commit_failed_once_the_session_expired_and_the_new_owner_repeats() {
+    // c1 owns orders-0 (c2 sits idle) and commits 10 and 20. At 6.6 s its link to broker-1
+    // (coordinator and leader) is cut while it processes m-21..m-30; its commitSync(30) is
+    // lost, its session expires at ~16 s and c2 takes over from 20. The link heals at 20 s:
+    // the next heartbeat tells c1 it is no longer a member, and when the commit's request
+    // times out (request.timeout.ms, 30 s) the retry cannot be sent without a generation.
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    v["script"] = json!([
+        produce(4000, 40),
+        link(6600, "cut_link", None),
+        link(20_000, "heal_link", None)
+    ]);
+    v["duration_ms"] = json!(45_000);
+    let mut p = load(v.clone());
+    let cut = at_time(&mut p, 6600);
+    assert_eq!(committed(&cut, "billing", "orders-0"), Some(20));
+    assert_eq!(consumer(&cut, "c1").in_hand, numbered("m", 21..=30));
+
+    // Removed from the group and told so, c1 is still blocked in commitSync; c2 has
+    // processed m-21..m-40 and committed 40.
+    let blocked = at_time(&mut p, 30_000);
+    let c1 = consumer(&blocked, "c1");
+    assert_eq!(
+        (c1.activity, c1.generation),
+        (ConsumerActivity::Committing, None)
+    );
+    assert_eq!(assigned(&blocked, "c2"), vec!["orders-0"]);
+    assert_eq!(committed(&blocked, "billing", "orders-0"), Some(40));
+
+    // The application sees the exception: commitSync returns (no longer Committing), c1's
+    // next poll() rejoins, and in generation 3 it owns orders-0 again at the committed 40.
+    let trace = trace(v);
+    let (failures, first) = count(&trace, "c1: commit failed (CommitFailedException)");
+    assert_eq!(failures, 1, "one commitSync, one exception");
+    let failed_at = first.unwrap();
+    assert!(
+        (37_500..38_000).contains(&failed_at),
+        "after request.timeout.ms: {failed_at}"
+    );
+    let after = at_time(&mut p, failed_at);
+    assert_ne!(
+        consumer(&after, "c1").activity,
+        ConsumerActivity::Committing
+    );
+    p.apply(Command::End).unwrap();
+    let f = p.frame();
+    assert_eq!(f.groups[0].generation, 3);
+    assert_eq!(assigned(&f, "c1"), vec!["orders-0"]);
+    assert_eq!(consumer(&f, "c1").positions[0].offset, 40);
+    assert_eq!(committed(&f, "billing", "orders-0"), Some(40));
+
+    // Exactly the records c1 processed after its last successful commit were processed again,
+    // by c2; the rest once; nothing lost.
+    let twice: Vec<String> = f
+        .messages
+        .iter()
+        .filter(|m| m.store_rows > 1)
+        .map(|m| m.label.clone())
+        .collect();
+    assert_eq!(twice, numbered("m", 21..=30));
+    for m in &f.messages {
+        let n: u32 = m.label.trim_start_matches("m-").parse().unwrap();
+        let by: &[&str] = match n {
+            1..=20 => &["c1"],
+            21..=30 => &["c1", "c2"],
+            _ => &["c2"],
+        };
+        assert_eq!(m.delivered_to, by, "{}", m.label);
+        assert_eq!(m.processed as usize, by.len(), "{}", m.label);
+    }
+    assert_eq!((f.ledger.lost, f.ledger.store_duplicates), (0, 10));
+}
+
+#[test]
+fn k32_commit_async_commits_land_in_call_order() {
+    // From 5 s c1's link to the coordinator is 3 s slow: each commitAsync (one per batch of
+    // 10, one a second) is still on the wire when c1 calls the next.
+    let mut v = with_consumers(1, "async_after_process", "plain_insert");
+    v["script"] = json!([produce(4000, 40), link(5000, "slow_link", Some(3000))]);
+    let mut p = load(v.clone());
+    while committed_in_model(&p, "billing", 0).is_none() {
+        assert!(p.position() < p.total_steps(), "no commit landed");
+        p.apply(Command::Forward).unwrap();
+    }
+    let f = p.frame();
+    assert_eq!(
+        f.ledger.processed, 40,
+        "all four commits called before the first landed"
+    );
+    assert!(consumer(&f, "c1").in_hand.is_empty());
+    assert_eq!(committed_in_model(&p, "billing", 0), Some(10));
+    // They land in the order they were called: the committed offset only moves forward.
+    assert_eq!(committed_history(v), vec![10, 20, 30, 40]);
+}
+
+#[test]
+fn k32_a_failed_commit_async_is_not_retried_and_a_later_commit_supersedes_it() {
+    // c1 commits 10 and 20; from 6.6 s its link to the coordinator is 12 s slow, so its
+    // heartbeats arrive too late and its session expires at ~16 s. Its commitAsync(30) and
+    // (40) reach the coordinator after that and are refused (UnknownMemberId). c2 (7 records
+    // a poll) took over from 20 and committed 27, 34 and 40.
+    let mut v = with_consumers(2, "async_after_process", "plain_insert");
+    v["consumers"][1]["max_poll_records"] = json!(7);
+    v["script"] = json!([
+        produce(4000, 40),
+        link(6600, "slow_link", Some(12_000)),
+        link(21_000, "heal_link", None)
+    ]);
+    v["duration_ms"] = json!(45_000);
+    // c1's refused 30 never lands, not even later: the offset goes 10, 20, then c2's commits.
+    assert_eq!(committed_history(v.clone()), vec![10, 20, 27, 34, 40]);
+    let trace = trace(v.clone());
+    for offset in [30, 40] {
+        let sent = format!("c1 → broker-1: OffsetCommit orders-0@{offset}");
+        assert_eq!(count(&trace, &sent).0, 1, "{sent}: sent once, never again");
+    }
+    assert_eq!(
+        count(&trace, "the coordinator of billing refused c1's commit").0,
+        2
+    );
+    assert_eq!(
+        count(&trace, "c1: commit failed (CommitFailedException)").0,
+        2,
+        "the callback hears of both"
+    );
+    let (_, f) = play(v);
+    // c1 processed m-21..m-40 under the refused commits; c2 processed them again.
+    let twice: Vec<String> = f
+        .messages
+        .iter()
+        .filter(|m| m.store_rows > 1)
+        .map(|m| m.label.clone())
+        .collect();
+    assert_eq!(twice, numbered("m", 21..=40));
+    assert_eq!(f.ledger.lost, 0);
+    assert_eq!(committed(&f, "billing", "orders-0"), Some(40));
+    assert_eq!(f.groups[0].generation, 3, "c1 rejoined after the failures");
+    assert_eq!(assigned(&f, "c1"), vec!["orders-0"]);
+}
+
+#[test]
+fn k32_the_commit_on_close_lands_after_an_async_auto_commit_still_in_flight() {
+    // c1 auto-commits 40 at ~8.5 s (async, inside poll(), K31) over a link 3 s slow; closed at
+    // 9 s, it commits its positions (50) before leaving. The later commit must win: c2 resumes
+    // at 50, not at the older 40.
+    let mut v = with_consumers(2, "auto", "plain_insert");
+    v["script"] = json!([
+        produce(4000, 60),
+        link(8000, "slow_link", Some(3000)),
+        fault(9000, "stop", "c1")
+    ]);
+    let mut p = load(v.clone());
+    let closing = at_time(&mut p, 9000);
+    assert_eq!(
+        committed(&closing, "billing", "orders-0"),
+        None,
+        "40 still on the wire"
+    );
+    assert_eq!(committed_history(v.clone()), vec![40, 50, 60]);
+    let (_, f) = play(v);
+    let resumed: Vec<&str> = f
+        .messages
+        .iter()
+        .filter(|m| m.delivered_to.contains(&"c2".to_string()))
+        .map(|m| m.label.as_str())
+        .collect();
+    assert_eq!(
+        resumed.first(),
+        Some(&"m-51"),
+        "c2 starts at the newer commit"
+    );
+    assert_eq!(f.ledger.store_duplicates, 0);
 }
 
 #[test]
