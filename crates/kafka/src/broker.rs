@@ -33,6 +33,10 @@ pub struct Broker {
     /// Which life this is: counted up at every start, sent with heartbeats so the controller
     /// can tell a new registration (KRaft's broker epoch).
     incarnation: u64,
+    /// The clean shutdown file: the registered life that last stopped cleanly, if the last
+    /// life did. Volatile `registered` says whether the controller answered this life.
+    clean_shutdown_of: Option<u64>,
+    registered: bool,
     // Volatile.
     metadata_version: u64,
     pub roles: VecMap<Tp, Role>,
@@ -101,6 +105,8 @@ impl Broker {
             next_session: 0,
             last_down_was_crash: false,
             incarnation: 0,
+            clean_shutdown_of: None,
+            registered: false,
             metadata_version: 0,
             roles: VecMap::new(),
             fetchers: VecMap::new(),
@@ -114,6 +120,7 @@ impl Broker {
 
     pub fn on_start(&mut self, config: &KafkaConfig, initial: Option<&Metadata>, fx: Fx) {
         self.incarnation += 1;
+        self.registered = false;
         if self.last_down_was_crash {
             fx.note(Note::LogRecovery { broker: self.id });
         }
@@ -126,6 +133,8 @@ impl Broker {
 
     pub fn on_down(&mut self, graceful: bool, fx: Fx) {
         self.last_down_was_crash = !graceful;
+        // A life that never registered has no broker epoch to write into the file.
+        self.clean_shutdown_of = (graceful && self.registered).then_some(self.incarnation);
         self.metadata_version = 0;
         self.roles.clear();
         self.fetchers.clear();
@@ -140,6 +149,7 @@ impl Broker {
     /// page cache (Kafka does not fsync each write; FIDELITY keeps kill -9 harmless to logs).
     pub fn on_power_loss(&mut self, unflushed: u32, fx: Fx) {
         self.last_down_was_crash = true;
+        self.clean_shutdown_of = None;
         for (&tp, log) in self.logs.iter_mut() {
             let removed = log.lose_tail(unflushed);
             if !removed.is_empty() {
@@ -171,7 +181,7 @@ impl Broker {
             Msg::Heartbeat {
                 metadata_version: self.metadata_version,
                 incarnation: self.incarnation,
-                clean_shutdown: !self.last_down_was_crash,
+                previous_clean: self.clean_shutdown_of,
             },
         );
         fx.set_timer(
@@ -196,6 +206,7 @@ impl Broker {
             Timer::FollowerLag { tp, follower } => {
                 self.check_follower_lag(config, tp, follower, fx)
             }
+            Timer::AlterPartitionTimeout { tp } => self.send_alter_partition(config, tp, fx),
             Timer::ProduceTimeout {
                 tp,
                 producer,
@@ -224,10 +235,13 @@ impl Broker {
 
     pub fn on_message(&mut self, config: &KafkaConfig, from: NodeId, msg: Msg, fx: Fx) {
         match msg {
-            Msg::HeartbeatResponse {
-                metadata: Some(meta),
+            Msg::HeartbeatResponse { metadata } => {
+                self.registered = true;
+                if let Some(meta) = metadata {
+                    self.apply_metadata(config, &meta, fx);
+                }
             }
-            | Msg::MetadataUpdate(meta) => self.apply_metadata(config, &meta, fx),
+            Msg::MetadataUpdate(meta) => self.apply_metadata(config, &meta, fx),
             Msg::ControlledShutdownResponse => fx.halt(self.id),
             Msg::AlterPartitionResponse { tp, result } => {
                 self.on_alter_partition_response(config, tp, result, fx)
@@ -647,7 +661,7 @@ impl Broker {
                 // K9: back in sync.
                 let mut new_isr = state.isr.clone();
                 new_isr.push(follower);
-                self.request_isr_change(tp, new_isr, fx);
+                self.request_isr_change(config, tp, new_isr, fx);
             }
         }
         self.maybe_advance_high_watermark(config, tp, fx);
@@ -707,13 +721,13 @@ impl Broker {
                 .copied()
                 .filter(|&b| b != follower)
                 .collect();
-            self.request_isr_change(tp, new_isr, fx);
+            self.request_isr_change(config, tp, new_isr, fx);
         }
     }
 
     /// K8: ISR changes go through the controller; until it answers, the high watermark is
     /// computed over the larger of the old and new ISR.
-    fn request_isr_change(&mut self, tp: Tp, new_isr: Vec<NodeId>, fx: Fx) {
+    fn request_isr_change(&mut self, config: &KafkaConfig, tp: Tp, new_isr: Vec<NodeId>, fx: Fx) {
         let Some(Role::Leader(state)) = self.roles.get_mut(&tp) else {
             return;
         };
@@ -723,6 +737,22 @@ impl Broker {
             tp,
             new_isr: new_isr.clone(),
         });
+        self.send_alter_partition(config, tp, fx);
+    }
+
+    /// Send (or send again) the pending AlterPartition; it is retried until answered.
+    fn send_alter_partition(&mut self, config: &KafkaConfig, tp: Tp, fx: Fx) {
+        let Some(Role::Leader(state)) = self.roles.get(&tp) else {
+            return;
+        };
+        let Some(new_isr) = state.pending_isr.clone() else {
+            return;
+        };
+        fx.reset_timer(
+            self.id,
+            config.timing.replica_socket_timeout_ms,
+            Timer::AlterPartitionTimeout { tp },
+        );
         fx.send(
             self.id,
             CONTROLLER,
@@ -746,6 +776,7 @@ impl Broker {
             return;
         };
         state.pending_isr = None;
+        fx.cancel_timer(self.id, Timer::AlterPartitionTimeout { tp });
         if let Ok(new) = result {
             if new.leader_epoch == state.epoch && new.partition_epoch > state.partition_epoch {
                 state.isr = new.isr;
@@ -844,9 +875,11 @@ impl Broker {
                     Some(FetchPartition {
                         tp,
                         fetch_offset: log.map_or(0, Log::log_end_offset),
-                        // K16: before KIP-101 there was no epoch to check.
+                        // The checkpoint's latest epoch (Kafka's `latestEpoch`), which may be an
+                        // epoch this broker led without appending. K16: before KIP-101 there
+                        // was no epoch to check.
                         last_fetched_epoch: log
-                            .and_then(Log::last_record_epoch)
+                            .and_then(Log::latest_epoch)
                             .filter(|_| !config.version.truncates_to_high_watermark()),
                         leader_epoch: *epoch,
                     })

@@ -75,7 +75,7 @@ impl Controller {
             Msg::Heartbeat {
                 metadata_version,
                 incarnation,
-                clean_shutdown,
+                previous_clean,
             } => {
                 fx.reset_timer(
                     CONTROLLER,
@@ -85,8 +85,10 @@ impl Controller {
                 // A broker in controlled shutdown sends no more heartbeats: one arriving now is
                 // from its next life.
                 self.shutting_down.remove(&from);
+                // A new life is clean only if it says the life the controller last registered
+                // shut down cleanly (Kafka compares broker epochs the same way).
                 let known = self.registered.insert(from, incarnation);
-                if known.is_some_and(|k| k < incarnation) && !clean_shutdown {
+                if known.is_some_and(|k| k < incarnation) && previous_clean != known {
                     self.unclean_shutdown(config, from, fx);
                 }
                 if self.meta.fenced.contains(&from) {
@@ -429,12 +431,14 @@ impl Controller {
         if p.partition_epoch != partition_epoch {
             return Err(KafkaError::InvalidUpdateVersion);
         }
+        if new_isr.is_empty() {
+            return Err(KafkaError::InvalidUpdateVersion);
+        }
         if new_isr
             .iter()
             .any(|b| !p.isr.contains(b) && !self.eligible(*b))
-            || new_isr.is_empty()
         {
-            return Err(KafkaError::InvalidUpdateVersion);
+            return Err(KafkaError::IneligibleReplica);
         }
         let state = self.change_partition(
             config,

@@ -67,6 +67,8 @@ pub enum KafkaError {
     OutOfOrderSequence,
     /// An idempotent batch numbered under an older producer epoch than the log's.
     InvalidProducerEpoch,
+    /// AlterPartition would add a fenced or shutting-down broker to the ISR (KIP-841).
+    IneligibleReplica,
     /// The group coordinator does not know this member (its session expired, or it left).
     UnknownMemberId,
     /// The member's generation is not the group's: a rebalance happened without it.
@@ -94,6 +96,7 @@ impl KafkaError {
             KafkaError::InvalidUpdateVersion => "InvalidUpdateVersion",
             KafkaError::OutOfOrderSequence => "OutOfOrderSequence",
             KafkaError::InvalidProducerEpoch => "InvalidProducerEpoch",
+            KafkaError::IneligibleReplica => "IneligibleReplica",
             KafkaError::UnknownMemberId => "UnknownMemberId",
             KafkaError::IllegalGeneration => "IllegalGeneration",
             KafkaError::RebalanceInProgress => "RebalanceInProgress",
@@ -155,10 +158,12 @@ pub enum Msg {
     // Broker ↔ controller.
     Heartbeat {
         metadata_version: u64,
-        /// Which life of the broker this is, and whether the previous one ended cleanly: the
-        /// first heartbeat of a new life is its registration (KRaft's broker epoch).
+        /// Which life of the broker this is: the first heartbeat of a new life is its
+        /// registration (KRaft's broker epoch).
         incarnation: u64,
-        clean_shutdown: bool,
+        /// The registered life that ended in a clean shutdown before this one, if the last
+        /// one did (KIP-966's previous broker epoch): anything else is an unclean shutdown.
+        previous_clean: Option<u64>,
     },
     HeartbeatResponse {
         metadata: Option<Rc<Metadata>>,
@@ -278,6 +283,11 @@ pub enum Timer {
     },
     /// A graceful stop that the controller did not answer in time halts anyway.
     ShutdownDeadline,
+    /// An AlterPartition not answered within the controller channel's request timeout is
+    /// sent again (Kafka's AlterPartitionManager retries a request its connection lost).
+    AlterPartitionTimeout {
+        tp: Tp,
+    },
     // Controller.
     SessionExpiry {
         broker: NodeId,
