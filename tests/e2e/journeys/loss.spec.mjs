@@ -63,6 +63,7 @@ test('Kafka 4.1 elects from the ELR; switched to 4.0 the last replica standing l
   await expect(page.locator('#knob-elr')).not.toBeChecked();
   await page.getByTestId('settings-apply').click();
   await expect(page.getByTestId('settings-form')).toContainText('Kafka 4.0 (KRaft), ELR off');
+  await page.getByTestId('tab-ledger').click();
   await page.getByTestId('player-end').click();
   expect(await count(page, 'ledger-lost')).toBe(3);
   expect(await leadersOf(page, 'orders-0')).toEqual(['broker-1']);
