@@ -40,6 +40,15 @@ fn numbered(prefix: &str, range: std::ops::RangeInclusive<u32>) -> Vec<String> {
     range.map(|n| format!("{prefix}-{n}")).collect()
 }
 
+/// The labels of the messages with more than one row in their store: processed twice.
+fn processed_twice(f: &Frame) -> Vec<String> {
+    f.messages
+        .iter()
+        .filter(|m| m.store_rows > 1)
+        .map(|m| m.label.clone())
+        .collect()
+}
+
 /// The group's committed offset of `orders-<partition>` in the model at the player's position.
 fn committed_in_model(p: &Player, group: &str, partition: u32) -> Option<u64> {
     let world = p.kafka_world().expect("a Kafka scenario");
@@ -334,12 +343,7 @@ fn k31_auto_commit_redelivers_what_came_after_the_last_commit() {
     // after it come twice, none below it, and nothing is lost.
     p.apply(Command::End).unwrap();
     let f = p.frame();
-    let twice: Vec<String> = f
-        .messages
-        .iter()
-        .filter(|m| m.store_rows > 1)
-        .map(|m| m.label.clone())
-        .collect();
+    let twice = processed_twice(&f);
     assert_eq!(twice, expected_twice);
     for m in &f.messages {
         let again = expected_twice.contains(&m.label);
@@ -444,12 +448,7 @@ fn k32_commit_sync_throws_commit_failed_once_the_session_expired_and_the_new_own
 
     // Exactly the records c1 processed after its last successful commit were processed again,
     // by c2; the rest once; nothing lost.
-    let twice: Vec<String> = f
-        .messages
-        .iter()
-        .filter(|m| m.store_rows > 1)
-        .map(|m| m.label.clone())
-        .collect();
+    let twice = processed_twice(&f);
     assert_eq!(twice, numbered("m", 21..=30));
     for m in &f.messages {
         let n: u32 = m.label.trim_start_matches("m-").parse().unwrap();
@@ -518,12 +517,7 @@ fn k32_a_failed_commit_async_is_not_retried_and_a_later_commit_supersedes_it() {
     );
     let (_, f) = play(v);
     // c1 processed m-21..m-40 under the refused commits; c2 processed them again.
-    let twice: Vec<String> = f
-        .messages
-        .iter()
-        .filter(|m| m.store_rows > 1)
-        .map(|m| m.label.clone())
-        .collect();
+    let twice = processed_twice(&f);
     assert_eq!(twice, numbered("m", 21..=40));
     assert_eq!(f.ledger.lost, 0);
     assert_eq!(committed(&f, "billing", "orders-0"), Some(40));
