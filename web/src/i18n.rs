@@ -191,7 +191,7 @@ texts! {
     Idempotence => "Idempotent producer (enable.idempotence)", "幂等生产者 (enable.idempotence)";
     IdempotenceUnavailable => "Kafka 0.10 has no idempotent producer: it came in 0.11 (KIP-98).", "Kafka 0.10 没有幂等生产者：它在 0.11 才引入（KIP-98）。";
     KafkaVersionField => "Kafka version", "Kafka 版本";
-    Kafka41 => "Kafka 4.1 (KRaft)", "Kafka 4.1（KRaft）";
+    Kafka41 => "Kafka 4.1+ (KRaft)", "Kafka 4.1+（KRaft）";
     Kafka40 => "Kafka 4.0 (KRaft)", "Kafka 4.0（KRaft）";
     Kafka36 => "Kafka 3.6 (KRaft)", "Kafka 3.6（KRaft）";
     Kafka010 => "Kafka 0.10", "Kafka 0.10";

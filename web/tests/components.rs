@@ -861,7 +861,7 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
     let props = SettingsProps {
         lang: Lang::En,
         knobs: knobs(false),
-        model_version: "Kafka 4.1 (KRaft), ELR on",
+        model_version: "Kafka 4.1+ (KRaft), ELR on",
         error: None,
         rabbit: None,
         on_apply: Callback::from(move |(k, _)| *got.borrow_mut() = Some(k)),
@@ -930,7 +930,7 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
     let props = SettingsProps {
         lang: Lang::Zh,
         knobs: knobs(false),
-        model_version: "Kafka 4.1 (KRaft), ELR on",
+        model_version: "Kafka 4.1+ (KRaft), ELR on",
         error: None,
         rabbit: None,
         on_apply: Callback::noop(),

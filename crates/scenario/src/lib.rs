@@ -42,14 +42,14 @@ pub use player::{
 };
 
 /// Which broker version the models follow by default, for the UI to say.
-pub const MODEL_VERSION: &str = "Kafka 4.1 (KRaft), ELR on";
+pub const MODEL_VERSION: &str = "Kafka 4.1+ (KRaft), ELR on";
 
 /// What the UI says a Kafka scenario models: the version and, from 4.0, whether ELR is on.
 pub fn kafka_version_label(version: mqlab_kafka::KafkaVersion, elr: bool) -> &'static str {
     use mqlab_kafka::KafkaVersion as V;
     match (version, elr) {
         (V::V4_1, true) => MODEL_VERSION,
-        (V::V4_1, false) => "Kafka 4.1 (KRaft), ELR off",
+        (V::V4_1, false) => "Kafka 4.1+ (KRaft), ELR off",
         (V::V4_0, true) => "Kafka 4.0 (KRaft), ELR on",
         (V::V4_0, false) => "Kafka 4.0 (KRaft), ELR off",
         (V::V3_6, _) => "Kafka 3.6 (KRaft): HW advances under min ISR",

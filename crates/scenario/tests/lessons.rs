@@ -219,3 +219,169 @@ fn the_lesson_map_lists_every_lesson() {
         .iter()
         .all(|d| !d.title.en.is_empty() && !d.title.zh.is_empty()));
 }
+
+/// Every user-facing text of a lesson source, as (English, Chinese) pairs: each object with
+/// both an `en` and a `zh` string.
+fn texts(source: &str) -> Vec<(String, String)> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let (Some(en), Some(zh)) = (
+                    m.get("en").and_then(|v| v.as_str()),
+                    m.get("zh").and_then(|v| v.as_str()),
+                ) {
+                    out.push((en.to_string(), zh.to_string()));
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&serde_json::from_str(source).unwrap(), &mut out);
+    out
+}
+
+fn source(id: &str) -> &'static str {
+    lesson_sources()
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, s)| *s)
+        .unwrap_or_else(|| panic!("no lesson {id}"))
+}
+
+fn mentions(id: &str, en: &str, zh: &str) -> bool {
+    let t = texts(source(id));
+    t.iter().any(|(e, _)| e.contains(en)) && t.iter().any(|(_, z)| z.contains(zh))
+}
+
+/// RabbitMQ promotes the oldest *live* mirror, synchronised or not; when-synced refuses only
+/// when no mirror is synchronised. Mirroring is gone in 4.0: quorum queues replace it.
+#[test]
+fn no_lesson_says_only_a_synchronised_mirror_is_promoted() {
+    for (id, text) in lesson_sources() {
+        for (en, zh) in texts(text) {
+            let en = en.to_lowercase();
+            for wrong in [
+                "oldest synchronised mirror",
+                "oldest synchronized mirror",
+                "oldest in-sync mirror",
+                "synchronised mirror is promoted",
+                "synchronized mirror is promoted",
+            ] {
+                assert!(!en.contains(wrong), "{id}: {en}");
+            }
+            assert!(!zh.contains("最老的已同步镜像"), "{id}: {zh}");
+        }
+    }
+    let id = "rabbitmq-mirrored-queues";
+    assert!(mentions(id, "oldest live mirror", "最老的存活镜像"));
+    assert!(mentions(id, "when-synced", "when-synced"));
+    assert!(mentions(id, "removed in RabbitMQ 4.0", "4.0 中移除"));
+    assert!(mentions(id, "quorum queue", "仲裁队列"));
+    // The lesson shows the unsynchronised promotion losing confirmed messages, and a quorum
+    // queue losing none under the same faults (the walk proves both conditions).
+    let lesson = lessons().into_iter().find(|l| l.doc.id == id).unwrap();
+    assert!(lesson.doc.steps.iter().any(|s| matches!(
+        s,
+        StepDoc::Choose { check, .. }
+            if serde_json::to_string(check).unwrap().contains("\"lost\"")
+                && serde_json::to_string(check).unwrap().contains("\"op\":\"==\",\"value\":6")
+    )));
+    assert!(lesson.doc.steps.iter().any(|s| matches!(
+        s,
+        StepDoc::Switch { setting, value, .. } if setting == "queue_type" && value == "quorum"
+    )));
+}
+
+/// With the default `latest`, a group without a committed offset skips what was there: the
+/// duplicate-consumption lesson says so, and says its scenario uses `earliest`.
+#[test]
+fn the_duplicate_lesson_teaches_auto_offset_reset_and_how_to_be_idempotent() {
+    let id = "kafka-duplicate-consumption";
+    assert!(mentions(id, "auto.offset.reset", "auto.offset.reset"));
+    assert!(mentions(id, "latest", "latest"));
+    assert!(mentions(id, "sets it to earliest", "earliest"));
+    let lesson = lessons().into_iter().find(|l| l.doc.id == id).unwrap();
+    let scenario = serde_json::to_value(&lesson.scenario).unwrap();
+    assert_eq!(
+        scenario["consumers"][0]["auto_offset_reset"], "earliest",
+        "the lesson says its scenario uses earliest"
+    );
+    // The model answer says how to be idempotent and names the other causes.
+    let answers: Vec<_> = lesson
+        .doc
+        .answer
+        .iter()
+        .map(|a| a.text.en.clone())
+        .collect();
+    let answers = answers.join(" ");
+    for point in [
+        "unique key",
+        "upsert",
+        "SETNX",
+        "dedup table",
+        "after processing",
+        "rebalance",
+        "without idempotence",
+        "auto.offset.reset",
+    ] {
+        assert!(answers.contains(point), "the answer lacks {point:?}");
+    }
+}
+
+/// What changed since the seed material was written: producer defaults (3.0), KIP-848
+/// rebalances, share groups, follower fetching.
+#[test]
+fn lessons_teach_current_kafka() {
+    for (id, text) in lesson_sources() {
+        let t = texts(text);
+        let any = |s: &str| t.iter().any(|(en, _)| en.contains(s));
+        assert!(
+            !any("only its leader serves reads") && !any("Only the leader serves reads"),
+            "{id}: follower fetching (KIP-392) lets consumers read from a follower"
+        );
+        if any("sit idle") {
+            assert!(
+                any("share group"),
+                "{id}: idle consumers without share groups"
+            );
+            assert!(t.iter().any(|(_, zh)| zh.contains("共享组")), "{id}");
+        }
+        if any("rebalance") {
+            assert!(any("KIP-848"), "{id}: a rebalance without KIP-848");
+        }
+    }
+    assert!(mentions("kafka-high-availability", "KIP-392", "KIP-392"));
+    assert!(mentions(
+        "kafka-producer-loss",
+        "Since Kafka 3.0",
+        "Kafka 3.0"
+    ));
+}
+
+/// A prediction must not be guessable from its length: across the lessons, the right choice
+/// is the longest (or tied for it) in at most half the choose steps, in either language.
+#[test]
+fn the_right_choice_is_not_usually_the_longest() {
+    let (mut steps, mut longest_en, mut longest_zh) = (0, 0, 0);
+    for lesson in lessons() {
+        for step in &lesson.doc.steps {
+            if let StepDoc::Choose {
+                choices, answer, ..
+            } = step
+            {
+                let longest = |len: &dyn Fn(usize) -> usize| {
+                    (0..choices.len()).all(|c| len(*answer) >= len(c))
+                };
+                steps += 1;
+                longest_en += longest(&|c| choices[c].en.chars().count()) as usize;
+                longest_zh += longest(&|c| choices[c].zh.chars().count()) as usize;
+            }
+        }
+    }
+    assert!(steps > 0);
+    assert!(2 * longest_en <= steps, "{longest_en} of {steps} (en)");
+    assert!(2 * longest_zh <= steps, "{longest_zh} of {steps} (zh)");
+}

@@ -782,23 +782,43 @@ fn unclean_election_loses_acknowledged_messages_in_some_schedule() {
         f.losing > 0,
         "unclean election: no schedule lost an acknowledged message: the search cannot tell it from a clean election"
     );
-    // An unclean election truncates committed records: the clean invariants must see it.
-    assert!(
-        !f.broke_committed_prefix.is_empty(),
-        "no unclean election broke CommittedPrefix"
-    );
+    // An unclean leader that a stale zombie still trails breaks StrongIsr (a handful of
+    // schedules in 300 with the CI seed); CommittedPrefix breaks more rarely, so the fixed
+    // schedule of the next test shows it.
     assert!(
         !f.broke_strong_isr.is_empty(),
         "no unclean election broke StrongIsr"
     );
     eprintln!(
-        "unclean: CommittedPrefix broken in {} schedules, e.g. {}\nunclean: StrongIsr broken in {} schedules, e.g. {}",
+        "unclean: CommittedPrefix broken in {} schedules, StrongIsr in {}",
         f.broke_committed_prefix.len(),
-        f.broke_committed_prefix[0],
-        f.broke_strong_isr.len(),
-        f.broke_strong_isr[0]
+        f.broke_strong_isr.len()
     );
-    shrink_a_loss("unclean", Mode::Unclean, 300, seed);
+}
+
+#[test]
+fn unclean_elections_break_committed_prefix() {
+    // Kafka's own acceptance schedule (acks=1, unclean election on, brokers killed in turn):
+    // an unclean leader writes new records where the stale replica, down, still holds
+    // committed ones: CommittedPrefix must fail on it at some step.
+    let path = format!(
+        "{}/../../scenarios/acceptance/kafka-acceptance-unclean-no-divergence.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let run = run_doc(
+        doc,
+        Promises {
+            clean: false,
+            never_lost: false,
+        },
+    )
+    .expect("LeaderInIsr and Converged hold even with unclean elections");
+    assert!(
+        run.broke_committed_prefix.is_some(),
+        "no unclean election broke CommittedPrefix"
+    );
+    assert!(run.lost > 0);
 }
 
 #[test]

@@ -58,7 +58,7 @@ test('Kafka 4.1 elects from the ELR; switched to 4.0 the last replica standing l
   expect(await count(page, 'ledger-lost')).toBe(0);
   expect(await leadersOf(page, 'orders-0')).toEqual(['broker-2']);
   await page.getByTestId('tab-settings').click();
-  await expect(page.getByTestId('settings-form')).toContainText('Kafka 4.1 (KRaft), ELR on');
+  await expect(page.getByTestId('settings-form')).toContainText('Kafka 4.1+ (KRaft), ELR on');
   await page.locator('#knob-version').selectOption('4.0');
   await expect(page.locator('#knob-elr')).not.toBeChecked();
   await page.getByTestId('settings-apply').click();

@@ -74,7 +74,7 @@ test('keyboard drives the player and ? lists the shortcuts', async ({ page }) =>
 test('settings rebuild the scenario, and a bad combination explains itself', async ({ page }) => {
   const errors = await open(page, { hash: '#kafka-leader-kill' });
   await page.getByTestId('tab-settings').click();
-  await expect(page.getByTestId('settings-form')).toContainText('Kafka 4.1 (KRaft), ELR on');
+  await expect(page.getByTestId('settings-form')).toContainText('Kafka 4.1+ (KRaft), ELR on');
   await page.locator('#knob-rf').fill('5');
   await page.getByTestId('settings-apply').click();
   await expect(page.getByTestId('settings-error')).toBeVisible();
