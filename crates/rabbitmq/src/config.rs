@@ -10,7 +10,8 @@ pub struct RabbitConfig {
     pub queues: Vec<QueueConfig>,
     pub exchanges: Vec<ExchangeConfig>,
     pub bindings: Vec<Binding>,
-    /// Persistent messages reach the disk in batches, every this long (R2, R3).
+    /// Persistent messages reach the disk in batches, every this long (R2, R3); sooner when
+    /// a confirm or a `tx.commit` waits for them and the queue is idle (`Timer::IdleSync`).
     pub fsync_interval_ms: Millis,
     /// `net_ticktime`: a silent peer counts as down after this long (R17).
     pub net_ticktime_ms: Millis,

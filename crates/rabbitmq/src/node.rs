@@ -81,6 +81,8 @@ pub struct RabbitNode {
     started_once: bool,
     /// pause_minority: cut off from the majority, not serving (R17).
     pub paused: bool,
+    /// A [`Timer::IdleSync`] is due at the end of this instant.
+    idle_sync_armed: bool,
 }
 
 /// Deterministic per-node state shared with the model: messages settled by consumption.
@@ -103,6 +105,7 @@ impl RabbitNode {
             channels: VecMap::new(),
             started_once: false,
             paused: false,
+            idle_sync_armed: false,
         }
     }
 
@@ -243,6 +246,8 @@ impl RabbitNode {
     /// closes every connection: clients and peers hear of it at once.
     pub fn on_down(&mut self, graceful: bool, fx: Fx) {
         self.crashed = !graceful;
+        // Timers of this life never fire.
+        self.idle_sync_armed = false;
         self.led_at_shutdown = VecSet::from_iter(
             self.replicas
                 .iter()
@@ -266,6 +271,21 @@ impl RabbitNode {
     pub fn on_timer(&mut self, config: &RabbitConfig, timer: Timer, shared: &mut Shared, fx: Fx) {
         self.handle_timer(config, timer, shared, fx);
         self.flush_dead_letters(config, fx);
+        self.arm_idle_sync(fx);
+    }
+
+    /// A queue that owes a confirm (or a commit) for a message not yet on disk syncs as soon
+    /// as nothing else is waiting to be handled, without waiting for the interval timer: a
+    /// zero-delay timer fires after every event already due at this instant. RabbitMQ's queue
+    /// process returns a timeout of 0 when its backing queue `needs_timeout` is `timed`
+    /// (confirms pending) and syncs in `handle_info(timeout, …)`; the message store likewise
+    /// syncs at once when idle while clients wait for confirms. Writes nobody waits for stay
+    /// for the interval timer (R3).
+    fn arm_idle_sync(&mut self, fx: Fx) {
+        if !self.idle_sync_armed && self.replicas.values().any(Replica::awaits_disk) {
+            self.idle_sync_armed = true;
+            fx.set_timer(self.id, 0, Timer::IdleSync);
+        }
     }
 
     fn handle_timer(&mut self, config: &RabbitConfig, timer: Timer, shared: &mut Shared, fx: Fx) {
@@ -273,6 +293,10 @@ impl RabbitNode {
             Timer::Fsync => {
                 self.fsync(config, fx);
                 fx.set_timer(self.id, config.fsync_interval_ms, Timer::Fsync);
+            }
+            Timer::IdleSync => {
+                self.idle_sync_armed = false;
+                self.fsync(config, fx);
             }
             Timer::Tick => {
                 // Ticks go to every peer, down or not: a node keeps trying to reach the
@@ -597,6 +621,7 @@ impl RabbitNode {
     ) {
         self.handle_message(config, from, msg, shared, fx);
         self.flush_dead_letters(config, fx);
+        self.arm_idle_sync(fx);
     }
 
     /// R12: messages out of a queue go to its dead-letter exchange (without confirms: lost

@@ -291,6 +291,11 @@ pub enum Timer {
     ConsumerBegin,
     Process,
     Ack,
+    // Node (last, so the other timers keep their place in the trace digest).
+    /// The queue processes have handled every message waiting at this instant while a
+    /// confirm or a commit waits for the disk: sync now (rabbit_amqqueue_process's timeout
+    /// of 0 when the backing queue `needs_timeout` is `timed`).
+    IdleSync,
 }
 
 /// Facts recorded in the trace, in plain terms the scenario layer turns into text.

@@ -252,6 +252,11 @@ impl Replica {
         });
     }
 
+    /// A confirm (or a transaction's commit) waits for the disk.
+    pub fn awaits_disk(&self) -> bool {
+        self.leader && self.confirms.iter().any(|c| c.needs_fsync)
+    }
+
     /// The node's fsync completed: persistent messages are on disk.
     pub fn fsynced(&mut self, me: NodeId, fx: Fx) {
         for c in &mut self.confirms {

@@ -109,9 +109,9 @@ fn a_manual_ack_consumer_killed_mid_batch_gets_its_messages_redelivered() {
         false,
     ));
     publish(&mut w, 100, 5);
-    // Processing ends at 207, 308, …; each ack goes 1 ms later: at 309 the kill comes first.
+    // Processing ends at 206, 307, …; each ack goes 1 ms later: at 308 the kill comes first.
     w.schedule_fault(
-        309,
+        308,
         Fault::Crash {
             node: NodeId(CONSUMER_BASE),
         },
