@@ -1166,7 +1166,7 @@ async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() 
     let props = SettingsProps {
         lang: Lang::En,
         knobs,
-        model_version: "RabbitMQ 3.13",
+        model_version: "RabbitMQ 4.x: quorum queues, delivery limit 20",
         error: None,
         rabbit: Some(SharedRabbit(Rc::new(rabbit_doc()))),
         on_apply: Callback::from(move |v| *got.borrow_mut() = Some(v)),
@@ -1264,7 +1264,7 @@ async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
     let props = SettingsProps {
         lang: Lang::En,
         knobs,
-        model_version: "RabbitMQ 3.13",
+        model_version: "RabbitMQ 4.x: quorum queues, delivery limit 20",
         error: None,
         rabbit: Some(SharedRabbit(Rc::new(backlog.rabbitmq.unwrap()))),
         on_apply: Callback::from(move |v| *got.borrow_mut() = Some(v)),
@@ -1397,7 +1397,7 @@ async fn the_lesson_panel_holds_next_until_the_world_shows_the_step_done() {
     let root = mount::<LessonPanel>(panel(waiting.clone(), Lang::En, on_input.clone())).await;
     assert_eq!(attr(&root, "lesson-step", "data-kind"), "act");
     assert_eq!(attr(&root, "lesson-step", "data-done"), "false");
-    assert_eq!(text(&root, "lesson-step-of"), "Step 3 of 8");
+    assert_eq!(text(&root, "lesson-step-of"), "Step 3 of 10");
     assert!(disabled_in(&root, "lesson-next"));
     assert!(text(&root, "lesson-status").contains("Waiting"));
     assert!(text(&root, "lesson-hint").contains("Hint"));
@@ -1412,7 +1412,7 @@ async fn the_lesson_panel_holds_next_until_the_world_shows_the_step_done() {
     let root = mount::<LessonPanel>(panel(done, Lang::Zh, on_input)).await;
     assert!(!disabled_in(&root, "lesson-next"));
     assert!(text(&root, "lesson-status").contains("完成"));
-    assert_eq!(text(&root, "lesson-step-of"), "第 3 步，共 8 步");
+    assert_eq!(text(&root, "lesson-step-of"), "第 3 步，共 10 步");
     find(&root, "lesson-next")
         .dyn_ref::<web_sys::HtmlElement>()
         .unwrap()

@@ -1,5 +1,6 @@
-//! A model of RabbitMQ 3.13: a cluster whose metadata is on every node, classic queues whose
-//! contents live on one node (optionally mirrored by a policy), durability with batched fsync,
+//! A model of RabbitMQ 3.13 and 4.x (the scenario layer picks: classic mirroring only in 3.13,
+//! quorum queues' default delivery limit in 4.x): a cluster whose metadata is on every node,
+//! classic queues whose contents live on one node (optionally mirrored by a policy), durability with batched fsync,
 //! publisher confirms and transactions, consumers with autoAck or manual acks and prefetch;
 //! faithful to FIDELITY.md R1–R10 and R15–R22.
 //!

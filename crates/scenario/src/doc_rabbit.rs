@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RabbitDoc {
+    /// Which RabbitMQ: "4" (4.x, the default: quorum queues have a delivery limit of 20,
+    /// classic mirroring is gone) or "3.13" (classic mirrored queues through policies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// Number of nodes; they are named rabbit-1 … rabbit-N.
     pub nodes: u32,
     pub queues: Vec<QueueDoc>,
@@ -33,7 +37,39 @@ pub struct RabbitDoc {
     pub consumers: Vec<AmqpConsumerDoc>,
 }
 
+/// The RabbitMQ versions whose behaviour differs in what the lessons show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RabbitVersion {
+    /// 3.13: classic mirrored queues (removed in 4.0); quorum queues without a default
+    /// delivery limit.
+    V3_13,
+    /// 4.x: no classic mirroring; quorum queues' `delivery-limit` defaults to 20.
+    V4,
+}
+
+impl RabbitVersion {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "3.13" => Some(Self::V3_13),
+            "4" => Some(Self::V4),
+            _ => None,
+        }
+    }
+    /// RabbitMQ 4.0 gave quorum queues a default delivery limit of 20.
+    pub fn default_delivery_limit(self) -> Option<u32> {
+        (self == Self::V4).then_some(20)
+    }
+}
+
 impl RabbitDoc {
+    /// The version the document models: as set, or 4.x.
+    pub fn rabbit_version(&self) -> RabbitVersion {
+        self.version
+            .as_deref()
+            .and_then(RabbitVersion::parse)
+            .unwrap_or(RabbitVersion::V4)
+    }
+
     /// Scale the consumers to `n`: fewer keeps the first `n`; more adds copies of the last
     /// one (same queue, node, prefetch, speed and store) named after the first: "billing-2",
     /// "billing-3". What the `consumers` setting and the settings panel do.

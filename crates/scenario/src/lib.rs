@@ -56,5 +56,12 @@ pub fn kafka_version_label(version: mqlab_kafka::KafkaVersion, elr: bool) -> &'s
         (V::V0_10, _) => "Kafka 0.10 replication: truncate to the HW",
     }
 }
-/// RabbitMQ scenarios: classic queues and 3.x classic mirroring (removed in 4.0).
-pub const MODEL_VERSION_RABBITMQ: &str = "RabbitMQ 3.13";
+/// What the UI says a RabbitMQ scenario models.
+pub fn rabbit_version_label(version: doc_rabbit::RabbitVersion) -> &'static str {
+    match version {
+        doc_rabbit::RabbitVersion::V4 => "RabbitMQ 4.x: quorum queues, delivery limit 20",
+        doc_rabbit::RabbitVersion::V3_13 => {
+            "RabbitMQ 3.13: classic mirrored queues (removed in 4.0)"
+        }
+    }
+}

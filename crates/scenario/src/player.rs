@@ -397,7 +397,12 @@ impl Player {
     /// versions differ on K10).
     pub fn model_version(&self) -> &'static str {
         match &self.core {
-            Cores::Rabbit(_) => crate::MODEL_VERSION_RABBITMQ,
+            Cores::Rabbit(_) => crate::rabbit_version_label(
+                self.doc
+                    .rabbitmq
+                    .as_ref()
+                    .map_or(crate::doc_rabbit::RabbitVersion::V4, |r| r.rabbit_version()),
+            ),
             Cores::Kafka(_) => crate::kafka_version_label(
                 crate::knobs::kafka_version(self.doc.kafka.as_ref()),
                 crate::knobs::elr_in_force(self.doc.kafka.as_ref()),

@@ -4,7 +4,7 @@
 use crate::doc::{ActionDoc, ScenarioDoc};
 use crate::doc_rabbit::{
     ExchangeTypeDoc, HaModeDoc, OverflowDoc, PartitionHandlingDoc, PromoteDoc, PublishModeDoc,
-    QueueTypeDoc, RabbitDoc, SyncModeDoc,
+    QueueTypeDoc, RabbitDoc, RabbitVersion, SyncModeDoc,
 };
 use crate::error::ScenarioError;
 use crate::validate::{
@@ -59,6 +59,23 @@ pub fn validate_rabbit(
     doc: &ScenarioDoc,
     r: &RabbitDoc,
 ) -> Result<Built<RabbitConfig, Action>, ScenarioError> {
+    let version = match r.version.as_deref() {
+        None => RabbitVersion::V4,
+        Some(v) => RabbitVersion::parse(v).ok_or_else(|| {
+            err(
+                "rabbitmq.version",
+                format!("\"{v}\" is not a modelled version: \"4\" (4.x) or \"3.13\""),
+                format!("\"{v}\" 不是模型支持的版本：\"4\"（4.x）或 \"3.13\""),
+            )
+        })?,
+    };
+    if version == RabbitVersion::V4 && !r.policies.is_empty() {
+        return Err(err(
+            "rabbitmq.policies",
+            "classic queue mirroring was removed in RabbitMQ 4.0: set rabbitmq.version to \"3.13\" to model it, or use a quorum queue",
+            "经典镜像队列已在 RabbitMQ 4.0 中移除：把 rabbitmq.version 设为 \"3.13\" 才能模拟它，或改用仲裁队列",
+        ));
+    }
     for (field, used) in [
         ("producers", !doc.producers.is_empty()),
         ("readers", !doc.readers.is_empty()),
@@ -188,7 +205,12 @@ pub fn validate_rabbit(
             },
             dead_letter_exchange: q.dead_letter_exchange.clone(),
             dead_letter_routing_key: q.dead_letter_routing_key.clone(),
-            delivery_limit: q.delivery_limit,
+            // 4.x: a quorum queue without its own limit gets the default of 20.
+            delivery_limit: q.delivery_limit.or_else(|| {
+                (!classic)
+                    .then(|| version.default_delivery_limit())
+                    .flatten()
+            }),
         });
     }
     let queue_index = |field: String, name: &str| -> Result<u32, ScenarioError> {

@@ -288,11 +288,25 @@ fn each_bad_rabbitmq_field_is_named() {
         ),
         (
             |v| {
+                v["rabbitmq"]["version"] = json!("3.13");
                 v["rabbitmq"]["policies"] =
                     json!([{ "name": "ha", "pattern": ".*", "ha_mode": "exactly" }])
             },
             "rabbitmq.policies[0].ha_params",
             "replica count",
+        ),
+        (
+            |v| {
+                v["rabbitmq"]["policies"] =
+                    json!([{ "name": "ha", "pattern": ".*", "ha_mode": "all" }])
+            },
+            "rabbitmq.policies",
+            "removed in RabbitMQ 4.0",
+        ),
+        (
+            |v| v["rabbitmq"]["version"] = json!("3.8"),
+            "rabbitmq.version",
+            "not a modelled version",
         ),
         (
             |v| v["rabbitmq"]["consumers"][0]["queue"] = json!("payments"),

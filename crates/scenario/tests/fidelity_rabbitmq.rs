@@ -437,6 +437,8 @@ fn mirrored(policy: Value) -> Value {
         p[k] = val.clone();
     }
     v["rabbitmq"]["policies"] = json!([p]);
+    // Classic mirroring exists only in RabbitMQ 3.x.
+    v["rabbitmq"]["version"] = json!("3.13");
     v
 }
 
@@ -806,6 +808,30 @@ fn r14_a_quorum_queue_drops_a_message_over_its_delivery_limit() {
     assert_eq!(message(&f, "order-2").processed, 1);
     let (_, f) = play(with_dead_letters(v));
     assert_eq!(ready(&f, "dead"), vec!["order-1"]);
+}
+
+#[test]
+fn r14_from_rabbitmq_4_a_quorum_queue_has_a_delivery_limit_of_20_by_default() {
+    // A poison message rejected with requeue on every delivery: RabbitMQ 4.x drops it after
+    // the 20th return (the default delivery-limit, its x-delivery-count reaching 20); in
+    // 3.13 a quorum queue without a limit redelivers it for ever.
+    let mut v = quorum();
+    v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-1"]);
+    v["script"] = json!([publish(1000, 2)]);
+    let (_, f) = play(v.clone());
+    let poison = message(&f, "order-1");
+    assert_eq!(
+        poison.delivered_to.len(),
+        21,
+        "delivered 20 + 1 times, then out"
+    );
+    assert_eq!(poison.fate, Fate::Lost);
+    assert_eq!(message(&f, "order-2").processed, 1);
+    v["rabbitmq"]["version"] = json!("3.13");
+    let (_, f) = play(v);
+    let poison = message(&f, "order-1");
+    assert!(poison.delivered_to.len() > 21, "no limit in 3.13");
+    assert_ne!(poison.fate, Fate::Lost);
 }
 
 #[test]
