@@ -23,7 +23,8 @@ pub use config::{
 pub use consumer::{AmqpConsumer, InHand};
 pub use node::{QueueView, RabbitNode};
 pub use protocol::{
-    ConsumerRef, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, QueueTag, Timer,
+    ConsumerRef, DeadReason, Headers, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, QueueTag,
+    Timer, XDeath,
 };
 pub use publisher::Publisher;
 pub use queue::{MirrorInfo, Replica};
@@ -65,6 +66,8 @@ pub struct Rabbit {
     /// Messages settled by consumption (acked, or sent to an autoAck consumer).
     consumed: VecSet<MessageId>,
     key_counters: VecMap<String, u32>,
+    /// The headers of dead-lettered messages; [`QMsg::headers`] is an id in it (R12).
+    headers: Vec<Headers>,
 }
 
 impl Rabbit {
@@ -91,6 +94,7 @@ impl Rabbit {
             ledger: Ledger::default(),
             consumed: VecSet::new(),
             key_counters: VecMap::new(),
+            headers: Vec::new(),
             config: Rc::new(config),
         }
     }
@@ -260,8 +264,28 @@ impl Rabbit {
         p.enqueue_messages(batch, &mut self.ledger, fx);
     }
 
-    fn shared(consumed: &mut VecSet<MessageId>) -> Shared<'_> {
-        Shared { consumed }
+    /// A queued message's headers: `x-death`, the exchange and routing keys it was last
+    /// routed with, `x-delivery-count` from a quorum queue (R12, R14).
+    pub fn headers(&self, msg: &QMsg) -> Headers {
+        node::headers_of(
+            &self.config,
+            &self.ledger,
+            &self.headers,
+            msg.message,
+            msg.headers,
+        )
+    }
+
+    fn shared<'a>(
+        consumed: &'a mut VecSet<MessageId>,
+        ledger: &'a Ledger,
+        headers: &'a mut Vec<Headers>,
+    ) -> Shared<'a> {
+        Shared {
+            consumed,
+            ledger,
+            headers,
+        }
     }
 }
 
@@ -289,7 +313,7 @@ impl Model for Rabbit {
                 &config,
                 from,
                 msg,
-                &mut Self::shared(&mut self.consumed),
+                &mut Self::shared(&mut self.consumed, &self.ledger, &mut self.headers),
                 fx,
             );
         } else if let Some(p) = self.publishers.get_mut(&node) {
@@ -310,7 +334,12 @@ impl Model for Rabbit {
     fn on_timer(&mut self, node: NodeId, timer: Timer, fx: &mut Effects<'_, Self>) {
         let config = self.config.clone();
         if let Some(n) = self.nodes.get_mut(&node) {
-            n.on_timer(&config, timer, &mut Self::shared(&mut self.consumed), fx);
+            n.on_timer(
+                &config,
+                timer,
+                &mut Self::shared(&mut self.consumed, &self.ledger, &mut self.headers),
+                fx,
+            );
         } else if let Some(p) = self.publishers.get_mut(&node) {
             p.on_timer(timer, &mut self.ledger, fx);
         } else if let Some(c) = self.consumers.get_mut(&node) {

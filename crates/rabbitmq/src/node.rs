@@ -4,7 +4,7 @@
 
 use crate::config::{Limits, QueueKind, RabbitConfig};
 use crate::protocol::{
-    ConsumerRef, DeadReason, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, Timer,
+    ConsumerRef, DeadReason, Headers, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, Timer,
 };
 use crate::queue::{MirrorInfo, Replica};
 use crate::quorum::QuorumMember;
@@ -12,7 +12,7 @@ use crate::routing::route;
 use crate::Rabbit;
 use mqlab_engine::{Effects, Millis, NodeId};
 use mqlab_engine::{VecMap, VecSet};
-use mqlab_ledger::MessageId;
+use mqlab_ledger::{Ledger, MessageId};
 
 type Fx<'a, 'b> = &'a mut Effects<'b, Rabbit>;
 
@@ -85,9 +85,52 @@ pub struct RabbitNode {
     idle_sync_armed: bool,
 }
 
-/// Deterministic per-node state shared with the model: messages settled by consumption.
+/// Deterministic state shared with the model: messages settled by consumption, the ledger
+/// (a message's publish) and the headers of dead-lettered messages (R12).
 pub struct Shared<'a> {
     pub consumed: &'a mut VecSet<MessageId>,
+    pub ledger: &'a Ledger,
+    pub headers: &'a mut Vec<Headers>,
+}
+
+impl Shared<'_> {
+    /// A message's headers: as published (its publisher's exchange and routing key) or as
+    /// its last dead-lettering left them.
+    pub fn headers_of(&self, config: &RabbitConfig, msg: &QMsg) -> Headers {
+        headers_of(config, self.ledger, self.headers, msg.message, msg.headers)
+    }
+
+    /// Keep dead-lettered headers; their id travels with the message.
+    pub fn intern(&mut self, headers: Headers) -> u32 {
+        self.headers.push(headers);
+        self.headers.len() as u32
+    }
+}
+
+/// See [`Shared::headers_of`].
+pub fn headers_of(
+    config: &RabbitConfig,
+    ledger: &Ledger,
+    table: &[Headers],
+    message: MessageId,
+    id: u32,
+) -> Headers {
+    if id != Headers::PUBLISHED {
+        if let Some(h) = table.get(id as usize - 1) {
+            return h.clone();
+        }
+    }
+    let record = ledger.get(message);
+    let exchange = record
+        .and_then(|r| r.producer.0.checked_sub(crate::PUBLISHER_BASE))
+        .and_then(|i| config.publishers.get(i as usize))
+        .map_or_else(String::new, |p| p.exchange.clone());
+    Headers {
+        exchange,
+        routing_keys: record.map(|r| r.destination.clone()).into_iter().collect(),
+        x_death: Vec::new(),
+        delivery_count: None,
+    }
 }
 
 impl RabbitNode {
@@ -270,7 +313,7 @@ impl RabbitNode {
 
     pub fn on_timer(&mut self, config: &RabbitConfig, timer: Timer, shared: &mut Shared, fx: Fx) {
         self.handle_timer(config, timer, shared, fx);
-        self.flush_dead_letters(config, fx);
+        self.flush_dead_letters(config, shared, fx);
         self.arm_idle_sync(fx);
     }
 
@@ -620,21 +663,29 @@ impl RabbitNode {
         fx: Fx,
     ) {
         self.handle_message(config, from, msg, shared, fx);
-        self.flush_dead_letters(config, fx);
+        self.flush_dead_letters(config, shared, fx);
         self.arm_idle_sync(fx);
     }
 
     /// R12: messages out of a queue go to its dead-letter exchange (without confirms: lost
-    /// if the target is unavailable), or are dropped if it has none.
-    fn flush_dead_letters(&mut self, config: &RabbitConfig, fx: Fx) {
-        let mut dead: Vec<(u32, QMsg, DeadReason)> = Vec::new();
+    /// if the target is unavailable), or are dropped if it has none. As
+    /// rabbit_dead_letter:publish does: the death is recorded in `x-death` (mc:record_death),
+    /// the message is routed with the queue's `x-dead-letter-routing-key` or else its own
+    /// routing keys, and targets that would close a cycle with no rejection in it are dropped
+    /// (detect_cycles).
+    fn flush_dead_letters(&mut self, config: &RabbitConfig, shared: &mut Shared, fx: Fx) {
+        let mut dead: Vec<(u32, QMsg, DeadReason, bool)> = Vec::new();
         for (&q, r) in &mut self.replicas {
-            dead.extend(r.dead_letters.drain(..).map(|(m, why)| (q, m, why)));
+            dead.extend(r.dead_letters.drain(..).map(|(m, why)| (q, m, why, false)));
         }
         for (&q, m) in &mut self.quorum {
-            dead.extend(m.dead_letters.drain(..).map(|(msg, why)| (q, msg, why)));
+            dead.extend(
+                m.dead_letters
+                    .drain(..)
+                    .map(|(msg, why)| (q, msg, why, true)),
+            );
         }
-        for (q, msg, reason) in dead {
+        for (q, msg, reason, quorum) in dead {
             let cfg = &config.queues[q as usize];
             fx.note(Note::DeadLettered {
                 queue: q,
@@ -645,14 +696,38 @@ impl RabbitNode {
             let Some(exchange) = &cfg.dead_letter_exchange else {
                 continue;
             };
-            // The original routing key stands as the source queue's name unless the queue
-            // sets its own dead-letter routing key.
-            let key = cfg.dead_letter_routing_key.as_deref().unwrap_or(&cfg.name);
-            for target in route(config, exchange, key) {
-                if target == q {
-                    continue; // a cycle with no rejection in it drops the message
+            let mut headers = shared.headers_of(config, &msg);
+            headers.record_death(&cfg.name, reason, fx.now());
+            if quorum && msg.deliveries > 0 {
+                headers.delivery_count = Some(msg.deliveries);
+            }
+            let keys = match &cfg.dead_letter_routing_key {
+                Some(key) => vec![key.clone()],
+                None => headers.routing_keys.clone(),
+            };
+            let mut targets: Vec<u32> = Vec::new();
+            for key in &keys {
+                for target in route(config, exchange, key) {
+                    if !targets.contains(&target) {
+                        targets.push(target);
+                    }
+                }
+            }
+            targets.sort_unstable();
+            headers.exchange = exchange.clone();
+            headers.routing_keys = keys;
+            let mut id = None;
+            for target in targets {
+                if headers.is_cycle(reason, &config.queues[target as usize].name) {
+                    fx.note(Note::DeadLetterCycle {
+                        queue: q,
+                        target,
+                        message: msg.message,
+                    });
+                    continue;
                 }
                 if let Some(leader) = self.view.get(&target).and_then(|v| v.leader) {
+                    let headers = *id.get_or_insert_with(|| shared.intern(headers.clone()));
                     fx.send(
                         self.id,
                         leader,
@@ -661,6 +736,7 @@ impl RabbitNode {
                             message: msg.message,
                             persistent: msg.persistent,
                             from: None,
+                            headers,
                         },
                     );
                 }
@@ -764,9 +840,10 @@ impl RabbitNode {
                 message,
                 persistent,
                 from: origin,
+                headers,
             } if self.quorum.get(&queue).is_some_and(|m| m.is_leader()) => {
                 if let Some(m) = self.quorum.get_mut(&queue) {
-                    m.enqueue(message, persistent, origin, fx);
+                    m.enqueue(message, persistent, origin, headers, fx);
                 }
             }
             Msg::Subscribe {
@@ -805,11 +882,12 @@ impl RabbitNode {
                 message,
                 persistent,
                 from: origin,
+                headers,
             } => {
                 let durable = config.queues[queue as usize].durable;
                 match self.replicas.get_mut(&queue).filter(|r| r.leader) {
                     Some(r) => {
-                        r.enqueue(me, message, persistent, durable, origin, fx);
+                        r.enqueue(me, message, persistent, durable, origin, headers, fx);
                         r.dispatch(me, shared.consumed, fx);
                     }
                     // Not the leader (any more): refuse, the channel will hear who is.
@@ -1126,6 +1204,7 @@ impl RabbitNode {
                             message,
                             persistent,
                             from: confirm.then_some(origin),
+                            headers: Headers::PUBLISHED,
                         },
                     );
                 }
@@ -1257,6 +1336,7 @@ impl RabbitNode {
                                 client,
                                 seq,
                             }),
+                            headers: Headers::PUBLISHED,
                         },
                     );
                 }

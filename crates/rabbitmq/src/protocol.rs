@@ -40,6 +40,86 @@ pub struct QMsg {
     /// How many times it was delivered (a quorum queue's `x-delivery-count`, R14).
     pub deliveries: u32,
     pub enqueued_at: u64,
+    /// Its headers after dead-lettering (`x-death`, the exchange and routing keys it was last
+    /// routed with): an id in the cluster's table of dead-lettered headers, or
+    /// [`Headers::PUBLISHED`] for a message as its publisher sent it (R12).
+    pub headers: u32,
+}
+
+/// One `x-death` entry: a message was dead-lettered `count` times from `queue` for `reason`
+/// (rabbit_dead_letter / mc:record_death). `exchange` and `routing_keys` are those the message
+/// had when it first died there for that reason; `time` its first death there, `last_time` the
+/// latest.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct XDeath {
+    pub queue: String,
+    pub reason: DeadReason,
+    pub count: u32,
+    pub exchange: String,
+    pub routing_keys: Vec<String>,
+    pub time: u64,
+    pub last_time: u64,
+}
+
+/// What a dead-lettered message carries: the exchange and routing keys it was republished
+/// with (the dead-letter exchange; `x-dead-letter-routing-key` or its original keys), its
+/// `x-death` list, most recent first (the key is queue and reason; a repeated key moves to the
+/// front with its count incremented), and the `x-delivery-count` a quorum queue gave it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Headers {
+    pub exchange: String,
+    pub routing_keys: Vec<String>,
+    pub x_death: Vec<XDeath>,
+    pub delivery_count: Option<u32>,
+}
+
+impl Headers {
+    /// A message as published: its headers are its publish (the ledger's record).
+    pub const PUBLISHED: u32 = 0;
+
+    /// rabbit_dead_letter:detect_cycles / mc:is_death_cycle (deaths v2): republishing to
+    /// `target` is a cycle to drop if `target` is in `x-death` and no death from the most
+    /// recent one back to `target`'s most recent one (inclusive) was a rejection. A rejection
+    /// now is never a cycle.
+    pub fn is_cycle(&self, reason: DeadReason, target: &str) -> bool {
+        if reason == DeadReason::Rejected {
+            return false;
+        }
+        match self.x_death.iter().position(|d| d.queue == target) {
+            None => false,
+            Some(i) => self.x_death[..=i]
+                .iter()
+                .all(|d| d.reason != DeadReason::Rejected),
+        }
+    }
+
+    /// mc:record_death: the message dies in `queue` for `reason` at `now`.
+    pub fn record_death(&mut self, queue: &str, reason: DeadReason, now: u64) {
+        match self
+            .x_death
+            .iter()
+            .position(|d| d.queue == queue && d.reason == reason)
+        {
+            Some(i) => {
+                let mut d = self.x_death.remove(i);
+                d.count += 1;
+                d.last_time = now;
+                self.x_death.insert(0, d);
+            }
+            None => self.x_death.insert(
+                0,
+                XDeath {
+                    queue: queue.to_string(),
+                    reason,
+                    count: 1,
+                    exchange: self.exchange.clone(),
+                    routing_keys: self.routing_keys.clone(),
+                    time: now,
+                    last_time: now,
+                },
+            ),
+        }
+    }
 }
 
 /// Why a message left its queue for the dead-letter exchange, or was dropped (R12).
@@ -192,6 +272,8 @@ pub enum Msg {
         message: MessageId,
         persistent: bool,
         from: Option<PublishRef>,
+        /// [`Headers::PUBLISHED`], or a dead-lettered message's headers (R12).
+        headers: u32,
     },
     /// The queue took (or refused) a publish: one part of its confirm.
     Enqueued {
@@ -417,6 +499,13 @@ pub enum Note {
         reason: DeadReason,
         exchange: Option<String>,
     },
+    /// A dead-lettered message not republished to `target`: it would come back to a queue it
+    /// already died in with no rejection since (rabbit_dead_letter:detect_cycles) (R12).
+    DeadLetterCycle {
+        queue: u32,
+        target: u32,
+        message: MessageId,
+    },
     /// A delivery stayed unacked past `consumer_timeout`: the channel is closed with
     /// PRECONDITION_FAILED and all its unacked deliveries are requeued (R10).
     ConsumerTimedOut {
@@ -483,6 +572,7 @@ impl Note {
             | Note::Acked { message: m, .. }
             | Note::Processed { message: m, .. }
             | Note::DeadLettered { message: m, .. }
+            | Note::DeadLetterCycle { message: m, .. }
             | Note::ProcessingFailed { message: m, .. } => *m == message,
             Note::TxCommitted { messages, .. } | Note::Requeued { messages, .. } => {
                 messages.contains(&message)

@@ -75,7 +75,7 @@ pub struct Replica {
     /// Leader: blocked by a running synchronisation (R21).
     pub syncing: bool,
     /// Enqueues that arrived during a synchronisation, applied after it.
-    parked: Vec<(MessageId, bool, Option<PublishRef>)>,
+    parked: Vec<(MessageId, bool, Option<PublishRef>, u32)>,
     pub limits: Limits,
     /// Messages that left by TTL, length limit or rejection, for the node to dead-letter.
     pub dead_letters: Vec<(QMsg, DeadReason)>,
@@ -159,6 +159,7 @@ impl Replica {
     }
 
     /// Leader: take a message (R2: confirm after disk and mirrors).
+    #[allow(clippy::too_many_arguments)]
     pub fn enqueue(
         &mut self,
         me: NodeId,
@@ -166,10 +167,11 @@ impl Replica {
         persistent: bool,
         durable: bool,
         from: Option<PublishRef>,
+        headers: u32,
         fx: Fx,
     ) {
         if self.syncing {
-            self.parked.push((message, persistent, from));
+            self.parked.push((message, persistent, from, headers));
             return;
         }
         // R13: only ready messages count toward the length.
@@ -211,6 +213,7 @@ impl Replica {
             delivered: false,
             deliveries: 0,
             enqueued_at: fx.now(),
+            headers,
         };
         self.messages.insert(index, msg);
         self.ready.insert(index);
@@ -575,8 +578,8 @@ impl Replica {
         let all = self.mirrors.iter().all(|m| self.mirror_synced(m));
         if all && self.syncing {
             self.syncing = false;
-            for (message, persistent, from) in std::mem::take(&mut self.parked) {
-                self.enqueue(me, message, persistent, durable, from, fx);
+            for (message, persistent, from, headers) in std::mem::take(&mut self.parked) {
+                self.enqueue(me, message, persistent, durable, from, headers, fx);
             }
         }
         self.announce_members(me, fx);

@@ -28,6 +28,7 @@ pub enum Command {
         message: MessageId,
         persistent: bool,
         from: Option<PublishRef>,
+        headers: u32,
     },
     /// The message at `index` goes to this consumer.
     Checkout {
@@ -349,6 +350,7 @@ impl QuorumMember {
                     message,
                     persistent,
                     from,
+                    headers,
                 } => {
                     self.messages.insert(
                         index,
@@ -359,6 +361,7 @@ impl QuorumMember {
                             delivered: false,
                             deliveries: 0,
                             enqueued_at: fx.now(),
+                            headers,
                         },
                     );
                     self.ready.insert(index);
@@ -684,6 +687,7 @@ impl QuorumMember {
         message: MessageId,
         persistent: bool,
         from: Option<PublishRef>,
+        headers: u32,
         fx: Fx,
     ) {
         self.append(
@@ -691,6 +695,7 @@ impl QuorumMember {
                 message,
                 persistent,
                 from,
+                headers,
             },
             fx,
         );

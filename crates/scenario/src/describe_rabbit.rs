@@ -528,6 +528,23 @@ impl Describe<Rabbit> for RabbitDescriber<'_> {
                     ),
                 }
             }
+            Note::DeadLetterCycle {
+                queue,
+                target,
+                message,
+            } => {
+                let (q, t, m) = (
+                    self.queue(*queue),
+                    self.queue(*target),
+                    self.label(*message),
+                );
+                h(
+                    None,
+                    Alert,
+                    format!("{m} is not dead-lettered from {q} to {t}: it already died in {t} with no rejection since, a dead-letter cycle, so it is dropped"),
+                    format!("{m} 不会从 {q} 死信转到 {t}：它曾在 {t} 死信过且此后没有被拒绝，构成死信循环，因此被丢弃"),
+                )
+            }
             Note::ConsumerTimedOut { node, consumer } => {
                 let (n, c) = (self.name(*node), self.name(*consumer));
                 h(Some(*consumer), Alert, format!("{n} closes {c}'s channel: a delivery stayed unacked past consumer_timeout (PRECONDITION_FAILED); its unacked messages are requeued"), format!("{n} 关闭 {c} 的通道：有投递超过 consumer_timeout 未确认（PRECONDITION_FAILED），其未确认消息全部重新入队"))

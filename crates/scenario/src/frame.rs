@@ -82,6 +82,22 @@ pub struct QueueItem {
     /// It was delivered before: the next delivery says `redelivered`.
     pub redelivered: bool,
     pub persistent: bool,
+    /// Its `x-death` header, most recent death first (R12).
+    pub x_death: Vec<XDeathView>,
+    /// Its `x-delivery-count` header (quorum queues, R14).
+    pub delivery_count: Option<u32>,
+}
+
+/// One `x-death` entry: dead-lettered `count` times from `queue` for `reason` (rejected,
+/// expired, maxlen or delivery_limit), first with this exchange and these routing keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct XDeathView {
+    pub queue: String,
+    pub reason: String,
+    pub count: u32,
+    pub exchange: String,
+    pub routing_keys: Vec<String>,
+    pub time: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

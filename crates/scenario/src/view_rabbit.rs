@@ -14,12 +14,31 @@ use mqlab_rabbitmq::{
     PUBLISHER_BASE,
 };
 
-fn item(rabbit: &Rabbit, m: &QMsg) -> QueueItem {
+fn item(rabbit: &Rabbit, m: &QMsg, quorum: bool) -> QueueItem {
+    let headers = rabbit.headers(m);
     QueueItem {
         message: m.message.0,
         label: rabbit.ledger().label(m.message).to_string(),
         redelivered: m.delivered,
         persistent: m.persistent,
+        x_death: headers
+            .x_death
+            .iter()
+            .map(|d| XDeathView {
+                queue: d.queue.clone(),
+                reason: d.reason.name().to_string(),
+                count: d.count,
+                exchange: d.exchange.clone(),
+                routing_keys: d.routing_keys.clone(),
+                time: d.time,
+            })
+            .collect(),
+        // A quorum queue counts its own deliveries; a message it dead-lettered keeps the count.
+        delivery_count: if quorum && m.deliveries > 0 {
+            Some(m.deliveries)
+        } else {
+            headers.delivery_count
+        },
     }
 }
 
@@ -85,7 +104,7 @@ fn queues(world: &World<Rabbit>, d: &RabbitDescriber<'_>) -> Vec<QueueView> {
                         .checked_out
                         .keys()
                         .filter_map(|i| m.messages.get(i))
-                        .map(|msg| item(rabbit, msg))
+                        .map(|msg| item(rabbit, msg, true))
                         .collect();
                     replicas.push(QueueReplicaView {
                         node: node.id.0,
@@ -99,7 +118,7 @@ fn queues(world: &World<Rabbit>, d: &RabbitDescriber<'_>) -> Vec<QueueView> {
                             .ready
                             .iter()
                             .filter_map(|i| m.messages.get(i))
-                            .map(|msg| item(rabbit, msg))
+                            .map(|msg| item(rabbit, msg, true))
                             .collect(),
                         unacked,
                         on_disk: m.unsettled_in_log().len() as u32,
@@ -113,12 +132,15 @@ fn queues(world: &World<Rabbit>, d: &RabbitDescriber<'_>) -> Vec<QueueView> {
                             .unacked
                             .values()
                             .filter_map(|(index, _)| r.messages.get(index))
-                            .map(|m| item(rabbit, m))
+                            .map(|m| item(rabbit, m, false))
                             .collect();
                         let ready = if r.leader {
-                            r.ready_messages().map(|m| item(rabbit, m)).collect()
+                            r.ready_messages().map(|m| item(rabbit, m, false)).collect()
                         } else {
-                            r.messages.values().map(|m| item(rabbit, m)).collect()
+                            r.messages
+                                .values()
+                                .map(|m| item(rabbit, m, false))
+                                .collect()
                         };
                         replicas.push(QueueReplicaView {
                             node: node.id.0,

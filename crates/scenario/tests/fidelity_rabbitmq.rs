@@ -5,7 +5,7 @@ mod play;
 
 use mqlab_engine::NodeId;
 use mqlab_ledger::Outcome;
-use mqlab_scenario::frame::{Fate, QueueAvailability, ReplicaRole};
+use mqlab_scenario::frame::{Fate, QueueAvailability, ReplicaRole, XDeathView};
 use mqlab_scenario::Command;
 use play::*;
 use serde_json::{json, Value};
@@ -743,6 +743,204 @@ fn r07_a_reject_without_requeue_drops_it_or_dead_letters_it() {
         ready(&f, "dead"),
         vec!["order-2"],
         "R12: rejected into the DLX"
+    );
+}
+
+/// The `x-death` of a ready message on a queue's leader: (queue, reason, count, exchange,
+/// routing keys), most recent first.
+fn x_death(f: &mqlab_scenario::Frame, queue_name: &str, label: &str) -> Vec<XDeathView> {
+    let q = queue(f, queue_name);
+    q.replicas
+        .iter()
+        .find(|r| Some(r.node) == q.leader)
+        .and_then(|r| r.ready.iter().find(|m| m.label == label))
+        .unwrap_or_else(|| panic!("{label} not ready on {queue_name}"))
+        .x_death
+        .clone()
+}
+
+fn death(x: &XDeathView) -> (&str, &str, u32, &str, Vec<&str>) {
+    (
+        x.queue.as_str(),
+        x.reason.as_str(),
+        x.count,
+        x.exchange.as_str(),
+        x.routing_keys.iter().map(String::as_str).collect(),
+    )
+}
+
+/// Orders published to a direct exchange "in" with routing key "shop.order"; "orders"
+/// dead-letters to a direct exchange "dlx" that binds "dead" to "shop.order" (the original
+/// key), "by-name" to "orders" (the queue's name) and "parked" to "parked".
+fn routed_dead_letters(mut v: Value) -> Value {
+    v["rabbitmq"]["exchanges"] = json!([
+        { "name": "in", "type": "direct" },
+        { "name": "dlx", "type": "direct" }
+    ]);
+    let queues = v["rabbitmq"]["queues"].as_array_mut().unwrap();
+    for name in ["dead", "by-name", "parked"] {
+        queues.push(json!({ "name": name, "node": "rabbit-1" }));
+    }
+    v["rabbitmq"]["bindings"] = json!([
+        { "exchange": "in", "queue": "orders", "routing_key": "shop.order" },
+        { "exchange": "dlx", "queue": "dead", "routing_key": "shop.order" },
+        { "exchange": "dlx", "queue": "by-name", "routing_key": "orders" },
+        { "exchange": "dlx", "queue": "parked", "routing_key": "parked" }
+    ]);
+    v["rabbitmq"]["publishers"][0]["exchange"] = json!("in");
+    v["rabbitmq"]["queues"][0]["dead_letter_exchange"] = json!("dlx");
+    let mut p = publish(1000, 1);
+    p["routing_key"] = json!("shop.order");
+    v["script"] = json!([p]);
+    v
+}
+
+#[test]
+fn r12_a_rejected_message_carries_x_death_with_queue_reason_count_exchange_and_keys() {
+    let mut v = routed_dead_letters(rabbit_base());
+    v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-1"]);
+    v["rabbitmq"]["consumers"][0]["reject_requeue"] = json!(false);
+    let (_, f) = play(v);
+    let x = x_death(&f, "dead", "order-1");
+    assert_eq!(x.len(), 1);
+    assert_eq!(
+        death(&x[0]),
+        ("orders", "rejected", 1, "in", vec!["shop.order"]),
+        "the queue it died in, why, how often, and the exchange and keys it was published with"
+    );
+}
+
+#[test]
+fn r12_an_expired_message_carries_x_death_reason_expired() {
+    let mut v = no_consumer(routed_dead_letters(rabbit_base()));
+    v["rabbitmq"]["queues"][0]["message_ttl_ms"] = json!(500);
+    let (_, f) = play(v);
+    let x = x_death(&f, "dead", "order-1");
+    assert_eq!(
+        x.iter().map(death).collect::<Vec<_>>(),
+        vec![("orders", "expired", 1, "in", vec!["shop.order"])]
+    );
+}
+
+#[test]
+fn r12_a_message_dropped_by_max_length_carries_x_death_reason_maxlen() {
+    let mut v = no_consumer(with_dead_letters(rabbit_base()));
+    v["rabbitmq"]["queues"][0]["max_length"] = json!(2);
+    v["script"] = json!([publish(1000, 3)]);
+    let (_, f) = play(v);
+    assert_eq!(ready(&f, "dead"), vec!["order-1"]);
+    let x = x_death(&f, "dead", "order-1");
+    assert_eq!(
+        x.iter().map(death).collect::<Vec<_>>(),
+        vec![("orders", "maxlen", 1, "", vec!["orders"])],
+        "published to the default exchange with the queue's name as key"
+    );
+}
+
+#[test]
+fn r12_dead_letters_keep_their_original_routing_key_unless_the_queue_sets_one() {
+    let mut v = no_consumer(routed_dead_letters(rabbit_base()));
+    v["rabbitmq"]["queues"][0]["message_ttl_ms"] = json!(500);
+    let (_, f) = play(v.clone());
+    assert_eq!(ready(&f, "dead"), vec!["order-1"], "routed by shop.order");
+    assert!(ready(&f, "by-name").is_empty(), "not by the queue's name");
+    assert!(ready(&f, "parked").is_empty());
+    v["rabbitmq"]["queues"][0]["dead_letter_routing_key"] = json!("parked");
+    let (_, f) = play(v);
+    assert_eq!(ready(&f, "parked"), vec!["order-1"]);
+    assert!(ready(&f, "dead").is_empty());
+    // x-death keeps the keys it was published with; the new key is the message's own now.
+    assert_eq!(
+        death(&x_death(&f, "parked", "order-1")[0]),
+        ("orders", "expired", 1, "in", vec!["shop.order"])
+    );
+}
+
+/// "orders" (TTL 300 ms) dead-letters to "retry" (TTL 300 ms) through the fanout "dlx";
+/// "retry" dead-letters back to "orders" through the fanout "back".
+fn ttl_cycle(mut v: Value) -> Value {
+    v["rabbitmq"]["exchanges"] = json!([
+        { "name": "dlx", "type": "fanout" },
+        { "name": "back", "type": "fanout" }
+    ]);
+    v["rabbitmq"]["queues"].as_array_mut().unwrap().push(
+        json!({ "name": "retry", "node": "rabbit-1", "message_ttl_ms": 300,
+                      "dead_letter_exchange": "back" }),
+    );
+    v["rabbitmq"]["bindings"] = json!([
+        { "exchange": "dlx", "queue": "retry" },
+        { "exchange": "back", "queue": "orders" }
+    ]);
+    v["rabbitmq"]["queues"][0]["dead_letter_exchange"] = json!("dlx");
+    v["rabbitmq"]["queues"][0]["message_ttl_ms"] = json!(300);
+    v["duration_ms"] = json!(5000);
+    v["script"] = json!([publish(1000, 1)]);
+    v
+}
+
+#[test]
+fn r12_a_ttl_cycle_with_no_rejection_is_dropped_not_looped_for_ever() {
+    let v = no_consumer(ttl_cycle(rabbit_base()));
+    let lines = trace(v.clone());
+    let expired = lines
+        .iter()
+        .filter(|(_, _, l)| l.contains("order-1 left"))
+        .count();
+    assert_eq!(
+        expired, 2,
+        "it expires in orders, then in retry; back to orders would close a cycle: dropped"
+    );
+    assert!(lines
+        .iter()
+        .any(|(_, _, l)| l.contains("dead-letter cycle")));
+    let (_, f) = play(v);
+    assert!(ready(&f, "orders").is_empty());
+    assert!(ready(&f, "retry").is_empty());
+    assert_eq!(message(&f, "order-1").fate, Fate::Lost);
+}
+
+#[test]
+fn r12_a_rejection_in_the_cycle_lets_the_message_go_round_again() {
+    // The consumer rejects order-1 from "orders" (requeue=false): to "retry", which expires
+    // it back to "orders". The x-death then holds a rejection, so "orders" takes it again.
+    let mut v = ttl_cycle(rabbit_base());
+    v["rabbitmq"]["queues"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message_ttl_ms");
+    v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-1"]);
+    v["rabbitmq"]["consumers"][0]["reject_requeue"] = json!(false);
+    v["duration_ms"] = json!(1700);
+    let (_, f) = play(v);
+    assert!(
+        message(&f, "order-1").delivered_to.len() >= 2,
+        "delivered again after the round trip"
+    );
+}
+
+#[test]
+fn r14_a_quorum_message_over_the_delivery_limit_is_dead_lettered_with_reason_delivery_limit() {
+    let mut v = with_dead_letters(quorum());
+    v["rabbitmq"]["queues"][0]["delivery_limit"] = json!(3);
+    v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-1"]);
+    v["script"] = json!([publish(1000, 2)]);
+    let (_, f) = play(v);
+    assert_eq!(ready(&f, "dead"), vec!["order-1"]);
+    let q = queue(&f, "dead");
+    let item = q
+        .replicas
+        .iter()
+        .find(|r| Some(r.node) == q.leader)
+        .and_then(|r| r.ready.first())
+        .expect("order-1 on dead");
+    assert_eq!(
+        item.x_death.iter().map(death).collect::<Vec<_>>(),
+        vec![("orders", "delivery_limit", 1, "", vec!["orders"])]
+    );
+    assert_eq!(
+        item.delivery_count,
+        Some(4),
+        "x-delivery-count: returned 4 times, over the limit of 3"
     );
 }
 
