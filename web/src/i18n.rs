@@ -387,6 +387,10 @@ texts! {
     AnswerShown => "shown in step {k}", "见第 {k} 步";
     BackToLessons => "← All lessons", "← 全部课程";
     LessonDone => "Lesson finished. Your progress is saved in this browser.", "本课完成。进度已保存在此浏览器中。";
+    NextInQuestion => "Next in “{question}”: {title} →", "同一问题「{question}」的下一课：{title} →";
+    LastOfQuestion => "That was the last lesson of “{question}”.", "这是问题「{question}」的最后一课。";
+    NextQuestion => "Next question, “{question}”: {title} →", "下一个问题「{question}」：{title} →";
+    LastLessonOfAll => "That was the last lesson of the last question: back to the lesson map →", "这是最后一个问题的最后一课：返回课程地图 →";
 }
 
 /// A text with `{k}` and `{n}` filled in.

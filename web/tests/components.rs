@@ -1345,6 +1345,7 @@ fn panel(lesson: LessonState, lang: Lang, on_input: Callback<LessonInput>) -> Le
         lesson,
         playing: false,
         on_input,
+        lessons: Rc::new(mqlab_scenario::lesson::lesson_docs()),
     }
 }
 
@@ -1465,4 +1466,66 @@ async fn the_end_of_a_lesson_lists_the_answer_linked_to_its_steps() {
         .query_selector("[data-testid='lesson-next']")
         .unwrap()
         .is_none());
+}
+
+fn finished(id: &str) -> LessonState {
+    let mut end = lesson_at(id, 0);
+    end.step = end.doc().steps.len() - 1;
+    end.done = true;
+    end.finished = true;
+    end
+}
+
+#[wasm_bindgen_test]
+async fn the_end_of_a_lesson_links_to_the_next_lesson_of_its_question() {
+    // Within a question: high availability's 4th lesson, then its 5th.
+    let root = mount::<LessonPanel>(panel(
+        finished("kafka-high-availability"),
+        Lang::En,
+        Callback::noop(),
+    ))
+    .await;
+    assert_eq!(
+        attr(&root, "next-lesson", "href"),
+        "#lesson/kafka-eligible-leader-replicas/1"
+    );
+    assert_eq!(attr(&root, "next-lesson", "data-next"), "same-question");
+    let link = text(&root, "next-lesson");
+    assert!(
+        link.starts_with("Next in “How do you make a message queue highly available?”: "),
+        "{link}"
+    );
+    assert!(link.contains("Kafka 4.1: when the last in-sync replica loses power"));
+
+    // The last of its question: the first lesson of the next question on the map, said so.
+    let root = mount::<LessonPanel>(panel(
+        finished("kafka-eligible-leader-replicas"),
+        Lang::Zh,
+        Callback::noop(),
+    ))
+    .await;
+    assert_eq!(
+        attr(&root, "next-lesson", "href"),
+        "#lesson/kafka-duplicate-consumption/1"
+    );
+    assert_eq!(attr(&root, "next-lesson", "data-next"), "next-question");
+    assert!(text(&root, "next-lesson").contains("最后一课"));
+
+    // The message-loss lessons are numbered 7 to 11: order, not position in the file.
+    let root = mount::<LessonPanel>(panel(
+        finished("rabbitmq-consumer-loss"),
+        Lang::En,
+        Callback::noop(),
+    ))
+    .await;
+    assert_eq!(
+        attr(&root, "next-lesson", "href"),
+        "#lesson/kafka-producer-loss/1"
+    );
+
+    // The last lesson of the last question: back to the lesson map.
+    let root =
+        mount::<LessonPanel>(panel(finished("design-an-mq"), Lang::En, Callback::noop())).await;
+    assert_eq!(attr(&root, "next-lesson", "href"), "#");
+    assert_eq!(attr(&root, "next-lesson", "data-next"), "lesson-map");
 }
