@@ -100,7 +100,9 @@ async fn a_crashed_broker_says_so_in_both_languages() {
 
     let root = mount::<Stage>(stage_props(Lang::Zh)).await;
     assert!(text(&root, "broker-3").contains("✕ 已崩溃"));
-    assert!(text(&root, "replica-orders-0-1").contains("首领"));
+    assert!(
+        text(&root, "replica-orders-0-1").contains(concat!("♛ ", mqlab_scenario::term_zh!(leader)))
+    );
 }
 
 /// The fixture after broker-2 left an ISR already at min.insync.replicas: it is in the ELR.
@@ -143,7 +145,7 @@ async fn the_elr_is_drawn_beside_the_isr_and_marks_its_replicas() {
     props.frame = Rc::new(elr_frame());
     let root = mount::<Stage>(props).await;
     assert!(text(&root, "replica-orders-0-2").contains("◆ 在 ELR 中"));
-    assert!(text(&root, "replica-orders-0-2").contains("合格首领副本"));
+    assert!(text(&root, "replica-orders-0-2").contains("ELR（Eligible Leader Replicas，KIP-966）"));
 
     // No ELR: the line is as it always was.
     let root = mount::<Stage>(stage_props(Lang::En)).await;
@@ -940,7 +942,7 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
     assert!(root
         .text_content()
         .unwrap()
-        .contains("合格首领副本 ELR（KIP-966）"));
+        .contains("Eligible Leader Replicas（ELR，KIP-966）"));
     assert!(text(&root, "knob-version-help").contains("默认开启"));
 }
 
@@ -1050,7 +1052,7 @@ async fn under_the_stage_each_queue_its_leader_and_policy_and_the_traffic_per_li
 
     let root = mount::<Stage>(rabbit_stage(Lang::Zh)).await;
     assert!(text(&root, "queue-orders-policy").contains("RabbitMQ 4.0 已移除"));
-    assert_eq!(text(&root, "queue-orders-leader"), "♛ 首领 rabbit-2");
+    assert_eq!(text(&root, "queue-orders-leader"), "♛ leader rabbit-2");
 }
 
 #[wasm_bindgen_test]
