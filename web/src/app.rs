@@ -226,7 +226,8 @@ pub fn app() -> Html {
     let panel = match state.tab {
         Tab::Lesson => match &state.lesson {
             Some(lesson) => html! {
-                <LessonPanel {lang} lesson={lesson.clone()} playing={state.playing} on_input={on_lesson} />
+                <LessonPanel {lang} lesson={lesson.clone()} playing={state.playing} on_input={on_lesson}
+                    lessons={state.lessons.clone()} />
             },
             None => html! {},
         },

@@ -3,9 +3,10 @@
 
 use mqlab_scenario::frame::QueueItem;
 pub use mqlab_scenario::Lang;
+use mqlab_scenario::{term_en, term_zh};
 
 macro_rules! texts {
-    ($($key:ident => $en:literal, $zh:literal;)*) => {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
         /// A user-facing string.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum T { $($key),* }
@@ -36,24 +37,24 @@ texts! {
     ControllerBadge => "♔ KRaft controller", "♔ KRaft 控制器";
     Producer => "producer", "生产者";
     Reader => "reader", "消费者";
-    Leader => "♛ leader", "♛ 首领";
-    Follower => "follower", "追随者";
-    StaleLeader => "♛? thinks it leads", "♛? 自认为是首领";
-    Offline => "offline: no leader", "离线：无首领";
+    Leader => concat!("♛ ", term_en!(leader)), concat!("♛ ", term_zh!(leader));
+    Follower => term_en!(follower), term_zh!(follower);
+    StaleLeader => "♛? thinks it leads", concat!("♛? 自认为是 ", term_zh!(leader));
+    Offline => "offline: no leader", concat!("离线：无 ", term_zh!(leader));
     InIsr => "✓ in ISR", "✓ 在 ISR 中";
     OutOfIsr => "✕ out of ISR", "✕ 不在 ISR 中";
     InElr => "◆ in ELR", "◆ 在 ELR 中";
     InIsrShort => "✓ ISR", "✓ ISR";
     InElrShort => "◆ ELR", "◆ ELR";
     OutShort => "✕ out", "✕ 不在";
-    InIsrTitle => "In the ISR: in sync with the leader", "在 ISR 中：与首领保持同步";
-    InElrTitle => "In the ELR (Eligible Leader Replicas, KIP-966): out of the ISR, but holding everything committed, so it may be elected leader", "在 ELR（合格首领副本，KIP-966）中：不在 ISR 中，但持有全部已提交的消息，可以当选首领";
-    OutOfIsrAndElrTitle => "In neither the ISR nor the ELR: it cannot be elected leader without an unclean election", "既不在 ISR 也不在 ELR 中：除非非同步副本选举（unclean），否则不能当选首领";
-    IsrEmptyTitle => "The ISR is empty (ELR on): a new leader can only come from the ELR", "ISR 为空（已开启 ELR）：新首领只能从 ELR 中选出";
+    InIsrTitle => "In the ISR: in sync with the leader", concat!("在 ", term_zh!(isr), " 中：与 ", term_zh!(leader), " 保持同步");
+    InElrTitle => "In the ELR (Eligible Leader Replicas, KIP-966): out of the ISR, but holding everything committed, so it may be elected leader", concat!("在 ELR（", term_zh!(elr), "s，KIP-966）中：不在 ISR 中，但持有全部已提交的消息，可以当选 ", term_zh!(leader));
+    OutOfIsrAndElrTitle => "In neither the ISR nor the ELR: it cannot be elected leader without an unclean election", concat!("既不在 ISR 也不在 ELR 中：除非非同步副本选举（unclean），否则不能当选 ", term_zh!(leader));
+    IsrEmptyTitle => "The ISR is empty (ELR on): a new leader can only come from the ELR", concat!("ISR 为空（已开启 ELR）：新 ", term_zh!(leader), " 只能从 ELR 中选出");
     NoReplica => "no replica here", "此处无副本";
     CutLink => "✂ cut", "✂ 断开";
     SlowLink => "~ slow", "~ 变慢";
-    EarlierCells => "earlier offsets not shown", "更早的偏移量未显示";
+    EarlierCells => "earlier offsets not shown", concat!("更早的 ", term_zh!(offset), " 未显示");
     // RabbitMQ
     Publisher => "publisher", "发布者";
     QueueWord => "queue", "队列";
@@ -65,10 +66,10 @@ texts! {
     TransientMsg => "transient", "非持久消息";
     MirrorSynced => "mirror ✓ synced", "镜像 ✓ 已同步";
     MirrorUnsynced => "mirror ✕ unsynced", "镜像 ✕ 未同步";
-    FollowerSynced => "follower ✓ caught up", "追随者 ✓ 已追上";
-    FollowerBehind => "follower, behind", "追随者，落后";
+    FollowerSynced => "follower ✓ caught up", concat!(term_zh!(follower), " ✓ 已追上");
+    FollowerBehind => "follower, behind", concat!(term_zh!(follower), "，落后");
     OnDiskOnly => "on disk only", "仅在磁盘上";
-    QueueDown => "✕ DOWN: no leader", "✕ DOWN：无首领";
+    QueueDown => "✕ DOWN: no leader", concat!("✕ DOWN：无 ", term_zh!(leader));
     QueueDeleted => "✕ DELETED", "✕ 已删除 (DELETED)";
     NotOnThisNode => "not on this node", "不在此节点上";
     QueueConsumers => "consumers:", "消费者：";
@@ -90,7 +91,7 @@ texts! {
     AwaitingAssignment => "⇢ waiting for an assignment", "⇢ 等待分配分区";
     InHand => "in hand:", "手上：";
     NoPartition => "none", "无";
-    Group => "group", "消费组";
+    Group => "group", term_zh!(consumer_group);
     NoCoordinator => "no coordinator", "无协调者";
     GroupEmpty => "○ empty", "○ 空";
     GroupRebalancing => "⟳ REBALANCING", "⟳ 重平衡中";
@@ -187,7 +188,7 @@ texts! {
     ReplicationFactor => "Replication factor", "副本因子 (replication.factor)";
     MinIsr => "min.insync.replicas", "最小同步副本数 (min.insync.replicas)";
     Acks => "Producer acks", "生产者 acks";
-    Unclean => "Unclean leader election", "允许非同步副本当选首领 (unclean)";
+    Unclean => "Unclean leader election", concat!("允许非同步副本当选 ", term_zh!(leader), " (unclean)");
     Idempotence => "Idempotent producer (enable.idempotence)", "幂等生产者 (enable.idempotence)";
     IdempotenceUnavailable => "Kafka 0.10 has no idempotent producer: it came in 0.11 (KIP-98).", "Kafka 0.10 没有幂等生产者：它在 0.11 才引入（KIP-98）。";
     KafkaVersionField => "Kafka version", "Kafka 版本";
@@ -195,12 +196,12 @@ texts! {
     Kafka40 => "Kafka 4.0 (KRaft)", "Kafka 4.0（KRaft）";
     Kafka36 => "Kafka 3.6 (KRaft)", "Kafka 3.6（KRaft）";
     Kafka010 => "Kafka 0.10", "Kafka 0.10";
-    Kafka41Help => "Eligible Leader Replicas (KIP-966) on by default for a new cluster: when the ISR falls below min.insync.replicas, the replicas that leave it still holding everything committed stay eligible to lead.", "新集群默认开启合格首领副本 ELR（KIP-966）：ISR 低于 min.insync.replicas 后，离开 ISR 但仍持有全部已提交消息的副本依然可以当选首领。";
-    Kafka40Help => "KRaft only. Eligible Leader Replicas (KIP-966) exist but are off by default for a new cluster: the ISR never empties, its last member stays in it.", "只有 KRaft。合格首领副本 ELR（KIP-966）已有，但新集群默认关闭：ISR 永不为空，最后一个成员一直留在其中。";
-    Kafka36Help => "Before KAFKA-15583 (fixed in 3.7): the high watermark advances even with fewer in-sync replicas than min.insync.replicas. No ELR.", "KAFKA-15583 修复（3.7）之前：同步副本少于 min.insync.replicas 时，高水位照样前进。没有 ELR。";
-    Kafka010Help => "Before KIP-101 (0.11): no leader epochs, so a follower truncates its log to its own high watermark when it starts following; no idempotent producer. No ELR.", "KIP-101（0.11）之前：没有首领纪元，追随者开始跟随时把日志截断到自己的高水位；没有幂等生产者。没有 ELR。";
-    Elr => "Eligible Leader Replicas (KIP-966)", "合格首领副本 ELR（KIP-966）";
-    ElrHelp => "Replicas that leave an ISR already below min.insync.replicas, still holding everything committed, join the ELR; with the ISR empty, the new leader comes from the ELR, without an unclean election.", "ISR 已低于 min.insync.replicas 时，离开 ISR 但仍持有全部已提交消息的副本进入 ELR；ISR 为空时，新首领从 ELR 中选出，无需非同步副本选举（unclean）。";
+    Kafka41Help => "Eligible Leader Replicas (KIP-966) on by default for a new cluster: when the ISR falls below min.insync.replicas, the replicas that leave it still holding everything committed stay eligible to lead.", concat!("新集群默认开启 ", term_zh!(elr), "s（ELR，KIP-966）：ISR 低于 min.insync.replicas 后，离开 ISR 但仍持有全部已提交消息的副本依然可以当选 ", term_zh!(leader), "。");
+    Kafka40Help => "KRaft only. Eligible Leader Replicas (KIP-966) exist but are off by default for a new cluster: the ISR never empties, its last member stays in it.", concat!("只有 KRaft。", term_zh!(elr), "s（ELR，KIP-966）已有，但新集群默认关闭：ISR 永不为空，最后一个成员一直留在其中。");
+    Kafka36Help => "Before KAFKA-15583 (fixed in 3.7): the high watermark advances even with fewer in-sync replicas than min.insync.replicas. No ELR.", concat!("KAFKA-15583 修复（3.7）之前：同步副本少于 min.insync.replicas 时，", term_zh!(high_watermark), "照样前进。没有 ELR。");
+    Kafka010Help => "Before KIP-101 (0.11): no leader epochs, so a follower truncates its log to its own high watermark when it starts following; no idempotent producer. No ELR.", concat!("KIP-101（0.11）之前：没有 ", term_zh!(leader_epoch), "，", term_zh!(follower), " 开始跟随时把日志截断到自己的", term_zh!(high_watermark), "；没有幂等生产者。没有 ELR。");
+    Elr => concat!(term_en!(elr), "s (KIP-966)"), concat!(term_zh!(elr), "s（ELR，KIP-966）");
+    ElrHelp => "Replicas that leave an ISR already below min.insync.replicas, still holding everything committed, join the ELR; with the ISR empty, the new leader comes from the ELR, without an unclean election.", concat!("ISR 已低于 min.insync.replicas 时，离开 ISR 但仍持有全部已提交消息的副本进入 ELR；ISR 为空时，新 ", term_zh!(leader), " 从 ELR 中选出，无需非同步副本选举（unclean）。");
     ElrUnavailable => "Only from Kafka 4.0: choose 4.0 or 4.1 to use it.", "Kafka 4.0 才有：选择 4.0 或 4.1 才能使用。";
     AutoCommitInterval => "Auto-commit interval, ms (auto.commit.interval.ms)", "自动提交间隔，毫秒 (auto.commit.interval.ms)";
     Retries => "Producer retries", "生产者重试次数 (retries)";
@@ -302,7 +303,7 @@ texts! {
     FateVisible => "✓ visible", "✓ 可读";
     FateInQueue => "✓ in the queue", "✓ 在队列中";
     FateStored => "◐ stored, uncommitted", "◐ 已写入，未提交";
-    FateUnavailable => "○ unavailable (no leader)", "○ 不可用（无首领）";
+    FateUnavailable => "○ unavailable (no leader)", concat!("○ 不可用（无 ", term_zh!(leader), "）");
     FateLost => "⚠ LOST", "⚠ 丢失";
     FateVisibleUnacked => "? visible but never acked", "? 未确认却可读";
     FateConsumed => "✓ delivered and acked", "✓ 已投递并确认";
@@ -319,7 +320,7 @@ texts! {
     ErrorKind => "error", "错误";
     ControlKind => "control", "控制";
     Legend => "Legend", "图例";
-    EpochColour => "cell colour = leader epoch", "格子颜色 = 首领纪元";
+    EpochColour => concat!("cell colour = ", term_en!(leader_epoch)), concat!("格子颜色 = ", term_zh!(leader_epoch));
     // Lessons
     Lessons => "Lessons", "课程";
     Sandbox => "Sandbox", "沙盒";
@@ -387,6 +388,10 @@ texts! {
     AnswerShown => "shown in step {k}", "见第 {k} 步";
     BackToLessons => "← All lessons", "← 全部课程";
     LessonDone => "Lesson finished. Your progress is saved in this browser.", "本课完成。进度已保存在此浏览器中。";
+    NextInQuestion => "Next in “{question}”: {title} →", "同一问题「{question}」的下一课：{title} →";
+    LastOfQuestion => "That was the last lesson of “{question}”.", "这是问题「{question}」的最后一课。";
+    NextQuestion => "Next question, “{question}”: {title} →", "下一个问题「{question}」：{title} →";
+    LastLessonOfAll => "That was the last lesson of the last question: back to the lesson map →", "这是最后一个问题的最后一课：返回课程地图 →";
 }
 
 /// A text with `{k}` and `{n}` filled in.
@@ -429,8 +434,14 @@ pub fn broker_aria(lang: Lang, name: &str, status: &str, leads: &[String]) -> St
     match (lang, leads.is_empty()) {
         (Lang::En, true) => format!("{name}, {status}, leads nothing"),
         (Lang::En, false) => format!("{name}, {status}, leader of {leads}"),
-        (Lang::Zh, true) => format!("{name}，{status}，不是任何分区的首领"),
-        (Lang::Zh, false) => format!("{name}，{status}，{leads} 的首领"),
+        (Lang::Zh, true) => format!(
+            "{name}，{status}，不是任何分区的 {leader}",
+            leader = term_zh!(leader)
+        ),
+        (Lang::Zh, false) => format!(
+            "{name}，{status}，{leads} 的 {leader}",
+            leader = term_zh!(leader)
+        ),
     }
 }
 
@@ -478,14 +489,18 @@ pub fn mark_aria(lang: Lang, step: u64, text: &str) -> String {
 pub fn epoch(lang: Lang, epoch: u32) -> String {
     match lang {
         Lang::En => format!("epoch {epoch}"),
-        Lang::Zh => format!("纪元 {epoch}"),
+        Lang::Zh => format!("{term} {epoch}", term = term_zh!(epoch)),
     }
 }
 
 pub fn cell_title(lang: Lang, offset: u64, label: &str, epoch: u32) -> String {
     match lang {
         Lang::En => format!("offset {offset} · {label} · leader epoch {epoch}"),
-        Lang::Zh => format!("偏移量 {offset} · {label} · 首领纪元 {epoch}"),
+        Lang::Zh => format!(
+            "{o} {offset} · {label} · {le} {epoch}",
+            o = term_zh!(offset),
+            le = term_zh!(leader_epoch)
+        ),
     }
 }
 
@@ -564,7 +579,10 @@ pub fn row_title(lang: Lang, key: &str, by: &str, writes: u32, duplicate: bool) 
 pub fn position_title(lang: Lang, consumers: &str, offset: u64) -> String {
     match lang {
         Lang::En => format!("{consumers}: position {offset}, the next offset poll() returns"),
-        Lang::Zh => format!("{consumers}：位置 {offset}，poll() 下次返回的偏移量"),
+        Lang::Zh => format!(
+            "{consumers}：位置 {offset}，poll() 下次返回的 {o}",
+            o = term_zh!(offset)
+        ),
     }
 }
 
@@ -573,7 +591,11 @@ pub fn committed_title(lang: Lang, groups: &str, offset: u64) -> String {
         Lang::En => {
             format!("group {groups} committed {offset}: where a new owner of the partition starts")
         }
-        Lang::Zh => format!("消费组 {groups} 已提交 {offset}：分区的新主人从这里开始读"),
+        Lang::Zh => format!(
+            "{g} {groups} 已提交 {offset}：{p}的新主人从这里开始读",
+            g = term_zh!(consumer_group),
+            p = term_zh!(partition)
+        ),
     }
 }
 
@@ -589,7 +611,7 @@ pub fn consumer_aria(
     match (lang, partitions.is_empty()) {
         (Lang::En, false) => format!("{name}, consumer in group {group}, {state}, partitions {partitions}, {in_hand} record(s) in hand"),
         (Lang::En, true) => format!("{name}, consumer of queue {group}, {state}, {in_hand} message(s) in hand"),
-        (Lang::Zh, false) => format!("{name}，消费组 {group} 的消费者，{state}，分区 {partitions}，手上 {in_hand} 条消息"),
+        (Lang::Zh, false) => format!("{name}，{g} {group} 的消费者，{state}，分区 {partitions}，手上 {in_hand} 条消息", g = term_zh!(consumer_group)),
         (Lang::Zh, true) => format!("{name}，队列 {group} 的消费者，{state}，手上 {in_hand} 条消息"),
     }
 }

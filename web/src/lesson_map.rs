@@ -16,17 +16,8 @@ pub struct LessonMapProps {
     pub progress: Rc<Progress>,
 }
 
-const QUESTIONS: [Question; 7] = [
-    Question::HighAvailability,
-    Question::DuplicateConsumption,
-    Question::Idempotency,
-    Question::MessageLoss,
-    Question::Ordering,
-    Question::Backlog,
-    Question::Design,
-];
-
-fn question_text(q: Question) -> T {
+/// The question's heading on the lesson map.
+pub fn question_text(q: Question) -> T {
     match q {
         Question::HighAvailability => T::QHighAvailability,
         Question::DuplicateConsumption => T::QDuplicateConsumption,
@@ -78,7 +69,7 @@ pub fn lesson_map(props: &LessonMapProps) -> Html {
             </li>
         }
     };
-    let groups = QUESTIONS.iter().filter_map(|q| {
+    let groups = Question::ALL.iter().filter_map(|q| {
         let mut lessons: Vec<&LessonDoc> =
             props.lessons.iter().filter(|l| l.question == *q).collect();
         if lessons.is_empty() {

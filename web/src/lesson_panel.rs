@@ -3,11 +3,13 @@
 //! each point linked to the step that showed it.
 
 use crate::i18n::{fill, Lang, T};
+use crate::lesson_map::question_text;
 use crate::route::Route;
 use crate::state::{LessonInput, LessonState};
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
-use mqlab_scenario::lesson::{Goal, StepDoc};
+use mqlab_scenario::lesson::{next_lesson, Goal, LessonDoc, NextLesson, StepDoc};
 use mqlab_scenario::Text;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,6 +18,9 @@ pub struct LessonPanelProps {
     pub lesson: LessonState,
     pub playing: bool,
     pub on_input: Callback<LessonInput>,
+    /// Every lesson, for the link to the next one at the end.
+    #[prop_or_default]
+    pub lessons: Rc<Vec<LessonDoc>>,
 }
 
 fn kind(step: &StepDoc) -> (&'static str, T) {
@@ -258,8 +263,47 @@ fn answer(props: &LessonPanelProps) -> Html {
             <h3>{ T::AnswerHeading.get(lang) }</h3>
             <ol class="answer-points">{ for points }</ol>
             <p class="lesson-status done" role="status" data-testid="lesson-finished">{ T::LessonDone.get(lang) }</p>
+            { next_link(lang, &props.lessons, doc) }
             <a href="#" class="back-to-lessons" data-testid="back-to-lessons">{ T::BackToLessons.get(lang) }</a>
         </article>
+    }
+}
+
+/// The link to the lesson after this one: the next of its question, else the first of the
+/// next question (saying so), else back to the lesson map.
+fn next_link(lang: Lang, lessons: &[LessonDoc], doc: &LessonDoc) -> Html {
+    let fill_lesson = |t: T, next: &LessonDoc| {
+        t.get(lang)
+            .replace("{question}", question_text(next.question).get(lang))
+            .replace("{title}", next.title.get(lang))
+    };
+    let (href, kind, text) = match next_lesson(lessons, &doc.id) {
+        NextLesson::SameQuestion(next) => (
+            format!("#{}", Route::lesson_fragment(&next.id, 0)),
+            "same-question",
+            fill_lesson(T::NextInQuestion, next),
+        ),
+        NextLesson::NextQuestion(next) => (
+            format!("#{}", Route::lesson_fragment(&next.id, 0)),
+            "next-question",
+            format!(
+                "{} {}",
+                T::LastOfQuestion
+                    .get(lang)
+                    .replace("{question}", question_text(doc.question).get(lang)),
+                fill_lesson(T::NextQuestion, next)
+            ),
+        ),
+        NextLesson::None => (
+            "#".to_string(),
+            "lesson-map",
+            T::LastLessonOfAll.get(lang).to_string(),
+        ),
+    };
+    html! {
+        <p class="next-lesson">
+            <a {href} class="next-lesson-link" data-testid="next-lesson" data-next={kind}>{ text }</a>
+        </p>
     }
 }
 

@@ -100,7 +100,9 @@ async fn a_crashed_broker_says_so_in_both_languages() {
 
     let root = mount::<Stage>(stage_props(Lang::Zh)).await;
     assert!(text(&root, "broker-3").contains("✕ 已崩溃"));
-    assert!(text(&root, "replica-orders-0-1").contains("首领"));
+    assert!(
+        text(&root, "replica-orders-0-1").contains(concat!("♛ ", mqlab_scenario::term_zh!(leader)))
+    );
 }
 
 /// The fixture after broker-2 left an ISR already at min.insync.replicas: it is in the ELR.
@@ -143,7 +145,7 @@ async fn the_elr_is_drawn_beside_the_isr_and_marks_its_replicas() {
     props.frame = Rc::new(elr_frame());
     let root = mount::<Stage>(props).await;
     assert!(text(&root, "replica-orders-0-2").contains("◆ 在 ELR 中"));
-    assert!(text(&root, "replica-orders-0-2").contains("合格首领副本"));
+    assert!(text(&root, "replica-orders-0-2").contains("ELR（Eligible Leader Replicas，KIP-966）"));
 
     // No ELR: the line is as it always was.
     let root = mount::<Stage>(stage_props(Lang::En)).await;
@@ -940,7 +942,7 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
     assert!(root
         .text_content()
         .unwrap()
-        .contains("合格首领副本 ELR（KIP-966）"));
+        .contains("Eligible Leader Replicas（ELR，KIP-966）"));
     assert!(text(&root, "knob-version-help").contains("默认开启"));
 }
 
@@ -1050,7 +1052,7 @@ async fn under_the_stage_each_queue_its_leader_and_policy_and_the_traffic_per_li
 
     let root = mount::<Stage>(rabbit_stage(Lang::Zh)).await;
     assert!(text(&root, "queue-orders-policy").contains("RabbitMQ 4.0 已移除"));
-    assert_eq!(text(&root, "queue-orders-leader"), "♛ 首领 rabbit-2");
+    assert_eq!(text(&root, "queue-orders-leader"), "♛ leader rabbit-2");
 }
 
 #[wasm_bindgen_test]
@@ -1345,6 +1347,7 @@ fn panel(lesson: LessonState, lang: Lang, on_input: Callback<LessonInput>) -> Le
         lesson,
         playing: false,
         on_input,
+        lessons: Rc::new(mqlab_scenario::lesson::lesson_docs()),
     }
 }
 
@@ -1465,4 +1468,66 @@ async fn the_end_of_a_lesson_lists_the_answer_linked_to_its_steps() {
         .query_selector("[data-testid='lesson-next']")
         .unwrap()
         .is_none());
+}
+
+fn finished(id: &str) -> LessonState {
+    let mut end = lesson_at(id, 0);
+    end.step = end.doc().steps.len() - 1;
+    end.done = true;
+    end.finished = true;
+    end
+}
+
+#[wasm_bindgen_test]
+async fn the_end_of_a_lesson_links_to_the_next_lesson_of_its_question() {
+    // Within a question: high availability's 4th lesson, then its 5th.
+    let root = mount::<LessonPanel>(panel(
+        finished("kafka-high-availability"),
+        Lang::En,
+        Callback::noop(),
+    ))
+    .await;
+    assert_eq!(
+        attr(&root, "next-lesson", "href"),
+        "#lesson/kafka-eligible-leader-replicas/1"
+    );
+    assert_eq!(attr(&root, "next-lesson", "data-next"), "same-question");
+    let link = text(&root, "next-lesson");
+    assert!(
+        link.starts_with("Next in “How do you make a message queue highly available?”: "),
+        "{link}"
+    );
+    assert!(link.contains("Kafka 4.1: when the last in-sync replica loses power"));
+
+    // The last of its question: the first lesson of the next question on the map, said so.
+    let root = mount::<LessonPanel>(panel(
+        finished("kafka-eligible-leader-replicas"),
+        Lang::Zh,
+        Callback::noop(),
+    ))
+    .await;
+    assert_eq!(
+        attr(&root, "next-lesson", "href"),
+        "#lesson/kafka-duplicate-consumption/1"
+    );
+    assert_eq!(attr(&root, "next-lesson", "data-next"), "next-question");
+    assert!(text(&root, "next-lesson").contains("最后一课"));
+
+    // The message-loss lessons are numbered 7 to 11: order, not position in the file.
+    let root = mount::<LessonPanel>(panel(
+        finished("rabbitmq-consumer-loss"),
+        Lang::En,
+        Callback::noop(),
+    ))
+    .await;
+    assert_eq!(
+        attr(&root, "next-lesson", "href"),
+        "#lesson/kafka-producer-loss/1"
+    );
+
+    // The last lesson of the last question: back to the lesson map.
+    let root =
+        mount::<LessonPanel>(panel(finished("design-an-mq"), Lang::En, Callback::noop())).await;
+    assert_eq!(attr(&root, "next-lesson", "href"), "#");
+    assert_eq!(attr(&root, "next-lesson", "data-next"), "lesson-map");
 }

@@ -15,6 +15,7 @@ mod error;
 mod examples;
 pub mod export;
 pub mod frame;
+pub mod glossary;
 pub mod i18n;
 mod knobs;
 pub mod lesson;

@@ -1,11 +1,13 @@
 //! Lessons: data files that walk a learner through an interview question on a scenario —
 //! narration, predictions, things to do on the stage, checks on the world and the ledger,
 //! and a model answer. [`doc`] is the file as JSON spells it; [`validate`] checks it against
-//! its scenario; [`run`] follows it step by step; [`condition`] decides whether the world shows what a step waits for.
+//! its scenario; [`run`] follows it step by step; [`condition`] decides whether the world
+//! shows what a step waits for; [`next`] which lesson follows another.
 
 pub mod condition;
 pub mod doc;
 pub mod goal;
+pub mod next;
 pub mod run;
 mod validate;
 
@@ -13,4 +15,5 @@ pub use condition::{holds, measure, World as LessonWorld};
 pub use doc::{Condition, LessonDoc, Measure, StepDoc};
 pub use doc::{Goal, SettingChange};
 pub use goal::{check_goal, check_goals, GoalOutcome};
+pub use next::{in_map_order, next_lesson, NextLesson};
 pub use validate::{lesson_docs, lesson_sources, lessons, validate_lesson, Lesson};
