@@ -195,16 +195,14 @@ fn validate_kafka(
             unclean_leader_election: t.unclean_leader_election,
         });
     }
-    let version = match k.version.as_deref() {
-        None => KafkaVersion::V4_1,
-        Some(v) => KafkaVersion::parse(v).ok_or_else(|| {
-            err(
-                "kafka.version",
-                format!("\"{v}\" is not a modelled version: 4.1, 4.0, 3.6 or 0.10"),
-                format!("\"{v}\" 不是模型支持的版本：4.1、4.0、3.6 或 0.10"),
-            )
-        })?,
-    };
+    let version = version_setting(
+        "kafka.version",
+        k.version.as_deref(),
+        KafkaVersion::V4_1,
+        KafkaVersion::parse,
+        "4.1, 4.0, 3.6 or 0.10",
+        "4.1、4.0、3.6 或 0.10",
+    )?;
     let eligible_leader_replicas = k
         .eligible_leader_replicas
         .unwrap_or(version.elr_by_default());
@@ -564,6 +562,28 @@ pub(crate) fn node_named(
                 format!("没有名为 \"{name}\" 的节点"),
             )
         })
+}
+
+/// A broker's `version` setting: the newest when unset, or one of the modelled versions
+/// (`choices` lists them for the message).
+pub(crate) fn version_setting<V>(
+    field: &str,
+    value: Option<&str>,
+    newest: V,
+    parse: impl Fn(&str) -> Option<V>,
+    choices_en: &str,
+    choices_zh: &str,
+) -> Result<V, ScenarioError> {
+    let Some(v) = value else {
+        return Ok(newest);
+    };
+    parse(v).ok_or_else(|| {
+        err(
+            field,
+            format!("\"{v}\" is not a modelled version: {choices_en}"),
+            format!("\"{v}\" 不是模型支持的版本：{choices_zh}"),
+        )
+    })
 }
 
 /// The script of either broker: timings and faults are checked here; `action` turns the

@@ -8,8 +8,8 @@ use crate::doc_rabbit::{
 };
 use crate::error::ScenarioError;
 use crate::validate::{
-    err, name_ok, node_named, range, store_index, validate_script, validate_stores, Built,
-    MAX_CONSUMERS, MAX_TIMEOUT_MS,
+    err, name_ok, node_named, range, store_index, validate_script, validate_stores,
+    version_setting, Built, MAX_CONSUMERS, MAX_TIMEOUT_MS,
 };
 use mqlab_engine::NodeId;
 use mqlab_engine::VecMap;
@@ -59,16 +59,14 @@ pub fn validate_rabbit(
     doc: &ScenarioDoc,
     r: &RabbitDoc,
 ) -> Result<Built<RabbitConfig, Action>, ScenarioError> {
-    let version = match r.version.as_deref() {
-        None => RabbitVersion::V4,
-        Some(v) => RabbitVersion::parse(v).ok_or_else(|| {
-            err(
-                "rabbitmq.version",
-                format!("\"{v}\" is not a modelled version: \"4\" (4.x) or \"3.13\""),
-                format!("\"{v}\" 不是模型支持的版本：\"4\"（4.x）或 \"3.13\""),
-            )
-        })?,
-    };
+    let version = version_setting(
+        "rabbitmq.version",
+        r.version.as_deref(),
+        RabbitVersion::V4,
+        RabbitVersion::parse,
+        "\"4\" (4.x) or \"3.13\"",
+        "\"4\"（4.x）或 \"3.13\"",
+    )?;
     if version == RabbitVersion::V4 && !r.policies.is_empty() {
         return Err(err(
             "rabbitmq.policies",

@@ -989,12 +989,18 @@ fn r13_unacked_messages_do_not_count_toward_the_length() {
     assert_eq!(f.ledger.processed, 5);
 }
 
-#[test]
-fn r14_a_quorum_queue_drops_a_message_over_its_delivery_limit() {
+/// A quorum queue whose consumer rejects order-1 (with requeue) on every delivery.
+fn quorum_with_a_poison_message() -> Value {
     let mut v = quorum();
-    v["rabbitmq"]["queues"][0]["delivery_limit"] = json!(3);
     v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-1"]);
     v["script"] = json!([publish(1000, 2)]);
+    v
+}
+
+#[test]
+fn r14_a_quorum_queue_drops_a_message_over_its_delivery_limit() {
+    let mut v = quorum_with_a_poison_message();
+    v["rabbitmq"]["queues"][0]["delivery_limit"] = json!(3);
     let (_, f) = play(v.clone());
     let poison = message(&f, "order-1");
     assert_eq!(
@@ -1013,9 +1019,7 @@ fn r14_from_rabbitmq_4_a_quorum_queue_has_a_delivery_limit_of_20_by_default() {
     // A poison message rejected with requeue on every delivery: RabbitMQ 4.x drops it after
     // the 20th return (the default delivery-limit, its x-delivery-count reaching 20); in
     // 3.13 a quorum queue without a limit redelivers it for ever.
-    let mut v = quorum();
-    v["rabbitmq"]["consumers"][0]["poison"] = json!(["order-1"]);
-    v["script"] = json!([publish(1000, 2)]);
+    let mut v = quorum_with_a_poison_message();
     let (_, f) = play(v.clone());
     let poison = message(&f, "order-1");
     assert_eq!(
