@@ -153,7 +153,7 @@ fn run_lists_the_eligible_leader_replicas() {
         "run",
         "scenarios/kafka-last-replica-standing.json",
         "--steps",
-        "850",
+        "320",
     ]);
     assert!(ok);
     assert!(

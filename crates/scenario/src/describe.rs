@@ -181,6 +181,15 @@ impl Describer<'_> {
                     ),
                 }
             }
+            Note::ElrChanged { tp, elr } if elr.is_empty() => {
+                let t = self.tp(*tp);
+                happening(
+                    Some(mqlab_kafka::CONTROLLER),
+                    Notice,
+                    format!("{t} has no Eligible Leader Replicas any more"),
+                    format!("{t} 不再有 Eligible Leader Replicas"),
+                )
+            }
             Note::ElrChanged { tp, elr } => {
                 let (t, s) = (self.tp(*tp), self.set(elr));
                 happening(

@@ -185,11 +185,11 @@ fn kip966_acceptance_last_replica_standing_with_elr_loses_nothing() {
     }
     assert_eq!(f.ledger.lost, 0);
     // After both links failed the ISR is [1] and broker-2 waits in the ELR.
-    let before = at_time(&mut p, 79000);
+    let before = at_time(&mut p, 26000);
     let p0 = partition(&before, "orders-0");
     assert_eq!((p0.isr.clone(), p0.elr.clone()), (vec![1], vec![2]));
     // broker-1 lost power: broker-2 is elected from the ELR.
-    let after = at_time(&mut p, 95000);
+    let after = at_time(&mut p, 38000);
     assert_eq!(partition(&after, "orders-0").leader, Some(2));
 }
 
