@@ -163,7 +163,7 @@ fn a_bad_lesson_names_its_field() {
         (
             "\"ledger\": \"store_duplicates\"",
             "\"ledger\": \"dupes\"",
-            "steps[6].expect",
+            "steps[5].until",
         ),
         ("\"step\": 7", "\"step\": 70", "answer[2].step"),
     ];
@@ -384,4 +384,27 @@ fn the_right_choice_is_not_usually_the_longest() {
     assert!(steps > 0);
     assert!(2 * longest_en <= steps, "{longest_en} of {steps} (en)");
     assert!(2 * longest_zh <= steps, "{longest_zh} of {steps} (zh)");
+}
+
+/// A play step stops at the moment that shows its point: none makes the learner watch more
+/// than 40 s of simulated time (the longest, the ELR lesson replaying its story after a
+/// switch, takes 36 s).
+#[test]
+fn no_play_step_waits_long_for_its_point() {
+    for lesson in lessons() {
+        let mut p = Player::load(lesson.scenario.clone()).unwrap();
+        for (i, step) in lesson.doc.steps.iter().enumerate() {
+            let before = p.step_time_ms(p.position());
+            follow(&mut p, step).unwrap();
+            let waited = p.step_time_ms(p.position()).saturating_sub(before);
+            if matches!(step, StepDoc::Play { .. }) {
+                assert!(
+                    waited <= 40_000,
+                    "{} step {i} plays {:.1} s before it shows its point",
+                    lesson.doc.id,
+                    waited as f64 / 1000.0
+                );
+            }
+        }
+    }
 }
