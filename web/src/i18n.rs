@@ -192,6 +192,11 @@ texts! {
     Idempotence => "Idempotent producer (enable.idempotence)", "幂等生产者 (enable.idempotence)";
     IdempotenceUnavailable => "Kafka 0.10 has no idempotent producer: it came in 0.11 (KIP-98).", "Kafka 0.10 没有幂等生产者：它在 0.11 才引入（KIP-98）。";
     KafkaVersionField => "Kafka version", "Kafka 版本";
+    RabbitVersionField => "RabbitMQ version", "RabbitMQ 版本";
+    Rabbit4 => "RabbitMQ 4.x", "RabbitMQ 4.x";
+    Rabbit4Help => "Classic queue mirroring was removed in 4.0 (a mirroring policy is refused); quorum queues have a delivery limit of 20 by default.", "经典队列镜像已在 4.0 中移除（镜像策略会被拒绝）；仲裁队列默认的投递次数上限为 20。";
+    Rabbit313 => "RabbitMQ 3.13", "RabbitMQ 3.13";
+    Rabbit313Help => "Classic mirrored queues through ha-mode policies (removed in 4.0); quorum queues have no delivery limit unless one is set.", "通过 ha-mode 策略实现经典镜像队列（4.0 中已移除）；仲裁队列除非设置，否则没有投递次数上限。";
     Kafka41 => "Kafka 4.1+ (KRaft)", "Kafka 4.1+（KRaft）";
     Kafka40 => "Kafka 4.0 (KRaft)", "Kafka 4.0（KRaft）";
     Kafka36 => "Kafka 3.6 (KRaft)", "Kafka 3.6（KRaft）";

@@ -5,7 +5,9 @@
 
 use crate::i18n::{Lang, T};
 use mqlab_scenario::doc::{AcksDoc, CommitDoc, StoreKindDoc};
-use mqlab_scenario::doc_rabbit::{OverflowDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc};
+use mqlab_scenario::doc_rabbit::{
+    OverflowDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc, RabbitVersion,
+};
 use mqlab_scenario::{KafkaVersion, Knobs, Text};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -222,6 +224,14 @@ pub fn mode_texts(m: PublishModeDoc) -> (&'static str, T, T) {
         PublishModeDoc::Plain => ("plain", T::ModePlain, T::ModePlainHelp),
         PublishModeDoc::Confirm => ("confirm", T::ModeConfirm, T::ModeConfirmHelp),
         PublishModeDoc::Transaction => ("transaction", T::ModeTransaction, T::ModeTransactionHelp),
+    }
+}
+
+/// A RabbitMQ version: its value in the document, its name and what differs in it.
+pub fn rabbit_version_texts(v: RabbitVersion) -> (&'static str, T, T) {
+    match v {
+        RabbitVersion::V4 => (v.label(), T::Rabbit4, T::Rabbit4Help),
+        RabbitVersion::V3_13 => (v.label(), T::Rabbit313, T::Rabbit313Help),
     }
 }
 
@@ -505,8 +515,18 @@ pub fn settings(props: &SettingsProps) -> Html {
                     </div>
                 }
             });
+            let version = r.rabbit_version();
             html! {
                 <>
+                    <fieldset data-testid="settings-rabbit-cluster">
+                        <legend>{ T::ClusterSection.get(lang) }</legend>
+                        { select_field(T::RabbitVersionField, "knob-rabbit-version".into(), texts(&RabbitVersion::ALL.map(rabbit_version_texts)), version.label(),
+                            Some(rabbit_version_texts(version).2),
+                            edit(0, |f, _, v| if let Some(r) = &mut f.rabbit {
+                                // 4.x is the default: left unwritten, as a share link carries only changes.
+                                r.version = (v != RabbitVersion::V4.label()).then_some(v);
+                            })) }
+                    </fieldset>
                     <fieldset data-testid="settings-publishers">
                         <legend>{ T::PublisherSection.get(lang) }</legend>
                         { for publishers }

@@ -1196,6 +1196,12 @@ async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() 
     find(&root, "settings-consumer-billing");
     assert_eq!(count(&root, "#knob-store"), 1);
 
+    // RabbitMQ 4.x unless the document says 3.13; the help says what differs.
+    assert_eq!(count(&root, "#knob-rabbit-version option"), 2);
+    assert!(text(&root, "knob-rabbit-version-help").contains("removed in 4.0"));
+    choose(&root, "#knob-rabbit-version", "3.13");
+    yew::scheduler::flush().await;
+    assert!(text(&root, "knob-rabbit-version-help").contains("ha-mode"));
     choose(&root, "#knob-publisher-0-mode", "transaction");
     toggle(&root, "#knob-publisher-0-persistent");
     toggle(&root, "#knob-queue-0-durable");
@@ -1226,6 +1232,7 @@ async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() 
     assert_eq!(doc.queues[0].kind, QueueTypeDoc::Quorum);
     assert!(!doc.consumers[0].auto_ack);
     assert_eq!(doc.consumers[0].prefetch, 7);
+    assert_eq!(doc.version.as_deref(), Some("3.13"));
 
     // A prefetch that is not a number is named, and nothing is applied.
     *applied.borrow_mut() = None;

@@ -48,6 +48,15 @@ pub enum RabbitVersion {
 }
 
 impl RabbitVersion {
+    pub const ALL: [RabbitVersion; 2] = [Self::V4, Self::V3_13];
+
+    /// The value the document spells.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::V3_13 => "3.13",
+            Self::V4 => "4",
+        }
+    }
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "3.13" => Some(Self::V3_13),
