@@ -408,3 +408,33 @@ fn no_play_step_waits_long_for_its_point() {
         }
     }
 }
+
+/// A step that points at the ◆ committed-offset marker finds it on the stage when it is done
+/// (the frame has a committed offset), or says there is none yet and there is none.
+#[test]
+fn a_step_pointing_at_the_committed_offset_marker_finds_it() {
+    let mut pointed = 0;
+    for lesson in lessons() {
+        for (i, step) in lesson.doc.steps.iter().enumerate() {
+            let json = serde_json::to_value(step).unwrap();
+            let en = json["text"]["en"].as_str().unwrap_or_default();
+            if !en.contains('◆') {
+                continue;
+            }
+            pointed += 1;
+            let mut p = replay_to(&lesson, i).unwrap();
+            follow(&mut p, step).unwrap();
+            let marks: usize = p.frame().groups.iter().map(|g| g.committed.len()).sum();
+            if en.contains("No ◆") {
+                assert_eq!(marks, 0, "{} step {i} says there is no ◆", lesson.doc.id);
+            } else {
+                assert!(
+                    marks > 0,
+                    "{} step {i} points at a ◆ that is not drawn",
+                    lesson.doc.id
+                );
+            }
+        }
+    }
+    assert!(pointed > 0, "some lesson points at the marker");
+}
