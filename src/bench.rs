@@ -268,6 +268,8 @@ pub fn rabbitmq_scenario(duration_ms: u64) -> ScenarioDoc {
         "seed": 7,
         "duration_ms": duration_ms,
         "rabbitmq": {
+            // Classic mirroring, as 3.13 has it (4.0 removed it).
+            "version": "3.13",
             "nodes": 3,
             "queues": [
                 { "name": "orders", "node": "rabbit-1" },
@@ -528,4 +530,17 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
     }
     println!("total  {:>2} file(s) {:>9.1} KB raw {:>8.1} KB gzip (gzip level 6, each file alone; quality bar <= 300 KB)", total.files, kb(total.raw), kb(total.gz));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The benchmark's scenarios must stay valid as the models change, or `bench` stops
+    /// half way (it is informational in CI, so nothing else would notice).
+    #[test]
+    fn the_bench_scenarios_load() {
+        Player::load(heavy_scenario(1_000)).expect("the Kafka bench scenario loads");
+        Player::load(rabbitmq_scenario(1_000)).expect("the RabbitMQ bench scenario loads");
+    }
 }
