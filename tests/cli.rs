@@ -127,7 +127,7 @@ fn run_summarises_a_rabbitmq_scenario_by_its_queues() {
 fn check_validates_lessons_against_their_scenarios() {
     let (ok, out, _) = mqlab(&["check", "lessons/kafka-duplicate-consumption.json"]);
     assert!(ok, "{out}");
-    assert!(out.contains("lesson, 10 steps"), "{out}");
+    assert!(out.contains("lesson, 12 steps"), "{out}");
     let bad = std::env::temp_dir().join("mqlab-bad-lesson.json");
     let text = std::fs::read_to_string("lessons/kafka-duplicate-consumption.json").unwrap();
     std::fs::write(

@@ -192,6 +192,13 @@ texts! {
     Idempotence => "Idempotent producer (enable.idempotence)", "幂等生产者 (enable.idempotence)";
     IdempotenceUnavailable => "Kafka 0.10 has no idempotent producer: it came in 0.11 (KIP-98).", "Kafka 0.10 没有幂等生产者：它在 0.11 才引入（KIP-98）。";
     KafkaVersionField => "Kafka version", "Kafka 版本";
+    OffsetResetField => "Where a group without a committed offset starts (auto.offset.reset)", "消费组没有已提交 offset 时从哪里开始 (auto.offset.reset)";
+    ResetLatest => "latest (the default)", "latest（默认）";
+    ResetLatestHelp => "Start at the end of the partition: records written before the consumer joined are skipped, lost to this group rather than duplicated.", "从分区末尾开始：消费者加入之前写入的记录被跳过，对这个消费组来说是丢失，而不是重复。";
+    ResetEarliest => "earliest", "earliest";
+    ResetEarliestHelp => "Start at the beginning of the partition: everything still in the log is read, again if it was read before.", "从分区开头开始：日志中还在的记录全部读一遍，读过的会再读。";
+    ResetNone => "none", "none";
+    ResetNoneHelp => "Throw NoOffsetForPartitionException: the consumer stops until an offset is set.", "抛出 NoOffsetForPartitionException：消费者停止，直到设置了 offset。";
     RabbitVersionField => "RabbitMQ version", "RabbitMQ 版本";
     Rabbit4 => "RabbitMQ 4.x", "RabbitMQ 4.x";
     Rabbit4Help => "Classic queue mirroring was removed in 4.0 (a mirroring policy is refused); quorum queues have a delivery limit of 20 by default.", "经典队列镜像已在 4.0 中移除（镜像策略会被拒绝）；仲裁队列默认的投递次数上限为 20。";

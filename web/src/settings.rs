@@ -4,7 +4,7 @@
 //! consumer's autoAck and prefetch), edited in its document's `rabbitmq` section.
 
 use crate::i18n::{Lang, T};
-use mqlab_scenario::doc::{AcksDoc, CommitDoc, StoreKindDoc};
+use mqlab_scenario::doc::{AcksDoc, CommitDoc, OffsetResetDoc, StoreKindDoc};
 use mqlab_scenario::doc_rabbit::{
     OverflowDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc, RabbitVersion,
 };
@@ -58,6 +58,7 @@ struct Form {
     idempotence: bool,
     commit: Option<CommitDoc>,
     auto_commit_interval_ms: String,
+    auto_offset_reset: Option<OffsetResetDoc>,
     store: Option<StoreKindDoc>,
     seed: String,
     rabbit: Option<RabbitDoc>,
@@ -104,6 +105,7 @@ impl Form {
             idempotence: k.idempotence,
             commit: k.commit,
             auto_commit_interval_ms: k.auto_commit_interval_ms.to_string(),
+            auto_offset_reset: k.auto_offset_reset,
             store: k.store,
             seed: k.seed.to_string(),
         }
@@ -176,6 +178,7 @@ impl Form {
                 .trim()
                 .parse::<u64>()
                 .map_err(|_| T::AutoCommitInterval)?,
+            auto_offset_reset: self.auto_offset_reset,
             store: self.store,
             seed: self.seed.trim().parse::<u64>().map_err(|_| T::Seed)?,
         };
@@ -255,6 +258,21 @@ const COMMITS: [CommitDoc; 4] = [
     CommitDoc::AsyncAfterProcess,
     CommitDoc::SyncBeforeProcess,
 ];
+
+const RESETS: [OffsetResetDoc; 3] = [
+    OffsetResetDoc::Latest,
+    OffsetResetDoc::Earliest,
+    OffsetResetDoc::None,
+];
+
+/// An `auto.offset.reset`: its value in the form, its name and what it does.
+pub fn reset_texts(r: OffsetResetDoc) -> (&'static str, T, T) {
+    match r {
+        OffsetResetDoc::Latest => ("latest", T::ResetLatest, T::ResetLatestHelp),
+        OffsetResetDoc::Earliest => ("earliest", T::ResetEarliest, T::ResetEarliestHelp),
+        OffsetResetDoc::None => ("none", T::ResetNone, T::ResetNoneHelp),
+    }
+}
 
 /// A commit mode: its value in the form, its name and what it means.
 pub fn commit_texts(c: CommitDoc) -> (&'static str, T, T) {
@@ -443,6 +461,12 @@ pub fn settings(props: &SettingsProps) -> Html {
                         })) }
                     { text_field(T::AutoCommitInterval, "knob-auto-commit".into(), &form.auto_commit_interval_ms,
                         edit(0, |f, _, v| f.auto_commit_interval_ms = v)) }
+                    if let Some(reset) = form.auto_offset_reset {
+                        { select_field(T::OffsetResetField, "knob-offset-reset".into(), texts(&RESETS.map(reset_texts)), reset_texts(reset).0,
+                            Some(reset_texts(reset).2), edit(0, |f, _, v| {
+                                f.auto_offset_reset = RESETS.into_iter().find(|r| reset_texts(*r).0 == v).or(f.auto_offset_reset);
+                            })) }
+                    }
                 </>
             }
         });

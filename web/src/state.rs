@@ -216,6 +216,7 @@ impl AppState {
                 idempotence: true,
                 commit: None,
                 auto_commit_interval_ms: 5_000,
+                auto_offset_reset: None,
                 store: None,
                 seed: 0,
             },

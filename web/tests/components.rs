@@ -771,6 +771,7 @@ fn knobs(consumers: bool) -> mqlab_scenario::Knobs {
         idempotence: true,
         commit: consumers.then_some(CommitDoc::Auto),
         auto_commit_interval_ms: 5_000,
+        auto_offset_reset: consumers.then_some(mqlab_scenario::doc::OffsetResetDoc::Latest),
         store: consumers.then_some(StoreKindDoc::PlainInsert),
         seed: 3,
     }
@@ -807,6 +808,9 @@ async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
     assert!(text(&root, "knob-commit-help").contains("at least once"));
     assert!(text(&root, "knob-store-help").contains("second row"));
 
+    assert_eq!(count(&root, "#knob-offset-reset option"), 3);
+    assert!(text(&root, "knob-offset-reset-help").contains("skipped"));
+    choose(&root, "#knob-offset-reset", "earliest");
     choose(&root, "#knob-store", "unique_key");
     choose(&root, "#knob-commit", "sync_before_process");
     yew::scheduler::flush().await;
@@ -824,6 +828,10 @@ async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
     assert_eq!(chosen.store, Some(StoreKindDoc::UniqueKey));
     assert_eq!(chosen.commit, Some(CommitDoc::SyncBeforeProcess));
     assert_eq!(chosen.auto_commit_interval_ms, 5_000);
+    assert_eq!(
+        chosen.auto_offset_reset,
+        Some(mqlab_scenario::doc::OffsetResetDoc::Earliest)
+    );
 
     // No consumers: no consumer settings.
     let props = SettingsProps {
@@ -1407,7 +1415,7 @@ async fn the_lesson_panel_holds_next_until_the_world_shows_the_step_done() {
     let root = mount::<LessonPanel>(panel(waiting.clone(), Lang::En, on_input.clone())).await;
     assert_eq!(attr(&root, "lesson-step", "data-kind"), "act");
     assert_eq!(attr(&root, "lesson-step", "data-done"), "false");
-    assert_eq!(text(&root, "lesson-step-of"), "Step 3 of 10");
+    assert_eq!(text(&root, "lesson-step-of"), "Step 3 of 12");
     assert!(disabled_in(&root, "lesson-next"));
     assert!(text(&root, "lesson-status").contains("Waiting"));
     assert!(text(&root, "lesson-hint").contains("Hint"));
@@ -1422,7 +1430,7 @@ async fn the_lesson_panel_holds_next_until_the_world_shows_the_step_done() {
     let root = mount::<LessonPanel>(panel(done, Lang::Zh, on_input)).await;
     assert!(!disabled_in(&root, "lesson-next"));
     assert!(text(&root, "lesson-status").contains("完成"));
-    assert_eq!(text(&root, "lesson-step-of"), "第 3 步，共 10 步");
+    assert_eq!(text(&root, "lesson-step-of"), "第 3 步，共 12 步");
     find(&root, "lesson-next")
         .dyn_ref::<web_sys::HtmlElement>()
         .unwrap()

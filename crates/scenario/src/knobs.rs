@@ -2,7 +2,9 @@
 //! The cluster fields are Kafka's; a RabbitMQ document keeps its own (the downstream
 //! stores and the seed apply to both).
 
-use crate::doc::{AcksDoc, CommitDoc, KafkaDoc, ProducerDoc, ScenarioDoc, StoreKindDoc};
+use crate::doc::{
+    AcksDoc, CommitDoc, KafkaDoc, OffsetResetDoc, ProducerDoc, ScenarioDoc, StoreKindDoc,
+};
 use mqlab_kafka::KafkaVersion;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +26,8 @@ pub struct Knobs {
     /// The consumers' commit mode and auto-commit interval; none without consumers.
     pub commit: Option<CommitDoc>,
     pub auto_commit_interval_ms: u64,
+    /// The consumers' `auto.offset.reset`; none without consumers.
+    pub auto_offset_reset: Option<OffsetResetDoc>,
     /// The kind of the downstream stores; none without stores.
     pub store: Option<StoreKindDoc>,
     pub seed: u64,
@@ -81,6 +85,7 @@ impl Knobs {
                 .consumers
                 .first()
                 .map_or(5_000, |c| c.auto_commit_interval_ms),
+            auto_offset_reset: doc.consumers.first().map(|c| c.auto_offset_reset),
             store: doc.stores.first().map(|s| s.kind),
             seed: doc.seed,
         }
@@ -116,6 +121,9 @@ impl Knobs {
                 c.commit = commit;
             }
             c.auto_commit_interval_ms = self.auto_commit_interval_ms;
+            if let Some(reset) = self.auto_offset_reset {
+                c.auto_offset_reset = reset;
+            }
         }
         if let Some(kind) = self.store {
             for s in &mut doc.stores {

@@ -438,3 +438,26 @@ fn a_step_pointing_at_the_committed_offset_marker_finds_it() {
     }
     assert!(pointed > 0, "some lesson points at the marker");
 }
+
+/// The duplicate lesson shows auto.offset.reset, not only tells it: switched to latest, the
+/// late consumer skips the six orders (the walk checks the estimate against the model).
+#[test]
+fn the_duplicate_lesson_switches_auto_offset_reset_to_latest_and_shows_the_gap() {
+    let lesson = lessons()
+        .into_iter()
+        .find(|l| l.doc.id == "kafka-duplicate-consumption")
+        .unwrap();
+    let at = lesson
+        .doc
+        .steps
+        .iter()
+        .position(|s| {
+            matches!(s, StepDoc::Switch { setting, value, .. }
+                if setting == "auto_offset_reset" && value == "latest")
+        })
+        .expect("a switch to latest");
+    assert!(matches!(
+        lesson.doc.steps[at + 1],
+        StepDoc::Estimate { answer: 0, .. }
+    ));
+}

@@ -9,7 +9,7 @@ const stepOf = (page) => panel(page).getByTestId('lesson-step');
 test('wrong moves and wrong predictions are not let through', async ({ page }) => {
   // A link straight to step 3: the consumer has inserted four orders, nobody killed it yet.
   const errors = await open(page, { hash: '#lesson/kafka-duplicate-consumption/3' });
-  await expect(panel(page).getByTestId('lesson-step-of')).toHaveText('Step 3 of 10');
+  await expect(panel(page).getByTestId('lesson-step-of')).toHaveText('Step 3 of 12');
   await expect(stepOf(page)).toHaveAttribute('data-kind', 'act');
   expect(Number(await page.getByTestId('store-orders-table').getAttribute('data-rows'))).toBeGreaterThanOrEqual(4);
 

@@ -133,6 +133,7 @@ pub fn setting(doc: &ScenarioDoc, name: &str) -> Option<String> {
             "idempotence" => k.idempotence.to_string(),
             "retries" => k.retries.to_string(),
             "commit" => json(&k.commit?),
+            "auto_offset_reset" => json(&k.auto_offset_reset?),
             "auto_commit_interval_ms" => k.auto_commit_interval_ms.to_string(),
             "store" => json(&k.store?),
             _ => return None,
@@ -209,6 +210,9 @@ pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(
             "idempotence" => set!(k.idempotence),
             "retries" => set!(k.retries),
             "commit" => k.commit = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?),
+            "auto_offset_reset" => {
+                k.auto_offset_reset = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?)
+            }
             "auto_commit_interval_ms" => set!(k.auto_commit_interval_ms),
             "store" => k.store = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?),
             _ => return Err(format!("no setting named \"{name}\"")),
