@@ -148,7 +148,10 @@ impl Broker {
     /// The machine lost power: the last `unflushed` records of every log were only in the
     /// page cache (Kafka does not fsync each write; FIDELITY keeps kill -9 harmless to logs).
     pub fn on_power_loss(&mut self, unflushed: u32, fx: Fx) {
-        self.last_down_was_crash = true;
+        // A clean shutdown flushed every log and wrote its marker: nothing is left to lose.
+        if !self.last_down_was_crash {
+            return;
+        }
         self.clean_shutdown_of = None;
         for (&tp, log) in self.logs.iter_mut() {
             let removed = log.lose_tail(unflushed);
@@ -1004,11 +1007,10 @@ fn truncation_offset(log: &Log, leader: Option<(u32, u64)>) -> u64 {
 }
 
 /// The idempotent producer's sequence check (Kafka's `ProducerAppendInfo.checkSequence`): a
-/// producer the log has no state for may start anywhere, except at 0 on a log that never held
-/// a record (KAFKA-15591); a newer epoch
-/// must start at 0; the same epoch must continue at last + 1, except that a retry of one of
-/// its last five batches is a duplicate, answered with the offset it got. Ok(Some(offset)):
-/// a duplicate.
+/// producer the log has no state for may start anywhere, but at 0 on a log that never held a
+/// record (KAFKA-15591); a newer epoch must start at 0; the same epoch must continue at
+/// last + 1, except that a retry of one of its last five batches is a duplicate, answered
+/// with the offset it got. Ok(Some(offset)): a duplicate.
 fn check_sequence(log: &Log, seq: Sequence, count: u32) -> Result<Option<u64>, KafkaError> {
     let known = log.producer_state(seq.producer_id, RETAINED_PRODUCER_BATCHES);
     let Some(epoch) = known.epoch else {

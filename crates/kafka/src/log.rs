@@ -39,11 +39,6 @@ impl Log {
         self.epochs.last().map(|&(e, _)| e)
     }
 
-    /// Epoch of the last record, which a follower sends as `last_fetched_epoch`.
-    pub fn last_record_epoch(&self) -> Option<u32> {
-        self.records.last().map(|r| r.epoch)
-    }
-
     /// Start a new epoch at the current end (a new leader, or a record of a newer epoch).
     pub fn begin_epoch(&mut self, epoch: u32) {
         if self.latest_epoch().is_none_or(|e| e < epoch) {

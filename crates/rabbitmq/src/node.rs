@@ -713,7 +713,7 @@ impl RabbitNode {
                     }
                 }
             }
-            targets.sort_unstable();
+            mqlab_engine::compact::sort(&mut targets);
             headers.exchange = exchange.clone();
             headers.routing_keys = keys;
             let mut id = None;

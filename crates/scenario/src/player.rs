@@ -403,10 +403,11 @@ impl Player {
                     .as_ref()
                     .map_or(crate::doc_rabbit::RabbitVersion::V4, |r| r.rabbit_version()),
             ),
-            Cores::Kafka(_) => crate::kafka_version_label(
-                crate::knobs::kafka_version(self.doc.kafka.as_ref()),
-                crate::knobs::elr_in_force(self.doc.kafka.as_ref()),
-            ),
+            // What the validated configuration says, not a second reading of the document.
+            Cores::Kafka(c) => {
+                let config = c.world.model().config();
+                crate::kafka_version_label(config.version, config.eligible_leader_replicas)
+            }
         }
     }
     /// The Kafka model at the current position, for tests and the command line.

@@ -203,9 +203,8 @@ fn validate_kafka(
         "4.1, 4.0, 3.6 or 0.10",
         "4.1、4.0、3.6 或 0.10",
     )?;
-    let eligible_leader_replicas = k
-        .eligible_leader_replicas
-        .unwrap_or(version.elr_by_default());
+    // The version parsed, the knobs' reading of the document is the validated one.
+    let eligible_leader_replicas = crate::knobs::elr_in_force(Some(k));
     if eligible_leader_replicas && !version.supports_elr() {
         return Err(err(
             "kafka.eligible_leader_replicas",

@@ -921,3 +921,26 @@ fn k19_zombie_leader_acks_all_writes_time_out_and_land_on_the_new_leader() {
         "each zombie write had to be retried"
     );
 }
+
+#[test]
+fn k05_a_clean_shutdown_flushes_its_logs_so_a_later_power_loss_takes_nothing() {
+    let run = |first: &str| {
+        let mut v = base();
+        v["duration_ms"] = json!(20000);
+        v["script"] = json!([
+            produce(1000, 5),
+            fault(3000, first, "broker-1"),
+            { "at_ms": 4000, "do": "power_loss", "node": "broker-1", "unflushed": 5 },
+        ]);
+        let (_, f) = play(v);
+        let p0 = partition(&f, "orders-0");
+        let b1 = p0.replicas.iter().find(|r| r.broker == 1).unwrap();
+        (b1.log_end_offset, f.ledger.lost)
+    };
+    assert_eq!(run("stop"), (5, 0), "flushed at the clean shutdown");
+    assert_eq!(
+        run("crash"),
+        (0, 0),
+        "after kill -9 the page cache still held them; the other replicas keep them"
+    );
+}

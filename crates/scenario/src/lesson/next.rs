@@ -33,7 +33,8 @@ impl Question {
 pub fn in_map_order(lessons: &[LessonDoc]) -> Vec<&LessonDoc> {
     let rank = |q: Question| Question::ALL.iter().position(|x| *x == q);
     let mut sorted: Vec<&LessonDoc> = lessons.iter().collect();
-    sorted.sort_by(|a, b| {
+    // The shared sort keeps the wasm small (see ARCHITECTURE.md, "Bundle size").
+    mqlab_engine::compact::sort_by(&mut sorted, |a, b| {
         (rank(a.question), a.order, &a.id).cmp(&(rank(b.question), b.order, &b.id))
     });
     sorted
