@@ -5,7 +5,6 @@ use crate::compare_view::CompareView;
 use crate::event_log::EventLog;
 use crate::help::Help;
 use crate::i18n::{Lang, T};
-use crate::layout::StageLayout;
 use crate::ledger::Ledger;
 use crate::lesson_map::LessonMap;
 use crate::lesson_panel::LessonPanel;
@@ -17,7 +16,7 @@ use crate::route::Route;
 use crate::settings::Settings;
 use crate::share;
 use crate::share_panel::{self, SharePanel};
-use crate::stage::Stage;
+use crate::stage::{Stage, PRESENTER_ZOOM, ZOOM};
 use crate::state::{Action, AppState, Tab, View, TICK_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
@@ -219,7 +218,7 @@ pub fn app() -> Html {
         .and_then(|id| frame.nodes.iter().find(|n| n.id == id))
         .map(|node| {
             html! {
-                <NodeMenu {lang} node={node.clone()} layout={StageLayout::of(frame)} rabbit={!frame.queues.is_empty()}
+                <NodeMenu {lang} node={node.clone()} rabbit={!frame.queues.is_empty()}
                     on_command={on_command.clone()} on_close={on_close.clone()} />
             }
         });
@@ -319,7 +318,8 @@ pub fn app() -> Html {
                 <section class="stage-area">
                     <div class="scenario-intro">{ intro }</div>
                     <Stage frame={state.frame.clone()} {lang} clock_ms={state.clock_ms}
-                        reduced_motion={*reduced_motion} selected_message={state.selected_message} {on_node}>
+                        reduced_motion={*reduced_motion} selected_message={state.selected_message} {on_node}
+                        menu_at={state.menu} zoom={if state.presenter { PRESENTER_ZOOM } else { ZOOM }}>
                         { menu }
                     </Stage>
                     { notice }

@@ -107,6 +107,9 @@ texts! {
     DuplicateRow => "⚠ duplicate row", "⚠ 重复行";
     PositionLegend => "▲ consumer position", "▲ 消费者位置";
     CommittedLegend => "◆ committed offset", "◆ 已提交 offset";
+    UncommittedLegend => "dashed cell = above the HW, not yet committed", "虚线格 = 高于 HW，尚未提交";
+    MarkFaultLegend => "fault", "故障";
+    MarkActionLegend => "action or lesson step", "操作或课程步骤";
     // Node menu
     NodeActions => "Actions", "操作";
     Kill => "Kill (kill -9)", "强杀 (kill -9)";

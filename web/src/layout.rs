@@ -3,6 +3,7 @@
 
 use mqlab_scenario::frame::{Frame, NodeKind, StoreKind, StoreView};
 use mqlab_scenario::VecMap as BTreeMap;
+use mqlab_scenario::VecSet as BTreeSet;
 use std::fmt;
 
 /// A number written with one decimal, by integer arithmetic: float formatting is sizeable
@@ -19,7 +20,11 @@ impl fmt::Display for Tenths {
     }
 }
 
+/// The widest layout; a wider stage scales it up.
 pub const WIDTH: f64 = 1000.0;
+/// The narrowest layout (a phone's width at 1.1 CSS px a unit); a narrower stage scales it
+/// down.
+pub const MIN_WIDTH: f64 = 320.0;
 const MARGIN: f64 = 12.0;
 const LEFT_W: f64 = 136.0;
 const BROKERS_X: f64 = MARGIN + LEFT_W + 20.0;
@@ -35,10 +40,17 @@ const LANE_Y: f64 = 78.0;
 /// More brokers than this go on two rows, so that their logs stay readable.
 const MAX_PER_ROW: usize = 5;
 const ROW_GAP: f64 = 36.0;
+/// A broker card narrower than this cannot show a partition's header and a few cells.
+const CARD_W_MIN: f64 = 150.0;
+/// Clients or the right column go beside the brokers only when it leaves cards this wide.
+const CARD_W_BESIDE: f64 = 175.0;
+const CONTROLLER_W: f64 = 240.0;
+const CLIENT_GAP: f64 = 12.0;
 
 // The column on the right: consumer groups, then the downstream stores.
 const RIGHT_W: f64 = 236.0;
-pub const RIGHT_X: f64 = WIDTH - MARGIN - RIGHT_W;
+#[cfg(test)]
+const RIGHT_X: f64 = WIDTH - MARGIN - RIGHT_W;
 const RIGHT_GAP: f64 = 20.0;
 /// Under the HW and LEO labels of a log: a lane for the consumers' positions (▲) and the
 /// groups' committed offsets (◆), one line each.
@@ -61,7 +73,7 @@ pub const SEEN_HEAD: f64 = 16.0;
 /// RabbitMQ: a queue's row in a node card (name, role, its messages, the counts).
 pub const QUEUE_SLOT_H: f64 = 92.0;
 /// RabbitMQ publishers: name, mode on two lines, persistence, confirms, throughput, state.
-pub const PUBLISHER_H: f64 = 104.0;
+pub const PUBLISHER_H: f64 = 112.0;
 const CLIENT_H: f64 = 56.0;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -87,6 +99,8 @@ impl Rect {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageLayout {
+    /// The viewBox's width: the width the stage was laid out for.
+    pub width: f64,
     pub height: f64,
     /// The box of every node, by node id.
     pub boxes: BTreeMap<u32, Rect>,
@@ -104,6 +118,8 @@ pub struct StageLayout {
     pub groups: Vec<(String, Rect)>,
     /// The downstream stores, in frame order.
     pub stores: Vec<StoreLayout>,
+    /// Producers and readers (RabbitMQ: publishers), by node id.
+    clients: BTreeSet<u32>,
 }
 
 /// Where a store and its rows (and seen ids) go.
@@ -184,7 +200,18 @@ fn chip(x: f64, top: f64, cols: usize, i: usize) -> Rect {
 }
 
 impl StageLayout {
+    /// The layout at the widest width, as a wide screen shows it.
     pub fn of(frame: &Frame) -> StageLayout {
+        StageLayout::fitting(frame, WIDTH)
+    }
+
+    /// The layout for a stage `width` units wide (clamped to [`MIN_WIDTH`, `WIDTH`]). Wide:
+    /// clients on the left, brokers in the middle, groups and stores on the right. Narrower,
+    /// the right column moves under the brokers; narrower still, the clients go on a row
+    /// above them and the brokers wrap, so that text keeps its size and only the picture
+    /// grows taller.
+    pub fn fitting(frame: &Frame, width: f64) -> StageLayout {
+        let width = width.clamp(MIN_WIDTH, WIDTH);
         let brokers: Vec<u32> = ids_of(frame, NodeKind::Broker);
         let clients: Vec<u32> = ids_of(frame, NodeKind::Producer)
             .into_iter()
@@ -199,19 +226,49 @@ impl StageLayout {
             .enumerate()
             .map(|(i, name)| (name.clone(), i))
             .collect();
-
-        let right_column = !frame.consumers.is_empty() || !frame.stores.is_empty();
-        let per_row = if brokers.len() <= MAX_PER_ROW {
-            brokers.len()
+        let has_right = !frame.consumers.is_empty() || !frame.stores.is_empty();
+        let n_brokers = brokers.len().max(1);
+        // Brokers on one row up to MAX_PER_ROW, else two rows; fewer per row when narrow.
+        let wanted_per_row = if n_brokers <= MAX_PER_ROW {
+            n_brokers
         } else {
-            brokers.len().div_ceil(2)
+            n_brokers.div_ceil(2)
         };
-        let n = per_row.max(1) as f64;
-        let region_w = if right_column {
-            RIGHT_X - RIGHT_GAP - BROKERS_X
+        let fits_at = |least: f64, region: f64, per_row: usize| {
+            let n = per_row as f64;
+            (region - CARD_GAP * (n - 1.0)) / n >= least
+        };
+        let fits = |region: f64, per_row: usize| fits_at(CARD_W_BESIDE, region, per_row);
+        // In order of preference: everything side by side; the clients on a row above so
+        // that consumers and stores stay beside the brokers (narrower cards); the clients
+        // beside and the right column under the brokers; everything stacked.
+        let beside_region = width - MARGIN - BROKERS_X;
+        let right_room = RIGHT_GAP + RIGHT_W;
+        let (clients_beside, right_beside) =
+            if has_right && fits(beside_region - right_room, wanted_per_row) {
+                (true, true)
+            } else if has_right
+                && fits_at(
+                    CARD_W_MIN,
+                    width - 2.0 * MARGIN - right_room,
+                    wanted_per_row,
+                )
+            {
+                (false, true)
+            } else {
+                (fits(beside_region, wanted_per_row.min(3)), false)
+            };
+        let brokers_x = if clients_beside { BROKERS_X } else { MARGIN };
+        let region_w = if right_beside {
+            width - MARGIN - RIGHT_W - RIGHT_GAP - brokers_x
         } else {
-            WIDTH - MARGIN - BROKERS_X
+            width - MARGIN - brokers_x
         };
+        let mut per_row = wanted_per_row;
+        while per_row > 1 && !fits_at(CARD_W_MIN, region_w, per_row) {
+            per_row -= 1;
+        }
+        let n = per_row as f64;
         let card_w = (region_w - CARD_GAP * (n - 1.0)) / n;
         let slot_h = if rabbit {
             QUEUE_SLOT_H
@@ -229,10 +286,65 @@ impl StageLayout {
 
         let mut boxes = BTreeMap::new();
         let mut anchors = BTreeMap::new();
+        let client_h = if rabbit { PUBLISHER_H } else { CLIENT_H };
+        // Clients: a column on the left, or rows across the top.
+        let mut top: f64 = 8.0;
+        // The clients' row and the controller stay above the brokers, clear of the right column.
+        let region_right = brokers_x + region_w;
+        let across =
+            ((region_right - MARGIN + CLIENT_GAP) / (LEFT_W + CLIENT_GAP)).floor() as usize;
+        for (i, id) in clients.iter().enumerate() {
+            let (x, y) = if clients_beside {
+                (MARGIN, 52.0 + i as f64 * (client_h + 18.0))
+            } else {
+                let (row, col) = (i / across.max(1), i % across.max(1));
+                (
+                    MARGIN + col as f64 * (LEFT_W + CLIENT_GAP),
+                    8.0 + row as f64 * (client_h + CLIENT_GAP),
+                )
+            };
+            boxes.insert(
+                *id,
+                Rect {
+                    x,
+                    y,
+                    w: LEFT_W,
+                    h: client_h,
+                },
+            );
+            anchors.insert(*id, (x + LEFT_W, y + client_h / 2.0));
+            if !clients_beside {
+                top = top.max(y + client_h + 12.0);
+            }
+        }
+        let controllers = ids_of(frame, NodeKind::Controller);
+        // Clients on a row of their own: the controller ends that row when there is room.
+        let row_end = MARGIN + clients.len().min(across) as f64 * (LEFT_W + CLIENT_GAP);
+        let controller_on_clients_row = !clients_beside
+            && !clients.is_empty()
+            && clients.len() <= across
+            && row_end + CONTROLLER_W <= region_right;
+        let cards_top = if controller_on_clients_row {
+            top.max(8.0 + 48.0 + 12.0) + (CARD_TOP - LANE_Y)
+        } else if controllers.is_empty() && !clients_beside {
+            top + (CARD_TOP - LANE_Y)
+        } else {
+            top - 8.0 + CARD_TOP
+        };
+        for id in controllers {
+            let w = CONTROLLER_W.min(region_w);
+            let (x, y) = if controller_on_clients_row {
+                (region_right - w, 8.0)
+            } else {
+                (brokers_x + region_w / 2.0 - w / 2.0, top)
+            };
+            boxes.insert(id, Rect { x, y, w, h: 48.0 });
+            anchors.insert(id, (x + w / 2.0, y + 48.0));
+        }
         for (i, id) in brokers.iter().enumerate() {
-            let (row, col) = (i / per_row.max(1), i % per_row.max(1));
-            let x = BROKERS_X + col as f64 * (card_w + CARD_GAP);
-            let y = CARD_TOP + row as f64 * (card_h + ROW_GAP);
+            let (row, col) = (i / per_row, i % per_row);
+            let x = brokers_x + col as f64 * (card_w + CARD_GAP);
+            let y = cards_top + row as f64 * (card_h + ROW_GAP);
             boxes.insert(
                 *id,
                 Rect {
@@ -242,40 +354,14 @@ impl StageLayout {
                     h: card_h,
                 },
             );
-            // The second row's lane runs in the gap above it.
+            // Each row's lane runs in the gap above it.
             anchors.insert(*id, (x + card_w / 2.0, y - (CARD_TOP - LANE_Y)));
         }
-        for id in ids_of(frame, NodeKind::Controller) {
-            let w = 240.0;
-            let x = BROKERS_X + region_w / 2.0 - w / 2.0;
-            boxes.insert(
-                id,
-                Rect {
-                    x,
-                    y: 8.0,
-                    w,
-                    h: 48.0,
-                },
-            );
-            anchors.insert(id, (x + w / 2.0, 56.0));
-        }
-        let client_h = if rabbit { PUBLISHER_H } else { CLIENT_H };
-        for (i, id) in clients.iter().enumerate() {
-            let y = 52.0 + i as f64 * (client_h + 18.0);
-            boxes.insert(
-                *id,
-                Rect {
-                    x: MARGIN,
-                    y,
-                    w: LEFT_W,
-                    h: client_h,
-                },
-            );
-            anchors.insert(*id, (MARGIN + LEFT_W, y + client_h / 2.0));
-        }
+        let bottom_of =
+            |boxes: &BTreeMap<u32, Rect>| boxes.values().map(|r| r.y + r.h).fold(0.0, f64::max);
 
-        // On the right: a frame per consumer group holding its consumers' cards, then the
-        // stores they write to.
+        // The right column: a frame per consumer group holding its consumers' cards, then
+        // the stores they write to. Beside the brokers, or in columns under them.
         let mut group_names: Vec<&str> = Vec::new();
         for name in frame
             .consumers
@@ -287,7 +373,23 @@ impl StageLayout {
                 group_names.push(name);
             }
         }
-        let mut y = 8.0;
+        let mut columns = if right_beside {
+            vec![(width - MARGIN - RIGHT_W, 8.0)]
+        } else {
+            let below = bottom_of(&boxes) + ROW_GAP;
+            let n = ((width - 2.0 * MARGIN + RIGHT_GAP) / (RIGHT_W + RIGHT_GAP))
+                .floor()
+                .max(1.0) as usize;
+            (0..n)
+                .map(|i| (MARGIN + i as f64 * (RIGHT_W + RIGHT_GAP), below))
+                .collect()
+        };
+        // Each block goes to the shortest column, so that the picture stays compact.
+        fn shortest(columns: &[(f64, f64)]) -> usize {
+            (0..columns.len())
+                .min_by(|&a, &b| columns[a].1.total_cmp(&columns[b].1))
+                .unwrap_or(0)
+        }
         let mut groups = Vec::new();
         for name in group_names {
             let members: Vec<u32> = frame
@@ -297,10 +399,12 @@ impl StageLayout {
                 .map(|c| c.id)
                 .collect();
             let h = GROUP_HEAD + members.len() as f64 * (CONSUMER_H + CONSUMER_GAP);
+            let col = shortest(&columns);
+            let (x, y) = columns[col];
             groups.push((
                 name.to_string(),
                 Rect {
-                    x: RIGHT_X,
+                    x,
                     y,
                     w: RIGHT_W,
                     h,
@@ -311,30 +415,35 @@ impl StageLayout {
                 boxes.insert(
                     id,
                     Rect {
-                        x: RIGHT_X + 6.0,
+                        x: x + 6.0,
                         y: cy,
                         w: RIGHT_W - 12.0,
                         h: CONSUMER_H,
                     },
                 );
-                anchors.insert(id, (RIGHT_X + 6.0, cy + CONSUMER_H / 2.0));
+                anchors.insert(id, (x + 6.0, cy + CONSUMER_H / 2.0));
             }
-            y += h + BLOCK_GAP;
+            columns[col].1 = y + h + BLOCK_GAP;
         }
         let mut stores = Vec::new();
         for store in &frame.stores {
-            let placed = StoreLayout::of(store, RIGHT_X, y);
-            y = placed.rect.y + placed.rect.h + BLOCK_GAP;
+            let col = shortest(&columns);
+            let (x, y) = columns[col];
+            let placed = StoreLayout::of(store, x, y);
+            columns[col].1 = placed.rect.y + placed.rect.h + BLOCK_GAP;
             stores.push(placed);
         }
 
-        let bottom = boxes
-            .values()
-            .chain(groups.iter().map(|(_, r)| r))
-            .chain(stores.iter().map(|s| &s.rect))
-            .map(|r| r.y + r.h)
-            .fold(0.0, f64::max);
+        let bottom = bottom_of(&boxes)
+            .max(groups.iter().map(|(_, r)| r.y + r.h).fold(0.0, f64::max))
+            .max(
+                stores
+                    .iter()
+                    .map(|s| s.rect.y + s.rect.h)
+                    .fold(0.0, f64::max),
+            );
         StageLayout {
+            width,
             height: bottom + 12.0,
             boxes,
             anchors,
@@ -344,6 +453,7 @@ impl StageLayout {
             slot_h,
             groups,
             stores,
+            clients: clients.into_iter().collect(),
         }
     }
 
@@ -356,9 +466,9 @@ impl StageLayout {
         Some(((a.0, a.1 + nudge), (b.0, b.1 + nudge)))
     }
 
-    /// Producers and readers: the column on the left.
+    /// Producers and readers (RabbitMQ: publishers).
     pub fn is_client(&self, id: u32) -> bool {
-        self.boxes.get(&id).is_some_and(|r| r.x <= MARGIN)
+        self.clients.contains(&id)
     }
 
     /// Top of a partition's row inside a broker card whose top is `card_y`.
@@ -645,7 +755,7 @@ mod tests {
         // Nothing overlaps, and everything is inside the stage.
         let regions = layout.regions();
         for (i, a) in regions.iter().enumerate() {
-            assert!(a.x >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= layout.height);
+            assert!(a.x >= 0.0 && a.x + a.w <= layout.width && a.y + a.h <= layout.height);
             for b in &regions[i + 1..] {
                 assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
             }
@@ -692,7 +802,7 @@ mod tests {
     fn assert_apart(layout: &StageLayout) {
         let regions = layout.regions();
         for (i, a) in regions.iter().enumerate() {
-            assert!(a.x >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= layout.height);
+            assert!(a.x >= 0.0 && a.x + a.w <= layout.width && a.y + a.h <= layout.height);
             for b in &regions[i + 1..] {
                 assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
             }
@@ -739,6 +849,66 @@ mod tests {
             (3, room - 4, 100 + 3 - (room - 1))
         );
         assert_eq!(layout.queue_cells(room + 5, 0), (room - 1, 0, 6));
+    }
+
+    /// The widths a stage is laid out for: a phone's (and narrower: clamped), a laptop's
+    /// sandbox and lesson, a compare side, the widest.
+    const WIDTHS: [f64; 9] = [200.0, MIN_WIDTH, 480.0, 560.0, 640.0, 740.0, 780.0, 860.0, WIDTH];
+
+    #[test]
+    fn every_example_is_laid_out_without_overlaps_at_every_width() {
+        use mqlab_scenario::{examples, Command, Player};
+        for example in examples() {
+            let mut player = Player::load(example.doc).expect("an example loads");
+            let total = player.total_steps();
+            for i in 0..=10 {
+                player.apply(Command::Seek(total * i / 10)).unwrap();
+                let frame = player.frame();
+                for width in WIDTHS {
+                    let layout = StageLayout::fitting(&frame, width);
+                    assert_eq!(layout.width, width.max(MIN_WIDTH));
+                    assert_apart(&layout);
+                    for (id, r) in &layout.boxes {
+                        assert!(
+                            r.w >= 100.0,
+                            "{}: node {id} {r:?} too narrow at {width}",
+                            example.id
+                        );
+                    }
+                    assert!(layout.max_cells >= 3);
+                    for n in &frame.nodes {
+                        assert!(layout.boxes.contains_key(&n.id));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn narrower_stages_move_the_columns_under_the_brokers() {
+        let frame = consumer_frame();
+        let wide = StageLayout::fitting(&frame, WIDTH);
+        let laptop = StageLayout::fitting(&frame, 740.0);
+        let phone = StageLayout::fitting(&frame, MIN_WIDTH);
+        let lowest_broker = |l: &StageLayout| {
+            (1..=3)
+                .map(|id| l.boxes[&id].y + l.boxes[&id].h)
+                .fold(0.0, f64::max)
+        };
+        // Wide: groups beside the brokers; laptop: under them, clients still on the left;
+        // phone: clients on a row above, one broker a row.
+        assert!(wide.groups.iter().all(|(_, g)| g.x >= RIGHT_X));
+        assert!(laptop
+            .groups
+            .iter()
+            .all(|(_, g)| g.y > lowest_broker(&laptop)));
+        assert!(laptop.boxes[&1].x > LEFT_W);
+        let phone_brokers: Vec<Rect> = (1..=3).map(|id| phone.boxes[&id]).collect();
+        assert!(
+            phone_brokers.windows(2).all(|w| w[1].y > w[0].y),
+            "one broker a row"
+        );
+        assert!(phone.height > laptop.height && laptop.height > wide.height);
     }
 
     #[test]

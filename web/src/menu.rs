@@ -1,7 +1,6 @@
 //! The menu a clicked node opens: only the actions that make sense for its state.
 
 use crate::i18n::{Lang, T};
-use crate::layout::{StageLayout, Tenths, WIDTH};
 use mqlab_scenario::frame::{NodeKind, NodeStatus, NodeView};
 use yew::prelude::*;
 
@@ -78,8 +77,6 @@ pub fn commands_for(node: &NodeView, rabbit: bool) -> Vec<NodeCommand> {
 pub struct NodeMenuProps {
     pub lang: Lang,
     pub node: NodeView,
-    /// The stage's layout, to place the menu next to the node.
-    pub layout: StageLayout,
     pub on_command: Callback<(u32, NodeCommand)>,
     pub on_close: Callback<()>,
     /// The scenario is RabbitMQ's: its words, and publishers that can fail.
@@ -133,17 +130,10 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         })
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
-    // Next to the node, as a share of the stage so it follows the SVG's scaling.
-    let (left, top) = props.layout.boxes.get(&id).map_or((40.0, 20.0), |r| {
-        let x = ((r.x + r.w * 0.5) / WIDTH * 100.0).clamp(2.0, 70.0);
-        let y = ((r.y + 44.0) / props.layout.height * 100.0).clamp(2.0, 80.0);
-        (x, y)
-    });
-    let style = format!("left: {}%; top: {}%", Tenths(left), Tenths(top));
     html! {
         <>
             <div class="menu-backdrop" onclick={close.clone()} />
-            <div class="node-menu" data-testid="node-menu" ref={menu_ref} {style} {onkeydown}>
+            <div class="node-menu" data-testid="node-menu" ref={menu_ref} {onkeydown}>
                 <p class="menu-title">{ format!("{} · {}", props.node.name, T::NodeActions.get(lang)) }</p>
                 <ul role="menu" aria-label={format!("{} · {}", props.node.name, T::NodeActions.get(lang))}>
                     { for items }

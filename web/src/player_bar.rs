@@ -195,6 +195,16 @@ pub fn player_bar(props: &PlayerBarProps) -> Html {
                     aria-valuetext={i18n::step_of(lang, props.step, props.total)}
                     oninput={on_scrub} />
             </div>
+            if !props.marks.is_empty() {
+                <ul class="timeline-legend" aria-hidden="true">
+                    if props.marks.iter().any(|m| m.kind == MarkKind::Fault) {
+                        <li><span class="swatch mark-fault" />{ T::MarkFaultLegend.get(lang) }</li>
+                    }
+                    if props.marks.iter().any(|m| m.kind != MarkKind::Fault) {
+                        <li><span class="swatch mark-action" />{ T::MarkActionLegend.get(lang) }</li>
+                    }
+                </ul>
+            }
         </section>
     }
 }

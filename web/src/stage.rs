@@ -11,6 +11,7 @@ use mqlab_scenario::frame::{
 };
 use mqlab_scenario::VecSet as BTreeSet;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, Clone, PartialEq)]
@@ -26,16 +27,56 @@ pub struct StageProps {
     /// A clickable node (broker or producer) was chosen.
     #[prop_or_default]
     pub on_node: Callback<u32>,
-    /// Drawn over the SVG, placed in shares of its size (the node menu).
+    /// Drawn over the SVG next to node `menu_at` (the node menu).
     #[prop_or_default]
     pub children: Html,
+    #[prop_or_default]
+    pub menu_at: Option<u32>,
+    /// CSS px per stage unit wanted: text sizes are stage units, so this sets how large the
+    /// smallest text is drawn (11 units). The layout reflows to keep it (see `StageLayout::fitting`).
+    #[prop_or(ZOOM)]
+    pub zoom: f64,
 }
+
+/// Stage text at 1.1 CSS px a unit: the smallest (11 units) is drawn at 12 px.
+pub const ZOOM: f64 = 1.1;
+/// Presenter mode: the smallest text at 22 px, read from the back of a room.
+pub const PRESENTER_ZOOM: f64 = 2.0;
 
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     let frame = &props.frame;
     let lang = props.lang;
-    let layout = StageLayout::of(frame);
+    let wrap = use_node_ref();
+    let width_px = use_container_width(&wrap);
+    // Before the first measurement, the widest layout (what a test without a page sees).
+    let width = if width_px > 0.0 {
+        width_px / props.zoom
+    } else {
+        WIDTH
+    };
+    let mut layout = StageLayout::fitting(frame, width);
+    // The picture never shrinks while the same world is on the stage at the same width, so
+    // that what sits under it (the player) does not jump as stores fill and empty.
+    let tallest = use_mut_ref(|| (String::new(), 0.0_f64));
+    {
+        let key = format!(
+            "{}|{}",
+            Tenths(layout.width),
+            frame
+                .nodes
+                .iter()
+                .map(|n| n.name.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let mut tallest = tallest.borrow_mut();
+        if tallest.0 != key {
+            *tallest = (key, 0.0);
+        }
+        tallest.1 = tallest.1.max(layout.height);
+        layout.height = tallest.1;
+    }
     let active: BTreeSet<u32> = frame.happenings.iter().filter_map(|h| h.node).collect();
 
     let (links, link_labels): (Vec<Html>, Vec<Html>) = frame
@@ -70,11 +111,17 @@ pub fn stage(props: &StageProps) -> Html {
         .envelopes
         .iter()
         .filter_map(|e| envelope(e, &layout, props));
-    let view_box = format!("0 0 {} {}", Tenths(WIDTH), Tenths(layout.height));
+    let view_box = format!("0 0 {} {}", Tenths(layout.width), Tenths(layout.height));
+    // The menu next to its node, as a share of the stage so it follows the SVG's scaling.
+    let menu_style = props.menu_at.and_then(|id| layout.boxes.get(&id)).map(|r| {
+        let x = ((r.x + r.w * 0.5) / layout.width * 100.0).clamp(2.0, 70.0);
+        let y = ((r.y + 44.0) / layout.height * 100.0).clamp(2.0, 80.0);
+        format!("left: {}%; top: {}%", Tenths(x), Tenths(y))
+    });
 
     html! {
-        <div class="stage" data-testid="stage">
-            <div class="svg-wrap">
+        <div class="stage" data-testid="stage" data-layout-width={Tenths(layout.width).to_string()}>
+            <div class="svg-wrap" ref={wrap}>
                 <svg class="stage-svg" viewBox={view_box} role="group"
                     aria-label={T::StageLabel.get(lang)}>
                     <g class="links">{ for links }</g>
@@ -84,7 +131,11 @@ pub fn stage(props: &StageProps) -> Html {
                     <g class="link-labels">{ for link_labels }</g>
                     <g class="envelopes" aria-hidden="true">{ for envelopes }</g>
                 </svg>
-                { props.children.clone() }
+                if let Some(style) = menu_style {
+                    <div class="menu-anchor" {style}>{ props.children.clone() }</div>
+                } else {
+                    { props.children.clone() }
+                }
             </div>
             if frame.queues.is_empty() {
                 <PartitionStrip partitions={frame.partitions.clone()} nodes={frame.nodes.clone()}
@@ -94,6 +145,33 @@ pub fn stage(props: &StageProps) -> Html {
             }
         </div>
     }
+}
+
+/// The width of `wrap` in CSS px, measured after every render and on every window resize
+/// (0 until the first measurement).
+#[hook]
+fn use_container_width(wrap: &NodeRef) -> f64 {
+    let width = use_state_eq(|| 0.0_f64);
+    let measure = {
+        let wrap = wrap.clone();
+        let width = width.clone();
+        move || {
+            if let Some(el) = wrap.cast::<web_sys::Element>() {
+                width.set(f64::from(el.client_width()));
+            }
+        }
+    };
+    {
+        let measure = measure.clone();
+        use_effect(move || measure());
+    }
+    use_effect_with((), move |_| {
+        let listener = gloo::utils::window()
+            .dyn_ref::<web_sys::EventTarget>()
+            .map(|w| gloo::events::EventListener::new(w, "resize", move |_| measure()));
+        move || drop(listener)
+    });
+    *width
 }
 
 struct NodeCtx<'a> {
@@ -453,7 +531,7 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
         ctx.active.then_some("active")
     );
     let texts = lines.iter().enumerate().map(|(i, (class, text))| {
-        html! { <text class={*class} x={f(r.x + 10.0)} y={f(r.y + 34.0 + 13.0 * i as f64)}>{ text }</text> }
+        html! { <text class={*class} x={f(r.x + 10.0)} y={f(r.y + 34.0 + 14.0 * i as f64)}>{ text }</text> }
     });
     let body = html! {
         <>
@@ -523,12 +601,12 @@ fn envelope(e: &EnvelopeView, layout: &StageLayout, props: &StageProps) -> Optio
     } else {
         full
     };
-    let w = text.chars().count() as f64 * 5.6 + 10.0;
+    let w = layout::text_width(&text, 11.0, false, true) + 10.0;
     Some(html! {
         <g class={classes!("env", kind)} key={e.id} {style}>
             <title>{ label }</title>
-            <rect x={f(-w / 2.0)} y="-8" width={f(w)} height="16" rx="3" />
-            <text y="3.5" text-anchor="middle">{ text }</text>
+            <rect x={f(-w / 2.0)} y="-9" width={f(w)} height="18" rx="3" />
+            <text y="4" text-anchor="middle">{ text }</text>
         </g>
     })
 }
@@ -624,6 +702,7 @@ fn partition_strip(props: &StripProps) -> Html {
             <ul class="legend" aria-label={T::Legend.get(lang)}>
                 { envelope_legend(lang) }
                 <li><span class="swatch epochs" />{ T::EpochColour.get(lang) }</li>
+                <li><span class="swatch dashed" />{ T::UncommittedLegend.get(lang) }</li>
                 if !props.consumers.is_empty() {
                     <li class="legend-position">{ T::PositionLegend.get(lang) }</li>
                     <li class="legend-committed">{ T::CommittedLegend.get(lang) }</li>
