@@ -163,7 +163,7 @@ fn use_container_width(wrap: &NodeRef) -> f64 {
     };
     {
         let measure = measure.clone();
-        use_effect(move || measure());
+        use_effect(measure);
     }
     use_effect_with((), move |_| {
         let listener = gloo::utils::window()
