@@ -32,3 +32,31 @@ for (const scheme of ['light', 'dark']) {
     });
   }
 }
+
+// The phone's one-column pages and the presenter's dark stage are checked too.
+const phonePages = [
+  ['phone lesson', '#lesson/kafka-high-availability/3', 'lesson-panel', { width: 390, height: 844 }, false],
+  ['phone sandbox', '#kafka-consumer-rebalance@300', 'stage', { width: 390, height: 844 }, false],
+  ['presenter', '#kafka-leader-kill@200', 'stage', { width: 1920, height: 1080 }, true],
+];
+for (const [name, hash, ready, viewport, presenter] of phonePages) {
+  test(`axe: ${name} has no serious or critical violations`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await page.addInitScript(() => localStorage.setItem('mqlab.lang', JSON.stringify('en')));
+    await page.goto(`index.html${hash}`);
+    await expect(page.getByTestId(ready)).toBeVisible();
+    if (presenter) {
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('p');
+      await expect(page.getByTestId('presenter-bar')).toBeVisible();
+    }
+    const results = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const bad = results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    expect(bad, bad.join('\n')).toEqual([]);
+    expect(results.passes.length).toBeGreaterThan(15);
+  });
+}
