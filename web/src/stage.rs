@@ -350,17 +350,31 @@ fn replica_log(
     // Each label sits on the side of its marker that has room; LEO's drops a line unless
     // HW's is on the left and LEO's on the right, where they cannot meet.
     let right_edge = x + w - 6.0;
-    let hw_left = hw_x - x0 > 60.0 || right_edge - hw_x < 60.0;
-    let leo_right = right_edge - leo_x > 44.0;
-    let leo_y = if hw_left && leo_right {
-        label_y
-    } else {
-        label_y + 11.0
-    };
     let hw_text = if same {
         format!("HW=LEO {}", rep.high_watermark)
     } else {
         format!("HW {}", rep.high_watermark)
+    };
+    let leo_text = format!("LEO {}", rep.log_end_offset);
+    let hw_w = layout::text_width(&hw_text, 11.0, false, true);
+    let leo_w = layout::text_width(&leo_text, 11.0, false, true);
+    let hw_left = hw_x - x0 > hw_w + 3.0 || right_edge - hw_x < hw_w + 5.0;
+    let leo_right = right_edge - leo_x > leo_w + 3.0;
+    let leo_y = if hw_left && leo_right {
+        label_y
+    } else {
+        label_y + 12.0
+    };
+    // Inside the row whatever the side: end-anchored labels no further left than the row.
+    let hw_label_x = if hw_left {
+        (hw_x - 3.0).max(x + 4.0 + hw_w)
+    } else {
+        hw_x + 5.0
+    };
+    let leo_label_x = if leo_right {
+        leo_x + 3.0
+    } else {
+        (leo_x - 3.0).max(x + 4.0 + leo_w)
     };
 
     html! {
@@ -378,19 +392,19 @@ fn replica_log(
             <g class="marker hw" data-testid={format!("hw-{}-{}", p.name, rep.broker)}>
                 <line x1={f(hw_x)} y1={f(cells_y - 2.0)} x2={f(hw_x)} y2={f(marker_y + 6.0)} />
                 <path d={format!("M{} {} l-4 7 h8 z", Tenths(hw_x), Tenths(marker_y))} />
-                <text x={f(if hw_left { hw_x - 3.0 } else { hw_x + 5.0 })} y={f(label_y)}
+                <text x={f(hw_label_x)} y={f(label_y)}
                     text-anchor={if hw_left { "end" } else { "start" }}>{ hw_text }</text>
             </g>
             if !same {
                 <g class="marker leo" data-testid={format!("leo-{}-{}", p.name, rep.broker)}>
                     <line x1={f(leo_x)} y1={f(cells_y - 2.0)} x2={f(leo_x)} y2={f(marker_y + 6.0)} />
                     <path d={format!("M{} {} l-4 7 h8 z", Tenths(leo_x), Tenths(marker_y))} />
-                    <text x={f(if leo_right { leo_x + 3.0 } else { leo_x - 3.0 })} y={f(leo_y)}
-                        text-anchor={if leo_right { "start" } else { "end" }}>{ format!("LEO {}", rep.log_end_offset) }</text>
+                    <text x={f(leo_label_x)} y={f(leo_y)}
+                        text-anchor={if leo_right { "start" } else { "end" }}>{ leo_text }</text>
                 </g>
             }
             if is_leader && slot_h > SLOT_H {
-                { stage_groups::offset_markers(p, ctx.frame, y + SLOT_H - 20.0, &x_of, right_edge, lang) }
+                { stage_groups::offset_markers(p, ctx.frame, y + SLOT_H - 20.0, &x_of, (x + 4.0, right_edge), lang) }
             }
             { membership(p, in_isr, in_elr, (x, y + slot_h - 11.0, w), lang) }
         </g>

@@ -348,7 +348,7 @@ pub fn offset_markers(
     frame: &Frame,
     lane_y: f64,
     x_of: &dyn Fn(u64) -> f64,
-    right_edge: f64,
+    (left_edge, right_edge): (f64, f64),
     lang: Lang,
 ) -> Html {
     let positions = positions_on(p, &frame.consumers);
@@ -358,8 +358,10 @@ pub fn offset_markers(
             let x = x_of(offset);
             let names = who.join(", ");
             let label = fit(&format!("{names} @{offset}"), 24);
-            let width = label.chars().count() as f64 * 6.0;
+            let width = layout::text_width(&label, 11.0, false, true);
             let right = right_edge - x > width + 8.0;
+            // On the left, but never out of the card (over the marker if it must).
+            let left_x = (x - 7.0).max(left_edge + width);
             let (shape, title, kind, testid) = if committed {
                 (
                     format!("M{} {} l5 5 l-5 5 l-5 -5 z", Tenths(x), Tenths(base - 9.0)),
@@ -379,7 +381,7 @@ pub fn offset_markers(
                 <g class={classes!("marker", kind)} data-testid={testid} data-offset={offset.to_string()} data-who={names.clone()}>
                     <title>{ title }</title>
                     <path d={shape} />
-                    <text x={f(if right { x + 7.0 } else { x - 7.0 })} y={f(base)}
+                    <text x={f(if right { x + 7.0 } else { left_x })} y={f(base)}
                         text-anchor={if right { "start" } else { "end" }}>{ label }</text>
                 </g>
             }
