@@ -16,9 +16,17 @@ use yew::{BaseComponent, Callback, Html};
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts a component into a fresh element and waits until it has rendered.
+/// Mounts a component in a container as wide as a wide screen's stage (1,100 px: the widest
+/// layout at the stage's zoom).
 async fn mount<C: BaseComponent>(props: C::Properties) -> Element {
+    mount_in::<C>(props, 1100).await
+}
+
+async fn mount_in<C: BaseComponent>(props: C::Properties, width_px: u32) -> Element {
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
+    root.set_attribute("style", &format!("width: {width_px}px"))
+        .unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -44,7 +52,49 @@ fn stage_props(lang: Lang) -> StageProps {
         selected_message: None,
         on_node: Callback::noop(),
         children: Html::default(),
+        menu_at: None,
+        zoom: mqlab_web::stage::ZOOM,
     }
+}
+
+/// The stage measures the width it is given and lays out for it: at a phone's width the
+/// brokers stack and the text keeps its size; the viewBox is the layout's width.
+#[wasm_bindgen_test]
+async fn the_stage_lays_out_for_the_width_it_has() {
+    let wide = mount::<Stage>(stage_props(Lang::En)).await;
+    let narrow = mount_in::<Stage>(stage_props(Lang::En), 360).await;
+    // The first render measures; the second lays out for the measurement.
+    yew::scheduler::flush().await;
+    let width = |root: &Element| -> f64 {
+        find(root, "stage")
+            .get_attribute("data-layout-width")
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!((width(&wide) - 1000.0).abs() < 0.2, "{}", width(&wide));
+    let w = width(&narrow);
+    assert!((w - 360.0 / mqlab_web::stage::ZOOM).abs() < 2.0, "{w}");
+    let view_box = narrow
+        .query_selector("svg.stage-svg")
+        .unwrap()
+        .unwrap()
+        .get_attribute("viewBox")
+        .unwrap();
+    assert!(view_box.starts_with(&format!("0 0 {}", mqlab_web::layout::Tenths(w))));
+    let top = |root: &Element, id: &str| {
+        find(root, id)
+            .query_selector("rect")
+            .unwrap()
+            .unwrap()
+            .get_attribute("y")
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    // Wide: the brokers share a row; narrow: one under the other.
+    assert_eq!(top(&wide, "broker-1"), top(&wide, "broker-2"));
+    assert!(top(&narrow, "broker-2") > top(&narrow, "broker-1"));
 }
 
 #[wasm_bindgen_test]
@@ -387,6 +437,8 @@ fn consumer_stage(frame: mqlab_scenario::Frame, lang: Lang, on_node: Callback<u3
         selected_message: None,
         on_node,
         children: Html::default(),
+        menu_at: None,
+        zoom: mqlab_web::stage::ZOOM,
     }
 }
 
@@ -600,7 +652,6 @@ async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
     let props = NodeMenuProps {
         lang: Lang::En,
         node: node.clone(),
-        layout: mqlab_web::layout::StageLayout::of(&frame),
         on_command: Callback::from(move |c| got.set(Some(c))),
         on_close: Callback::noop(),
         rabbit: false,
@@ -619,7 +670,6 @@ async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
     let props = NodeMenuProps {
         lang: Lang::En,
         node: down,
-        layout: mqlab_web::layout::StageLayout::of(&frame),
         on_command: Callback::noop(),
         on_close: Callback::noop(),
         rabbit: false,
@@ -1106,7 +1156,6 @@ async fn a_crashed_publisher_says_so_and_its_menu_restarts_it() {
     let menu = |node: usize, rabbit: bool| NodeMenuProps {
         lang: Lang::En,
         node: frame.nodes[node].clone(),
-        layout: mqlab_web::layout::StageLayout::of(&frame),
         on_command: Callback::noop(),
         on_close: Callback::noop(),
         rabbit,
