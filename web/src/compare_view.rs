@@ -234,13 +234,13 @@ fn headline(
     let sep = if lang == Lang::Zh { "，" } else { ", " };
     let colon = if lang == Lang::Zh { "：" } else { ": " };
     let rabbit = !props.compare.left.queues.is_empty();
-    let text = headline_text(
-        lang,
-        (&spec.setting, &spec.left, &spec.right),
-        outcome,
-        rabbit,
-    );
     if outcome.decisive.is_empty() {
+        let text = headline_text(
+            lang,
+            (&spec.setting, &spec.left, &spec.right),
+            outcome,
+            rabbit,
+        );
         return html! {
             <section class="compare-headline alike" data-testid="compare-headline" data-decisive="">
                 <p class="headline-text">{ text }</p>
@@ -289,7 +289,8 @@ fn headline(
             <p class="headline-moment" data-testid="compare-moment" data-step={m.index.to_string()}
                 data-counter={m.counter.id()} data-at={if here { "here" } else { "elsewhere" }}>
                 if here {
-                    <strong>{ T::OutcomeMomentHere.get(lang) }</strong>{ format!(" {when}") }
+                    <strong>{ T::OutcomeMomentHere.get(lang) }</strong>
+                    { if lang == Lang::Zh { when } else { format!(" {when}") } }
                 } else {
                     <button type="button" data-testid="compare-moment-jump" onclick={jump}>
                         { format!("{} — {when}", T::OutcomeMomentJump.get(lang)) }
@@ -299,7 +300,7 @@ fn headline(
         }
     });
     html! {
-        <section class="compare-headline" data-testid="compare-headline" aria-label={text}
+        <section class="compare-headline" data-testid="compare-headline"
             data-decisive={outcome.decisive.first().map_or("", |d| d.counter.id())}>
             <p class="headline-text">
                 <span class="headline-lead">{ T::OutcomeHeading.get(lang) }</span>
