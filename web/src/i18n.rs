@@ -116,11 +116,11 @@ texts! {
     Isolate => "Isolate from the network", "从网络隔离";
     Reconnect => "Reconnect", "恢复网络";
     Produce5 => "Produce 5 messages", "发送 5 条消息";
-    CloseConsumer => "Shut down cleanly: close() (auto-commit commits first), then it leaves the group", "正常关闭消费者：close()（自动提交模式先提交），然后离开消费组";
+    CloseConsumer => "Shut down cleanly: close() — leaves the group (auto-commit commits first)", "正常关闭：close() — 离开消费组（自动提交模式会先提交）";
     CloseConnection => "Shut down cleanly (connection.close)", "正常关闭连接 (connection.close)";
     Publish5 => "Publish 5 messages", "发布 5 条消息";
     Close => "Close", "关闭";
-    CloseMenu => "✕ Close this menu (does nothing to the node)", "✕ 关闭此菜单（不对节点做任何操作）";
+    CloseMenu => "✕ Close this menu (no action)", "✕ 关闭此菜单（不执行操作）";
     PressEnter => "press Enter for actions", "按回车键打开操作菜单";
     // Player
     Player => "Player", "播放器";
