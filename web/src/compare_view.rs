@@ -2,11 +2,12 @@
 //! setting different, one player bar for both, the first moment their ledgers differ marked
 //! on the timeline, and both ledgers in one table with the differing counters flagged.
 
-use crate::i18n::{sim_time, Lang, T};
+use crate::i18n::{self, sim_time, Lang, T};
 use crate::player_bar::{PlayerBar, PlayerInput, Speed};
 use crate::route::Route;
 use crate::stage::Stage;
 use crate::state::{CompareState, PRESETS};
+use mqlab_scenario::compare::{Counter, Outcome};
 use mqlab_scenario::frame::LedgerSummary;
 use yew::prelude::*;
 
@@ -32,9 +33,9 @@ impl PartialEq for CompareViewProps {
     }
 }
 
-type Counter = (&'static str, T, fn(&LedgerSummary) -> u32);
+type Row = (&'static str, T, fn(&LedgerSummary) -> u32);
 
-const COUNTERS: [Counter; 13] = [
+const COUNTERS: [Row; 13] = [
     ("produced", T::Produced, |l| l.produced),
     ("acknowledged", T::Acknowledged, |l| l.acknowledged),
     ("visible", T::Visible, |l| l.visible),
@@ -104,6 +105,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             </tr>
         }
     });
+    let headline = headline(lang, spec, &c.outcome, c.index, props);
     let divergence = match &c.divergence {
         Some(d) => {
             let at = match c.index.cmp(&d.index) {
@@ -140,6 +142,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                     </select>
                 </label>
             </div>
+            { headline }
             { divergence }
             <div class="compare-stages">
                 { side("compare-left", &spec.left, &c.left) }
@@ -158,5 +161,155 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                 <tbody>{ for rows }</tbody>
             </table>
         </main>
+    }
+}
+
+/// One side's end in words: what went wrong in full, what did not in short
+/// ("5 acknowledged messages lost" / "0 lost").
+pub fn side_outcome(
+    lang: Lang,
+    outcome: &Outcome,
+    left: bool,
+    rabbit: bool,
+) -> Vec<(Counter, u32, String)> {
+    let mut parts: Vec<(Counter, u32, String)> = Vec::new();
+    for full in [true, false] {
+        for d in &outcome.decisive {
+            let n = if left { d.left } else { d.right };
+            if (n > 0) == full {
+                parts.push((
+                    d.counter,
+                    n,
+                    i18n::outcome_phrase(lang, d.counter, n, full, rabbit),
+                ));
+            }
+        }
+    }
+    parts
+}
+
+/// The headline in plain text, as it reads on the page (for tests and the screen reader).
+pub fn headline_text(
+    lang: Lang,
+    spec: (&str, &str, &str),
+    outcome: &Outcome,
+    rabbit: bool,
+) -> String {
+    let (setting, left, right) = spec;
+    let sep = if lang == Lang::Zh { "，" } else { ", " };
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
+    // After a heading that ends in a colon: a space in English, none after "："。
+    let lead = if lang == Lang::Zh { "" } else { " " };
+    if outcome.decisive.is_empty() {
+        let all: Vec<String> = Counter::ALL
+            .iter()
+            .map(|&k| i18n::outcome_phrase(lang, k, k.of(&outcome.left), false, rabbit))
+            .collect();
+        return format!("{}{lead}{}", T::EndAlike.get(lang), all.join(sep));
+    }
+    let side = |value: &str, is_left: bool| {
+        let parts: Vec<String> = side_outcome(lang, outcome, is_left, rabbit)
+            .into_iter()
+            .map(|(_, _, p)| p)
+            .collect();
+        format!("{setting}={value}{colon}{}", parts.join(sep))
+    };
+    format!(
+        "{}{lead}{} · {}",
+        T::OutcomeHeading.get(lang),
+        side(left, true),
+        side(right, false)
+    )
+}
+
+/// The result of the whole run, first: each side's end in words for the counters that
+/// matter and differ, and the moment that caused it.
+fn headline(
+    lang: Lang,
+    spec: &mqlab_scenario::compare::CompareSpec,
+    outcome: &Outcome,
+    index: usize,
+    props: &CompareViewProps,
+) -> Html {
+    let sep = if lang == Lang::Zh { "，" } else { ", " };
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
+    let rabbit = !props.compare.left.queues.is_empty();
+    if outcome.decisive.is_empty() {
+        let text = headline_text(
+            lang,
+            (&spec.setting, &spec.left, &spec.right),
+            outcome,
+            rabbit,
+        );
+        return html! {
+            <section class="compare-headline alike" data-testid="compare-headline" data-decisive="">
+                <p class="headline-text">{ text }</p>
+            </section>
+        };
+    }
+    let side = |value: &str, is_left: bool| {
+        let which = if is_left { "left" } else { "right" };
+        let parts = side_outcome(lang, outcome, is_left, rabbit);
+        let bad = parts.iter().any(|(_, n, _)| *n > 0);
+        let n = parts.len();
+        let parts = parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (counter, value, phrase))| {
+                html! {
+                    <>
+                        <span class={classes!("phrase", (value > 0).then_some("bad"))}
+                            data-testid={format!("compare-headline-{which}-{}", counter.id())}
+                            data-value={value.to_string()}>{ phrase }</span>
+                        if i + 1 < n { { sep } }
+                    </>
+                }
+            });
+        html! {
+            <span class={classes!("headline-side", bad.then_some("bad"))} data-testid={format!("compare-headline-{which}")}>
+                <code>{ format!("{}={value}", spec.setting) }</code>{ colon }{ for parts }
+            </span>
+        }
+    };
+    let moment = outcome.moment().map(|m| {
+        let here = index == m.index;
+        let jump = {
+            let on_input = props.on_input.clone();
+            let playing = props.playing;
+            let step = m.index as u64;
+            Callback::from(move |_: MouseEvent| {
+                if playing {
+                    on_input.emit(PlayerInput::PlayPause);
+                }
+                on_input.emit(PlayerInput::Seek(step));
+            })
+        };
+        let when = i18n::outcome_moment(lang, m.counter, m.time_ms);
+        html! {
+            <p class="headline-moment" data-testid="compare-moment" data-step={m.index.to_string()}
+                data-counter={m.counter.id()} data-at={if here { "here" } else { "elsewhere" }}>
+                if here {
+                    <strong>{ T::OutcomeMomentHere.get(lang) }</strong>
+                    { if lang == Lang::Zh { when } else { format!(" {when}") } }
+                } else {
+                    <button type="button" data-testid="compare-moment-jump" onclick={jump}>
+                        { format!("{} — {when}", T::OutcomeMomentJump.get(lang)) }
+                    </button>
+                }
+            </p>
+        }
+    });
+    html! {
+        <section class="compare-headline" data-testid="compare-headline"
+            data-decisive={outcome.decisive.first().map_or("", |d| d.counter.id())}>
+            <p class="headline-text">
+                <span class="headline-lead">{ T::OutcomeHeading.get(lang) }</span>
+                { if lang == Lang::Zh { "" } else { " " } }
+                { side(&spec.left, true) }
+                <span class="headline-sep" aria-hidden="true">{ " · " }</span>
+                { side(&spec.right, false) }
+            </p>
+            { for moment }
+        </section>
     }
 }

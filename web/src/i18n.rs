@@ -1,6 +1,7 @@
 //! Every string the UI shows, in 中文 and English. Happenings and timeline marks carry their
 //! own two texts; everything else is here, one key per string.
 
+use mqlab_scenario::compare::Counter;
 use mqlab_scenario::frame::QueueItem;
 pub use mqlab_scenario::Lang;
 use mqlab_scenario::{term_en, term_zh};
@@ -118,10 +119,11 @@ texts! {
     Isolate => "Isolate from the network", "从网络隔离";
     Reconnect => "Reconnect", "恢复网络";
     Produce5 => "Produce 5 messages", "发送 5 条消息";
-    CloseConsumer => "Close cleanly (close(): leave the group)", "正常关闭 (close()：离开消费组)";
-    CloseConnection => "Close cleanly (connection.close)", "正常关闭 (connection.close)";
+    CloseConsumer => "Shut down cleanly: close() — leaves the group (auto-commit commits first)", "正常关闭：close() — 离开消费组（自动提交模式会先提交）";
+    CloseConnection => "Shut down cleanly (connection.close)", "正常关闭连接 (connection.close)";
     Publish5 => "Publish 5 messages", "发布 5 条消息";
     Close => "Close", "关闭";
+    CloseMenu => "✕ Close this menu (no action)", "✕ 关闭此菜单（不执行操作）";
     PressEnter => "press Enter for actions", "按回车键打开操作菜单";
     // Player
     Player => "Player", "播放器";
@@ -155,6 +157,10 @@ texts! {
     DivergesHere => "Here they first differ:", "就是这里，两边第一次不同：";
     JumpToDivergence => "Jump to the first difference", "跳到第一处不同";
     NeverDiverge => "The two ledgers never differ in this run.", "这次运行中两边的账本始终相同。";
+    OutcomeHeading => "How each run ends:", "两次运行的结局：";
+    EndAlike => "Both runs end alike:", "两次运行结局相同：";
+    OutcomeMomentJump => "Jump to the moment that caused it", "跳到造成这一结果的时刻";
+    OutcomeMomentHere => "This is the moment that caused it:", "就是这一刻造成了这个结果：";
     BothLedgers => "Both ledgers at this moment (≠ where they differ)", "此刻的两本账（≠ 表示不同）";
     Differs => "differs", "不同";
     ShareTab => "Share", "分享";
@@ -732,5 +738,64 @@ pub fn confirmed(lang: Lang, n: u32) -> String {
     match lang {
         Lang::En => format!("✓ {n} confirmed"),
         Lang::Zh => format!("✓ 已确认 {n} 条"),
+    }
+}
+
+/// A counter that matters, as a phrase about one run's end: in full when it happened ("5
+/// acknowledged messages lost"), short when it did not ("0 lost").
+/// RabbitMQ says "confirmed" where Kafka says "acknowledged".
+pub fn outcome_phrase(lang: Lang, counter: Counter, n: u32, full: bool, rabbit: bool) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    let acked = if rabbit { "confirmed" } else { "acknowledged" };
+    match (lang, full) {
+        (Lang::En, true) => match counter {
+            Counter::Lost => format!("{n} {acked} message{s} lost"),
+            Counter::Skipped => format!("{n} message{s} never processed (lost)"),
+            Counter::Failed => format!("{n} message{s} failed to send"),
+            Counter::Unavailable => format!("{n} message{s} unavailable (no replica to read)"),
+            Counter::Duplicated => format!("{n} message{s} stored more than once"),
+            Counter::StoreDuplicates => format!("{n} message{s} with duplicate rows in the store"),
+            Counter::OutOfOrder => format!("{n} message{s} out of order"),
+        },
+        (Lang::En, false) => format!("{n} {}", counter_name(lang, counter)),
+        (Lang::Zh, true) => match counter {
+            Counter::Lost => format!("{n} 条已确认的消息丢失"),
+            Counter::Skipped => format!("{n} 条消息从未被处理（丢失）"),
+            Counter::Failed => format!("{n} 条消息发送失败"),
+            Counter::Unavailable => format!("{n} 条消息不可用（没有可读的副本）"),
+            Counter::Duplicated => format!("{n} 条消息被重复存储"),
+            Counter::StoreDuplicates => format!("{n} 条消息在存储中有重复行"),
+            Counter::OutOfOrder => format!("{n} 条消息乱序"),
+        },
+        (Lang::Zh, false) => format!("{} {n} 条", counter_name(lang, counter)),
+    }
+}
+
+/// A counter that matters, in one or two words.
+pub fn counter_name(lang: Lang, counter: Counter) -> &'static str {
+    match (lang, counter) {
+        (Lang::En, Counter::Lost) => "lost",
+        (Lang::En, Counter::Skipped) => "never processed",
+        (Lang::En, Counter::Failed) => "failed",
+        (Lang::En, Counter::Unavailable) => "unavailable",
+        (Lang::En, Counter::Duplicated) => "duplicated",
+        (Lang::En, Counter::StoreDuplicates) => "with duplicate rows",
+        (Lang::En, Counter::OutOfOrder) => "out of order",
+        (Lang::Zh, Counter::Lost) => "丢失",
+        (Lang::Zh, Counter::Skipped) => "未处理",
+        (Lang::Zh, Counter::Failed) => "失败",
+        (Lang::Zh, Counter::Unavailable) => "不可用",
+        (Lang::Zh, Counter::Duplicated) => "重复存储",
+        (Lang::Zh, Counter::StoreDuplicates) => "重复行",
+        (Lang::Zh, Counter::OutOfOrder) => "乱序",
+    }
+}
+
+/// When a counter that matters first parts: "t = 11.001 s, when “lost” first differs".
+pub fn outcome_moment(lang: Lang, counter: Counter, time_ms: u64) -> String {
+    let t = sim_time(time_ms);
+    match lang {
+        Lang::En => format!("{t}, when “{}” first differs", counter_name(lang, counter)),
+        Lang::Zh => format!("{t}，“{}”首次出现差异", counter_name(lang, counter)),
     }
 }

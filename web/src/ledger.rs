@@ -108,10 +108,12 @@ pub fn ledger(props: &LedgerProps) -> Html {
         let id = m.id;
         let onclick = props.on_select.reform(move |_: MouseEvent| if selected { None } else { Some(id) });
         let ack = match (m.acked, m.acked_offset, &m.last_error) {
-            (true, Some(offset), _) => i18n::offset_at(lang, offset),
-            (true, None, _) => "✓".to_string(),
-            (false, _, Some(err)) => format!("✕ {err}"),
-            (false, _, None) => "…".to_string(),
+            (true, Some(offset), _) => html! { i18n::offset_at(lang, offset) },
+            (true, None, _) => html! { "✓" },
+            (false, _, Some(err)) => html! {
+                <span class="error" title={err.clone()}>{ "✕ " }{ breakable(err) }</span>
+            },
+            (false, _, None) => html! { "…" },
         };
         let replicas: Vec<String> = m.replicas.iter().map(|r| r.to_string()).collect();
         let consumption = consumption_attr(m.consumption);
@@ -129,7 +131,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                         <span class="partition">{ &m.partition }</span>
                     }
                 </td>
-                <td>{ ack }</td>
+                <td class="ack">{ ack }</td>
                 if !consumers {
                     <td>{ if replicas.is_empty() { "—".to_string() } else { replicas.join(",") } }</td>
                 }
@@ -222,6 +224,26 @@ pub fn ledger(props: &LedgerProps) -> Html {
                 </div>
             }
         </div>
+    }
+}
+
+/// A long name such as "NotEnoughReplicasException", allowed to wrap between its words so
+/// the table fits a narrow panel.
+fn breakable(name: &str) -> Html {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_uppercase() {
+            parts.push(&name[start..i]);
+            start = i;
+        }
+    }
+    parts.push(&name[start..]);
+    let n = parts.len();
+    html! {
+        { for parts.into_iter().enumerate().map(|(i, p)| html! {
+            <>{ p }if i + 1 < n { <wbr /> }</>
+        }) }
     }
 }
 

@@ -350,7 +350,7 @@ fn choice_prediction(props: &ChoiceProps) -> Html {
             }
         })
     };
-    let last_wrong = ls.wrong.last().map(|(_, v)| *v);
+    let last_wrong = ls.wrong.last().map(|(_, v)| (None, *v));
     html! {
         <div class="lesson-prediction">
             <fieldset>
@@ -408,7 +408,14 @@ fn number_prediction(props: &NumberProps) -> Html {
             submit();
         }
     });
-    let tries = ls.wrong.iter().filter_map(|(p, v)| match p {
+    // The last wrong try's verdict is said once, in the alert below; the list keeps the
+    // earlier ones (all of them once the right number is in).
+    let earlier = if ls.revealed.is_some() {
+        ls.wrong.len()
+    } else {
+        ls.wrong.len().saturating_sub(1)
+    };
+    let tries = ls.wrong[..earlier].iter().filter_map(|(p, v)| match p {
         Prediction::Number(n) => Some(html! {
             <li>{ format!("{n}: {}", verdict_text(*v).get(lang)) }</li>
         }),
@@ -426,13 +433,26 @@ fn number_prediction(props: &NumberProps) -> Html {
                     disabled={number.is_none()} {onclick}>{ T::CheckPrediction.get(lang) }</button>
             }
             <ul class="lesson-tries" data-testid="lesson-tries">{ for tries }</ul>
-            { feedback(lang, ls, ls.wrong.last().map(|(_, v)| *v), &props.explain) }
+            { feedback(lang, ls, ls.wrong.last().map(|(p, v)| (number_of(p), *v)), &props.explain) }
         </div>
     }
 }
 
-/// The verdict on the last try, and once right, the explanation and what the model shows.
-fn feedback(lang: Lang, ls: &LessonState, last_wrong: Option<Verdict>, explain: &Text) -> Html {
+fn number_of(p: &Prediction) -> Option<i64> {
+    match p {
+        Prediction::Number(n) => Some(*n),
+        Prediction::Choice(_) => None,
+    }
+}
+
+/// The verdict on the last try (with the number tried, for an estimate), and once right, the
+/// explanation and what the model shows.
+fn feedback(
+    lang: Lang,
+    ls: &LessonState,
+    last_wrong: Option<(Option<i64>, Verdict)>,
+    explain: &Text,
+) -> Html {
     match ls.revealed {
         Some(outcome) => {
             let shows = match outcome {
@@ -448,8 +468,10 @@ fn feedback(lang: Lang, ls: &LessonState, last_wrong: Option<Verdict>, explain: 
             }
         }
         None => match last_wrong {
-            Some(v) => html! {
-                <p class="verdict wrong" data-testid="lesson-verdict" role="alert">{ verdict_text(v).get(lang) }</p>
+            Some((n, v)) => html! {
+                <p class="verdict wrong" data-testid="lesson-verdict" role="alert">
+                    { n.map(|n| format!("{n}: ")).unwrap_or_default() }{ verdict_text(v).get(lang) }
+                </p>
             },
             None => html! {},
         },

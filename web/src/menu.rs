@@ -139,7 +139,7 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
                     { for items }
                     <li role="none">
                         <button type="button" role="menuitem" class="secondary" data-testid="menu-close" onclick={close}>
-                            { T::Close.get(lang) }
+                            { T::CloseMenu.get(lang) }
                         </button>
                     </li>
                 </ul>

@@ -659,6 +659,10 @@ async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
     let root = mount::<NodeMenu>(props).await;
     assert!(text(&root, "menu-kill").contains("kill -9"));
     assert!(text(&root, "menu-stop").contains("close()"));
+    // Shutting the consumer down and closing the menu read differently.
+    assert!(text(&root, "menu-stop").contains("leaves the group"));
+    assert!(text(&root, "menu-close").contains("Close this menu"));
+    assert!(!text(&root, "menu-stop").starts_with("Close"));
     assert_eq!(count(&root, "[data-testid='menu-isolate']"), 0);
     assert_eq!(count(&root, "[data-testid='menu-restart']"), 0);
     let kill: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(find(&root, "menu-kill"));
@@ -1485,6 +1489,30 @@ async fn the_lesson_panel_holds_next_until_the_world_shows_the_step_done() {
         .unwrap()
         .click();
     assert_eq!(sent.borrow().last(), Some(&LessonInput::Next));
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_estimate_is_judged_once_and_earlier_tries_are_listed() {
+    // Step 5 of the duplicate lesson asks how many rows.
+    let mut lesson = lesson_at("kafka-duplicate-consumption", 4);
+    lesson.wrong.push((Prediction::Number(6), Verdict::TooLow));
+    let root = mount::<LessonPanel>(panel(lesson.clone(), Lang::En, Callback::noop())).await;
+    assert_eq!(attr(&root, "lesson-step", "data-kind"), "estimate");
+    let all = root.text_content().unwrap_or_default();
+    assert_eq!(all.matches("Too few").count(), 1, "{all}");
+    assert!(text(&root, "lesson-verdict").starts_with("6: "));
+    assert_eq!(text(&root, "lesson-tries"), "");
+
+    lesson
+        .wrong
+        .push((Prediction::Number(12), Verdict::TooHigh));
+    let root = mount::<LessonPanel>(panel(lesson, Lang::Zh, Callback::noop())).await;
+    let all = root.text_content().unwrap_or_default();
+    assert_eq!(all.matches("太多了").count(), 1, "{all}");
+    assert_eq!(all.matches("太少了").count(), 1, "{all}");
+    assert!(text(&root, "lesson-verdict").starts_with("12: "));
+    assert!(text(&root, "lesson-tries").contains("6"));
+    assert!(!text(&root, "lesson-tries").contains("12"));
 }
 
 #[wasm_bindgen_test]

@@ -38,6 +38,95 @@ pub struct Lockstep {
     /// 0 and every time at which either run takes a step, ascending, without repeats.
     pub times: Vec<u64>,
     pub divergence: Option<Divergence>,
+    /// How each run ends, and when the counters that matter first part.
+    pub outcome: Outcome,
+}
+
+/// A counter that says whether a run kept its promise (不能多，不能少): a difference in one
+/// of these at the end of the run is the result of the comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counter {
+    /// Acknowledged messages gone from the broker (`lost` without `skipped`).
+    Lost,
+    /// Messages a consumer never processed: committed past, or removed by autoAck.
+    Skipped,
+    Failed,
+    Unavailable,
+    /// Stored more than once on the broker.
+    Duplicated,
+    /// More than one row in a downstream store.
+    StoreDuplicates,
+    OutOfOrder,
+}
+
+impl Counter {
+    /// In the order a headline names them.
+    pub const ALL: [Counter; 7] = [
+        Counter::Lost,
+        Counter::Skipped,
+        Counter::Failed,
+        Counter::Unavailable,
+        Counter::Duplicated,
+        Counter::StoreDuplicates,
+        Counter::OutOfOrder,
+    ];
+
+    pub fn of(self, t: &LedgerSummary) -> u32 {
+        match self {
+            // The tally counts skipped messages among the lost; here they are their own line.
+            Counter::Lost => t.lost.saturating_sub(t.skipped),
+            Counter::Skipped => t.skipped,
+            Counter::Failed => t.failed,
+            Counter::Unavailable => t.unavailable,
+            Counter::Duplicated => t.duplicated,
+            Counter::StoreDuplicates => t.store_duplicates,
+            Counter::OutOfOrder => t.out_of_order,
+        }
+    }
+
+    /// For test ids and attributes.
+    pub fn id(self) -> &'static str {
+        match self {
+            Counter::Lost => "lost",
+            Counter::Skipped => "skipped",
+            Counter::Failed => "failed",
+            Counter::Unavailable => "unavailable",
+            Counter::Duplicated => "duplicated",
+            Counter::StoreDuplicates => "store-duplicates",
+            Counter::OutOfOrder => "out-of-order",
+        }
+    }
+}
+
+/// A counter that matters and differs at the end of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decisive {
+    pub counter: Counter,
+    /// Its value at the end of each run.
+    pub left: u32,
+    pub right: u32,
+    /// The first moment on the shared timeline at which it differs (index into
+    /// [`Lockstep::times`]), and that moment's time.
+    pub index: usize,
+    pub time_ms: u64,
+}
+
+/// How both runs end.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// Each run's ledger at its last step.
+    pub left: LedgerSummary,
+    pub right: LedgerSummary,
+    /// The counters that matter and differ at the end, in [`Counter::ALL`]'s order.
+    pub decisive: Vec<Decisive>,
+}
+
+impl Outcome {
+    /// The moment that caused the result: the earliest first difference among the decisive
+    /// counters (the first named when two part at the same moment).
+    pub fn moment(&self) -> Option<&Decisive> {
+        self.decisive.iter().min_by_key(|d| d.index)
+    }
 }
 
 fn side(doc: &ScenarioDoc, spec: &CompareSpec, value: &str) -> Result<Player, ScenarioError> {
@@ -109,8 +198,9 @@ impl Lockstep {
             right,
             times,
             divergence: None,
+            outcome: Outcome::default(),
         };
-        lockstep.divergence = lockstep.find_divergence();
+        (lockstep.divergence, lockstep.outcome) = lockstep.scan();
         lockstep.seek(0);
         Ok(lockstep)
     }
@@ -143,21 +233,62 @@ impl Lockstep {
         let _ = self.right.apply(Command::Seek(r));
     }
 
-    fn find_divergence(&self) -> Option<Divergence> {
+    /// One walk along the shared timeline on copies of both runs: the first moment any
+    /// counter differs, and how the runs end with the first moment each counter that matters
+    /// parts. A side's ledger is only read again when that side has moved.
+    fn scan(&self) -> (Option<Divergence>, Outcome) {
         let mut a = self.left.clone();
         let mut b = self.right.clone();
+        let (mut la, mut lb) = (u64::MAX, u64::MAX);
+        let (mut ta, mut tb) = (LedgerSummary::default(), LedgerSummary::default());
+        let mut divergence = None;
+        let mut first: Vec<Option<(usize, u64)>> = vec![None; Counter::ALL.len()];
         for (index, &time_ms) in self.times.iter().enumerate() {
-            let _ = a.apply(Command::Seek(Self::step_at(&a, time_ms)));
-            let _ = b.apply(Command::Seek(Self::step_at(&b, time_ms)));
-            if let Some(what) = differences(&a.frame().ledger, &b.frame().ledger) {
-                return Some(Divergence {
+            let (sa, sb) = (Self::step_at(&a, time_ms), Self::step_at(&b, time_ms));
+            if sa != la {
+                let _ = a.apply(Command::Seek(sa));
+                ta = a.frame().ledger;
+                la = sa;
+            }
+            if sb != lb {
+                let _ = b.apply(Command::Seek(sb));
+                tb = b.frame().ledger;
+                lb = sb;
+            }
+            if divergence.is_none() {
+                divergence = differences(&ta, &tb).map(|what| Divergence {
                     index,
                     time_ms,
                     what,
                 });
             }
+            for (c, seen) in Counter::ALL.iter().zip(first.iter_mut()) {
+                if seen.is_none() && c.of(&ta) != c.of(&tb) {
+                    *seen = Some((index, time_ms));
+                }
+            }
         }
-        None
+        let decisive = Counter::ALL
+            .iter()
+            .zip(&first)
+            .filter_map(|(&counter, seen)| {
+                let (left, right) = (counter.of(&ta), counter.of(&tb));
+                let (index, time_ms) = (*seen)?;
+                (left != right).then_some(Decisive {
+                    counter,
+                    left,
+                    right,
+                    index,
+                    time_ms,
+                })
+            })
+            .collect();
+        let outcome = Outcome {
+            left: ta,
+            right: tb,
+            decisive,
+        };
+        (divergence, outcome)
     }
 }
 

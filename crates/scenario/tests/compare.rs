@@ -76,3 +76,35 @@ fn an_impossible_comparison_says_why() {
         assert!(e.en.contains(says), "{}", e.en);
     }
 }
+
+#[test]
+fn the_outcome_names_what_differs_at_the_end_and_when_it_first_did() {
+    use mqlab_scenario::compare::Counter;
+    let s = spec("kafka-acks1-leader-dies", "acks", "1", "all");
+    let lock = Lockstep::new(&example(&s.example), &s).unwrap();
+    let o = &lock.outcome;
+    assert_eq!(o.left.lost, 5);
+    assert_eq!(o.right.lost, 0);
+    assert_eq!(o.decisive.len(), 1, "{:?}", o.decisive);
+    let m = o.moment().unwrap();
+    assert_eq!((m.counter, m.left, m.right), (Counter::Lost, 5, 0));
+    // The first difference is an acknowledgement; the loss comes later, at the election.
+    let d = lock.divergence.as_ref().unwrap();
+    assert!(m.index > d.index);
+    assert_eq!(m.time_ms, lock.times[m.index]);
+
+    // Two counters part: the moment is the earlier one.
+    let s = spec(
+        "kafka-consumer-kill-before-commit",
+        "commit",
+        "auto",
+        "sync_before_process",
+    );
+    let lock = Lockstep::new(&example(&s.example), &s).unwrap();
+    let o = &lock.outcome;
+    let counters: Vec<_> = o.decisive.iter().map(|d| d.counter).collect();
+    assert_eq!(counters, [Counter::Skipped, Counter::StoreDuplicates]);
+    // Skipped messages are not counted again as lost ones.
+    assert_eq!(Counter::Lost.of(&o.right), 0);
+    assert_eq!(o.moment().unwrap().counter, Counter::Skipped);
+}

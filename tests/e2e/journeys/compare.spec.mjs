@@ -1,7 +1,7 @@
 // Compare: acks=1 vs acks=all through the same leader crash, in lockstep; the first
 // difference marked; the lost messages on one side only.
 import { test, expect } from '@playwright/test';
-import { open } from './helpers.mjs';
+import { open, step } from './helpers.mjs';
 
 const num = async (page, testid) => Number(await page.getByTestId(testid).textContent());
 
@@ -45,6 +45,64 @@ test('acks=1 vs acks=all: lockstep, the first difference, and the loss on one si
   await page.keyboard.press('End');
   expect(await num(page, 'compare-skipped-left')).toBeGreaterThan(0);
   expect(await num(page, 'compare-skipped-right')).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+test('the headline leads with how each run ends, in words, above the stages', async ({ page, browser }) => {
+  const errors = await open(page, { hash: '#compare' });
+  const headline = page.getByTestId('compare-headline');
+  // At step 0 it already says how the runs end.
+  await expect(page.getByTestId('step-counter')).toContainText('step 0 /');
+  await expect(headline).toContainText('How each run ends: acks=1: 5 acknowledged messages lost · acks=all: 0 lost');
+  await expect(headline).toHaveAttribute('data-decisive', 'lost');
+  expect(Number(await page.getByTestId('compare-headline-left-lost').getAttribute('data-value'))).toBeGreaterThan(0);
+  expect(Number(await page.getByTestId('compare-headline-right-lost').getAttribute('data-value'))).toBe(0);
+  // Above the stages, and above the first-difference line.
+  const h = await headline.boundingBox();
+  const stage = await page.getByTestId('compare-left').boundingBox();
+  const first = await page.getByTestId('compare-divergence').boundingBox();
+  expect(h.y + h.height).toBeLessThanOrEqual(first.y);
+  expect(h.y + h.height).toBeLessThanOrEqual(stage.y);
+  await page.screenshot({ path: 'screenshots/compare-headline.png' });
+
+  // The moment that caused it: when "lost" first differs (later than the first difference).
+  const moment = page.getByTestId('compare-moment');
+  await expect(moment).toHaveAttribute('data-counter', 'lost');
+  const at = Number(await moment.getAttribute('data-step'));
+  await page.getByTestId('compare-moment-jump').click();
+  await expect(moment).toHaveAttribute('data-at', 'here');
+  expect((await step(page)).now).toBe(at);
+  expect(await num(page, 'compare-lost-left')).toBeGreaterThan(0);
+  expect(await num(page, 'compare-lost-right')).toBe(0);
+  await expect(page.getByTestId('compare-divergence')).toHaveAttribute('data-at', 'past');
+  await page.getByTestId('player-back').click();
+  expect(await num(page, 'compare-lost-left')).toBe(0);
+
+  // A second preset: auto-commit duplicates, commit-first never processes two.
+  await page.getByTestId('compare-picker').selectOption({ index: 1 });
+  await expect(headline).toContainText('commit=auto: 4 messages with duplicate rows in the store, 0 never processed');
+  await expect(headline).toContainText('commit=sync_before_process: 2 messages never processed (lost), 0 with duplicate rows');
+  await expect(page.getByTestId('compare-headline-left-store-duplicates')).toHaveAttribute('data-value', '4');
+  await expect(page.getByTestId('compare-headline-right-skipped')).toHaveAttribute('data-value', '2');
+  await expect(moment).toHaveAttribute('data-counter', 'skipped');
+  await page.screenshot({ path: 'screenshots/compare-headline-commit.png' });
+
+  // 中文, and on a phone.
+  const zh = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const other = await zh.newPage();
+  const zhErrors = await open(other, { lang: 'zh', hash: '#compare' });
+  const zhHeadline = other.getByTestId('compare-headline');
+  await expect(zhHeadline).toContainText('两次运行的结局：acks=1：5 条已确认的消息丢失 · acks=all：丢失 0 条');
+  await expect(other.getByTestId('compare-moment-jump')).toContainText('跳到造成这一结果的时刻');
+  const zh1 = await zhHeadline.boundingBox();
+  const zhStage = await other.getByTestId('compare-left').boundingBox();
+  expect(zh1.y + zh1.height).toBeLessThanOrEqual(zhStage.y);
+  await other.screenshot({ path: 'screenshots/compare-headline-zh-phone.png' });
+  await other.getByTestId('compare-picker').selectOption({ index: 3 });
+  await expect(zhHeadline).toContainText('auto_ack=true：5 条消息从未被处理（丢失）');
+  await expect(zhHeadline).toContainText('auto_ack=false：未处理 0 条');
+  expect(zhErrors).toEqual([]);
+  await zh.close();
   expect(errors).toEqual([]);
 });
 

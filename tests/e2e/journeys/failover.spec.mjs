@@ -68,3 +68,37 @@ test('killing the leader of orders-0 elects another broker and loses nothing', a
   await expect(page.getByTestId(leader)).toHaveAttribute('data-status', 'crashed');
   expect(errors).toEqual([]);
 });
+
+// The ledger's message table fits its panel, at a laptop's side panel and on a phone: a long
+// error such as "✕ NetworkException" wraps instead of pushing the Fate column out of sight.
+for (const [width, height] of [[1280, 800], [390, 844]]) {
+  test(`the ledger's message table fits its panel at ${width}×${height}`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    const errors = await open(page, { hash: '#kafka-leader-kill@80' });
+    await page.getByTestId('tab-ledger').click();
+    const row = page.getByTestId('message-row-order-11');
+    await expect(row).toContainText('NetworkException');
+    await expect(row.locator('[title="NetworkException"]')).toHaveCount(1);
+    await row.scrollIntoViewIfNeeded();
+    const box = await page.evaluate(() => {
+      const table = document.querySelector('table.messages');
+      const wrap = table.closest('.table-wrap');
+      const panel = document.getElementById('side-panel');
+      const fates = [...table.querySelectorAll('td.fate')].map((td) => td.getBoundingClientRect().right);
+      return {
+        table: table.getBoundingClientRect().right,
+        panel: panel.getBoundingClientRect().right,
+        wrap: wrap.getBoundingClientRect().right,
+        scrollWidth: wrap.scrollWidth,
+        clientWidth: wrap.clientWidth,
+        fate: Math.max(...fates),
+      };
+    });
+    expect(box.scrollWidth, JSON.stringify(box)).toBeLessThanOrEqual(box.clientWidth);
+    expect(box.table, JSON.stringify(box)).toBeLessThanOrEqual(box.wrap + 0.5);
+    expect(box.table, JSON.stringify(box)).toBeLessThanOrEqual(box.panel + 0.5);
+    expect(box.fate, JSON.stringify(box)).toBeLessThanOrEqual(box.panel + 0.5);
+    await page.screenshot({ path: `screenshots/ledger-table-${width}.png` });
+    expect(errors).toEqual([]);
+  });
+}

@@ -29,10 +29,15 @@ test('wrong moves and wrong predictions are not let through', async ({ page }) =
   await estimate.fill('6');
   await panel(page).getByTestId('lesson-check-prediction').click();
   await expect(panel(page).getByTestId('lesson-verdict')).toContainText('Too few');
+  // The verdict is said once (not again in the list of tries).
+  await expect(panel(page).getByText('Too few')).toHaveCount(1);
   await estimate.fill('12');
   await estimate.press('Enter');
   await expect(panel(page).getByTestId('lesson-verdict')).toContainText('Too many');
+  await expect(panel(page).getByText('Too many')).toHaveCount(1);
+  await expect(panel(page).getByText('Too few')).toHaveCount(1);
   await expect(panel(page).getByTestId('lesson-tries')).toContainText('6');
+  await expect(panel(page).getByTestId('lesson-tries')).not.toContainText('12');
   await expect(panel(page).getByTestId('lesson-next')).toBeDisabled();
   await expect(panel(page).getByTestId('lesson-reveal')).toHaveCount(0);
   await estimate.fill('10');

@@ -3,7 +3,7 @@
 
 use super::{bilingual, example_doc, AppState, View};
 use crate::player_bar::{PlayerInput, Speed};
-use mqlab_scenario::compare::{kill_and_restart, CompareSpec, Divergence, Lockstep};
+use mqlab_scenario::compare::{kill_and_restart, CompareSpec, Divergence, Lockstep, Outcome};
 use mqlab_scenario::doc::ScriptEntry;
 use mqlab_scenario::frame::Frame;
 use mqlab_scenario::{MarkKind, Text, TimelineMark};
@@ -91,6 +91,8 @@ pub struct CompareState {
     pub right: Rc<Frame>,
     pub times: Rc<Vec<u64>>,
     pub divergence: Option<Divergence>,
+    /// How both runs end, computed once when the comparison opens.
+    pub outcome: Rc<Outcome>,
     pub marks: Rc<Vec<TimelineMark>>,
     since_ms: f64,
 }
@@ -144,7 +146,8 @@ impl AppState {
             Ok(lock) => {
                 let times = Rc::new(lock.times.clone());
                 let divergence = lock.divergence.clone();
-                let marks = divergence
+                let outcome = Rc::new(lock.outcome.clone());
+                let mut marks: Vec<TimelineMark> = divergence
                     .iter()
                     .map(|d| TimelineMark {
                         step: d.index as u64,
@@ -154,6 +157,31 @@ impl AppState {
                         zh: format!("第一处不同：{}", d.what.zh),
                     })
                     .collect();
+                if let Some(m) = outcome.moment() {
+                    if divergence.as_ref().map(|d| d.index) != Some(m.index) {
+                        marks.push(TimelineMark {
+                            step: m.index as u64,
+                            time_ms: m.time_ms,
+                            kind: MarkKind::Fault,
+                            en: format!(
+                                "the moment that caused it: {}",
+                                crate::i18n::outcome_moment(
+                                    crate::i18n::Lang::En,
+                                    m.counter,
+                                    m.time_ms
+                                )
+                            ),
+                            zh: format!(
+                                "造成结果的时刻：{}",
+                                crate::i18n::outcome_moment(
+                                    crate::i18n::Lang::Zh,
+                                    m.counter,
+                                    m.time_ms
+                                )
+                            ),
+                        });
+                    }
+                }
                 let mut state = CompareState {
                     spec: Rc::new(spec),
                     lock: Rc::new(RefCell::new(lock)),
@@ -162,6 +190,7 @@ impl AppState {
                     right: Rc::default(),
                     times,
                     divergence,
+                    outcome,
                     marks: Rc::new(marks),
                     since_ms: 0.0,
                 };
@@ -224,5 +253,91 @@ impl AppState {
             c.seek(d.index);
             self.playing = false;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare_view::headline_text;
+    use crate::i18n::Lang;
+    use mqlab_scenario::compare::Counter;
+
+    fn lockstep(p: &Preset) -> Lockstep {
+        let spec = CompareSpec {
+            example: p.example.into(),
+            setting: p.setting.into(),
+            left: p.left.into(),
+            right: p.right.into(),
+            faults: faults_for(p.example),
+        };
+        Lockstep::new(&example_doc(p.example).unwrap(), &spec).unwrap()
+    }
+
+    fn headline(p: &Preset, lang: Lang) -> String {
+        let lock = lockstep(p);
+        let rabbit = !lock.left.frame().queues.is_empty();
+        headline_text(lang, (p.setting, p.left, p.right), &lock.outcome, rabbit)
+    }
+
+    #[test]
+    fn every_preset_ends_with_a_difference_that_matters_said_in_words() {
+        for p in &PRESETS {
+            let lock = lockstep(p);
+            let moment = lock.outcome.moment().expect("a decisive difference");
+            assert!(moment.index > 0 && moment.index < lock.times.len());
+            // The moment is when that counter first parts, not before.
+            let mut at = lock.clone();
+            at.seek(moment.index);
+            let (l, r) = (at.left.frame().ledger, at.right.frame().ledger);
+            assert_ne!(
+                moment.counter.of(&l),
+                moment.counter.of(&r),
+                "{}",
+                p.example
+            );
+            at.seek(moment.index - 1);
+            let (l, r) = (at.left.frame().ledger, at.right.frame().ledger);
+            assert_eq!(
+                moment.counter.of(&l),
+                moment.counter.of(&r),
+                "{}",
+                p.example
+            );
+            for lang in [Lang::En, Lang::Zh] {
+                let h = headline(p, lang);
+                println!("{}", h);
+                assert!(h.contains(&format!("{}={}", p.setting, p.left)), "{h}");
+                assert!(h.contains(&format!("{}={}", p.setting, p.right)), "{h}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_acks_headline_names_the_loss() {
+        let p = &PRESETS[0];
+        let o = lockstep(p).outcome;
+        assert_eq!(o.decisive.len(), 1);
+        let lost = &o.decisive[0];
+        assert_eq!((lost.counter, lost.left, lost.right), (Counter::Lost, 5, 0));
+        assert_eq!(
+            headline(p, Lang::En),
+            "How each run ends: acks=1: 5 acknowledged messages lost · acks=all: 0 lost"
+        );
+        assert_eq!(
+            headline(p, Lang::Zh),
+            "两次运行的结局：acks=1：5 条已确认的消息丢失 · acks=all：丢失 0 条"
+        );
+    }
+
+    #[test]
+    fn a_comparison_that_ends_alike_says_so() {
+        let o = Outcome::default();
+        assert_eq!(
+            headline_text(Lang::En, ("acks", "all", "-1"), &o, false),
+            "Both runs end alike: 0 lost, 0 never processed, 0 failed, 0 unavailable, 0 duplicated, 0 with duplicate rows, 0 out of order"
+        );
+        assert!(headline_text(Lang::Zh, ("acks", "all", "-1"), &o, false)
+            .starts_with("两次运行结局相同：丢失 0 条"));
     }
 }
