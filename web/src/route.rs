@@ -438,6 +438,8 @@ mod tests {
                 "example kafka-leader-kill@7",
                 &["trailing-junk"],
             ),
+            ("wbg_style=display-none", "home", &["unrecognised"]),
+            ("no-such-example)", "home", &["unrecognised"]),
             // Changes and documents: decoded on opening, or refused here.
             ("kafka-leader-kill~%%%", "changed kafka-leader-kill@0", &[]),
             (

@@ -123,6 +123,19 @@ impl Shared {
                 }],
             );
         }
+        // Junk after a name is forgiven only when the name is an example's: `#kafka-leader-kill)`
+        // opens it, `#wbg_style=display-none` is nothing MQ Lab wrote.
+        let known = mqlab_scenario::example_sources()
+            .iter()
+            .any(|(example, _)| *example == id);
+        if !junk.is_empty() && !known {
+            return (
+                Opens::Home,
+                vec![LinkProblem::Unrecognised {
+                    excerpt: excerpt(&decoded),
+                }],
+            );
+        }
         if !junk.is_empty() {
             problems.insert(
                 0,
