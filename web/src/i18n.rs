@@ -278,7 +278,7 @@ texts! {
     SettingsHint => "Apply rebuilds the scenario from the start with these settings.", "点击“应用”会用这些设置从头重建场景。";
     Invalid => "Not applied:", "未应用：";
     NotANumber => "must be a whole number", "必须是整数";
-    BadLink => "This link's scenario could not be opened, so the first example is shown.", "无法打开此链接中的场景，已改为显示第一个示例。";
+    BadLink => "This link is damaged.", "此链接有误。";
     // Ledger
     LedgerMotto => "不能多，不能少 — no more, no fewer", "不能多，不能少";
     Produced => "produced", "已发送";

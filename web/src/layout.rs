@@ -853,7 +853,9 @@ mod tests {
 
     /// The widths a stage is laid out for: a phone's (and narrower: clamped), a laptop's
     /// sandbox and lesson, a compare side, the widest.
-    const WIDTHS: [f64; 9] = [200.0, MIN_WIDTH, 480.0, 560.0, 640.0, 740.0, 780.0, 860.0, WIDTH];
+    const WIDTHS: [f64; 9] = [
+        200.0, MIN_WIDTH, 480.0, 560.0, 640.0, 740.0, 780.0, 860.0, WIDTH,
+    ];
 
     #[test]
     fn every_example_is_laid_out_without_overlaps_at_every_width() {

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod ledger;
 pub mod lesson_map;
 pub mod lesson_panel;
+pub mod link_problem;
 pub mod menu;
 pub mod player_bar;
 pub mod presenter;

@@ -3,7 +3,7 @@
 
 use crate::i18n::Lang;
 use crate::progress::Progress;
-use crate::route::Route;
+use crate::route::{Parsed, Route};
 use gloo::storage::{LocalStorage, Storage};
 
 const LANG_KEY: &str = "mqlab.lang";
@@ -47,8 +47,8 @@ pub fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// The page the address names.
-pub fn route_in_url() -> Route {
+/// The page the address names, and what was wrong with the address.
+pub fn route_in_url() -> Parsed {
     let hash = gloo::utils::window().location().hash().unwrap_or_default();
     Route::parse(hash.trim_start_matches('#'), |encoded| {
         js_sys::decode_uri_component(encoded).ok().map(String::from)

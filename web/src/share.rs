@@ -3,9 +3,13 @@
 //! example with new settings or faults injected from the stage, the changes a base64url merge
 //! patch (`mqlab_scenario::link`), so the link stays short; `#doc~<base64url JSON>@120` a
 //! scenario that is no example's (and `#doc=<URI-encoded JSON>`, as older links spelled it).
-//! Parsing never fails: a malformed address is just one that names nothing.
+//! Parsing never fails and never drops what it could read: a damaged address opens the
+//! nearest thing it names (the example without its broken changes, the step clamped) and
+//! lists its problems (`link_problem`).
 
-use mqlab_scenario::link::{base64url_decode, base64url_encode, MAX_LINK_CHARS};
+use crate::link_problem::{excerpt, percent_decode, read_step, split_id, LinkProblem};
+use mqlab_scenario::link::{base64url_decode, base64url_encode};
+use mqlab_scenario::Text;
 
 /// What an address asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,52 +29,132 @@ pub enum Shared {
         json: String,
         step: u64,
     },
-    /// An address too long to be a link this app wrote: refused before decoding.
-    TooLong {
-        chars: usize,
-    },
+}
+
+/// Where a sandbox address leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Opens {
+    Shared(Shared),
+    /// The sandbox at its first example (a document that cannot be decoded).
+    FirstExample,
+    /// Nothing recognisable: the lesson map.
+    Home,
 }
 
 const DOC_URI: &str = "doc=";
 const DOC: &str = "doc~";
 
-fn plain_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+/// The first example's id, as the problems name it.
+pub fn first_example_id() -> String {
+    mqlab_scenario::example_sources()
+        .first()
+        .map(|(id, _)| id.to_string())
+        .unwrap_or_default()
 }
 
 impl Shared {
-    /// Reads a fragment (without its `#`); `decode` undoes the URI encoding of a document.
-    pub fn parse(fragment: &str, decode: impl Fn(&str) -> Option<String>) -> Option<Shared> {
-        if fragment.len() > MAX_LINK_CHARS {
-            return Some(Shared::TooLong {
-                chars: fragment.len(),
-            });
+    /// Reads a fragment (without its `#`, as the browser reports it, `%`-escaped);
+    /// `decode` undoes the URI encoding of an older `doc=` document.
+    pub fn parse(
+        fragment: &str,
+        decode: impl Fn(&str) -> Option<String>,
+    ) -> (Opens, Vec<LinkProblem>) {
+        let mut problems = Vec::new();
+        // Older links: the JSON URI-encoded, so the step is after the last `@`.
+        if let Some(rest) = fragment.strip_prefix(DOC_URI) {
+            let (encoded, step) = match rest.rsplit_once('@') {
+                Some((encoded, step)) => (encoded, read_step(&percent_decode(step), &mut problems)),
+                None => (rest, 0),
+            };
+            return match decode(encoded) {
+                Some(json) => (Opens::Shared(Shared::Doc { json, step }), problems),
+                None => {
+                    problems.push(LinkProblem::DocUndecodable {
+                        form: DOC_URI,
+                        why: Text {
+                            en: "its %-escapes are broken".into(),
+                            zh: "其中的 % 转义已损坏".into(),
+                        },
+                        opened: first_example_id(),
+                    });
+                    (Opens::FirstExample, problems)
+                }
+            };
         }
-        let (body, step) = match fragment.rsplit_once('@') {
-            Some((body, step)) => (body, step.parse().ok()?),
-            None => (fragment, 0),
+        let decoded = percent_decode(fragment);
+        // Ids and base64url hold no `@`: the step is after the first one.
+        let (body, step) = match decoded.split_once('@') {
+            Some((body, step)) => (body, read_step(step, &mut problems)),
+            None => (decoded.as_str(), 0),
         };
-        if let Some(encoded) = body.strip_prefix(DOC_URI) {
-            return decode(encoded).map(|json| Shared::Doc { json, step });
-        }
         if let Some(encoded) = body.strip_prefix(DOC) {
-            let json = String::from_utf8(base64url_decode(encoded)?).ok()?;
-            return Some(Shared::Doc { json, step });
+            let why = match base64url_decode(encoded).map(String::from_utf8) {
+                Some(Ok(json)) => return (Opens::Shared(Shared::Doc { json, step }), problems),
+                Some(Err(_)) => Text {
+                    en: "it is not UTF-8 text".into(),
+                    zh: "它不是 UTF-8 文本".into(),
+                },
+                None => Text {
+                    en: "it is not base64url: cut short or altered?".into(),
+                    zh: "它不是有效的 base64url：被截断或改动过？".into(),
+                },
+            };
+            problems.push(LinkProblem::DocUndecodable {
+                form: DOC,
+                why,
+                opened: first_example_id(),
+            });
+            return (Opens::FirstExample, problems);
         }
-        if let Some((id, changes)) = body.split_once('~') {
-            return plain_id(id).then(|| Shared::Changed {
-                id: id.to_string(),
+        let (head, changes) = match body.split_once('~') {
+            Some((head, changes)) => (head, Some(changes)),
+            None => (body, None),
+        };
+        let (id, junk) = split_id(head);
+        if id.is_empty() {
+            if head.is_empty() && !decoded.is_empty() {
+                let before = if changes.is_some() { '~' } else { '@' };
+                return (Opens::Home, vec![LinkProblem::EmptyId { before }]);
+            }
+            return (
+                Opens::Home,
+                vec![LinkProblem::Unrecognised {
+                    excerpt: excerpt(&decoded),
+                }],
+            );
+        }
+        // Junk after a name is forgiven only when the name is an example's: `#kafka-leader-kill)`
+        // opens it, `#wbg_style=display-none` is nothing MQ Lab wrote.
+        let known = mqlab_scenario::example_sources()
+            .iter()
+            .any(|(example, _)| *example == id);
+        if !junk.is_empty() && !known {
+            return (
+                Opens::Home,
+                vec![LinkProblem::Unrecognised {
+                    excerpt: excerpt(&decoded),
+                }],
+            );
+        }
+        if !junk.is_empty() {
+            problems.insert(
+                0,
+                LinkProblem::TrailingJunk {
+                    after: excerpt(id),
+                    junk: excerpt(junk),
+                },
+            );
+        }
+        let id = id.to_string();
+        let shared = match changes {
+            Some(changes) => Shared::Changed {
+                id,
                 changes: changes.to_string(),
                 step,
-            });
-        }
-        plain_id(body).then(|| Shared::Example {
-            id: body.to_string(),
-            step,
-        })
+            },
+            None => Shared::Example { id, step },
+        };
+        (Opens::Shared(shared), problems)
     }
 
     pub fn step(&self) -> u64 {
@@ -78,7 +162,6 @@ impl Shared {
             Shared::Example { step, .. }
             | Shared::Changed { step, .. }
             | Shared::Doc { step, .. } => *step,
-            Shared::TooLong { .. } => 0,
         }
     }
 }
@@ -110,71 +193,58 @@ mod tests {
         Some(s.replace("%40", "@"))
     }
 
+    fn shared(fragment: &str) -> Shared {
+        match Shared::parse(fragment, decode) {
+            (Opens::Shared(shared), problems) if problems.is_empty() => shared,
+            other => panic!("{fragment}: {other:?}"),
+        }
+    }
+
     #[test]
     fn examples_and_steps() {
         assert_eq!(
-            Shared::parse("kafka-leader-kill", decode),
-            Some(Shared::Example {
+            shared("kafka-leader-kill"),
+            Shared::Example {
                 id: "kafka-leader-kill".into(),
                 step: 0
-            })
+            }
         );
         assert_eq!(
-            Shared::parse("kafka-leader-kill@120", decode),
-            Some(Shared::Example {
+            shared("kafka-leader-kill@120"),
+            Shared::Example {
                 id: "kafka-leader-kill".into(),
                 step: 120
-            })
+            }
         );
         assert_eq!(fragment("kafka-leader-kill", 120), "kafka-leader-kill@120");
         assert_eq!(fragment("kafka-leader-kill", 0), "kafka-leader-kill");
         assert_eq!(
-            Shared::parse(
-                &fragment(&changed_body("kafka-leader-kill", "eyJ9"), 7),
-                decode
-            ),
-            Some(Shared::Changed {
+            shared(&fragment(&changed_body("kafka-leader-kill", "eyJ9"), 7)),
+            Shared::Changed {
                 id: "kafka-leader-kill".into(),
                 changes: "eyJ9".into(),
                 step: 7
-            })
+            }
         );
     }
 
     #[test]
     fn documents_round_trip() {
         // As older links spelled it: the JSON URI-encoded.
-        let shared = Shared::parse("doc={\"a\":\"%40\"}@7", decode);
         assert_eq!(
-            shared,
-            Some(Shared::Doc {
+            shared("doc={\"a\":\"%40\"}@7"),
+            Shared::Doc {
                 json: "{\"a\":\"@\"}".into(),
                 step: 7
-            })
+            }
         );
         let json = "{\"id\":\"mine\",\"title\":\"订单\"}";
         assert_eq!(
-            Shared::parse(&fragment(&doc_body(json), 3), decode),
-            Some(Shared::Doc {
+            shared(&fragment(&doc_body(json), 3)),
+            Shared::Doc {
                 json: json.into(),
                 step: 3
-            })
-        );
-    }
-
-    #[test]
-    fn malformed_addresses_name_nothing() {
-        assert_eq!(Shared::parse("", decode), None);
-        assert_eq!(Shared::parse("kafka@notanumber", decode), None);
-        assert_eq!(Shared::parse("<script>", decode), None);
-        assert_eq!(Shared::parse("doc=%E0%A4%A", |_| None), None);
-        assert_eq!(Shared::parse("doc~***", decode), None);
-        assert_eq!(Shared::parse("<b>~x", decode), None);
-        assert_eq!(
-            Shared::parse(&"a".repeat(MAX_LINK_CHARS + 1), decode),
-            Some(Shared::TooLong {
-                chars: MAX_LINK_CHARS + 1
-            })
+            }
         );
     }
 }

@@ -8,16 +8,17 @@ pub use compare::{CompareState, PRESETS};
 pub use lesson::{LessonInput, LessonState};
 
 use crate::event_log::LogEntry;
-use crate::i18n::{Lang, T};
+use crate::i18n::Lang;
+use crate::link_problem::{self, excerpt, LinkProblem};
 use crate::menu::NodeCommand;
 use crate::player_bar::{PlayerInput, Speed};
 use crate::progress::Progress;
-use crate::route::Route;
+use crate::route::{Parsed, Route};
 use crate::settings::SharedRabbit;
 use crate::share::{self, Shared};
 use crate::step_log::StepLog;
 use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame};
-use mqlab_scenario::lesson::{lesson_docs, LessonDoc};
+use mqlab_scenario::lesson::{lesson_docs, lesson_sources, LessonDoc};
 use mqlab_scenario::link::decode_changes;
 use mqlab_scenario::link::encode_changes;
 use mqlab_scenario::{
@@ -87,7 +88,7 @@ pub enum Action {
     Tick,
     LoadExample(String),
     /// The address changed to name another page or state.
-    Route(Route),
+    Route(Parsed),
     Lesson(LessonInput),
     ApplyKnobs(crate::settings::Applied),
     NodeCommand(u32, NodeCommand),
@@ -179,7 +180,7 @@ pub struct AppState {
 impl AppState {
     /// The state at page load: the page the address names (a bad address opens the lesson
     /// map, or the first example in the sandbox, and says why).
-    pub fn new(lang: Lang, route: Route, progress: Progress, presenter: bool) -> AppState {
+    pub fn new(lang: Lang, route: Parsed, progress: Progress, presenter: bool) -> AppState {
         let list: Vec<ExampleEntry> = examples()
             .into_iter()
             .map(|e| ExampleEntry {
@@ -254,20 +255,37 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Opens the page an address names.
-    fn open_route(&mut self, route: Route) {
+    /// Opens the page an address names: the nearest page it can make out, and a notice
+    /// listing what was wrong with the address (none for a link MQ Lab wrote), which it
+    /// returns.
+    fn open_route(&mut self, parsed: Parsed) -> Vec<LinkProblem> {
         self.playing = false;
         self.menu = None;
-        match route {
+        self.notice = None;
+        let mut problems = parsed.problems;
+        match parsed.route {
             Route::Home => {
                 self.view = View::Home;
                 self.lesson = None;
             }
-            Route::Compare { spec, at } => self.open_compare(spec, at),
+            Route::Compare { spec, at } => self.open_compare(spec, at, &mut problems),
             Route::Lesson { id, step, at } => {
-                self.open_lesson(&id, step);
-                if at > 0 && self.view == View::Lesson {
-                    self.move_to(at.min(self.total()));
+                let exists = lesson_sources().iter().any(|(lesson, _)| *lesson == id);
+                if !exists {
+                    problems.push(LinkProblem::UnknownLesson { id: excerpt(&id) });
+                    self.view = View::Home;
+                    self.lesson = None;
+                } else {
+                    self.open_lesson(&id, step);
+                    let count = self.lesson.as_ref().map(|l| l.doc().steps.len());
+                    if let Some(count) = count.filter(|c| step >= *c) {
+                        let asked = (step.saturating_add(1)).to_string();
+                        past_lesson_end(&mut problems, &id, asked, count);
+                    }
+                    if at > 0 && self.view == View::Lesson {
+                        self.move_to(at.min(self.total()));
+                        past_end(&mut problems, at, self.total());
+                    }
                 }
             }
             Route::Sandbox(shared) => {
@@ -277,7 +295,7 @@ impl AppState {
                     self.tab = Tab::Ledger;
                 }
                 match shared {
-                    Some(shared) => self.open_shared(shared),
+                    Some(shared) => self.open_shared(shared, &mut problems),
                     None => self.load_example(&self.first_example()),
                 }
                 if self.player.is_none() {
@@ -287,59 +305,97 @@ impl AppState {
                 }
             }
         }
+        if let Some(text) = link_problem::notice(&problems) {
+            // Anything else opening said (a lesson that would not replay) follows.
+            self.notice = Some(match self.notice.take() {
+                Some(other) => Text {
+                    en: format!("{} {}", text.en, other.en),
+                    zh: format!("{}{}", text.zh, other.zh),
+                },
+                None => text,
+            });
+        }
+        problems
     }
 
-    /// Opens what an address names; on a bad one, says why and changes nothing.
-    fn open_shared(&mut self, shared: Shared) {
+    /// Opens what an address names, or the nearest thing to it: an example whose changes
+    /// cannot be read opens unchanged, an unknown example opens the first one, a step past
+    /// the end opens the last step; each is added to `problems`.
+    fn open_shared(&mut self, shared: Shared, problems: &mut Vec<LinkProblem>) {
         let step = shared.step();
-        let opened = match shared {
+        let first = self.first_example();
+        match shared {
             Shared::Example { id, .. } => match example_doc(&id) {
-                Some(_) => {
-                    self.load_example(&id);
-                    Ok(())
+                Some(_) => self.load_example(&id),
+                None => {
+                    problems.push(LinkProblem::UnknownExample {
+                        id: excerpt(&id),
+                        opened: first.clone(),
+                    });
+                    // The step was one of another trace: the first example opens at its start.
+                    return self.load_example(&first);
                 }
-                None => Err(Text {
-                    en: format!("There is no example \"{id}\"."),
-                    zh: format!("没有名为 \"{id}\" 的示例。"),
-                }),
             },
             Shared::Changed { id, changes, .. } => match example_doc(&id) {
-                Some(example) => decode_changes(&example, &changes)
-                    .and_then(Player::load)
-                    .map(|player| {
-                        self.example_id = id;
-                        self.install(player);
-                        self.mark_modified();
-                    })
-                    .map_err(|e| bilingual(&e)),
-                None => Err(Text {
-                    en: format!("There is no example \"{id}\" to change."),
-                    zh: format!("没有名为 \"{id}\" 的示例可供修改。"),
-                }),
+                Some(example) => match decode_changes(&example, &changes) {
+                    Ok(doc) => match Player::load(doc) {
+                        Ok(player) => {
+                            self.example_id = id;
+                            self.install(player);
+                            self.mark_modified();
+                        }
+                        Err(e) => {
+                            problems.push(LinkProblem::PatchInvalid {
+                                id: id.clone(),
+                                why: bilingual(&e),
+                            });
+                            self.load_example(&id);
+                        }
+                    },
+                    Err(e) => {
+                        problems.push(LinkProblem::PatchUndecodable {
+                            id: id.clone(),
+                            why: Text {
+                                en: e.en.clone(),
+                                zh: e.zh.clone(),
+                            },
+                        });
+                        self.load_example(&id);
+                    }
+                },
+                None => {
+                    problems.push(LinkProblem::UnknownExample {
+                        id: excerpt(&id),
+                        opened: first.clone(),
+                    });
+                    return self.load_example(&first);
+                }
             },
-            Shared::Doc { json, .. } => Player::load_json(&json)
-                .map(|player| {
+            Shared::Doc { json, .. } => match Player::load_json(&json) {
+                Ok(player) => {
                     self.example_id = player.doc().id.clone();
                     self.install(player);
                     self.mark_modified();
-                })
-                .map_err(|e| bilingual(&e)),
-            Shared::TooLong { chars } => Err(Text {
-                en: format!(
-                    "The link is {chars} characters long, more than any link MQ Lab writes."
-                ),
-                zh: format!("链接长达 {chars} 个字符，超过 MQ Lab 生成的任何链接。"),
-            }),
-        };
-        match opened {
-            Ok(()) if step > 0 => self.move_to(step.min(self.total())),
-            Ok(()) => {}
-            Err(why) => {
-                self.notice = Some(Text {
-                    en: format!("{} {}", T::BadLink.get(Lang::En), why.en),
-                    zh: format!("{} {}", T::BadLink.get(Lang::Zh), why.zh),
-                })
-            }
+                }
+                Err(e) => {
+                    // A document that names a shipped example opens that example.
+                    let named = serde_json::from_str::<serde_json::Value>(&json)
+                        .ok()
+                        .and_then(|v| v.get("id")?.as_str().map(str::to_string))
+                        .filter(|id| example_doc(id).is_some());
+                    let opened = named.clone().unwrap_or(first);
+                    problems.push(LinkProblem::DocInvalid {
+                        why: bilingual(&e),
+                        opened: opened.clone(),
+                        named: named.is_some(),
+                    });
+                    self.load_example(&opened);
+                }
+            },
+        }
+        if step > 0 && self.player.is_some() {
+            self.move_to(step.min(self.total()));
+            past_end(problems, step, self.total());
         }
     }
 
@@ -679,7 +735,9 @@ impl Reducible for AppState {
             Action::Player(input) => next.player_input(input),
             Action::Tick => next.tick(),
             Action::LoadExample(id) => next.load_example(&id),
-            Action::Route(route) => next.open_route(route),
+            Action::Route(route) => {
+                next.open_route(route);
+            }
             Action::Lesson(input) => next.lesson_input(input),
             Action::ApplyKnobs(values) => next.apply_knobs(values),
             Action::NodeCommand(node, command) => next.node_command(node, command),
@@ -747,12 +805,54 @@ fn entry_of(frame: &Frame) -> LogEntry {
     }
 }
 
+/// A step asked for past the end of `total`: the problem says so with the count (filling in
+/// the one the address reader left open for a number too large to hold).
+fn past_end(problems: &mut Vec<LinkProblem>, asked: u64, total: u64) {
+    if asked <= total {
+        return;
+    }
+    for p in problems.iter_mut() {
+        if let LinkProblem::StepPastEnd {
+            total: t @ None, ..
+        } = p
+        {
+            *t = Some(total);
+            return;
+        }
+    }
+    problems.push(LinkProblem::StepPastEnd {
+        asked: asked.to_string(),
+        total: Some(total),
+    });
+}
+
+/// A lesson step past the lesson's end, as `past_end` for the trace.
+fn past_lesson_end(problems: &mut Vec<LinkProblem>, id: &str, asked: String, count: usize) {
+    for p in problems.iter_mut() {
+        if let LinkProblem::LessonStepPastEnd {
+            count: c @ None, ..
+        } = p
+        {
+            *c = Some(count);
+            return;
+        }
+    }
+    problems.push(LinkProblem::LessonStepPastEnd {
+        id: id.to_string(),
+        asked,
+        count: Some(count),
+    });
+}
+
 fn bilingual(e: &ScenarioError) -> Text {
     Text {
         en: e.text(Lang::En),
         zh: e.text(Lang::Zh),
     }
 }
+
+#[cfg(test)]
+mod links;
 
 #[cfg(test)]
 mod tests {

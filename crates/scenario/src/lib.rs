@@ -29,7 +29,7 @@ mod view_groups;
 mod view_rabbit;
 
 pub use doc::{AcksDoc, ScenarioDoc};
-pub use error::ScenarioError;
+pub use error::{json_detail_zh, ScenarioError};
 pub use examples::{examples, sources as example_sources, Example};
 pub use frame::Frame;
 pub use i18n::{Lang, Text};

@@ -5,7 +5,7 @@
 //! corrupted or truncated patch is an error naming what is wrong, never a half-loaded world.
 
 use crate::doc::ScenarioDoc;
-use crate::error::ScenarioError;
+use crate::error::{json_detail_zh, ScenarioError};
 use serde_json::{Map, Value};
 
 /// Links longer than this are refused before anything is decoded.
@@ -103,7 +103,7 @@ pub fn decode_changes(example: &ScenarioDoc, text: &str) -> Result<ScenarioDoc, 
     let patch: Value = serde_json::from_str(&json).map_err(|e| {
         link_error(
             format!("the changes are not JSON: {e}"),
-            format!("修改部分不是 JSON：{e}"),
+            format!("修改部分不是 JSON：{}", json_detail_zh(&e)),
         )
     })?;
     if !patch.is_object() {
@@ -112,13 +112,17 @@ pub fn decode_changes(example: &ScenarioDoc, text: &str) -> Result<ScenarioDoc, 
             "修改部分不是 JSON 对象",
         ));
     }
-    let mut value =
-        serde_json::to_value(example).map_err(|e| link_error(e.to_string(), e.to_string()))?;
+    let mut value = serde_json::to_value(example).map_err(|e| {
+        link_error(
+            format!("the example cannot be read: {e}"),
+            format!("示例无法读取：{}", json_detail_zh(&e)),
+        )
+    })?;
     merge_apply(&mut value, &patch);
     serde_json::from_value(value).map_err(|e| {
         link_error(
             format!("the changed scenario is not valid: {e}"),
-            format!("修改后的场景无效：{e}"),
+            format!("修改后的场景无效：{}", json_detail_zh(&e)),
         )
     })
 }
@@ -177,6 +181,35 @@ mod tests {
         assert_eq!(base64url_decode("TWE="), Some(b"Ma".to_vec()));
         assert_eq!(base64url_decode("T"), None);
         assert_eq!(base64url_decode("TW%u"), None);
+    }
+
+    /// Every way a patch can be broken says so in both languages, the Chinese without
+    /// serde's English.
+    #[test]
+    fn broken_patches_say_why_in_both_languages() {
+        let example = crate::examples().remove(0).doc;
+        for text in [
+            "%%%",
+            "T",
+            &base64url_encode(&[0xff, 0xfe]),
+            &base64url_encode(b"not json"),
+            &base64url_encode(b"{\"kafka\":"),
+            &base64url_encode(b"[1]"),
+            &base64url_encode(b"{\"kafka\":{\"brokers\":\"many\"}}"),
+            &base64url_encode(b"{\"bogus_field\":1}"),
+        ] {
+            let Err(e) = decode_changes(&example, text) else {
+                continue;
+            };
+            let zh = e.text(crate::Lang::Zh);
+            assert!(zh.starts_with("链接："), "{text}: {zh}");
+            for english in ["expected", "invalid", "line", "column", "EOF", "at "] {
+                assert!(!zh.contains(english), "{text}: {zh}");
+            }
+            assert!(!e.en.is_empty());
+        }
+        assert!(decode_changes(&example, "%%%").is_err());
+        assert!(decode_changes(&example, &base64url_encode(b"not json")).is_err());
     }
 
     #[test]

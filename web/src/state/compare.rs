@@ -2,6 +2,7 @@
 //! driven by the same player bar and keys as the sandbox.
 
 use super::{bilingual, example_doc, AppState, View};
+use crate::link_problem::{excerpt, LinkProblem};
 use crate::player_bar::{PlayerInput, Speed};
 use mqlab_scenario::compare::{kill_and_restart, CompareSpec, Divergence, Lockstep, Outcome};
 use mqlab_scenario::doc::ScriptEntry;
@@ -112,102 +113,52 @@ impl CompareState {
 }
 
 impl AppState {
-    /// Opens a comparison (the first preset when none is named); a bad one says why and
-    /// opens the first preset.
+    /// Opens a comparison (the first preset when none is named) at a position of its
+    /// timeline (past its end: the last one). One that cannot be run opens the preset of the
+    /// example it names, else the first; each is added to `problems`.
     pub(super) fn open_compare(
         &mut self,
         spec: Option<(String, String, String, String)>,
         at: usize,
+        problems: &mut Vec<LinkProblem>,
     ) {
-        let first = &PRESETS[0];
-        let (example, setting, left, right) = spec.unwrap_or_else(|| {
+        let preset = |p: &Preset| {
             (
-                first.example.into(),
-                first.setting.into(),
-                first.left.into(),
-                first.right.into(),
+                p.example.to_string(),
+                p.setting.to_string(),
+                p.left.to_string(),
+                p.right.to_string(),
             )
-        });
-        let spec = CompareSpec {
-            faults: faults_for(&example),
-            example,
-            setting,
-            left,
-            right,
         };
-        let built = match example_doc(&spec.example) {
-            Some(doc) => Lockstep::new(&doc, &spec).map_err(|e| bilingual(&e)),
-            None => Err(Text {
-                en: format!("There is no example \"{}\" to compare.", spec.example),
-                zh: format!("没有名为 \"{}\" 的示例可供比较。", spec.example),
-            }),
-        };
-        match built {
-            Ok(lock) => {
-                let times = Rc::new(lock.times.clone());
-                let divergence = lock.divergence.clone();
-                let outcome = Rc::new(lock.outcome.clone());
-                let mut marks: Vec<TimelineMark> = divergence
+        let asked = spec.unwrap_or_else(|| preset(&PRESETS[0]));
+        let (mut state, at) = match build(asked.clone()) {
+            Ok(state) => (state, at),
+            Err(why) => {
+                let fallback = PRESETS
                     .iter()
-                    .map(|d| TimelineMark {
-                        step: d.index as u64,
-                        time_ms: d.time_ms,
-                        kind: MarkKind::Fault,
-                        en: format!("first difference: {}", d.what.en),
-                        zh: format!("第一处不同：{}", d.what.zh),
-                    })
-                    .collect();
-                if let Some(m) = outcome.moment() {
-                    if divergence.as_ref().map(|d| d.index) != Some(m.index) {
-                        marks.push(TimelineMark {
-                            step: m.index as u64,
-                            time_ms: m.time_ms,
-                            kind: MarkKind::Fault,
-                            en: format!(
-                                "the moment that caused it: {}",
-                                crate::i18n::outcome_moment(
-                                    crate::i18n::Lang::En,
-                                    m.counter,
-                                    m.time_ms
-                                )
-                            ),
-                            zh: format!(
-                                "造成结果的时刻：{}",
-                                crate::i18n::outcome_moment(
-                                    crate::i18n::Lang::Zh,
-                                    m.counter,
-                                    m.time_ms
-                                )
-                            ),
-                        });
+                    .find(|p| p.example == asked.0)
+                    .filter(|p| preset(p) != asked)
+                    .unwrap_or(&PRESETS[0]);
+                problems.push(LinkProblem::CompareInvalid {
+                    why,
+                    opened: fallback.example.to_string(),
+                });
+                match build(preset(fallback)) {
+                    Ok(state) => (state, 0),
+                    Err(why) => {
+                        // A shipped preset that does not run: said as it is.
+                        self.notice = Some(why);
+                        return;
                     }
                 }
-                let mut state = CompareState {
-                    spec: Rc::new(spec),
-                    lock: Rc::new(RefCell::new(lock)),
-                    index: 0,
-                    left: Rc::default(),
-                    right: Rc::default(),
-                    times,
-                    divergence,
-                    outcome,
-                    marks: Rc::new(marks),
-                    since_ms: 0.0,
-                };
-                state.seek(at);
-                self.compare = Some(state);
-                self.view = View::Compare;
-                self.lesson = None;
-                self.playing = false;
             }
-            Err(why) => {
-                self.notice = Some(why);
-                if self.compare.is_none() {
-                    self.open_compare(None, 0);
-                }
-                self.view = View::Compare;
-            }
-        }
+        };
+        state.seek(at);
+        super::past_end(problems, at as u64, state.last() as u64);
+        self.compare = Some(state);
+        self.view = View::Compare;
+        self.lesson = None;
+        self.playing = false;
     }
 
     /// The player bar and keys, on the shared timeline.
@@ -254,6 +205,65 @@ impl AppState {
             self.playing = false;
         }
     }
+}
+
+/// Both runs of a comparison, at the start of their timeline; why not, when they cannot run.
+fn build(
+    (example, setting, left, right): (String, String, String, String),
+) -> Result<CompareState, Text> {
+    let spec = CompareSpec {
+        faults: faults_for(&example),
+        example,
+        setting,
+        left,
+        right,
+    };
+    let lock = match example_doc(&spec.example) {
+        Some(doc) => Lockstep::new(&doc, &spec).map_err(|e| bilingual(&e))?,
+        None => {
+            return Err(Text {
+                en: format!("there is no example `{}`", excerpt(&spec.example)),
+                zh: format!("没有名为 `{}` 的示例", excerpt(&spec.example)),
+            })
+        }
+    };
+    let times = Rc::new(lock.times.clone());
+    let divergence = lock.divergence.clone();
+    let outcome = Rc::new(lock.outcome.clone());
+    let mut marks: Vec<TimelineMark> = divergence
+        .iter()
+        .map(|d| TimelineMark {
+            step: d.index as u64,
+            time_ms: d.time_ms,
+            kind: MarkKind::Fault,
+            en: format!("first difference: {}", d.what.en),
+            zh: format!("第一处不同：{}", d.what.zh),
+        })
+        .collect();
+    if let Some(m) = outcome.moment() {
+        if divergence.as_ref().map(|d| d.index) != Some(m.index) {
+            let said = |lang| crate::i18n::outcome_moment(lang, m.counter, m.time_ms);
+            marks.push(TimelineMark {
+                step: m.index as u64,
+                time_ms: m.time_ms,
+                kind: MarkKind::Fault,
+                en: format!("the moment that caused it: {}", said(crate::i18n::Lang::En)),
+                zh: format!("造成结果的时刻：{}", said(crate::i18n::Lang::Zh)),
+            });
+        }
+    }
+    Ok(CompareState {
+        spec: Rc::new(spec),
+        lock: Rc::new(RefCell::new(lock)),
+        index: 0,
+        left: Rc::default(),
+        right: Rc::default(),
+        times,
+        divergence,
+        outcome,
+        marks: Rc::new(marks),
+        since_ms: 0.0,
+    })
 }
 
 #[cfg(test)]
