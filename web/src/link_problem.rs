@@ -257,6 +257,25 @@ pub struct Number<'a> {
     pub rest: &'a str,
 }
 
+impl Number<'_> {
+    /// What a reader is told about a number that was read: full-width digits, and any junk
+    /// after it (`after` says where it was, as written).
+    pub fn note_problems(&self, after: String, problems: &mut Vec<LinkProblem>) {
+        if self.full_width {
+            problems.push(LinkProblem::FullWidthDigits {
+                text: excerpt(self.written),
+                read: excerpt(&self.digits),
+            });
+        }
+        if !self.rest.is_empty() {
+            problems.push(LinkProblem::TrailingJunk {
+                after,
+                junk: excerpt(self.rest),
+            });
+        }
+    }
+}
+
 pub fn read_number(text: &str) -> Number<'_> {
     let mut digits = String::new();
     let mut value = Some(0u64);
@@ -304,18 +323,7 @@ pub fn read_step(text: &str, problems: &mut Vec<LinkProblem>) -> u64 {
         });
         return 0;
     }
-    if n.full_width {
-        problems.push(LinkProblem::FullWidthDigits {
-            text: excerpt(n.written),
-            read: excerpt(&n.digits),
-        });
-    }
-    if !n.rest.is_empty() {
-        problems.push(LinkProblem::TrailingJunk {
-            after: format!("@{}", excerpt(n.written)),
-            junk: excerpt(n.rest),
-        });
-    }
+    n.note_problems(format!("@{}", excerpt(n.written)), problems);
     match n.value {
         Some(v) => v,
         None => {

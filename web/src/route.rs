@@ -186,18 +186,10 @@ fn lesson(rest: &str) -> Parsed {
                 });
                 0
             } else {
-                if n.full_width {
-                    problems.push(LinkProblem::FullWidthDigits {
-                        text: excerpt(n.written),
-                        read: excerpt(&n.digits),
-                    });
-                }
-                if !n.rest.is_empty() {
-                    problems.push(LinkProblem::TrailingJunk {
-                        after: format!("{LESSON}/{}/{}", excerpt(id), excerpt(n.written)),
-                        junk: excerpt(n.rest),
-                    });
-                }
+                n.note_problems(
+                    format!("{LESSON}/{}/{}", excerpt(id), excerpt(n.written)),
+                    &mut problems,
+                );
                 match n.value.map(usize::try_from) {
                     Some(Ok(0)) => {
                         problems.push(LinkProblem::LessonStepZero);

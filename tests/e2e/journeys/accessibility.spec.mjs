@@ -3,6 +3,19 @@
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
+/** No serious or critical WCAG 2.1 A/AA violation on the page as it is now. */
+async function expectAxeClean(page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  expect(bad, bad.join('\n')).toEqual([]);
+  // axe looked at the page for real: many rules applied and passed.
+  expect(results.passes.length).toBeGreaterThan(15);
+}
+
 const pages = [
   ['home', '#', 'lesson-map'],
   ['lesson', '#lesson/kafka-duplicate-consumption/3', 'lesson-panel'],
@@ -20,15 +33,7 @@ for (const scheme of ['light', 'dark']) {
       await page.addInitScript(() => localStorage.setItem('mqlab.lang', JSON.stringify('en')));
       await page.goto(`index.html${hash}`);
       await expect(page.getByTestId(ready)).toBeVisible();
-      const results = await new AxeBuilder({ page })
-        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-        .analyze();
-      const bad = results.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-      expect(bad, bad.join('\n')).toEqual([]);
-      // axe looked at the page for real: many rules applied and passed.
-      expect(results.passes.length).toBeGreaterThan(15);
+      await expectAxeClean(page);
     });
   }
 }
@@ -50,13 +55,6 @@ for (const [name, hash, ready, viewport, presenter] of phonePages) {
       await page.keyboard.press('p');
       await expect(page.getByTestId('presenter-bar')).toBeVisible();
     }
-    const results = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-      .analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-    expect(bad, bad.join('\n')).toEqual([]);
-    expect(results.passes.length).toBeGreaterThan(15);
+    await expectAxeClean(page);
   });
 }
