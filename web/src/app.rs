@@ -319,7 +319,8 @@ pub fn app() -> Html {
                     <div class="scenario-intro">{ intro }</div>
                     <Stage frame={state.frame.clone()} {lang} clock_ms={state.clock_ms}
                         reduced_motion={*reduced_motion} selected_message={state.selected_message} {on_node}
-                        menu_at={state.menu} zoom={if state.presenter { PRESENTER_ZOOM } else { ZOOM }}>
+                        menu_at={state.menu} zoom={if state.presenter { PRESENTER_ZOOM } else { ZOOM }}
+                        fill_height={state.presenter}>
                         { menu }
                     </Stage>
                     { notice }

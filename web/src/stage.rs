@@ -36,7 +36,14 @@ pub struct StageProps {
     /// smallest text is drawn (11 units). The layout reflows to keep it (see `StageLayout::fitting`).
     #[prop_or(ZOOM)]
     pub zoom: f64,
+    /// Grow the zoom (never shrink it) while the picture still fits the window's height
+    /// with what sits under the stage: presenter mode, where the room reads the whole screen.
+    #[prop_or_default]
+    pub fill_height: bool,
 }
+
+/// The largest zoom the stage grows to when it fills the height.
+const MAX_FILL_ZOOM: f64 = 3.2;
 
 /// Stage text at 1.1 CSS px a unit: the smallest (11 units) is drawn at 12 px.
 pub const ZOOM: f64 = 1.1;
@@ -48,10 +55,29 @@ pub fn stage(props: &StageProps) -> Html {
     let frame = &props.frame;
     let lang = props.lang;
     let wrap = use_node_ref();
-    let width_px = use_container_width(&wrap);
+    let room = use_room(&wrap);
+    let names = frame
+        .nodes
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    // Filling the height: the zoom is chosen once per world and room, so that it does not
+    // change (and the picture reflow) while the scenario plays.
+    let chosen = use_mut_ref(|| (String::new(), 0.0_f64));
+    let zoom = if props.fill_height && room.width > 0.0 && room.height > 0.0 {
+        let key = format!("{}|{}|{names}", Tenths(room.width), Tenths(room.height));
+        let mut chosen = chosen.borrow_mut();
+        if chosen.0 != key {
+            *chosen = (key, fill_zoom(frame, room, props.zoom));
+        }
+        chosen.1
+    } else {
+        props.zoom
+    };
     // Before the first measurement, the widest layout (what a test without a page sees).
-    let width = if width_px > 0.0 {
-        width_px / props.zoom
+    let width = if room.width > 0.0 {
+        room.width / zoom
     } else {
         WIDTH
     };
@@ -60,16 +86,7 @@ pub fn stage(props: &StageProps) -> Html {
     // that what sits under it (the player) does not jump as stores fill and empty.
     let tallest = use_mut_ref(|| (String::new(), 0.0_f64));
     {
-        let key = format!(
-            "{}|{}",
-            Tenths(layout.width),
-            frame
-                .nodes
-                .iter()
-                .map(|n| n.name.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-        );
+        let key = format!("{}|{names}", Tenths(layout.width));
         let mut tallest = tallest.borrow_mut();
         if tallest.0 != key {
             *tallest = (key, 0.0);
@@ -147,18 +164,62 @@ pub fn stage(props: &StageProps) -> Html {
     }
 }
 
-/// The width of `wrap` in CSS px, measured after every render and on every window resize
-/// (0 until the first measurement).
+/// The room the stage has, in CSS px: its width, and the height the picture may take so
+/// that the page fits the window (the window's height less what is above the picture and
+/// what the stage area holds under it).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Room {
+    width: f64,
+    height: f64,
+}
+
+/// The largest zoom from `least` up (in tenths) at which the picture of `frame` fits the
+/// room's height; `least` when none does.
+fn fill_zoom(frame: &Frame, room: Room, least: f64) -> f64 {
+    let mut best = least;
+    let mut zoom = least;
+    while zoom <= MAX_FILL_ZOOM {
+        let layout = StageLayout::fitting(frame, room.width / zoom);
+        let drawn = layout.height * room.width / layout.width;
+        if drawn <= room.height {
+            best = zoom;
+        }
+        zoom += 0.1;
+    }
+    best
+}
+
+/// The room of `wrap`, measured after every render and on every window resize (zero until
+/// the first measurement).
 #[hook]
-fn use_container_width(wrap: &NodeRef) -> f64 {
-    let width = use_state_eq(|| 0.0_f64);
+fn use_room(wrap: &NodeRef) -> Room {
+    let room = use_state_eq(Room::default);
     let measure = {
         let wrap = wrap.clone();
-        let width = width.clone();
+        let room = room.clone();
         move || {
-            if let Some(el) = wrap.cast::<web_sys::Element>() {
-                width.set(f64::from(el.client_width()));
-            }
+            let Some(el) = wrap.cast::<web_sys::Element>() else {
+                return;
+            };
+            let window = gloo::utils::window();
+            let inner = window
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(0.0);
+            let top = el.get_bounding_client_rect().top() + window.scroll_y().unwrap_or(0.0);
+            let under = el
+                .closest(".stage-area")
+                .ok()
+                .flatten()
+                .map_or(0.0, |area| {
+                    area.get_bounding_client_rect().bottom()
+                        - el.get_bounding_client_rect().bottom()
+                });
+            room.set(Room {
+                width: f64::from(el.client_width()),
+                height: (inner - top - under - 12.0).max(0.0),
+            });
         }
     };
     {
@@ -171,7 +232,7 @@ fn use_container_width(wrap: &NodeRef) -> f64 {
             .map(|w| gloo::events::EventListener::new(w, "resize", move |_| measure()));
         move || drop(listener)
     });
-    *width
+    *room
 }
 
 struct NodeCtx<'a> {

@@ -181,6 +181,13 @@ test('projector: presenter mode draws the stage at 20 px or more and its log dig
     const px = await page.evaluate((s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize), sel);
     expect(px, sel).toBeGreaterThanOrEqual(20);
   }
+  // The picture grows into the screen's height: the page fills most of it and does not scroll.
+  const fill = await page.evaluate(() => ({
+    bottom: document.querySelector('[data-testid=presenter-bar]').getBoundingClientRect().bottom,
+    scroll: document.documentElement.scrollHeight,
+  }));
+  expect(fill.scroll).toBeLessThanOrEqual(1080);
+  expect(fill.bottom).toBeGreaterThan(1080 * 0.9);
   await page.screenshot({ path: 'screenshots/legible-projector-presenter.png' });
   expect(errors).toEqual([]);
 });
