@@ -24,11 +24,11 @@ pub use consumer::{AmqpConsumer, InHand};
 pub use node::{QueueView, RabbitNode};
 pub use protocol::{
     ConsumerRef, DeadReason, Headers, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, QueueTag,
-    Timer, XDeath,
+    RaftCommand, RaftEntry, RaftMsg, Timer, XDeath,
 };
 pub use publisher::Publisher;
 pub use queue::{MirrorInfo, Replica};
-pub use quorum::{Command as RaftCommand, QuorumMember, RaftMsg, RaftRole};
+pub use quorum::{QuorumMember, RaftRole};
 pub use routing::route;
 
 use mqlab_engine::compact::sort;
