@@ -36,6 +36,24 @@ struct PendingPublish {
     persistent: bool,
 }
 
+/// One `basic.publish` as the channel routes it: at once, or when its transaction commits.
+#[derive(Clone, Debug)]
+struct Publish {
+    client: NodeId,
+    /// The channel's sequence number, which the confirm names.
+    seq: u64,
+    message: MessageId,
+    exchange: String,
+    routing_key: String,
+    persistent: bool,
+    /// Unroutable: returned to the client.
+    mandatory: bool,
+    /// The client waits for a confirm (or, in a transaction, for the commit).
+    confirm: bool,
+    /// In a transaction: which commit it belongs to.
+    batch: Option<u64>,
+}
+
 #[derive(Clone, Debug)]
 struct Subscription {
     auto_ack: bool,
@@ -48,7 +66,7 @@ struct Subscription {
 struct Channel {
     pending: VecMap<u64, PendingPublish>,
     /// Publishes of the open transaction, not yet committed (R5).
-    tx_buffer: Vec<(u64, MessageId, String, String, bool)>,
+    tx_buffer: Vec<Publish>,
     /// Commits waiting for their publishes.
     commits: VecSet<u64>,
     subscriptions: VecMap<u32, Subscription>,
@@ -976,43 +994,35 @@ impl RabbitNode {
                 tx,
             } => {
                 let ch = self.channels.entry(from).or_default();
-                if tx {
-                    ch.tx_buffer
-                        .push((seq, message, exchange, routing_key, persistent));
-                    return;
-                }
-                self.publish(
-                    config,
-                    from,
+                let publish = Publish {
+                    client: from,
                     seq,
                     message,
-                    &exchange,
-                    &routing_key,
+                    exchange,
+                    routing_key,
                     persistent,
                     mandatory,
                     confirm,
-                    None,
-                    fx,
-                );
+                    batch: None,
+                };
+                if tx {
+                    // Committed later: never returned, always answered by the commit.
+                    ch.tx_buffer.push(Publish {
+                        mandatory: false,
+                        confirm: true,
+                        ..publish
+                    });
+                    return;
+                }
+                self.publish(config, publish, fx);
             }
             Msg::TxCommit { batch } => {
                 let ch = self.channels.entry(from).or_default();
                 let buffered = std::mem::take(&mut ch.tx_buffer);
                 ch.commits.insert(batch);
-                for (seq, message, exchange, routing_key, persistent) in buffered {
-                    self.publish(
-                        config,
-                        from,
-                        seq,
-                        message,
-                        &exchange,
-                        &routing_key,
-                        persistent,
-                        false,
-                        true,
-                        Some(batch),
-                        fx,
-                    );
+                for publish in buffered {
+                    let batch = Some(batch);
+                    self.publish(config, Publish { batch, ..publish }, fx);
                 }
                 self.check_commit(from, batch, fx);
             }
@@ -1140,28 +1150,25 @@ impl RabbitNode {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn publish(
-        &mut self,
-        config: &RabbitConfig,
-        client: NodeId,
-        seq: u64,
-        message: MessageId,
-        exchange: &str,
-        routing_key: &str,
-        persistent: bool,
-        mandatory: bool,
-        confirm: bool,
-        batch: Option<u64>,
-        fx: Fx,
-    ) {
+    fn publish(&mut self, config: &RabbitConfig, publish: Publish, fx: Fx) {
+        let Publish {
+            client,
+            seq,
+            message,
+            exchange,
+            routing_key,
+            persistent,
+            mandatory,
+            confirm,
+            batch,
+        } = publish;
         let me = self.id;
         fx.note(Note::Published {
             publisher: client,
             node: me,
             message,
         });
-        let targets: Vec<u32> = route(config, exchange, routing_key)
+        let targets: Vec<u32> = route(config, &exchange, &routing_key)
             .into_iter()
             .filter(|q| !self.view.get(q).is_some_and(|v| v.deleted))
             .collect();
