@@ -159,7 +159,7 @@ impl Rabbit {
         let queues = self.config.queues.len() as u32;
         for node in self.nodes.values() {
             let up = is_up(node.id);
-            for (q, msgs) in &node.disk {
+            for (q, msgs) in &node.durable.messages {
                 let _ = q;
                 for m in msgs {
                     if let Some(p) = placements.get_mut(m.message.0 as usize) {

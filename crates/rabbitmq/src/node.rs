@@ -85,22 +85,34 @@ pub struct RabbitNode {
     /// Peers this node believes up, with when it last heard from them.
     peers: VecMap<NodeId, Millis>,
     pub down_peers: VecSet<NodeId>,
-    pub view: VecMap<u32, QueueView>,
+    /// What survives kill -9 and a stop; everything else here is rebuilt when the node starts.
+    pub durable: Durable,
     pub replicas: VecMap<u32, Replica>,
-    /// Quorum queue members hosted here. Their logs survive a crash.
+    /// Quorum queue members hosted here. Each keeps its own durable part (log, term, vote)
+    /// and rebuilds the rest from it at a restart ([`QuorumMember::recovered`]).
     pub quorum: VecMap<u32, QuorumMember>,
-    /// Persistent messages of durable queues as of the last fsync: survives a crash.
-    pub disk: VecMap<u32, Vec<QMsg>>,
-    /// Queues this node led when it went down: it may recover them as leader.
-    pub led_at_shutdown: VecSet<u32>,
-    /// It went down by kill -9 (not a clean stop): its recovered messages are redelivered.
-    crashed: bool,
     channels: VecMap<NodeId, Channel>,
-    started_once: bool,
     /// pause_minority: cut off from the majority, not serving (R17).
     pub paused: bool,
     /// A [`Timer::IdleSync`] is due at the end of this instant.
     idle_sync_armed: bool,
+}
+
+/// A node's disk: what a restart keeps (as stateright keeps a node's `Storage` apart from its
+/// volatile state). Quorum members keep their Raft logs themselves (`quorum.rs`).
+#[derive(Clone, Debug, Default)]
+pub struct Durable {
+    /// The message store: persistent messages of durable queues as of the last fsync.
+    pub messages: VecMap<u32, Vec<QMsg>>,
+    /// The cluster metadata (Mnesia, on disk): every queue, deleted or not. The leaders and
+    /// epochs in it are forgotten when the node rejoins.
+    pub metadata: VecMap<u32, QueueView>,
+    /// Queues this node led when it went down: it may recover them as leader.
+    pub led_at_shutdown: VecSet<u32>,
+    /// It went down by kill -9 (not a clean stop): its recovered messages are redelivered.
+    pub crashed: bool,
+    /// It has booted once: the queues it declared exist; a later start is a restart.
+    pub booted: bool,
 }
 
 /// Deterministic state shared with the model: messages settled by consumption, the ledger
@@ -157,14 +169,10 @@ impl RabbitNode {
             id,
             peers: VecMap::new(),
             down_peers: VecSet::new(),
-            view: VecMap::new(),
+            durable: Durable::default(),
             replicas: VecMap::new(),
             quorum: VecMap::new(),
-            disk: VecMap::new(),
-            led_at_shutdown: VecSet::new(),
-            crashed: false,
             channels: VecMap::new(),
-            started_once: false,
             paused: false,
             idle_sync_armed: false,
         }
@@ -214,8 +222,8 @@ impl RabbitNode {
                 .map(|n| (n, fx.now())),
         );
         self.down_peers.clear();
-        if !self.started_once {
-            self.started_once = true;
+        if !self.durable.booted {
+            self.durable.booted = true;
             self.boot(config);
             // The declaring node leads each quorum queue's first term.
             let led: Vec<u32> = self
@@ -248,8 +256,8 @@ impl RabbitNode {
     /// say hello, and decide what to recover once they have answered.
     fn rejoin(&mut self, config: &RabbitConfig, fx: Fx) {
         for q in 0..config.queues.len() as u32 {
-            let deleted = self.view.get(&q).is_some_and(|v| v.deleted);
-            self.view.insert(
+            let deleted = self.durable.metadata.get(&q).is_some_and(|v| v.deleted);
+            self.durable.metadata.insert(
                 q,
                 QueueView {
                     leader: None,
@@ -268,7 +276,7 @@ impl RabbitNode {
     fn boot(&mut self, config: &RabbitConfig) {
         for (q, cfg) in config.queues.iter().enumerate() {
             let q = q as u32;
-            self.view.insert(
+            self.durable.metadata.insert(
                 q,
                 QueueView {
                     leader: Some(cfg.home),
@@ -306,10 +314,10 @@ impl RabbitNode {
     /// kill -9 or the end of a stop: memory is gone, the disk stays. The operating system
     /// closes every connection: clients and peers hear of it at once.
     pub fn on_down(&mut self, graceful: bool, fx: Fx) {
-        self.crashed = !graceful;
+        self.durable.crashed = !graceful;
         // Timers of this life never fire.
         self.idle_sync_armed = false;
-        self.led_at_shutdown = VecSet::from_iter(
+        self.durable.led_at_shutdown = VecSet::from_iter(
             self.replicas
                 .iter()
                 .filter(|(_, r)| r.leader)
@@ -438,9 +446,9 @@ impl RabbitNode {
                 .filter(|m| m.persistent)
                 .copied()
                 .collect();
-            let before = self.disk.get(&q).map_or(0, Vec::len);
+            let before = self.durable.messages.get(&q).map_or(0, Vec::len);
             written += persistent.len().saturating_sub(before);
-            self.disk.insert(q, persistent);
+            self.durable.messages.insert(q, persistent);
         }
         let me = self.id;
         for r in self.replicas.values_mut().filter(|r| r.leader) {
@@ -459,12 +467,12 @@ impl RabbitNode {
     fn recover(&mut self, config: &RabbitConfig, fx: Fx) {
         for (q, cfg) in config.queues.iter().enumerate() {
             let q = q as u32;
-            let view = self.view.get(&q).copied().unwrap_or(QueueView {
+            let view = self.durable.metadata.get(&q).copied().unwrap_or(QueueView {
                 leader: None,
                 epoch: 0,
                 deleted: false,
             });
-            let mine = self.led_at_shutdown.contains(&q)
+            let mine = self.durable.led_at_shutdown.contains(&q)
                 || (cfg.home == self.id && cfg.mirroring.is_none());
             if view.leader.is_some() || view.deleted || !mine || cfg.kind != QueueKind::Classic {
                 continue;
@@ -472,7 +480,7 @@ impl RabbitNode {
             if !cfg.durable {
                 // R1: a transient queue does not come back with its node.
                 let epoch = view.epoch;
-                self.view.insert(
+                self.durable.metadata.insert(
                     q,
                     QueueView {
                         leader: None,
@@ -484,14 +492,14 @@ impl RabbitNode {
                 self.broadcast_leader(config, q, None, epoch, true, fx);
                 continue;
             }
-            let saved = self.disk.get(&q).cloned().unwrap_or_default();
+            let saved = self.durable.messages.get(&q).cloned().unwrap_or_default();
             let mut r = Replica::new_leader(q, view.epoch + 1);
             r.limits = Limits::of(cfg);
             for mut m in saved.iter().copied() {
                 // After kill -9 every recovered message comes back flagged redelivered (the
                 // queue cannot know which were delivered); after a clean stop, as it was. RabbitMQ
                 // 3.10 does so (observed in the conformance suite, O5/O1).
-                m.delivered |= self.crashed;
+                m.delivered |= self.durable.crashed;
                 r.messages.insert(m.index, m);
                 r.ready.insert(m.index);
                 r.next_index = r.next_index.max(m.index + 1);
@@ -508,7 +516,7 @@ impl RabbitNode {
             // Mirrors on the policy's other live nodes start empty (R22).
             self.add_missing_mirrors(config, q, fx);
         }
-        self.led_at_shutdown.clear();
+        self.durable.led_at_shutdown.clear();
     }
 
     fn broadcast_leader(
@@ -600,7 +608,7 @@ impl RabbitNode {
         let Some(m) = self.quorum.get(&queue) else {
             return;
         };
-        let known = self.view.get(&queue).and_then(|v| v.leader);
+        let known = self.durable.metadata.get(&queue).and_then(|v| v.leader);
         if m.is_leader() && known != Some(self.id) {
             let term = m.term;
             self.broadcast_leader(config, queue, Some(self.id), term, false, fx);
@@ -644,7 +652,7 @@ impl RabbitNode {
                 fx.send(self.id, client, Msg::ConnectionClosed);
             }
             self.channels.clear();
-            self.led_at_shutdown.clear();
+            self.durable.led_at_shutdown.clear();
             self.replicas.clear();
         } else if !minority && self.paused {
             self.paused = false;
@@ -744,7 +752,7 @@ impl RabbitNode {
                     });
                     continue;
                 }
-                if let Some(leader) = self.view.get(&target).and_then(|v| v.leader) {
+                if let Some(leader) = self.durable.metadata.get(&target).and_then(|v| v.leader) {
                     let headers = *id.get_or_insert_with(|| shared.intern(headers.clone()));
                     fx.send(
                         self.id,
@@ -808,7 +816,7 @@ impl RabbitNode {
                         },
                     );
                 }
-                for (&queue, v) in &self.view {
+                for (&queue, v) in &self.durable.metadata {
                     if v.deleted {
                         fx.send(
                             me,
@@ -1032,7 +1040,7 @@ impl RabbitNode {
                 prefetch,
                 life,
             } => {
-                let view = self.view.get(&queue).copied();
+                let view = self.durable.metadata.get(&queue).copied();
                 let down = match config.queues.get(queue as usize).map(|q| q.kind) {
                     Some(QueueKind::Quorum { .. }) => QueueError::NoQuorum,
                     _ => QueueError::HomeNodeDown,
@@ -1089,7 +1097,7 @@ impl RabbitNode {
                 let Some((queue, qtag)) = ch.unacked.remove(&tag) else {
                     return;
                 };
-                match self.view.get(&queue).and_then(|v| v.leader) {
+                match self.durable.metadata.get(&queue).and_then(|v| v.leader) {
                     Some(leader) => fx.send(me, leader, Msg::Settle { queue, tag: qtag }),
                     // A quorum queue between leaders: the channel retries the ack later.
                     None => ch.held_acks.push((queue, qtag)),
@@ -1102,7 +1110,7 @@ impl RabbitNode {
                 let Some((queue, qtag)) = ch.unacked.remove(&tag) else {
                     return;
                 };
-                if let Some(leader) = self.view.get(&queue).and_then(|v| v.leader) {
+                if let Some(leader) = self.durable.metadata.get(&queue).and_then(|v| v.leader) {
                     fx.send(
                         me,
                         leader,
@@ -1133,7 +1141,7 @@ impl RabbitNode {
             node: self.id,
         });
         for (queue, sub) in ch.subscriptions {
-            if let Some(leader) = self.view.get(&queue).and_then(|v| v.leader) {
+            if let Some(leader) = self.durable.metadata.get(&queue).and_then(|v| v.leader) {
                 fx.send(
                     self.id,
                     leader,
@@ -1170,7 +1178,7 @@ impl RabbitNode {
         });
         let targets: Vec<u32> = route(config, &exchange, &routing_key)
             .into_iter()
-            .filter(|q| !self.view.get(q).is_some_and(|v| v.deleted))
+            .filter(|q| !self.durable.metadata.get(q).is_some_and(|v| v.deleted))
             .collect();
         if targets.is_empty() {
             // R2: unroutable, confirmed at once; returned first if mandatory.
@@ -1200,7 +1208,7 @@ impl RabbitNode {
             persistent,
         };
         for queue in targets {
-            match self.view.get(&queue).and_then(|v| v.leader) {
+            match self.durable.metadata.get(&queue).and_then(|v| v.leader) {
                 Some(leader) => {
                     pending.queues.insert(queue);
                     fx.send(
@@ -1302,11 +1310,11 @@ impl RabbitNode {
         deleted: bool,
         fx: Fx,
     ) {
-        let old = self.view.get(&queue).copied();
+        let old = self.durable.metadata.get(&queue).copied();
         if old.is_some_and(|v| v.epoch > epoch && v.leader.is_some()) {
             return; // stale news
         }
-        self.view.insert(
+        self.durable.metadata.insert(
             queue,
             QueueView {
                 leader,
@@ -1475,14 +1483,15 @@ impl RabbitNode {
         }
         // Queues the peer led.
         let lost: Vec<u32> = self
-            .view
+            .durable
+            .metadata
             .iter()
             .filter(|(_, v)| v.leader == Some(peer))
             .map(|(&q, _)| q)
             .collect();
         for q in lost {
-            let epoch = self.view[&q].epoch;
-            self.view.insert(
+            let epoch = self.durable.metadata[&q].epoch;
+            self.durable.metadata.insert(
                 q,
                 QueueView {
                     leader: None,
@@ -1513,7 +1522,7 @@ impl RabbitNode {
                     self.queue_unavailable(q, false, fx);
                 } else {
                     // R16: a non-durable queue goes with its node.
-                    self.view.insert(
+                    self.durable.metadata.insert(
                         q,
                         QueueView {
                             leader: None,
@@ -1600,7 +1609,7 @@ impl RabbitNode {
                 return;
             }
             // R22: a (re)joining mirror throws its local contents away and starts empty.
-            let discarded = self.disk.remove(&queue).map_or(0, |d| d.len()) as u32;
+            let discarded = self.durable.messages.remove(&queue).map_or(0, |d| d.len()) as u32;
             let mut r = Replica::new_mirror(queue, epoch, false);
             r.limits = Limits::of(&config.queues[queue as usize]);
             r.members.clear();
