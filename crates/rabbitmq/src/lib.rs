@@ -21,7 +21,7 @@ pub use config::{
     StoreConfig, SyncMode,
 };
 pub use consumer::{AmqpConsumer, InHand};
-pub use node::{QueueView, RabbitNode};
+pub use node::{Durable, QueueView, RabbitNode};
 pub use protocol::{
     ConsumerRef, DeadReason, Headers, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, QueueTag,
     RaftCommand, RaftEntry, RaftMsg, Timer, XDeath,
