@@ -123,12 +123,7 @@ impl RabbitNode {
         self.durable.crashed = !graceful;
         // Timers of this life never fire.
         self.idle_sync_armed = false;
-        self.durable.led_at_shutdown = VecSet::from_iter(
-            self.replicas
-                .iter()
-                .filter(|(_, r)| r.leader)
-                .map(|(&q, _)| q),
-        );
+        self.durable.led_at_shutdown = VecSet::from_iter(self.classic_led());
         for client in self.channels.keys().copied().collect::<Vec<_>>() {
             fx.send(self.id, client, Msg::ConnectionClosed);
         }
@@ -198,12 +193,7 @@ impl RabbitNode {
         if self.down_peers.remove(&peer) {
             self.check_minority(config, fx);
             // A peer came back: as leader, offer it the mirrors its policy wants.
-            let led: Vec<u32> = self
-                .replicas
-                .iter()
-                .filter(|(_, r)| r.leader)
-                .map(|(&q, _)| q)
-                .collect();
+            let led: Vec<u32> = self.classic_led().collect();
             for q in led {
                 self.add_missing_mirrors(config, q, fx);
             }
@@ -338,12 +328,7 @@ impl RabbitNode {
         let me = self.id;
         fx.note(Note::PeerDown { node: me, peer });
         // As a leader: the peer's mirrors are gone; `exactly` finds a spare node (R18).
-        let led: Vec<u32> = self
-            .replicas
-            .iter()
-            .filter(|(_, r)| r.leader)
-            .map(|(&q, _)| q)
-            .collect();
+        let led: Vec<u32> = self.classic_led().collect();
         for q in led {
             if let Some(r) = self.replicas.get_mut(&q) {
                 if r.mirrors.iter().any(|m| m.node == peer) {

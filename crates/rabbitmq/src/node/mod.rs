@@ -90,6 +90,14 @@ impl RabbitNode {
         (1..=config.nodes).map(NodeId)
     }
 
+    /// The classic queues whose leader replica is here.
+    fn classic_led(&self) -> impl Iterator<Item = u32> + '_ {
+        self.replicas
+            .iter()
+            .filter(|(_, r)| r.leader)
+            .map(|(&q, _)| q)
+    }
+
     pub fn is_up(&self, peer: NodeId) -> bool {
         peer == self.id || !self.down_peers.contains(&peer)
     }

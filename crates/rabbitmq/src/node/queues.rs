@@ -9,7 +9,8 @@ use crate::protocol::Msg;
 use mqlab_engine::NodeId;
 
 impl RabbitNode {
-    /// A message for a queue hosted here.
+    /// A message for a queue hosted here: for its quorum member if this node leads it (or, for
+    /// unsubscribes and settles, holds a member at all), else for its classic leader replica.
     pub(super) fn on_queue_message(
         &mut self,
         config: &RabbitConfig,
@@ -32,49 +33,11 @@ impl RabbitNode {
                 persistent,
                 from: origin,
                 headers,
-            } if self.quorum.get(&queue).is_some_and(|m| m.is_leader()) => {
-                if let Some(m) = self.quorum.get_mut(&queue) {
+            } => {
+                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
                     m.enqueue(message, persistent, origin, headers, fx);
+                    return;
                 }
-            }
-            Msg::Subscribe {
-                queue,
-                consumer,
-                auto_ack,
-                prefetch,
-            } if self.quorum.get(&queue).is_some_and(|m| m.is_leader()) => {
-                if let Some(m) = self.quorum.get_mut(&queue) {
-                    m.subscribe(consumer, auto_ack, prefetch, fx);
-                }
-            }
-            Msg::Unsubscribe { queue, consumer } if self.quorum.contains_key(&queue) => {
-                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
-                    m.unsubscribe(consumer, fx);
-                }
-            }
-            Msg::Settle { queue, tag } if self.quorum.contains_key(&queue) => {
-                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
-                    m.settle(tag, fx);
-                }
-            }
-            Msg::RejectDelivery {
-                queue,
-                tag,
-                requeue,
-            } => {
-                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
-                    m.reject(tag, requeue, fx);
-                } else if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
-                    r.reject(me, tag, requeue, shared.consumed, fx);
-                }
-            }
-            Msg::Enqueue {
-                queue,
-                message,
-                persistent,
-                from: origin,
-                headers,
-            } => {
                 let durable = config.queues[queue as usize].durable;
                 match self.replicas.get_mut(&queue).filter(|r| r.leader) {
                     Some(r) => {
@@ -102,21 +65,48 @@ impl RabbitNode {
                 consumer,
                 auto_ack,
                 prefetch,
-            } => match self.replicas.get_mut(&queue).filter(|r| r.leader) {
-                Some(r) => {
-                    r.subscribe(consumer, auto_ack, prefetch);
-                    r.dispatch(me, shared.consumed, fx);
+            } => {
+                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
+                    m.subscribe(consumer, auto_ack, prefetch, fx);
+                    return;
                 }
-                None => fx.send(me, consumer.node, Msg::QueueCancel { queue, consumer }),
-            },
+                match self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    Some(r) => {
+                        r.subscribe(consumer, auto_ack, prefetch);
+                        r.dispatch(me, shared.consumed, fx);
+                    }
+                    None => fx.send(me, consumer.node, Msg::QueueCancel { queue, consumer }),
+                }
+            }
+            // A quorum member that does not lead ignores these; the channel sends them to the
+            // leader it knows.
             Msg::Unsubscribe { queue, consumer } => {
-                if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                if let Some(m) = self.quorum.get_mut(&queue) {
+                    if m.is_leader() {
+                        m.unsubscribe(consumer, fx);
+                    }
+                } else if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
                     r.unsubscribe(me, consumer, shared.consumed, fx);
                 }
             }
             Msg::Settle { queue, tag } => {
-                if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                if let Some(m) = self.quorum.get_mut(&queue) {
+                    if m.is_leader() {
+                        m.settle(tag, fx);
+                    }
+                } else if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
                     r.settle(me, tag, shared.consumed, fx);
+                }
+            }
+            Msg::RejectDelivery {
+                queue,
+                tag,
+                requeue,
+            } => {
+                if let Some(m) = self.quorum.get_mut(&queue).filter(|m| m.is_leader()) {
+                    m.reject(tag, requeue, fx);
+                } else if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
+                    r.reject(me, tag, requeue, shared.consumed, fx);
                 }
             }
             _ => {}
