@@ -50,14 +50,16 @@ pub struct RabbitNode {
     /// Peers this node believes up, with when it last heard from them.
     peers: VecMap<NodeId, Millis>,
     pub down_peers: VecSet<NodeId>,
-    /// What survives kill -9 and a stop; everything else here is rebuilt when the node starts.
+    /// What survives kill -9 and a stop. The rest is rebuilt when the node starts, but for the
+    /// quorum members (rebuilt from their own logs) and `paused` (see there).
     pub durable: Durable,
     pub replicas: VecMap<u32, Replica>,
     /// Quorum queue members hosted here. Each keeps its own durable part (log, term, vote)
     /// and rebuilds the rest from it at a restart ([`QuorumMember::recovered`]).
     pub quorum: VecMap<u32, QuorumMember>,
     channels: VecMap<NodeId, Channel>,
-    /// pause_minority: cut off from the majority, not serving (R17).
+    /// pause_minority: cut off from the majority, not serving (R17). Neither a stop nor a start
+    /// resets it: a node paused when it went down stays paused until a tick finds a majority.
     pub paused: bool,
     /// A [`Timer::IdleSync`] is due at the end of this instant.
     idle_sync_armed: bool,
