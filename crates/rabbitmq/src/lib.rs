@@ -21,14 +21,14 @@ pub use config::{
     StoreConfig, SyncMode,
 };
 pub use consumer::{AmqpConsumer, InHand};
-pub use node::{QueueView, RabbitNode};
+pub use node::{Durable, QueueView, RabbitNode};
 pub use protocol::{
     ConsumerRef, DeadReason, Headers, MirrorOp, Msg, Note, PublishRef, QMsg, QueueError, QueueTag,
-    Timer, XDeath,
+    RaftCommand, RaftEntry, RaftMsg, Timer, XDeath,
 };
 pub use publisher::Publisher;
 pub use queue::{MirrorInfo, Replica};
-pub use quorum::{Command as RaftCommand, QuorumMember, RaftMsg, RaftRole};
+pub use quorum::{QuorumMember, RaftRole};
 pub use routing::route;
 
 use mqlab_engine::compact::sort;
@@ -159,7 +159,7 @@ impl Rabbit {
         let queues = self.config.queues.len() as u32;
         for node in self.nodes.values() {
             let up = is_up(node.id);
-            for (q, msgs) in &node.disk {
+            for (q, msgs) in &node.durable.messages {
                 let _ = q;
                 for m in msgs {
                     if let Some(p) = placements.get_mut(m.message.0 as usize) {

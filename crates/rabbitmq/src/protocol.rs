@@ -342,7 +342,7 @@ pub enum Msg {
     /// Quorum queue Raft traffic.
     Raft {
         queue: u32,
-        msg: crate::quorum::RaftMsg,
+        msg: RaftMsg,
     },
 }
 
@@ -580,4 +580,71 @@ impl Note {
             _ => false,
         }
     }
+}
+
+// Quorum queues (Raft, R25, R26): a member's log entries and the traffic of one queue's
+// group, carried in [`Msg::Raft`]. The members themselves are in `quorum.rs`.
+
+/// What the log records.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RaftCommand {
+    /// A new leader's first entry, so entries of earlier terms can commit.
+    Noop,
+    Enqueue {
+        message: MessageId,
+        persistent: bool,
+        from: Option<PublishRef>,
+        headers: u32,
+    },
+    /// The message at `index` goes to this consumer.
+    Checkout {
+        index: u64,
+        consumer: ConsumerRef,
+    },
+    Settle {
+        index: u64,
+    },
+    /// Back to the queue (the consumer's channel closed, or a reject with requeue):
+    /// redelivered later, unless over the delivery limit.
+    Return {
+        index: u64,
+    },
+    /// Out of the queue by a reject without requeue: dead-lettered or dropped.
+    Discard {
+        index: u64,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RaftEntry {
+    pub term: u32,
+    pub command: RaftCommand,
+}
+
+/// Raft traffic of one queue.
+#[derive(Clone, Debug)]
+pub enum RaftMsg {
+    Append {
+        term: u32,
+        /// The entry before `entries` (1-based index, 0: none) and its term.
+        prev_index: u64,
+        prev_term: u32,
+        entries: Vec<RaftEntry>,
+        commit: u64,
+    },
+    AppendReply {
+        term: u32,
+        ok: bool,
+        /// The follower's last index after the append (or where to retry from).
+        last: u64,
+    },
+    Vote {
+        term: u32,
+        last_index: u64,
+        last_term: u32,
+    },
+    VoteReply {
+        term: u32,
+        granted: bool,
+    },
 }

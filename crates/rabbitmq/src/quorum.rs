@@ -5,7 +5,9 @@
 //! needs a majority of the members, and a log at least as up to date as each voter's.
 //! The log survives a crash (it is written ahead); the applied state is rebuilt from it.
 
-use crate::protocol::{ConsumerRef, DeadReason, Msg, Note, PublishRef, QMsg, QueueTag};
+use crate::protocol::{
+    ConsumerRef, DeadReason, Msg, Note, PublishRef, QMsg, QueueTag, RaftCommand, RaftEntry, RaftMsg,
+};
 use crate::Rabbit;
 use mqlab_engine::compact::sort_by;
 use mqlab_engine::{Effects, Millis, NodeId};
@@ -19,75 +21,11 @@ pub const HEARTBEAT_MS: Millis = 500;
 /// A follower waits this long, plus a seeded random part, before standing for election.
 pub const ELECTION_TIMEOUT_MS: Millis = 2_000;
 
-/// What the log records.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Command {
-    /// A new leader's first entry, so entries of earlier terms can commit.
-    Noop,
-    Enqueue {
-        message: MessageId,
-        persistent: bool,
-        from: Option<PublishRef>,
-        headers: u32,
-    },
-    /// The message at `index` goes to this consumer.
-    Checkout {
-        index: u64,
-        consumer: ConsumerRef,
-    },
-    Settle {
-        index: u64,
-    },
-    /// Back to the queue (the consumer's channel closed, or a reject with requeue):
-    /// redelivered later, unless over the delivery limit.
-    Return {
-        index: u64,
-    },
-    /// Out of the queue by a reject without requeue: dead-lettered or dropped.
-    Discard {
-        index: u64,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Entry {
-    pub term: u32,
-    pub command: Command,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RaftRole {
     Follower,
     Candidate,
     Leader,
-}
-
-/// Raft traffic of one queue.
-#[derive(Clone, Debug)]
-pub enum RaftMsg {
-    Append {
-        term: u32,
-        /// The entry before `entries` (1-based index, 0: none) and its term.
-        prev_index: u64,
-        prev_term: u32,
-        entries: Vec<Entry>,
-        commit: u64,
-    },
-    AppendReply {
-        term: u32,
-        ok: bool,
-        /// The follower's last index after the append (or where to retry from).
-        last: u64,
-    },
-    Vote {
-        term: u32,
-        last_index: u64,
-        last_term: u32,
-    },
-    VoteReply {
-        term: u32,
-        granted: bool,
-    },
 }
 
 #[derive(Clone, Debug)]
@@ -108,7 +46,7 @@ pub struct QuorumMember {
     votes: VecSet<NodeId>,
     pub leader: Option<NodeId>,
     /// The write-ahead log: index i is `log[i - 1]`. Survives a crash.
-    pub log: Vec<Entry>,
+    pub log: Vec<RaftEntry>,
     pub commit: u64,
     applied: u64,
     /// Leader: the last index known on each follower, and where to send from next.
@@ -124,7 +62,7 @@ pub struct QuorumMember {
     /// Ready messages whose Checkout is appended but not applied yet, and to whom.
     pending_checkout: VecMap<u64, ConsumerRef>,
     /// Commands decided while applying (autoAck settles), appended right after.
-    later: Vec<Command>,
+    later: Vec<RaftCommand>,
     /// `delivery-limit` (R14).
     pub delivery_limit: Option<u32>,
     /// Leader: messages out by the delivery limit or a rejection, for the node to dead-letter.
@@ -274,7 +212,7 @@ impl QuorumMember {
             queue: self.queue,
             term: self.term,
         });
-        self.append(Command::Noop, fx);
+        self.append(RaftCommand::Noop, fx);
         fx.set_timer(
             self.me,
             HEARTBEAT_MS,
@@ -295,8 +233,8 @@ impl QuorumMember {
     }
 
     /// Leader: add a command to the log and send it on.
-    pub fn append(&mut self, command: Command, fx: Fx) {
-        self.log.push(Entry {
+    pub fn append(&mut self, command: RaftCommand, fx: Fx) {
+        self.log.push(RaftEntry {
             term: self.term,
             command,
         });
@@ -309,7 +247,7 @@ impl QuorumMember {
         for peer in peers {
             let next = self.next_index.get(&peer).copied().unwrap_or(1).max(1);
             let prev_index = next - 1;
-            let entries: Vec<Entry> = self.log[prev_index as usize..].to_vec();
+            let entries: Vec<RaftEntry> = self.log[prev_index as usize..].to_vec();
             self.send(
                 peer,
                 RaftMsg::Append {
@@ -345,8 +283,8 @@ impl QuorumMember {
             let entry = self.log[index as usize - 1].clone();
             let leader = self.is_leader();
             match entry.command {
-                Command::Noop => {}
-                Command::Enqueue {
+                RaftCommand::Noop => {}
+                RaftCommand::Enqueue {
                     message,
                     persistent,
                     from,
@@ -386,7 +324,7 @@ impl QuorumMember {
                         }
                     }
                 }
-                Command::Checkout { index: m, consumer } => {
+                RaftCommand::Checkout { index: m, consumer } => {
                     // Only the leader that decided a checkout sends its delivery; one from an
                     // earlier term was delivered by its own leader already.
                     let mine = self.pending_checkout.remove(&m).is_some();
@@ -428,18 +366,18 @@ impl QuorumMember {
                         );
                         if auto_ack {
                             // R6: with autoAck the message is done once sent.
-                            self.later.push(Command::Settle { index: m });
+                            self.later.push(RaftCommand::Settle { index: m });
                         }
                     }
                 }
-                Command::Settle { index: m } => {
+                RaftCommand::Settle { index: m } => {
                     self.checked_out.remove(&m);
                     self.ready.remove(&m);
                     if let Some(msg) = self.messages.remove(&m) {
                         consumed.insert(msg.message);
                     }
                 }
-                Command::Return { index: m } => {
+                RaftCommand::Return { index: m } => {
                     if self.checked_out.remove(&m).is_none() {
                         continue;
                     }
@@ -458,7 +396,7 @@ impl QuorumMember {
                         self.ready.insert(m);
                     }
                 }
-                Command::Discard { index: m } => {
+                RaftCommand::Discard { index: m } => {
                     self.checked_out.remove(&m);
                     self.ready.remove(&m);
                     if let Some(msg) = self.messages.remove(&m) {
@@ -473,7 +411,7 @@ impl QuorumMember {
         if self.is_leader() {
             if !later.is_empty() {
                 for command in later {
-                    self.log.push(Entry {
+                    self.log.push(RaftEntry {
                         term: self.term,
                         command,
                     });
@@ -509,9 +447,9 @@ impl QuorumMember {
             self.round_robin = (pick + 1) % n;
             let consumer = self.consumers[pick].consumer;
             self.pending_checkout.insert(index, consumer);
-            self.log.push(Entry {
+            self.log.push(RaftEntry {
                 term: self.term,
-                command: Command::Checkout { index, consumer },
+                command: RaftCommand::Checkout { index, consumer },
             });
             appended = true;
         }
@@ -655,7 +593,7 @@ impl QuorumMember {
     pub fn unsettled_in_log(&self) -> Vec<MessageId> {
         let mut held: Vec<MessageId> = self.messages.values().map(|m| m.message).collect();
         for e in &self.log[self.applied as usize..] {
-            if let Command::Enqueue { message, .. } = &e.command {
+            if let RaftCommand::Enqueue { message, .. } = &e.command {
                 held.push(*message);
             }
         }
@@ -691,7 +629,7 @@ impl QuorumMember {
         fx: Fx,
     ) {
         self.append(
-            Command::Enqueue {
+            RaftCommand::Enqueue {
                 message,
                 persistent,
                 from,
@@ -714,7 +652,7 @@ impl QuorumMember {
 
     pub fn settle(&mut self, tag: QueueTag, fx: Fx) {
         if self.checked_out.contains_key(&tag.n) {
-            self.append(Command::Settle { index: tag.n }, fx);
+            self.append(RaftCommand::Settle { index: tag.n }, fx);
         }
     }
 
@@ -722,9 +660,9 @@ impl QuorumMember {
     pub fn reject(&mut self, tag: QueueTag, requeue: bool, fx: Fx) {
         if self.checked_out.contains_key(&tag.n) {
             let command = if requeue {
-                Command::Return { index: tag.n }
+                RaftCommand::Return { index: tag.n }
             } else {
-                Command::Discard { index: tag.n }
+                RaftCommand::Discard { index: tag.n }
             };
             self.append(command, fx);
         }
@@ -744,9 +682,9 @@ impl QuorumMember {
             .filter_map(|i| self.messages.get(i).map(|m| m.message))
             .collect();
         for index in back {
-            self.log.push(Entry {
+            self.log.push(RaftEntry {
                 term: self.term,
-                command: Command::Return { index },
+                command: RaftCommand::Return { index },
             });
         }
         if !messages.is_empty() {

@@ -91,7 +91,7 @@ fn queues(world: &World<Rabbit>, d: &RabbitDescriber<'_>) -> Vec<QueueView> {
             let deleted = rabbit
                 .nodes()
                 .filter(|n| world.is_up(n.id))
-                .any(|n| n.view.get(&q).is_some_and(|v| v.deleted));
+                .any(|n| n.durable.metadata.get(&q).is_some_and(|v| v.deleted));
             let mut replicas = Vec::new();
             let leader_log = leader
                 .and_then(|l| rabbit.node(l))
@@ -125,7 +125,7 @@ fn queues(world: &World<Rabbit>, d: &RabbitDescriber<'_>) -> Vec<QueueView> {
                     });
                     continue;
                 }
-                let on_disk = node.disk.get(&q).map_or(0, |d| d.len() as u32);
+                let on_disk = node.durable.messages.get(&q).map_or(0, |d| d.len() as u32);
                 match node.replicas.get(&q).filter(|_| up) {
                     Some(r) => {
                         let unacked: Vec<QueueItem> = r

@@ -239,7 +239,7 @@ fn r05_commit_ok_comes_after_the_disk() {
         let m = w.model();
         let disk: Vec<_> = m
             .node(NodeId(1))
-            .and_then(|n| n.disk.get(&0))
+            .and_then(|n| n.durable.messages.get(&0))
             .map(|d| d.iter().map(|q| q.message).collect())
             .unwrap_or_default();
         for r in m.ledger().records() {
