@@ -6,7 +6,7 @@ use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
 use crate::error::ScenarioError;
 use crate::frame::LedgerSummary;
 use crate::i18n::Text;
-use crate::lesson::condition::apply_setting_or_say;
+use crate::settings::apply_setting_or_say;
 use crate::{Command, Player};
 
 /// What is compared: an example, the setting, its value on each side, and faults added to

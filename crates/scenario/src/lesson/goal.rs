@@ -4,11 +4,12 @@
 //! entries recorded `after_step`) are left out of every copy: a goal brings its own. Pure: a
 //! document in, outcomes out; errors are outcomes too, so nothing here panics on any input.
 
-use super::condition::{apply_setting, holds, measure, World};
+use super::condition::{holds, measure, World};
 use super::doc::{Condition, Goal, Measure, SettingChange};
 use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
 use crate::error::ScenarioError;
 use crate::i18n::Text;
+use crate::settings::apply_setting;
 use crate::{Command, Player};
 
 /// Whether a goal is met, and what the runs showed, in both languages.

@@ -1,11 +1,12 @@
 //! Stage two of loading a lesson: every step checked against the lesson's scenario, so a
 //! condition names only nodes, partitions, queues, stores, counters and settings that exist.
 
-use super::condition::{apply_setting, setting, COUNTERS};
+use super::condition::COUNTERS;
 use super::doc::{Condition, Goal, LessonDoc, Measure, SettingChange, StepDoc};
 use crate::doc::{ActionDoc, ScenarioDoc};
 use crate::error::ScenarioError;
 use crate::i18n::Text;
+use crate::settings::{apply_setting, setting};
 use crate::Player;
 
 /// A validated lesson and the scenario it starts from.
