@@ -9,6 +9,7 @@
 
 mod check;
 pub mod compare;
+pub mod counters;
 mod describe;
 pub mod doc;
 mod error;

@@ -15,54 +15,12 @@ pub struct World<'a> {
     pub at_end: bool,
 }
 
-/// The ledger counters a lesson can name.
-pub const COUNTERS: [&str; 16] = [
-    "produced",
-    "acknowledged",
-    "failed",
-    "pending",
-    "visible",
-    "lost",
-    "consumed",
-    "unavailable",
-    "duplicated",
-    "out_of_order",
-    "delivered",
-    "redelivered",
-    "processed",
-    "store_duplicates",
-    "absorbed",
-    "skipped",
-];
-
-fn counter(frame: &Frame, name: &str) -> Option<i64> {
-    let l = &frame.ledger;
-    let v = match name {
-        "produced" => l.produced,
-        "acknowledged" => l.acknowledged,
-        "failed" => l.failed,
-        "pending" => l.pending,
-        "visible" => l.visible,
-        "lost" => l.lost,
-        "consumed" => l.consumed,
-        "unavailable" => l.unavailable,
-        "duplicated" => l.duplicated,
-        "out_of_order" => l.out_of_order,
-        "delivered" => l.delivered,
-        "redelivered" => l.redelivered,
-        "processed" => l.processed,
-        "store_duplicates" => l.store_duplicates,
-        "absorbed" => l.absorbed,
-        "skipped" => l.skipped,
-        _ => return None,
-    };
-    Some(i64::from(v))
-}
-
 /// A number of the world, or `None` if the name is unknown (validation rules that out).
 pub fn measure(m: &Measure, frame: &Frame) -> Option<i64> {
     match m {
-        Measure::Ledger(name) => counter(frame, name),
+        Measure::Ledger(name) => {
+            crate::counters::by_key(name).map(|c| i64::from(c.of(&frame.ledger)))
+        }
         Measure::StoreRows(store) => frame
             .stores
             .iter()
