@@ -3,6 +3,7 @@
 mod bench;
 mod summary_rabbit;
 
+use mqlab_scenario::counters::{self, Side};
 use mqlab_scenario::lesson::{validate_lesson, LessonDoc};
 use mqlab_scenario::{Command, Frame, Lang, Player, ScenarioError};
 use std::process::ExitCode;
@@ -235,36 +236,19 @@ fn print_ledger(frame: &Frame, zh: bool) {
         );
     }
     print_groups(frame, zh);
-    let l = &frame.ledger;
     println!();
-    if zh {
-        println!(
-            "生产 {} · 确认 {} · 可见 {} · 丢失 {} · 不可用 {} · 失败 {} · 待定 {} · 重复 {} · 乱序 {}",
-            l.produced,
-            l.acknowledged,
-            l.visible,
-            l.lost,
-            l.unavailable,
-            l.failed,
-            l.pending,
-            l.duplicated,
-            l.out_of_order
-        );
-    } else {
-        println!("produced {} · acknowledged {} · visible {} · lost {} · unavailable {} · failed {} · pending {} · duplicated {} · out of order {}", l.produced, l.acknowledged, l.visible, l.lost, l.unavailable, l.failed, l.pending, l.duplicated, l.out_of_order);
-    }
+    let lang = if zh { Lang::Zh } else { Lang::En };
+    // The ledger's counter table, one line a side: "produced 40 · acknowledged 40 · …".
+    let line = |side: Side| {
+        counters::on_side(side)
+            .filter(|c| !c.rabbit_only)
+            .map(|c| format!("{} {}", c.label(lang, false), c.of(&frame.ledger)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    println!("{}", line(Side::Broker));
     if !frame.consumers.is_empty() {
-        if zh {
-            println!(
-                "投递 {} · 重复投递 {} · 已处理 {} · 存储中重复 {} · 被拦下的重复 {} · 跳过（丢失）{}",
-                l.delivered, l.redelivered, l.processed, l.store_duplicates, l.absorbed, l.skipped
-            );
-        } else {
-            println!(
-                "delivered {} · redelivered {} · processed {} · duplicated in a store {} · repeats stopped {} · skipped (lost) {}",
-                l.delivered, l.redelivered, l.processed, l.store_duplicates, l.absorbed, l.skipped
-            );
-        }
+        println!("{}", line(Side::Consumer));
     }
 }
 

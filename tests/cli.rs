@@ -92,7 +92,7 @@ fn run_summarises_groups_stores_and_the_consumer_ledger() {
         out.contains("orders-table (PlainInsert): expected 6 rows, actual 10"),
         "{out}"
     );
-    assert!(out.contains("duplicated in a store 4"), "{out}");
+    assert!(out.contains("store duplicates 4"), "{out}");
     let (ok, json, _) = mqlab(&["run", file, "--json"]);
     assert!(ok);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -8,7 +8,7 @@ use crate::route::Route;
 use crate::stage::Stage;
 use crate::state::{CompareState, PRESETS};
 use mqlab_scenario::compare::{Counter, Outcome};
-use mqlab_scenario::frame::LedgerSummary;
+use mqlab_scenario::counters::{self, LedgerCounter};
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -33,24 +33,22 @@ impl PartialEq for CompareViewProps {
     }
 }
 
-type Row = (&'static str, T, fn(&LedgerSummary) -> u32);
-
-const COUNTERS: [Row; 13] = [
-    ("produced", T::Produced, |l| l.produced),
-    ("acknowledged", T::Acknowledged, |l| l.acknowledged),
-    ("visible", T::Visible, |l| l.visible),
-    ("lost", T::Lost, |l| l.lost),
-    ("unavailable", T::Unavailable, |l| l.unavailable),
-    ("failed", T::Failed, |l| l.failed),
-    ("duplicated", T::Duplicated, |l| l.duplicated),
-    ("delivered", T::Delivered, |l| l.delivered),
-    ("redelivered", T::Redelivered, |l| l.redelivered),
-    ("consumed", T::ConsumedCount, |l| l.consumed),
-    ("processed", T::ProcessedCount, |l| l.processed),
-    ("store-duplicates", T::StoreDuplicates, |l| {
-        l.store_duplicates
-    }),
-    ("skipped", T::Skipped, |l| l.skipped),
+/// The rows of the two ledgers, from the ledger's counter table: all but those that part on
+/// timing alone (pending, out of order, repeats stopped).
+const ROWS: [LedgerCounter; 13] = [
+    counters::PRODUCED,
+    counters::ACKNOWLEDGED,
+    counters::VISIBLE,
+    counters::LOST,
+    counters::UNAVAILABLE,
+    counters::FAILED,
+    counters::DUPLICATED,
+    counters::DELIVERED,
+    counters::REDELIVERED,
+    counters::CONSUMED,
+    counters::PROCESSED,
+    counters::STORE_DUPLICATES,
+    counters::SKIPPED,
 ];
 
 #[function_component(CompareView)]
@@ -93,12 +91,13 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
         }
     };
     let (left, right) = (&c.left.ledger, &c.right.ledger);
-    let rows = COUNTERS.iter().map(|(id, label, get)| {
-        let (l, r) = (get(left), get(right));
+    let rows = ROWS.iter().map(|counter| {
+        let (id, label) = (counter.slug, counter.label(lang, false));
+        let (l, r) = (counter.of(left), counter.of(right));
         let differs = l != r;
         html! {
             <tr class={classes!(differs.then_some("differs"))} data-testid={format!("compare-row-{id}")}>
-                <th scope="row">{ label.get(lang) }</th>
+                <th scope="row">{ label }</th>
                 <td data-testid={format!("compare-{id}-left")}>{ l }</td>
                 <td data-testid={format!("compare-{id}-right")}>{ r }</td>
                 <td class="mark">{ if differs { "≠" } else { "" } }</td>

@@ -281,23 +281,6 @@ texts! {
     BadLink => "This link is damaged.", "此链接有误。";
     // Ledger
     LedgerMotto => "不能多，不能少 — no more, no fewer", "不能多，不能少";
-    Produced => "produced", "已发送";
-    Acknowledged => "acknowledged", "已确认";
-    Visible => "visible", "可读";
-    Lost => "lost", "丢失";
-    Unavailable => "unavailable", "不可用";
-    Failed => "failed", "失败";
-    Duplicated => "duplicated", "重复";
-    OutOfOrder => "out of order", "乱序";
-    Delivered => "delivered", "已投递";
-    Redelivered => "redelivered", "重复投递";
-    Confirmed => "confirmed", "已确认 (confirm)";
-    InAQueue => "in a queue", "在队列中";
-    ConsumedCount => "consumed (acked)", "已消费（已确认）";
-    ProcessedCount => "processed", "已处理";
-    StoreDuplicates => "store duplicates", "存储中重复";
-    Absorbed => "repeats stopped", "拦截的重复";
-    Skipped => "skipped (lost)", "被跳过（丢失）";
     ConsumerSide => "Consumers and stores", "消费者与下游存储";
     Deliveries => "Deliv.", "投递";
     ProcRows => "Proc./rows", "处理/行";
@@ -310,7 +293,6 @@ texts! {
     LifeHeading => "Its whole life (steps after this one greyed)", "它的完整经历（当前之后的步骤为灰色）";
     LifeNoEvents => "No step of the trace concerns it.", "轨迹中没有涉及它的步骤。";
     NotDeliveredYet => "not delivered to a consumer yet", "还没有投递给消费者";
-    Pending => "pending", "等待中";
     NoMessages => "No message produced yet.", "还没有发送任何消息。";
     Message => "Message", "消息";
     Ack => "Acked @", "确认 @";

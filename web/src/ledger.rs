@@ -2,6 +2,7 @@
 
 use crate::event_log::LogEntry;
 use crate::i18n::{self, Lang, T};
+use mqlab_scenario::counters::{self, Side};
 use mqlab_scenario::frame::{Consumption, Fate, LedgerSummary, MessageView, StoreView};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -86,13 +87,20 @@ pub fn fate_attr(fate: Fate) -> &'static str {
 pub fn ledger(props: &LedgerProps) -> Html {
     let lang = props.lang;
     let s = &props.summary;
-    let counter = |testid: &'static str, label: T, value: u32, bad: bool| {
-        html! {
-            <div class={classes!("counter", (bad && value > 0).then_some("bad"))}>
-                <span class="count" data-testid={testid}>{ value }</span>
-                <span class="counter-label">{ label.get(lang) }</span>
-            </div>
-        }
+    // Each counter of the table on its side, with RabbitMQ's words in a RabbitMQ scenario.
+    let counters = |side: Side| {
+        counters::on_side(side)
+            .filter(|c| props.rabbit || !c.rabbit_only)
+            .map(|c| {
+                let value = c.of(s);
+                html! {
+                    <div class={classes!("counter", (c.alarm && value > 0).then_some("bad"))}>
+                        <span class="count" data-testid={format!("ledger-{}", c.slug)}>{ value }</span>
+                        <span class="counter-label">{ c.label(lang, props.rabbit) }</span>
+                    </div>
+                }
+            })
+            .collect::<Html>()
     };
     // The partition column only says something when there is more than one.
     let partitions = props.messages.first().map(|first| &first.partition);
@@ -144,7 +152,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                 <td class="fate">
                     { if props.rabbit && m.fate == Fate::Visible { T::FateInQueue } else { fate_text(m.fate) }.get(lang) }
                     if m.out_of_order {
-                        <span class="out-of-order" data-testid="out-of-order">{ format!(" ↯ {}", T::OutOfOrder.get(lang)) }</span>
+                        <span class="out-of-order" data-testid="out-of-order">{ format!(" ↯ {}", counters::OUT_OF_ORDER.label(lang, false)) }</span>
                     }
                     if consumers {
                         <span class="consumption">{ consumption_text(m.consumption).get(lang) }</span>
@@ -173,28 +181,12 @@ pub fn ledger(props: &LedgerProps) -> Html {
         <div class="ledger">
             <p class="motto">{ T::LedgerMotto.get(lang) }</p>
             <div class="counters" data-testid="ledger-summary">
-                { counter("ledger-produced", T::Produced, s.produced, false) }
-                { counter("ledger-acknowledged", if props.rabbit { T::Confirmed } else { T::Acknowledged }, s.acknowledged, false) }
-                { counter("ledger-visible", if props.rabbit { T::InAQueue } else { T::Visible }, s.visible, false) }
-                { counter("ledger-lost", T::Lost, s.lost, true) }
-                { counter("ledger-unavailable", T::Unavailable, s.unavailable, true) }
-                { counter("ledger-failed", T::Failed, s.failed, true) }
-                { counter("ledger-duplicated", T::Duplicated, s.duplicated, true) }
-                { counter("ledger-pending", T::Pending, s.pending, false) }
-                { counter("ledger-out-of-order", T::OutOfOrder, s.out_of_order, true) }
+                { counters(Side::Broker) }
             </div>
             if consumers {
                 <h3 class="ledger-sub">{ T::ConsumerSide.get(lang) }</h3>
                 <div class="counters" data-testid="ledger-consumers">
-                    { counter("ledger-delivered", T::Delivered, s.delivered, false) }
-                    { counter("ledger-redelivered", T::Redelivered, s.redelivered, false) }
-                    if props.rabbit {
-                        { counter("ledger-consumed", T::ConsumedCount, s.consumed, false) }
-                    }
-                    { counter("ledger-processed", T::ProcessedCount, s.processed, false) }
-                    { counter("ledger-store-duplicates", T::StoreDuplicates, s.store_duplicates, true) }
-                    { counter("ledger-absorbed", T::Absorbed, s.absorbed, false) }
-                    { counter("ledger-skipped", T::Skipped, s.skipped, true) }
+                    { counters(Side::Consumer) }
                 </div>
                 <ul class="expected-list">{ for expected }</ul>
             }
@@ -211,7 +203,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                                     <th scope="col">{ T::Replicas.get(lang) }</th>
                                 }
                                 if consumers {
-                                    <th scope="col" title={T::Delivered.get(lang)}>{ T::Deliveries.get(lang) }</th>
+                                    <th scope="col" title={counters::DELIVERED.label(lang, false)}>{ T::Deliveries.get(lang) }</th>
                                     <th scope="col">{ T::ProcRows.get(lang) }</th>
                                 } else {
                                     <th scope="col">{ T::Reads.get(lang) }</th>

@@ -2,6 +2,7 @@
 //! digit keys select them, the selected one marked, and the keys that act on it.
 
 use crate::i18n::{Lang, T};
+use mqlab_scenario::counters::{self, LedgerCounter};
 use mqlab_scenario::frame::{LedgerSummary, NodeKind, NodeView};
 use yew::prelude::*;
 
@@ -72,48 +73,41 @@ pub struct LedgerStripProps {
     pub consumers: bool,
 }
 
+/// The counts that tell the story, from the ledger's counter table; the consumer side's when
+/// the scenario has consumers.
+const STRIP: [LedgerCounter; 5] = [
+    counters::PRODUCED,
+    counters::ACKNOWLEDGED,
+    counters::LOST,
+    counters::UNAVAILABLE,
+    counters::DUPLICATED,
+];
+const STRIP_CONSUMERS: [LedgerCounter; 3] = [
+    counters::PROCESSED,
+    counters::STORE_DUPLICATES,
+    counters::SKIPPED,
+];
+
 /// Presenter mode's ledger: the counts that tell the story, in type the back row can read.
 #[function_component(LedgerStrip)]
 pub fn ledger_strip(props: &LedgerStripProps) -> Html {
     let lang = props.lang;
     let l = &props.ledger;
-    let mut cells = vec![
-        ("produced", T::Produced, l.produced, false),
-        (
-            "acknowledged",
-            if props.rabbit {
-                T::Confirmed
-            } else {
-                T::Acknowledged
-            },
-            l.acknowledged,
-            false,
-        ),
-        ("lost", T::Lost, l.lost, l.lost > 0),
-        (
-            "unavailable",
-            T::Unavailable,
-            l.unavailable,
-            l.unavailable > 0,
-        ),
-        ("duplicated", T::Duplicated, l.duplicated, l.duplicated > 0),
-    ];
-    if props.consumers {
-        cells.push(("processed", T::ProcessedCount, l.processed, false));
-        cells.push((
-            "store-duplicates",
-            T::StoreDuplicates,
-            l.store_duplicates,
-            l.store_duplicates > 0,
-        ));
-        cells.push(("skipped", T::Skipped, l.skipped, l.skipped > 0));
-    }
+    let consumer_side: &[LedgerCounter] = if props.consumers {
+        &STRIP_CONSUMERS
+    } else {
+        &[]
+    };
+    let cells = STRIP.iter().chain(consumer_side).map(|c| {
+        let n = c.of(l);
+        (c.slug, c.label(lang, props.rabbit), n, c.alarm && n > 0)
+    });
     html! {
         <ul class="ledger-strip" data-testid="ledger-strip" aria-label={T::Ledger.get(lang)}>
-            { for cells.into_iter().map(|(id, label, n, bad)| html! {
+            { for cells.map(|(id, label, n, bad)| html! {
                 <li class={classes!(bad.then_some("bad"))} data-testid={format!("strip-{id}")}>
                     <span class="n">{ if bad { format!("⚠ {n}") } else { n.to_string() } }</span>
-                    <span class="label">{ label.get(lang) }</span>
+                    <span class="label">{ label }</span>
                 </li>
             }) }
         </ul>

@@ -2,11 +2,12 @@
 //! same fault script, stepped in lockstep on simulated time, and the first moment their
 //! ledgers differ (acks=1 answers before the followers have the record; later it loses it).
 
+use crate::counters::{self, LedgerCounter};
 use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
 use crate::error::ScenarioError;
 use crate::frame::LedgerSummary;
 use crate::i18n::Text;
-use crate::lesson::condition::apply_setting_or_say;
+use crate::settings::apply_setting_or_say;
 use crate::{Command, Player};
 
 /// What is compared: an example, the setting, its value on each side, and faults added to
@@ -71,30 +72,30 @@ impl Counter {
         Counter::OutOfOrder,
     ];
 
+    /// Its row in the ledger's counter table.
+    pub fn counter(self) -> &'static LedgerCounter {
+        match self {
+            Counter::Lost => &counters::LOST,
+            Counter::Skipped => &counters::SKIPPED,
+            Counter::Failed => &counters::FAILED,
+            Counter::Unavailable => &counters::UNAVAILABLE,
+            Counter::Duplicated => &counters::DUPLICATED,
+            Counter::StoreDuplicates => &counters::STORE_DUPLICATES,
+            Counter::OutOfOrder => &counters::OUT_OF_ORDER,
+        }
+    }
+
     pub fn of(self, t: &LedgerSummary) -> u32 {
         match self {
             // The tally counts skipped messages among the lost; here they are their own line.
             Counter::Lost => t.lost.saturating_sub(t.skipped),
-            Counter::Skipped => t.skipped,
-            Counter::Failed => t.failed,
-            Counter::Unavailable => t.unavailable,
-            Counter::Duplicated => t.duplicated,
-            Counter::StoreDuplicates => t.store_duplicates,
-            Counter::OutOfOrder => t.out_of_order,
+            other => other.counter().of(t),
         }
     }
 
     /// For test ids and attributes.
     pub fn id(self) -> &'static str {
-        match self {
-            Counter::Lost => "lost",
-            Counter::Skipped => "skipped",
-            Counter::Failed => "failed",
-            Counter::Unavailable => "unavailable",
-            Counter::Duplicated => "duplicated",
-            Counter::StoreDuplicates => "store-duplicates",
-            Counter::OutOfOrder => "out-of-order",
-        }
+        self.counter().slug
     }
 }
 
@@ -136,40 +137,42 @@ fn side(doc: &ScenarioDoc, spec: &CompareSpec, value: &str) -> Result<Player, Sc
     Player::load(doc)
 }
 
+/// The counters whose first difference marks the first moment two runs differ: all but
+/// those that part on timing alone (pending, out of order, delivered, repeats stopped).
+pub const WATCHED: [LedgerCounter; 12] = [
+    counters::PRODUCED,
+    counters::ACKNOWLEDGED,
+    counters::VISIBLE,
+    counters::LOST,
+    counters::UNAVAILABLE,
+    counters::FAILED,
+    counters::DUPLICATED,
+    counters::REDELIVERED,
+    counters::CONSUMED,
+    counters::PROCESSED,
+    counters::STORE_DUPLICATES,
+    counters::SKIPPED,
+];
+
 /// The counters that differ, "acknowledged 3 vs 0".
 fn differences(a: &LedgerSummary, b: &LedgerSummary) -> Option<Text> {
-    let pairs = [
-        ("acknowledged", "已确认", a.acknowledged, b.acknowledged),
-        ("visible", "可读", a.visible, b.visible),
-        ("lost", "丢失", a.lost, b.lost),
-        ("unavailable", "不可用", a.unavailable, b.unavailable),
-        ("failed", "失败", a.failed, b.failed),
-        ("duplicated", "重复", a.duplicated, b.duplicated),
-        ("consumed", "已消费", a.consumed, b.consumed),
-        ("redelivered", "重复投递", a.redelivered, b.redelivered),
-        ("processed", "已处理", a.processed, b.processed),
-        (
-            "store duplicates",
-            "存储重复",
-            a.store_duplicates,
-            b.store_duplicates,
-        ),
-        ("skipped", "被跳过", a.skipped, b.skipped),
-        ("produced", "已发送", a.produced, b.produced),
-    ];
-    let differ: Vec<_> = pairs.iter().filter(|(_, _, x, y)| x != y).collect();
+    let differ: Vec<_> = WATCHED
+        .iter()
+        .map(|c| (c, c.of(a), c.of(b)))
+        .filter(|(_, x, y)| x != y)
+        .collect();
     if differ.is_empty() {
         return None;
     }
     Some(Text {
         en: differ
             .iter()
-            .map(|(en, _, x, y)| format!("{en} {x} vs {y}"))
+            .map(|(c, x, y)| format!("{} {x} vs {y}", c.en))
             .collect::<Vec<_>>()
             .join(", "),
         zh: differ
             .iter()
-            .map(|(_, zh, x, y)| format!("{zh} {x} 对 {y}"))
+            .map(|(c, x, y)| format!("{} {x} 对 {y}", c.zh))
             .collect::<Vec<_>>()
             .join("，"),
     })

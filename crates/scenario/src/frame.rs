@@ -398,3 +398,11 @@ pub struct StoreView {
 
 /// The ledger's counts: produced, acknowledged, visible, lost, duplicated, …
 pub use mqlab_ledger::Tally as LedgerSummary;
+
+/// What a timeline mark stands for: a fault, or a scripted action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkKind {
+    Fault,
+    Action,
+}

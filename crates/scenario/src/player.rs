@@ -4,7 +4,7 @@
 
 use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
 use crate::error::ScenarioError;
-use crate::frame::Frame;
+use crate::frame::{Frame, MarkKind};
 use crate::sim::Sim;
 use crate::validate::{validate, Built, Happen, Validated, When};
 use mqlab_engine::VecMap;
@@ -55,13 +55,6 @@ pub enum UserAction {
         producer: u32,
         count: u32,
     },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MarkKind {
-    Fault,
-    Action,
 }
 
 /// A fault or scripted action on the timeline.
@@ -397,16 +390,18 @@ impl Player {
     /// versions differ on K10).
     pub fn model_version(&self) -> &'static str {
         match &self.core {
-            Cores::Rabbit(_) => crate::rabbit_version_label(
+            Cores::Rabbit(_) => crate::rabbitmq::version_label(
                 self.doc
                     .rabbitmq
                     .as_ref()
-                    .map_or(crate::doc_rabbit::RabbitVersion::V4, |r| r.rabbit_version()),
+                    .map_or(crate::rabbitmq::doc::RabbitVersion::V4, |r| {
+                        r.rabbit_version()
+                    }),
             ),
             // What the validated configuration says, not a second reading of the document.
             Cores::Kafka(c) => {
                 let config = c.world.model().config();
-                crate::kafka_version_label(config.version, config.eligible_leader_replicas)
+                crate::kafka::version_label(config.version, config.eligible_leader_replicas)
             }
         }
     }

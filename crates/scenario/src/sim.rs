@@ -1,8 +1,7 @@
 //! What the player needs from a broker model: build it, say what a step did, draw a frame,
 //! and find a message's facts. Kafka and RabbitMQ implement it; the player is generic.
 
-use crate::frame::{Frame, Happening};
-use crate::player::MarkKind;
+use crate::frame::{Frame, Happening, MarkKind};
 use mqlab_engine::VecMap;
 use mqlab_engine::{Model, NodeId, Step, StepKind, World};
 

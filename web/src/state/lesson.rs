@@ -3,7 +3,6 @@
 //! the play loop pausing the moment the world shows what a step waits for.
 
 use super::{bilingual, example_doc, AppState, Tab, View};
-use mqlab_scenario::lesson::condition::apply_setting_or_say;
 use mqlab_scenario::lesson::goal::design;
 use mqlab_scenario::lesson::run::{
     awaited, follow, is_prediction, judge, outcome_at_end, play_until, replay_to, shows_in,
@@ -13,6 +12,7 @@ use mqlab_scenario::lesson::{
     check_goals, lesson_sources, validate_lesson, Condition, GoalOutcome, Lesson, LessonDoc,
     StepDoc,
 };
+use mqlab_scenario::settings::apply_setting_or_say;
 use mqlab_scenario::{Command, Player, Text};
 use std::rc::Rc;
 

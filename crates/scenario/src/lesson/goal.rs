@@ -4,11 +4,12 @@
 //! entries recorded `after_step`) are left out of every copy: a goal brings its own. Pure: a
 //! document in, outcomes out; errors are outcomes too, so nothing here panics on any input.
 
-use super::condition::{apply_setting, holds, measure, World};
+use super::condition::{holds, measure, World};
 use super::doc::{Condition, Goal, Measure, SettingChange};
 use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
 use crate::error::ScenarioError;
 use crate::i18n::Text;
+use crate::settings::apply_setting;
 use crate::{Command, Player};
 
 /// Whether a goal is met, and what the runs showed, in both languages.
@@ -139,28 +140,10 @@ fn number(x: f64) -> String {
 /// A measure's name, as the ledger panel calls it.
 pub fn measure_label(m: &Measure) -> Text {
     match m {
-        Measure::Ledger(c) => {
-            let zh = match c.as_str() {
-                "produced" => "已发送",
-                "acknowledged" => "已确认",
-                "failed" => "失败",
-                "pending" => "等待中",
-                "visible" => "可读",
-                "lost" => "丢失",
-                "consumed" => "已消费",
-                "unavailable" => "不可用",
-                "duplicated" => "重复",
-                "out_of_order" => "乱序",
-                "delivered" => "已投递",
-                "redelivered" => "重复投递",
-                "processed" => "已处理",
-                "store_duplicates" => "存储中重复",
-                "absorbed" => "拦截的重复",
-                "skipped" => "被跳过",
-                other => other,
-            };
-            text(c.replace('_', " "), zh)
-        }
+        Measure::Ledger(c) => match crate::counters::by_key(c) {
+            Some(counter) => text(counter.en, counter.zh),
+            None => text(c.replace('_', " "), c),
+        },
         Measure::StoreRows(s) => text(format!("rows in {s}"), format!("{s} 的行数")),
         Measure::StoreDistinct(s) => {
             text(format!("distinct keys in {s}"), format!("{s} 中不同的键"))

@@ -3,11 +3,12 @@
 //! The browser's lesson player and the native tests both go through here, so a lesson that
 //! walks in the tests walks the same way on the page.
 
-use super::condition::{apply_setting_or_say, holds, measure, World};
+use super::condition::{holds, measure, World};
 use super::doc::{Condition, StepDoc};
 use super::validate::Lesson;
 use crate::error::ScenarioError;
 use crate::frame::Frame;
+use crate::settings::apply_setting_or_say;
 use crate::ScenarioDoc;
 use crate::{Command, Player};
 

@@ -1,11 +1,12 @@
 //! Stage two of loading a lesson: every step checked against the lesson's scenario, so a
 //! condition names only nodes, partitions, queues, stores, counters and settings that exist.
 
-use super::condition::{apply_setting, setting, COUNTERS};
 use super::doc::{Condition, Goal, LessonDoc, Measure, SettingChange, StepDoc};
+use crate::counters;
 use crate::doc::{ActionDoc, ScenarioDoc};
 use crate::error::ScenarioError;
 use crate::i18n::Text;
+use crate::settings::{apply_setting, setting};
 use crate::Player;
 
 /// A validated lesson and the scenario it starts from.
@@ -157,10 +158,10 @@ fn unknown(field: &str, what: &str, name: &str) -> ScenarioError {
 
 fn check_measure(field: &str, m: &Measure, n: &Names) -> Result<(), ScenarioError> {
     match m {
-        Measure::Ledger(c) if !COUNTERS.contains(&c.as_str()) => Err(err(
+        Measure::Ledger(c) if counters::by_key(c).is_none() => Err(err(
             field,
-            format!("no ledger counter \"{c}\" (one of {})", COUNTERS.join(", ")),
-            format!("没有账本计数 \"{c}\"（可用：{}）", COUNTERS.join(", ")),
+            format!("no ledger counter \"{c}\" (one of {})", counter_keys()),
+            format!("没有账本计数 \"{c}\"（可用：{}）", counter_keys()),
         )),
         Measure::QueueReady(q) if !n.queues.contains(q) => Err(unknown(field, "queue", q)),
         Measure::StoreRows(s) | Measure::StoreDistinct(s) | Measure::StoreInversions(s)
@@ -541,4 +542,9 @@ pub fn validate_lesson(doc: &LessonDoc) -> Result<Lesson, ScenarioError> {
         doc: doc.clone(),
         scenario,
     })
+}
+
+/// The counters a lesson can name, for an error message.
+fn counter_keys() -> String {
+    counters::ALL.map(|c| c.key).join(", ")
 }

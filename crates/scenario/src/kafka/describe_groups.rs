@@ -1,7 +1,8 @@
 //! Consumer groups, offsets and stores in words: the notes and requests of K25–K33 as
 //! bilingual lines. Split from `describe` only to keep each file about one part of Kafka.
 
-use crate::describe::{happening, Describer};
+use super::describe::Describer;
+use crate::describe::happening;
 use crate::frame::{EnvelopeKind, Happening, Severity};
 use crate::i18n::Text;
 use mqlab_kafka::{MemberId, Msg, Note, PositionSource, RebalanceReason, Tp};

@@ -1,14 +1,13 @@
 //! World → Frame for RabbitMQ: nodes, queues with their replicas and messages, publishers
 //! with their throughput, consumers, stores and the ledger.
 
-use crate::describe_rabbit::RabbitDescriber;
+use super::describe::Describer;
+use crate::describe::Describe;
 use crate::frame::*;
 use crate::i18n::Text;
-use crate::player::MarkKind;
-use crate::sim::{Names, Sim};
-use crate::view::{self, Describe};
-use mqlab_engine::{NodeId, Step, StepKind, World};
-use mqlab_ledger::MessageId;
+use crate::sim::Names;
+use crate::view;
+use mqlab_engine::{Step, World};
 use mqlab_rabbitmq::{
     HaMode, Promote, PublishMode, QMsg, QueueKind, Rabbit, RabbitConfig, SyncMode, CONSUMER_BASE,
     PUBLISHER_BASE,
@@ -42,7 +41,7 @@ fn item(rabbit: &Rabbit, m: &QMsg, quorum: bool) -> QueueItem {
     }
 }
 
-fn mirroring_text(config: &RabbitConfig, queue: usize, d: &RabbitDescriber<'_>) -> Option<Text> {
+fn mirroring_text(config: &RabbitConfig, queue: usize, d: &Describer<'_>) -> Option<Text> {
     let policy = config.queues[queue].mirroring.as_ref()?;
     let (mode_en, mode_zh) = match &policy.mode {
         HaMode::All => (
@@ -76,7 +75,7 @@ fn mirroring_text(config: &RabbitConfig, queue: usize, d: &RabbitDescriber<'_>) 
     })
 }
 
-fn queues(world: &World<Rabbit>, d: &RabbitDescriber<'_>) -> Vec<QueueView> {
+fn queues(world: &World<Rabbit>, d: &Describer<'_>) -> Vec<QueueView> {
     let rabbit = world.model();
     let config = rabbit.config();
     config
@@ -222,7 +221,7 @@ pub fn frame(
     end_time_ms: u64,
 ) -> Frame {
     let rabbit = world.model();
-    let d = RabbitDescriber { rabbit, names };
+    let d = Describer { rabbit, names };
     let nodes = world
         .node_ids()
         .map(|id| {
@@ -365,76 +364,9 @@ pub fn frame(
         ledger,
         consumers,
         groups: Vec::new(),
-        stores: crate::view_groups::store_views(rabbit.stores(), rabbit.ledger(), expected, |n| {
-            d.name(n)
-        }),
+        stores: view::store_views(rabbit.stores(), rabbit.ledger(), expected, |n| d.name(n)),
         queues: queues(world, &d),
         publishers,
         traffic: view::traffic(world),
-    }
-}
-
-impl Sim for Rabbit {
-    type Config = RabbitConfig;
-
-    fn digest(step: &Step<Self>, state: u64) -> u64 {
-        step.digest(state)
-    }
-
-    fn build(config: &Self::Config) -> Self {
-        Rabbit::new(config.clone())
-    }
-    fn nodes(&self) -> Vec<NodeId> {
-        self.node_ids()
-    }
-    fn happenings(world: &World<Self>, names: &Names, step: &Step<Self>) -> Vec<Happening> {
-        let d = RabbitDescriber {
-            rabbit: world.model(),
-            names,
-        };
-        view::step_happenings(&d, step)
-    }
-    fn mark(
-        world: &World<Self>,
-        names: &Names,
-        kind: &StepKind<Self>,
-    ) -> Option<(MarkKind, (String, String))> {
-        let d = RabbitDescriber {
-            rabbit: world.model(),
-            names,
-        };
-        match kind {
-            StepKind::Fault(f) => Some((
-                MarkKind::Fault,
-                crate::describe::describe_fault(&|n| d.name(n), f),
-            )),
-            StepKind::Action(a) => Some((MarkKind::Action, d.action(a))),
-            _ => None,
-        }
-    }
-    fn facts_about(
-        world: &World<Self>,
-        names: &Names,
-        step: &Step<Self>,
-        message: MessageId,
-    ) -> Vec<Happening> {
-        let d = RabbitDescriber {
-            rabbit: world.model(),
-            names,
-        };
-        step.notes
-            .iter()
-            .filter(|n| n.mentions(message))
-            .map(|n| d.note(n))
-            .collect()
-    }
-    fn frame(
-        world: &World<Self>,
-        last: Option<&Step<Self>>,
-        names: &Names,
-        total_steps: u64,
-        end_time_ms: u64,
-    ) -> Frame {
-        frame(world, last, names, total_steps, end_time_ms)
     }
 }

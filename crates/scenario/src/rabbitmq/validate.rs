@@ -1,16 +1,16 @@
 //! Stage two for a RabbitMQ scenario: check the `rabbitmq` section field by field and build
 //! the model's configuration.
 
-use crate::doc::{ActionDoc, ScenarioDoc};
-use crate::doc_rabbit::{
+use super::doc::{
     ExchangeTypeDoc, HaModeDoc, OverflowDoc, PartitionHandlingDoc, PromoteDoc, PublishModeDoc,
     QueueTypeDoc, RabbitDoc, RabbitVersion, SyncModeDoc,
 };
-use crate::error::ScenarioError;
-use crate::validate::{
+use crate::check::{
     err, name_ok, node_named, range, store_index, validate_script, validate_stores,
     version_setting, Built, MAX_CONSUMERS, MAX_TIMEOUT_MS,
 };
+use crate::doc::{ActionDoc, ScenarioDoc};
+use crate::error::ScenarioError;
 use mqlab_engine::NodeId;
 use mqlab_engine::VecMap;
 use mqlab_rabbitmq::{
@@ -55,7 +55,7 @@ fn rabbit_node(
     Ok(id)
 }
 
-pub fn validate_rabbit(
+pub fn validate(
     doc: &ScenarioDoc,
     r: &RabbitDoc,
 ) -> Result<Built<RabbitConfig, Action>, ScenarioError> {

@@ -1,11 +1,10 @@
 //! World → Frame for consumer groups and stores: consumers with their positions and the
 //! records in hand, groups with their committed offsets, stores with their rows.
 
-use crate::describe::Describer;
-use crate::frame::{
-    ConsumerActivity, ConsumerView, GroupState, GroupView, OffsetMark, RowView, StoreView,
-};
+use super::describe::Describer;
+use crate::frame::{ConsumerActivity, ConsumerView, GroupState, GroupView, OffsetMark, StoreView};
 use crate::i18n::Text;
+use crate::view::store_views;
 use mqlab_engine::VecSet;
 use mqlab_kafka::{CommitMode, ConsumerConfig, ConsumerPhase, GroupPhase, Kafka};
 
@@ -139,41 +138,4 @@ pub fn stores(kafka: &Kafka, d: &Describer<'_>) -> Vec<StoreView> {
             .count() as u32
     };
     store_views(kafka.stores(), kafka.ledger(), expected, |n| d.name(n))
-}
-
-/// Stores as drawn: rows with duplicates flagged, the seen-set, and the expected row count
-/// `expected(store index)`. Broker-independent.
-pub fn store_views(
-    stores: &[mqlab_ledger::Store],
-    ledger: &mqlab_ledger::Ledger,
-    expected: impl Fn(usize) -> u32,
-    name: impl Fn(mqlab_engine::NodeId) -> String,
-) -> Vec<StoreView> {
-    stores
-        .iter()
-        .enumerate()
-        .map(|(i, store)| StoreView {
-            name: store.name.clone(),
-            kind: store.kind,
-            rows: store
-                .rows
-                .iter()
-                .map(|row| RowView {
-                    key: row.key.clone(),
-                    message: row.message.0,
-                    writes: row.writes,
-                    duplicate: store.rows.iter().filter(|r| r.key == row.key).count() > 1,
-                    by: name(row.by),
-                })
-                .collect(),
-            seen: store
-                .seen
-                .iter()
-                .map(|&m| ledger.label(m).to_string())
-                .collect(),
-            absorbed: store.absorbed,
-            expected: expected(i),
-            distinct: store.distinct_keys() as u32,
-        })
-        .collect()
 }

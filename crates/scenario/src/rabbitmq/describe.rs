@@ -1,21 +1,20 @@
 //! RabbitMQ facts in words: every note, message and action of the RabbitMQ model as a
 //! bilingual line. AMQP method names stay as RabbitMQ spells them.
 
-use crate::describe::happening;
+use crate::describe::{happening, Describe};
 use crate::frame::{EnvelopeKind, Happening, Severity};
 use crate::i18n::Text;
 use crate::sim::Names;
-use crate::view::Describe;
 use mqlab_engine::NodeId;
 use mqlab_ledger::MessageId;
 use mqlab_rabbitmq::{Action, Msg, Note, QueueError, Rabbit};
 
-pub struct RabbitDescriber<'a> {
+pub struct Describer<'a> {
     pub rabbit: &'a Rabbit,
     pub names: &'a Names,
 }
 
-impl RabbitDescriber<'_> {
+impl Describer<'_> {
     fn label(&self, m: MessageId) -> &str {
         self.rabbit.ledger().label(m)
     }
@@ -47,7 +46,7 @@ impl RabbitDescriber<'_> {
     }
 }
 
-impl Describe<Rabbit> for RabbitDescriber<'_> {
+impl Describe<Rabbit> for Describer<'_> {
     fn name(&self, node: NodeId) -> String {
         self.names
             .get(&node)

@@ -1,0 +1,146 @@
+//! World → Frame for Kafka: brokers, partitions with their replica logs, clients, consumer
+//! groups and stores (`view_groups`), and the ledger.
+
+use super::describe::Describer;
+use crate::frame::*;
+use crate::view::{
+    envelopes, faulty_links, isolated, ledger_views, node_status, step_happenings, traffic,
+};
+use mqlab_engine::VecMap;
+use mqlab_engine::{NodeId, Step, World};
+use mqlab_kafka::{Kafka, Role, CONSUMER_BASE, PRODUCER_BASE, READER_BASE};
+
+pub fn frame(
+    world: &World<Kafka>,
+    last: Option<&Step<Kafka>>,
+    names: &VecMap<NodeId, String>,
+    total_steps: u64,
+    end_time_ms: u64,
+) -> Frame {
+    let kafka = world.model();
+    let d = Describer { kafka, names };
+    let meta = kafka.metadata();
+    let all: Vec<NodeId> = world.node_ids().collect();
+
+    let nodes = all
+        .iter()
+        .map(|&id| {
+            let kind = match id.0 {
+                0 => NodeKind::Controller,
+                x if x >= CONSUMER_BASE => NodeKind::Consumer,
+                x if x >= READER_BASE => NodeKind::Reader,
+                x if x >= PRODUCER_BASE => NodeKind::Producer,
+                _ => NodeKind::Broker,
+            };
+            let status = node_status(world, id);
+            let detail = match kind {
+                NodeKind::Producer => kafka
+                    .producers()
+                    .find(|p| p.id == id)
+                    .map(|p| {
+                        // Only what differs from "retry forever" is worth the card's room.
+                        let mut parts = vec![format!("acks={}", p.config.acks.label())];
+                        if p.config.retries < i32::MAX as u32 {
+                            parts.push(format!("retries={}", p.config.retries));
+                        }
+                        if p.config.idempotent {
+                            parts.push("idempotent".into());
+                        }
+                        parts.join(" ")
+                    })
+                    .unwrap_or_default(),
+                NodeKind::Reader => kafka
+                    .readers()
+                    .find(|r| r.id == id)
+                    .map(|r| kafka.config().topics[r.config.topic as usize].name.clone())
+                    .unwrap_or_default(),
+                NodeKind::Controller => "KRaft".into(),
+                NodeKind::Consumer => kafka
+                    .consumer(id)
+                    .map(|c| format!("group={}", c.config.group))
+                    .unwrap_or_default(),
+                NodeKind::Broker => String::new(),
+            };
+            NodeView {
+                id: id.0,
+                kind,
+                name: d.name(id),
+                status,
+                isolated: isolated(world, id),
+                fenced: meta.fenced.contains(&id),
+                detail,
+            }
+        })
+        .collect();
+
+    let partitions = meta
+        .partitions
+        .iter()
+        .map(|(&tp, state)| PartitionView {
+            topic: kafka.config().topics[tp.topic as usize].name.clone(),
+            partition: tp.partition,
+            name: kafka.tp_name(tp),
+            leader: state.leader.map(|l| l.0),
+            leader_epoch: state.leader_epoch,
+            isr: state.isr.iter().map(|b| b.0).collect(),
+            elr: state.elr.iter().map(|b| b.0).collect(),
+            preferred_leader: state.preferred_leader().0,
+            replicas: state
+                .replicas
+                .iter()
+                .map(|&b| {
+                    let broker = kafka.broker(b);
+                    let log = broker.and_then(|br| br.logs.get(&tp));
+                    ReplicaView {
+                        broker: b.0,
+                        acts_as_leader: broker
+                            .is_some_and(|br| matches!(br.roles.get(&tp), Some(Role::Leader(_)))),
+                        log_end_offset: log.map_or(0, |l| l.log_end_offset()),
+                        high_watermark: log.map_or(0, |l| l.high_watermark),
+                        cells: log
+                            .map(|l| {
+                                l.records
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(o, r)| CellView {
+                                        offset: o as u64,
+                                        leader_epoch: r.epoch,
+                                        message: r.message.0,
+                                        label: kafka.ledger().label(r.message).to_string(),
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+
+    let envelopes = envelopes(world, &d);
+    let faulty_links = faulty_links(world);
+
+    let happenings = last.map(|s| step_happenings(&d, s)).unwrap_or_default();
+
+    let placements = kafka.placements(|n| world.is_up(n));
+    let (messages, ledger) = ledger_views(kafka.ledger().records(), &placements, |n| d.name(n));
+    Frame {
+        step: world.steps_taken(),
+        total_steps,
+        time_ms: world.now(),
+        end_time_ms,
+        nodes,
+        partitions,
+        envelopes,
+        faulty_links,
+        happenings,
+        messages,
+        ledger,
+        consumers: super::view_groups::consumers(kafka, &d),
+        groups: super::view_groups::groups(kafka),
+        stores: super::view_groups::stores(kafka, &d),
+        queues: Vec::new(),
+        publishers: Vec::new(),
+        traffic: traffic(world),
+    }
+}
