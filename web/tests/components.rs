@@ -54,6 +54,7 @@ fn stage_props(lang: Lang) -> StageProps {
         children: Html::default(),
         menu_at: None,
         zoom: mqlab_web::stage::ZOOM,
+        fill_height: false,
     }
 }
 
@@ -439,6 +440,7 @@ fn consumer_stage(frame: mqlab_scenario::Frame, lang: Lang, on_node: Callback<u3
         children: Html::default(),
         menu_at: None,
         zoom: mqlab_web::stage::ZOOM,
+        fill_height: false,
     }
 }
 
