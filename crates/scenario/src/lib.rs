@@ -14,6 +14,7 @@ mod describe;
 pub mod doc;
 mod error;
 mod examples;
+pub mod explore;
 pub mod export;
 pub mod frame;
 pub mod glossary;
