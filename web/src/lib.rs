@@ -4,12 +4,10 @@
 pub mod compare_view;
 pub mod event_log;
 pub mod i18n;
-pub mod layout;
 pub mod ledger;
 pub mod lesson_map;
 pub mod lesson_panel;
 pub mod link_problem;
-pub mod menu;
 pub mod player_bar;
 pub mod presenter;
 pub mod progress;
@@ -18,8 +16,6 @@ pub mod settings;
 pub mod share;
 pub mod share_panel;
 pub mod stage;
-pub mod stage_groups;
-pub mod stage_rabbit;
 
 mod app;
 mod help;

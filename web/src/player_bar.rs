@@ -1,7 +1,7 @@
 //! The player bar: transport buttons, speed, and the scrubbable timeline with its marks.
 
 use crate::i18n::{self, Lang, T};
-use crate::layout::Tenths;
+use crate::stage::layout::Tenths;
 use mqlab_scenario::{MarkKind, TimelineMark};
 use std::rc::Rc;
 use yew::prelude::*;

@@ -82,7 +82,7 @@ async fn the_stage_lays_out_for_the_width_it_has() {
         .unwrap()
         .get_attribute("viewBox")
         .unwrap();
-    assert!(view_box.starts_with(&format!("0 0 {}", mqlab_web::layout::Tenths(w))));
+    assert!(view_box.starts_with(&format!("0 0 {}", mqlab_web::stage::layout::Tenths(w))));
     let top = |root: &Element, id: &str| {
         find(root, id)
             .query_selector("rect")
@@ -631,7 +631,7 @@ async fn positions_and_committed_offsets_are_marked_on_the_leaders_log() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
-    use mqlab_web::menu::{NodeCommand, NodeMenu, NodeMenuProps};
+    use mqlab_web::stage::menu::{NodeCommand, NodeMenu, NodeMenuProps};
     use std::cell::Cell;
     let clicked = Rc::new(Cell::new(None));
     let seen = clicked.clone();
@@ -1153,7 +1153,7 @@ async fn publishers_show_their_mode_persistence_confirms_and_messages_per_second
 
 #[wasm_bindgen_test]
 async fn a_crashed_publisher_says_so_and_its_menu_restarts_it() {
-    use mqlab_web::menu::{NodeMenu, NodeMenuProps};
+    use mqlab_web::stage::menu::{NodeMenu, NodeMenuProps};
     let mut frame = fixtures::rabbit_frame();
     frame.nodes[3].status = mqlab_scenario::frame::NodeStatus::Crashed;
     let root = mount::<Stage>(consumer_stage(frame.clone(), Lang::En, Callback::noop())).await;
