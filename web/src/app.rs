@@ -2,19 +2,19 @@
 //! keyboard shortcuts and the saved language live here, the only effects of the app.
 
 use crate::compare_view::CompareView;
-use crate::event_log::EventLog;
-use crate::help::Help;
 use crate::i18n::{Lang, T};
-use crate::ledger::Ledger;
 use crate::lesson_map::LessonMap;
-use crate::lesson_panel::LessonPanel;
-use crate::player_bar::{PlayerBar, PlayerInput};
+use crate::panels::event_log::EventLog;
+use crate::panels::help::Help;
+use crate::panels::ledger::Ledger;
+use crate::panels::lesson_panel::LessonPanel;
+use crate::panels::player_bar::{PlayerBar, PlayerInput};
+use crate::panels::presenter::{LedgerStrip, PresenterBar};
+use crate::panels::settings::Settings;
+use crate::panels::share_panel::{self, SharePanel};
 use crate::prefs;
-use crate::presenter::{LedgerStrip, PresenterBar};
 use crate::route::Route;
-use crate::settings::Settings;
 use crate::share;
-use crate::share_panel::{self, SharePanel};
 use crate::stage::menu::{NodeCommand, NodeMenu};
 use crate::stage::{Stage, PRESENTER_ZOOM, ZOOM};
 use crate::state::{Action, AppState, Tab, View, TICK_MS};

@@ -2,23 +2,16 @@
 //! commands; only this crate touches the DOM, timers and storage.
 
 pub mod compare_view;
-pub mod event_log;
 pub mod i18n;
-pub mod ledger;
 pub mod lesson_map;
-pub mod lesson_panel;
 pub mod link_problem;
-pub mod player_bar;
-pub mod presenter;
+pub mod panels;
 pub mod progress;
 pub mod route;
-pub mod settings;
 pub mod share;
-pub mod share_panel;
 pub mod stage;
 
 mod app;
-mod help;
 mod prefs;
 mod state;
 mod step_log;

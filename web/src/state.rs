@@ -7,13 +7,13 @@ mod lesson;
 pub use compare::{CompareState, PRESETS};
 pub use lesson::{LessonInput, LessonState};
 
-use crate::event_log::LogEntry;
 use crate::i18n::Lang;
 use crate::link_problem::{self, excerpt, LinkProblem};
-use crate::player_bar::{PlayerInput, Speed};
+use crate::panels::event_log::LogEntry;
+use crate::panels::player_bar::{PlayerInput, Speed};
+use crate::panels::settings::SharedRabbit;
 use crate::progress::Progress;
 use crate::route::{Parsed, Route};
-use crate::settings::SharedRabbit;
 use crate::share::{self, Shared};
 use crate::stage::menu::NodeCommand;
 use crate::step_log::StepLog;
@@ -90,7 +90,7 @@ pub enum Action {
     /// The address changed to name another page or state.
     Route(Parsed),
     Lesson(LessonInput),
-    ApplyKnobs(crate::settings::Applied),
+    ApplyKnobs(crate::panels::settings::Applied),
     NodeCommand(u32, NodeCommand),
     OpenMenu(u32),
     CloseOverlays,
@@ -626,7 +626,7 @@ impl AppState {
         self.clock_ms = player.borrow().step_time_ms(step + 1) as f64;
     }
 
-    fn apply_knobs(&mut self, (values, rabbit): crate::settings::Applied) {
+    fn apply_knobs(&mut self, (values, rabbit): crate::panels::settings::Applied) {
         let Some(mut doc) = self.doc() else { return };
         values.write(&mut doc);
         if rabbit.is_some() {
@@ -690,7 +690,7 @@ impl AppState {
     }
 
     fn select_node_at(&mut self, index: usize) {
-        let Some(node) = crate::presenter::selectable(&self.frame.nodes)
+        let Some(node) = crate::panels::presenter::selectable(&self.frame.nodes)
             .get(index)
             .map(|n| n.id)
         else {

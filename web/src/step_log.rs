@@ -2,7 +2,7 @@
 //! collected while moving it. The trace is deterministic, so an entry stays true until the
 //! future is rewritten by an injected action.
 
-use crate::event_log::LogEntry;
+use crate::panels::event_log::LogEntry;
 use mqlab_scenario::VecMap as BTreeMap;
 use mqlab_scenario::{Command, Player};
 

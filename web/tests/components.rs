@@ -5,8 +5,8 @@ mod fixtures;
 
 use gloo::storage::Storage;
 use mqlab_scenario::Lang;
-use mqlab_web::ledger::{Ledger, LedgerProps};
-use mqlab_web::player_bar::{PlayerBar, PlayerBarProps, Speed};
+use mqlab_web::panels::ledger::{Ledger, LedgerProps};
+use mqlab_web::panels::player_bar::{PlayerBar, PlayerBarProps, Speed};
 use mqlab_web::stage::{Stage, StageProps};
 use std::rc::Rc;
 use wasm_bindgen_test::*;
@@ -757,7 +757,7 @@ async fn the_ledger_counts_deliveries_processing_and_store_duplicates() {
 #[wasm_bindgen_test]
 async fn a_selected_message_shows_its_whole_life_and_a_step_of_it_seeks() {
     use mqlab_scenario::frame::{Happening, Severity};
-    use mqlab_web::event_log::LogEntry;
+    use mqlab_web::panels::event_log::LogEntry;
     use std::cell::Cell;
     let frame = fixtures::consumer_frame();
     let happening = |en: &str| Happening {
@@ -845,7 +845,7 @@ fn choose(root: &Element, selector: &str, value: &str) {
 #[wasm_bindgen_test]
 async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
     use mqlab_scenario::doc::{CommitDoc, StoreKindDoc};
-    use mqlab_web::settings::{Settings, SettingsProps};
+    use mqlab_web::panels::settings::{Settings, SettingsProps};
     use std::cell::RefCell;
     let applied = Rc::new(RefCell::new(None));
     let got = applied.clone();
@@ -920,7 +920,7 @@ async fn apply(root: &Element) {
 
 #[wasm_bindgen_test]
 async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
-    use mqlab_web::settings::{Settings, SettingsProps};
+    use mqlab_web::panels::settings::{Settings, SettingsProps};
     use std::cell::RefCell;
     let applied = Rc::new(RefCell::new(None));
     let got = applied.clone();
@@ -1222,7 +1222,7 @@ fn toggle(root: &Element, selector: &str) {
 #[wasm_bindgen_test]
 async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() {
     use mqlab_scenario::doc_rabbit::{PublishModeDoc, QueueTypeDoc};
-    use mqlab_web::settings::{Settings, SettingsProps, SharedRabbit};
+    use mqlab_web::panels::settings::{Settings, SettingsProps, SharedRabbit};
     use std::cell::RefCell;
     let applied = Rc::new(RefCell::new(None));
     let got = applied.clone();
@@ -1322,7 +1322,7 @@ fn set_input(root: &Element, selector: &str, value: &str) {
 #[wasm_bindgen_test]
 async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
     use mqlab_scenario::doc_rabbit::OverflowDoc;
-    use mqlab_web::settings::{Settings, SettingsProps, SharedRabbit};
+    use mqlab_web::panels::settings::{Settings, SettingsProps, SharedRabbit};
     use std::cell::RefCell;
     let backlog = mqlab_scenario::examples()
         .into_iter()
@@ -1398,7 +1398,7 @@ async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
 
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
 use mqlab_web::lesson_map::{LessonMap, LessonMapProps};
-use mqlab_web::lesson_panel::{LessonPanel, LessonPanelProps};
+use mqlab_web::panels::lesson_panel::{LessonPanel, LessonPanelProps};
 use mqlab_web::progress::Progress;
 use mqlab_web::{LessonInput, LessonState};
 use wasm_bindgen::JsCast;

@@ -3,7 +3,7 @@
 
 use super::{bilingual, example_doc, AppState, View};
 use crate::link_problem::{excerpt, LinkProblem};
-use crate::player_bar::{PlayerInput, Speed};
+use crate::panels::player_bar::{PlayerInput, Speed};
 use mqlab_scenario::compare::{kill_and_restart, CompareSpec, Divergence, Lockstep, Outcome};
 use mqlab_scenario::doc::ScriptEntry;
 use mqlab_scenario::frame::Frame;
