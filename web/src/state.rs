@@ -399,6 +399,32 @@ impl AppState {
         }
     }
 
+    /// The address (after `#`) that reopens what is shown: nothing for the lesson map, a lesson
+    /// step and the player's step, or the sandbox's scenario (its changes) and step.
+    pub fn fragment(&self) -> String {
+        let state = self;
+        let step = state.frame.step;
+        match (state.view, &state.lesson) {
+            (View::Home, _) => String::new(),
+            (View::Compare, _) => match &state.compare {
+                Some(c) => share::fragment(
+                    &Route::compare_fragment(
+                        &c.spec.example,
+                        &c.spec.setting,
+                        &c.spec.left,
+                        &c.spec.right,
+                    ),
+                    c.index as u64,
+                ),
+                None => String::new(),
+            },
+            (View::Lesson, Some(lesson)) => {
+                share::fragment(&Route::lesson_fragment(&lesson.doc().id, lesson.step), step)
+            }
+            _ => share::fragment(&state.link, step),
+        }
+    }
+
     /// The scenario now differs from its example: links carry what changed (or, for a
     /// scenario that is no example's, the whole document).
     fn mark_modified(&mut self) {

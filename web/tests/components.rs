@@ -1397,7 +1397,7 @@ async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
 // ---------- lessons ----------
 
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
-use mqlab_web::lesson_map::{LessonMap, LessonMapProps};
+use mqlab_web::pages::lesson_map::{LessonMap, LessonMapProps};
 use mqlab_web::panels::lesson_panel::{LessonPanel, LessonPanelProps};
 use mqlab_web::progress::Progress;
 use mqlab_web::{LessonInput, LessonState};

@@ -3,7 +3,7 @@
 //! each point linked to the step that showed it.
 
 use crate::i18n::{fill, Lang, T};
-use crate::lesson_map::question_text;
+use crate::pages::lesson_map::question_text;
 use crate::route::Route;
 use crate::state::{LessonInput, LessonState};
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};

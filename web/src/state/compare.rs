@@ -269,8 +269,8 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare_view::headline_text;
     use crate::i18n::Lang;
+    use crate::pages::compare::headline_text;
     use mqlab_scenario::compare::Counter;
 
     fn lockstep(p: &Preset) -> Lockstep {
