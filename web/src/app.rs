@@ -34,7 +34,7 @@ pub fn app() -> Html {
     // The play loop: a tick while playing, none otherwise.
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(state.playing, move |playing| {
+        use_effect_with(state.play.playing, move |playing| {
             let interval = playing
                 .then(|| Interval::new(TICK_MS as u32, move || dispatcher.dispatch(Action::Tick)));
             move || drop(interval)
@@ -44,7 +44,7 @@ pub fn app() -> Html {
     // them, once the browser has drawn where they start.
     {
         let dispatcher = state.dispatcher();
-        let paused_at = (!state.playing).then_some(state.frame.step);
+        let paused_at = (!state.play.playing).then_some(state.play.frame.step);
         use_effect_with(paused_at, move |paused_at| {
             let settle = paused_at.map(|step| {
                 Timeout::new(SETTLE_DELAY_MS, move || {
@@ -79,7 +79,7 @@ pub fn app() -> Html {
     // When a node's menu closes, the focus goes back to the node.
     {
         let last_menu = use_mut_ref(|| None::<u32>);
-        use_effect_with(state.menu, move |menu| {
+        use_effect_with(state.ui.menu, move |menu| {
             let previous = last_menu.replace(*menu);
             if let (None, Some(node)) = (menu, previous) {
                 prefs::focus_node(node);
@@ -92,7 +92,7 @@ pub fn app() -> Html {
     // sandbox's stage (not while playing: it would change 20 times a second). A new address
     // typed in, or a link followed, opens what it names.
     {
-        let fragment = (!state.playing).then(|| state.fragment());
+        let fragment = (!state.play.playing).then(|| state.fragment());
         use_effect_with(fragment, |fragment| {
             if let Some(fragment) = fragment {
                 prefs::set_fragment(fragment);
@@ -106,9 +106,9 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
-    use_effect_with(state.presenter, |on| prefs::save_presenter(*on));
+    use_effect_with(state.ui.presenter, |on| prefs::save_presenter(*on));
     // The node the keyboard selected has the focus, so the stage shows which.
-    use_effect_with(state.selected_node, |node| {
+    use_effect_with(state.ui.selected_node, |node| {
         if let Some(node) = node {
             prefs::focus_node(*node);
         }
@@ -145,9 +145,9 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetLang(other)))
     };
     let options = state.examples.iter().map(|e| {
-        html! { <option value={e.id.clone()} selected={e.id == state.example_id}>{ e.title.get(lang) }</option> }
+        html! { <option value={e.id.clone()} selected={e.id == state.sandbox.example_id}>{ e.title.get(lang) }</option> }
     });
-    let notice = state.notice.as_ref().map(|notice| {
+    let notice = state.ui.notice.as_ref().map(|notice| {
         html! { <p class="action-error" role="alert" data-testid="notice">{ notice.get(lang) }</p> }
     });
     let nav_link = |href: &'static str, testid: &'static str, label: T, current: bool| {
@@ -163,7 +163,7 @@ pub fn app() -> Html {
         html! {
             <>
                 { notice.clone() }
-                <CompareView {lang} compare={compare.clone()} playing={state.playing} speed={state.speed}
+                <CompareView {lang} compare={compare.clone()} playing={state.play.playing} speed={state.play.speed}
                     reduced_motion={*reduced_motion} on_input={on_input.clone()} {on_divergence} />
             </>
         }
@@ -179,7 +179,7 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class={classes!("app", state.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"), state.presenter.then_some("presenter"))}>
+        <div class={classes!("app", state.play.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"), state.ui.presenter.then_some("presenter"))}>
             <header class="top">
                 <div class="brand">
                     <h1>{ "MQ Lab" }</h1>
@@ -204,7 +204,7 @@ pub fn app() -> Html {
                 </button>
             </header>
             { main }
-            if state.help {
+            if state.ui.help {
                 <Help {lang} on_close={on_close.clone()} />
             }
         </div>

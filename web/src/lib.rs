@@ -13,7 +13,6 @@ pub mod stage;
 mod app;
 mod prefs;
 mod state;
-mod step_log;
 
 pub use app::App;
 pub use state::{LessonInput, LessonState};

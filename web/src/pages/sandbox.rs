@@ -43,7 +43,7 @@ pub(crate) fn view(
     let tab = |which: Tab, label: T| {
         let testid = which.testid();
         let dispatcher = state.dispatcher();
-        let selected = state.tab == which;
+        let selected = state.ui.tab == which;
         html! {
             <button type="button" role="tab" id={testid} data-testid={testid}
                 aria-selected={selected.to_string()} aria-controls="side-panel"
@@ -57,7 +57,7 @@ pub(crate) fn view(
     let in_lesson = state.view == View::Lesson;
     let on_tab_key = {
         let dispatcher = state.dispatcher();
-        let current = state.tab;
+        let current = state.ui.tab;
         Callback::from(move |e: KeyboardEvent| {
             let order: &[Tab] = if in_lesson {
                 &[
@@ -84,8 +84,9 @@ pub(crate) fn view(
             prefs::focus_by_id(next.testid());
         })
     };
-    let frame = &state.frame;
+    let frame = &state.play.frame;
     let menu = state
+        .ui
         .menu
         .and_then(|id| frame.nodes.iter().find(|n| n.id == id))
         .map(|node| {
@@ -94,25 +95,25 @@ pub(crate) fn view(
                     on_command={on_command.clone()} on_close={on_close.clone()} />
             }
         });
-    let panel = match state.tab {
+    let panel = match state.ui.tab {
         Tab::Lesson => match &state.lesson {
             Some(lesson) => html! {
-                <LessonPanel {lang} lesson={lesson.clone()} playing={state.playing} on_input={on_lesson}
+                <LessonPanel {lang} lesson={lesson.clone()} playing={state.play.playing} on_input={on_lesson}
                     lessons={state.lessons.clone()} />
             },
             None => html! {},
         },
         Tab::Settings => html! {
-            <Settings {lang} knobs={state.knobs.clone()} rabbit={state.rabbit.clone()} model_version={state.model_version} error={state.settings_error.clone()} {on_apply} />
+            <Settings {lang} knobs={state.sandbox.knobs.clone()} rabbit={state.sandbox.rabbit.clone()} model_version={state.sandbox.model_version} error={state.sandbox.settings_error.clone()} {on_apply} />
         },
         Tab::Ledger => html! {
             <Ledger {lang} summary={frame.ledger.clone()} messages={std::rc::Rc::new(frame.messages.clone())}
-                selected={state.selected_message} {on_select} consumers={!frame.consumers.is_empty()}
-                stores={std::rc::Rc::new(frame.stores.clone())} life={state.life.clone()} step={frame.step}
+                selected={state.ui.selected_message} {on_select} consumers={!frame.consumers.is_empty()}
+                stores={std::rc::Rc::new(frame.stores.clone())} life={state.ui.life.clone()} step={frame.step}
                 on_seek={on_seek} rabbit={!frame.queues.is_empty()} />
         },
         Tab::Log => html! {
-            <EventLog {lang} entries={state.log_view.clone()} truncated={state.log_truncated} />
+            <EventLog {lang} entries={state.play.log_view.clone()} truncated={state.play.log_truncated} />
         },
         Tab::Share => {
             let link = prefs::page_address(&state.fragment());
@@ -126,7 +127,7 @@ pub(crate) fn view(
                     })
                 };
             html! {
-                <SharePanel {lang} {link} import_error={state.import_error.clone()}
+                <SharePanel {lang} {link} import_error={state.sandbox.import_error.clone()}
                     on_download_json={export(AppState::doc_file, "mqlab-scenario.json", "application/json")}
                     on_download_mermaid={export(AppState::mermaid, "mqlab-trace.mmd", "text/plain")}
                     on_download_svg={export(|_| share_panel::stage_svg(), "mqlab-stage.svg", "image/svg+xml")}
@@ -137,8 +138,8 @@ pub(crate) fn view(
     let intro = match &state.lesson {
         Some(lesson) if in_lesson => html! {
             <h2 class="lesson-scenario">
-                { state.title.get(lang) }
-                if state.modified {
+                { state.sandbox.title.get(lang) }
+                if state.sandbox.modified {
                     <span class="chip" data-testid="modified">{ T::Modified.get(lang) }</span>
                 }
                 <span class="lesson-of">{ " · " }{ lesson.doc().title.get(lang) }</span>
@@ -147,35 +148,35 @@ pub(crate) fn view(
         _ => html! {
             <>
                 <h2>
-                    { state.title.get(lang) }
-                    if state.modified {
+                    { state.sandbox.title.get(lang) }
+                    if state.sandbox.modified {
                         <span class="chip" data-testid="modified">{ T::Modified.get(lang) }</span>
                     }
                 </h2>
-                <p>{ state.description.get(lang) }</p>
+                <p>{ state.sandbox.description.get(lang) }</p>
             </>
         },
     };
     html! {
-        <main class={classes!("main", in_lesson.then_some("in-lesson"), (state.presenter && !in_lesson && !state.presenter_panel).then_some("stage-only"))}>
+        <main class={classes!("main", in_lesson.then_some("in-lesson"), (state.ui.presenter && !in_lesson && !state.ui.presenter_panel).then_some("stage-only"))}>
             <section class="stage-area">
                 <div class="scenario-intro">{ intro }</div>
-                <Stage frame={state.frame.clone()} {lang} clock_ms={state.clock_ms}
-                    reduced_motion={reduced_motion} selected_message={state.selected_message} {on_node}
-                    menu_at={state.menu} zoom={if state.presenter { PRESENTER_ZOOM } else { ZOOM }}
-                    fill_height={state.presenter}>
+                <Stage frame={state.play.frame.clone()} {lang} clock_ms={state.play.clock_ms}
+                    reduced_motion={reduced_motion} selected_message={state.ui.selected_message} {on_node}
+                    menu_at={state.ui.menu} zoom={if state.ui.presenter { PRESENTER_ZOOM } else { ZOOM }}
+                    fill_height={state.ui.presenter}>
                     { menu }
                 </Stage>
                 { notice }
                 <PlayerBar {lang} step={frame.step} total={frame.total_steps} time_ms={frame.time_ms}
-                    playing={state.playing} speed={state.speed} marks={state.marks.clone()} {on_input} />
-                if state.presenter && !in_lesson {
+                    playing={state.play.playing} speed={state.play.speed} marks={state.play.marks.clone()} {on_input} />
+                if state.ui.presenter && !in_lesson {
                     <LedgerStrip {lang} ledger={frame.ledger.clone()} rabbit={!frame.queues.is_empty()}
                         consumers={!frame.consumers.is_empty()} />
                 }
-                if state.presenter {
-                    <PresenterBar {lang} nodes={frame.nodes.clone()} selected={state.selected_node}
-                        cutting_from={state.cutting_from} on_exit={on_presenter.clone()} />
+                if state.ui.presenter {
+                    <PresenterBar {lang} nodes={frame.nodes.clone()} selected={state.ui.selected_node}
+                        cutting_from={state.ui.cutting_from} on_exit={on_presenter.clone()} />
                 }
             </section>
             <aside class="side" aria-label={T::Panel.get(lang)}>
@@ -188,7 +189,7 @@ pub(crate) fn view(
                     { tab(Tab::Settings, T::Settings) }
                     { tab(Tab::Share, T::ShareTab) }
                 </div>
-                <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={state.tab.testid()}>{ panel }</div>
+                <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={state.ui.tab.testid()}>{ panel }</div>
             </aside>
         </main>
     }
