@@ -2,8 +2,8 @@
 //! driven by the same player bar and keys as the sandbox.
 
 use super::{bilingual, example_doc, AppState, View};
+use super::{PlayerInput, Speed};
 use crate::link_problem::{excerpt, LinkProblem};
-use crate::panels::player_bar::{PlayerInput, Speed};
 use mqlab_scenario::compare::{kill_and_restart, CompareSpec, Divergence, Lockstep, Outcome};
 use mqlab_scenario::doc::ScriptEntry;
 use mqlab_scenario::frame::Frame;

@@ -11,17 +11,16 @@ mod step_log;
 
 pub use compare::{CompareState, PRESETS};
 pub use lesson::{LessonInput, LessonState};
-pub use play::{PlayState, TICK_MS};
-pub use sandbox::SandboxState;
+pub use play::{PlayState, PlayerInput, Speed, TICK_MS};
+pub use sandbox::{Applied, NodeCommand, SandboxState, SharedRabbit};
+pub use step_log::LogEntry;
 
 use crate::i18n::Lang;
 use crate::link_problem::{self, excerpt, LinkProblem};
-use crate::panels::event_log::LogEntry;
-use crate::panels::player_bar::PlayerInput;
 use crate::progress::Progress;
 use crate::route::{Parsed, Route};
 use crate::share;
-use crate::stage::menu::NodeCommand;
+use mqlab_scenario::frame::{NodeKind, NodeView};
 use mqlab_scenario::lesson::{lesson_docs, lesson_sources, LessonDoc};
 use mqlab_scenario::{examples, ScenarioDoc, ScenarioError, Text};
 use std::rc::Rc;
@@ -74,7 +73,7 @@ pub enum Action {
     /// The address changed to name another page or state.
     Route(Parsed),
     Lesson(LessonInput),
-    ApplyKnobs(crate::panels::settings::Applied),
+    ApplyKnobs(Applied),
     NodeCommand(u32, NodeCommand),
     OpenMenu(u32),
     CloseOverlays,
@@ -335,6 +334,15 @@ impl Reducible for AppState {
         }
         Rc::new(next)
     }
+}
+
+/// The nodes the digit keys select, in stage order: everything but the controller.
+pub fn selectable(nodes: &[NodeView]) -> Vec<&NodeView> {
+    nodes
+        .iter()
+        .filter(|n| n.kind != NodeKind::Controller)
+        .take(10)
+        .collect()
 }
 
 /// A shipped example's document.

@@ -3,9 +3,8 @@
 //! the event log collected on the way.
 
 use super::step_log::StepLog;
-use super::{AppState, LessonState, View};
-use crate::panels::event_log::LogEntry;
-use crate::panels::player_bar::{PlayerInput, Speed};
+use super::{AppState, LessonState, LogEntry, View};
+use crate::i18n::{Lang, T};
 use mqlab_scenario::frame::{EnvelopeKind, EnvelopeView, Frame};
 use mqlab_scenario::{Player, TimelineMark};
 use std::cell::RefCell;
@@ -25,6 +24,86 @@ const MAX_CHECKED_STEPS: usize = 300;
 const QUIET_GAP_MS: f64 = 100.0;
 /// The most steps the event log keeps in view.
 const LOG_SHOWN: usize = 300;
+
+/// How fast play runs. At 1× one simulated second takes about two real seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speed {
+    Half,
+    One,
+    Two,
+    Four,
+    /// One step per tick of the player, whatever time it covers.
+    ByStep,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 5] = [
+        Speed::Half,
+        Speed::One,
+        Speed::Two,
+        Speed::Four,
+        Speed::ByStep,
+    ];
+
+    /// Simulated milliseconds per real millisecond.
+    pub fn rate(self) -> f64 {
+        match self {
+            Speed::Half => 0.25,
+            Speed::One => 0.5,
+            Speed::Two => 1.0,
+            Speed::Four => 2.0,
+            Speed::ByStep => 0.0,
+        }
+    }
+
+    /// How many times faster than 1×.
+    pub fn factor(self) -> f64 {
+        self.rate() / Speed::One.rate()
+    }
+
+    pub fn value(self) -> &'static str {
+        match self {
+            Speed::Half => "0.5",
+            Speed::One => "1",
+            Speed::Two => "2",
+            Speed::Four => "4",
+            Speed::ByStep => "step",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> String {
+        match self {
+            Speed::ByStep => T::ByStep.get(lang).to_string(),
+            other => format!("{}×", other.value()),
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Speed> {
+        Speed::ALL.into_iter().find(|s| s.value() == value)
+    }
+
+    pub fn faster(self) -> Speed {
+        let i = Speed::ALL.iter().position(|s| *s == self).unwrap_or(1);
+        Speed::ALL[(i + 1).min(Speed::ALL.len() - 1)]
+    }
+
+    pub fn slower(self) -> Speed {
+        let i = Speed::ALL.iter().position(|s| *s == self).unwrap_or(1);
+        Speed::ALL[i.saturating_sub(1)]
+    }
+}
+
+/// What the player bar asks for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PlayerInput {
+    Start,
+    Back,
+    PlayPause,
+    Forward,
+    End,
+    Seek(u64),
+    Speed(Speed),
+}
 
 /// The scenario being played: the player, where it is and how it moves on.
 #[derive(Clone)]

@@ -2,16 +2,68 @@
 //! a file opened, the settings applied, faults injected from the stage. Every change goes
 //! through the document or the `Player`; the world is never touched directly.
 
-use super::{bilingual, example_doc, past_end, AppState, View};
+use super::{bilingual, example_doc, past_end, AppState, LogEntry, View};
+use crate::i18n::T;
 use crate::link_problem::{excerpt, LinkProblem};
-use crate::panels::event_log::LogEntry;
-use crate::panels::settings::{Applied, SharedRabbit};
 use crate::share::{self, Shared};
-use crate::stage::menu::NodeCommand;
+use mqlab_scenario::doc_rabbit::RabbitDoc;
+use mqlab_scenario::frame::NodeKind;
 use mqlab_scenario::link::{decode_changes, encode_changes};
 use mqlab_scenario::{examples, Command, Knobs, Player, ScenarioDoc, Text, UserAction};
 use std::cell::RefCell;
 use std::rc::Rc;
+
+/// What Apply hands up: the knobs, and a RabbitMQ scenario's edited section.
+pub type Applied = (Knobs, Option<RabbitDoc>);
+
+/// A RabbitMQ scenario's section as the app holds it: shared, and equal only to itself (a
+/// new scenario is a new one), so no deep comparison is needed.
+#[derive(Clone)]
+pub struct SharedRabbit(pub Rc<RabbitDoc>);
+
+impl PartialEq for SharedRabbit {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// An action on one node, as the menu offers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeCommand {
+    Kill,
+    Stop,
+    Restart,
+    Isolate,
+    Reconnect,
+    Produce,
+}
+
+impl NodeCommand {
+    pub(crate) fn label(self, kind: NodeKind, rabbit: bool) -> T {
+        match self {
+            NodeCommand::Kill => T::Kill,
+            NodeCommand::Stop if rabbit && kind != NodeKind::Broker => T::CloseConnection,
+            NodeCommand::Stop if kind == NodeKind::Consumer => T::CloseConsumer,
+            NodeCommand::Stop => T::StopGracefully,
+            NodeCommand::Restart => T::Restart,
+            NodeCommand::Isolate => T::Isolate,
+            NodeCommand::Reconnect => T::Reconnect,
+            NodeCommand::Produce if rabbit => T::Publish5,
+            NodeCommand::Produce => T::Produce5,
+        }
+    }
+
+    pub(crate) fn testid(self) -> &'static str {
+        match self {
+            NodeCommand::Kill => "menu-kill",
+            NodeCommand::Stop => "menu-stop",
+            NodeCommand::Restart => "menu-restart",
+            NodeCommand::Isolate => "menu-isolate",
+            NodeCommand::Reconnect => "menu-reconnect",
+            NodeCommand::Produce => "menu-produce",
+        }
+    }
+}
 
 /// The scenario document on the stage (the sandbox's, or the one a lesson opened) and what
 /// its edits left to say.
@@ -298,7 +350,7 @@ impl AppState {
     }
 
     pub(super) fn select_node_at(&mut self, index: usize) {
-        let Some(node) = crate::panels::presenter::selectable(&self.play.frame.nodes)
+        let Some(node) = super::selectable(&self.play.frame.nodes)
             .get(index)
             .map(|n| n.id)
         else {
