@@ -101,8 +101,9 @@ pub(super) fn replica_log(
         (leo_x - 3.0).max(x + 4.0 + leo_w)
     };
 
+    let id = format!("{}-{}", p.name, rep.broker);
     html! {
-        <g class={class} data-testid={format!("replica-{}-{}", p.name, rep.broker)}
+        <g class={class} data-testid={format!("replica-{id}")}
             data-hw={rep.high_watermark.to_string()} data-leo={rep.log_end_offset.to_string()}>
             <rect class="slot" x={f(x)} y={f(y)} width={f(w)} height={f(slot_h - 6.0)} rx="5" />
             <text class="partition-name" x={f(x + 8.0)} y={f(y + 14.0)}>{ &p.name }</text>
@@ -113,24 +114,34 @@ pub(super) fn replica_log(
                 </text>
             }
             { for cells }
-            <g class="marker hw" data-testid={format!("hw-{}-{}", p.name, rep.broker)}>
-                <line x1={f(hw_x)} y1={f(cells_y - 2.0)} x2={f(hw_x)} y2={f(marker_y + 6.0)} />
-                <path d={format!("M{} {} l-4 7 h8 z", Tenths(hw_x), Tenths(marker_y))} />
-                <text x={f(hw_label_x)} y={f(label_y)}
-                    text-anchor={if hw_left { "end" } else { "start" }}>{ hw_text }</text>
-            </g>
+            { marker("hw", &id, (hw_x, cells_y, marker_y), (hw_label_x, label_y), hw_left, hw_text) }
             if !same {
-                <g class="marker leo" data-testid={format!("leo-{}-{}", p.name, rep.broker)}>
-                    <line x1={f(leo_x)} y1={f(cells_y - 2.0)} x2={f(leo_x)} y2={f(marker_y + 6.0)} />
-                    <path d={format!("M{} {} l-4 7 h8 z", Tenths(leo_x), Tenths(marker_y))} />
-                    <text x={f(leo_label_x)} y={f(leo_y)}
-                        text-anchor={if leo_right { "start" } else { "end" }}>{ leo_text }</text>
-                </g>
+                { marker("leo", &id, (leo_x, cells_y, marker_y), (leo_label_x, leo_y), !leo_right, leo_text) }
             }
             if is_leader && slot_h > SLOT_H {
                 { groups::offset_markers(p, ctx.frame, y + SLOT_H - 20.0, &x_of, (x + 4.0, right_edge), lang) }
             }
             { membership(p, in_isr, in_elr, (x, y + slot_h - 11.0, w), lang) }
+        </g>
+    }
+}
+
+/// A high-watermark or log-end-offset marker (`kind` "hw" or "leo") under a replica's cells:
+/// a line at `x` from the cells down to a triangle, and its label, end-anchored when it sits
+/// on the marker's left.
+fn marker(
+    kind: &'static str,
+    id: &str,
+    (x, cells_y, marker_y): (f64, f64, f64),
+    (label_x, label_y): (f64, f64),
+    left: bool,
+    text: String,
+) -> Html {
+    html! {
+        <g class={classes!("marker", kind)} data-testid={format!("{kind}-{id}")}>
+            <line x1={f(x)} y1={f(cells_y - 2.0)} x2={f(x)} y2={f(marker_y + 6.0)} />
+            <path d={format!("M{} {} l-4 7 h8 z", Tenths(x), Tenths(marker_y))} />
+            <text x={f(label_x)} y={f(label_y)} text-anchor={if left { "end" } else { "start" }}>{ text }</text>
         </g>
     }
 }
