@@ -274,3 +274,43 @@ fn the_run_limit_ends_the_search_and_says_how_far_it_got() {
     assert!(summary.en.contains("run limit"), "{}", summary.en);
     assert!(summary.zh.contains("运行上限"), "{}", summary.zh);
 }
+
+/// What the page's worker does, through its messages: the same counterexample as a direct
+/// search, carried there and back as JSON, with progress on the way.
+#[test]
+fn the_worker_messages_carry_the_search_there_and_back() {
+    use mqlab_scenario::explore::wire::{serve, Report, Request};
+    let doc = example("kafka-acks1-leader-dies");
+    let bounds = Bounds {
+        faults: 1,
+        ..Bounds::default()
+    };
+    let direct = match search(doc.clone(), Property::LostAcked, 1) {
+        Outcome::Found(c) => c,
+        other => panic!("{other:?}"),
+    };
+    let request = Request {
+        doc,
+        property: Property::LostAcked,
+        bounds,
+    }
+    .to_json();
+    let mut reports = Vec::new();
+    serve(&request, 5, |r| {
+        reports.push(Report::from_json(&r.to_json()).expect("reads back"))
+    });
+    assert!(matches!(reports[0], Report::Progress(_)), "progress first");
+    let Some(Report::Found(c)) = reports.last() else {
+        panic!("ends with the counterexample: {:?}", reports.last())
+    };
+    assert_eq!(c.faults, direct.faults);
+    assert_eq!(
+        (c.step, c.time_ms, &c.victim),
+        (direct.step, direct.time_ms, &direct.victim)
+    );
+    assert_eq!(c.doc, direct.doc);
+    // A request the worker cannot search is answered, naming what is wrong.
+    let mut failed = Vec::new();
+    serve(r#"{"property": "lost-acked"}"#, 5, |r| failed.push(r));
+    assert!(matches!(&failed[..], [Report::Failed(e)] if !e.field.is_empty()));
+}

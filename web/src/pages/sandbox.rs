@@ -5,6 +5,7 @@
 use super::relay;
 use crate::i18n::T;
 use crate::panels::event_log::EventLog;
+use crate::panels::explore::{self, ExplorePanel};
 use crate::panels::ledger::Ledger;
 use crate::panels::lesson_panel::LessonPanel;
 use crate::panels::player_bar::{PlayerBar, PlayerInput};
@@ -14,7 +15,7 @@ use crate::panels::share_panel::{self, SharePanel};
 use crate::prefs;
 use crate::stage::menu::NodeMenu;
 use crate::stage::{Stage, PRESENTER_ZOOM, ZOOM};
-use crate::state::{Action, AppState, Tab, View};
+use crate::state::{Action, AppState, ExploreInput, Tab, View};
 use yew::prelude::*;
 
 /// The page of the sandbox or of a lesson (`state.view`), with `notice` under the stage.
@@ -66,9 +67,10 @@ pub(crate) fn view(
                     Tab::Log,
                     Tab::Settings,
                     Tab::Share,
+                    Tab::Explore,
                 ]
             } else {
-                &[Tab::Ledger, Tab::Log, Tab::Settings, Tab::Share]
+                &[Tab::Ledger, Tab::Log, Tab::Settings, Tab::Share, Tab::Explore]
             };
             let i = order.iter().position(|t| *t == current).unwrap_or(0);
             let next = match e.key().as_str() {
@@ -115,6 +117,26 @@ pub(crate) fn view(
         Tab::Log => html! {
             <EventLog {lang} entries={state.play.log_view.clone()} truncated={state.play.log_truncated} />
         },
+        Tab::Explore => {
+            let on_input = relay(state, Action::Explore);
+            let on_start = {
+                let on_input = on_input.clone();
+                let request = state.explore.request(state).map(|r| r.to_json());
+                Callback::from(move |()| {
+                    if let Some(request) = request.clone() {
+                        on_input.emit(ExploreInput::Started);
+                        explore::start(request, on_input.reform(ExploreInput::Report));
+                    }
+                })
+            };
+            let on_stop = on_input.reform(|()| {
+                explore::stop();
+                ExploreInput::Stopped
+            });
+            html! {
+                <ExplorePanel {lang} explore={state.explore.clone()} {on_input} {on_start} {on_stop} />
+            }
+        }
         Tab::Share => {
             let link = prefs::page_address(&state.fragment());
             let export =
@@ -188,6 +210,7 @@ pub(crate) fn view(
                     { tab(Tab::Log, T::EventLog) }
                     { tab(Tab::Settings, T::Settings) }
                     { tab(Tab::Share, T::ShareTab) }
+                    { tab(Tab::Explore, T::ExploreTab) }
                 </div>
                 <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={state.ui.tab.testid()}>{ panel }</div>
             </aside>

@@ -1,8 +1,10 @@
 //! What sits beside or under the stage: each panel draws plain data it is given (a frame's
 //! parts, the lesson's state, the settings) and reports what the learner does through
-//! callbacks; none holds the player or changes the world itself.
+//! callbacks; none holds the player or changes the world itself. `explore` also owns the Web Worker
+//! that searches (the page's one side effect outside the reducer: a worker is not data).
 
 pub mod event_log;
+pub mod explore;
 pub mod help;
 pub mod ledger;
 pub mod lesson_panel;

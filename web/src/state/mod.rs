@@ -4,12 +4,14 @@
 //! `compare`; `step_log` keeps what happened on the way. Nothing here is a component.
 
 mod compare;
+mod explore;
 mod lesson;
 mod play;
 mod sandbox;
 mod step_log;
 
 pub use compare::{CompareState, PRESETS};
+pub use explore::{ExploreInput, ExploreState, SearchStatus};
 pub use lesson::{LessonInput, LessonState};
 pub use play::{PlayState, PlayerInput, Speed, TICK_MS};
 pub use sandbox::{Applied, NodeCommand, SandboxState, SharedRabbit};
@@ -44,6 +46,8 @@ pub enum Tab {
     Ledger,
     Log,
     Share,
+    /// "Find a failure": the counterexample search.
+    Explore,
 }
 
 impl Tab {
@@ -55,6 +59,7 @@ impl Tab {
             Tab::Share => "tab-share",
             Tab::Ledger => "tab-ledger",
             Tab::Log => "tab-log",
+            Tab::Explore => "tab-explore",
         }
     }
 }
@@ -98,6 +103,8 @@ pub enum Action {
     OnSelected(NodeCommand),
     /// `d`: the next digit names the other end of a link to cut from the selected node.
     StartCut,
+    /// The counterexample search: its settings, the worker's reports, opening what it found.
+    Explore(ExploreInput),
 }
 
 /// Everything the page shows, grouped by what it is about: the scenario being played
@@ -119,6 +126,8 @@ pub struct AppState {
     pub play: PlayState,
     pub sandbox: SandboxState,
     pub ui: UiState,
+    /// "Find a failure" on the sandbox's scenario.
+    pub explore: ExploreState,
 }
 
 /// The page around the stage: tabs, menus, overlays, notices and what is selected.
@@ -181,6 +190,7 @@ impl AppState {
             play: PlayState::default(),
             sandbox: SandboxState::default(),
             ui: UiState::new(presenter),
+            explore: ExploreState::default(),
         };
         state.open_route(route);
         state
@@ -328,6 +338,7 @@ impl Reducible for AppState {
                 }
             }
             Action::StartCut => next.ui.cutting_from = next.ui.selected_node,
+            Action::Explore(input) => next.explore_input(input),
         }
         if next.view == View::Lesson {
             next.refresh_lesson();

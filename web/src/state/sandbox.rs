@@ -256,6 +256,12 @@ impl AppState {
         };
         match Player::load(example.doc) {
             Ok(player) => {
+                // Another scenario: a search's result was about the one before.
+                self.explore = super::ExploreState {
+                    status: super::SearchStatus::Idle,
+                    opened: false,
+                    ..self.explore.clone()
+                };
                 self.sandbox.example_id = id.to_string();
                 self.sandbox.modified = false;
                 self.sandbox.link = Rc::new(id.to_string());

@@ -21,6 +21,8 @@ use crate::sim::{Judged, Sim};
 use crate::validate::{validate, Built, Validated};
 use mqlab_ledger::{Consumption, Fate};
 
+pub mod wire;
+
 /// What a schedule must break to count as a counterexample.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Property {
@@ -229,7 +231,7 @@ impl Bounds {
 }
 
 /// A schedule that breaks the property, and where to see it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Counterexample {
     /// Empty when the scenario breaks the property without any fault added.
     pub faults: Vec<Fault>,
