@@ -343,35 +343,8 @@ pub(crate) fn tagged<'t>(
         every.extend_from_slice(extra);
         o.only(&every)?;
     }
-    let name = o.req(tag, |f| {
-        let names: Vec<&str> = tags.iter().map(|(n, _)| *n).collect();
-        let s = f.value.as_str();
-        match s.and_then(|s| tags.iter().find(|(n, _)| *n == s)) {
-            Some((n, _)) => Ok(*n),
-            None => {
-                let list = names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let near = s
-                    .and_then(|s| read::closest(s, names.iter().copied()))
-                    .map(|n| {
-                        (
-                            format!(" (did you mean `{n}`?)"),
-                            format!("（是否想写 `{n}`？）"),
-                        )
-                    })
-                    .unwrap_or_default();
-                Err(read::expected(
-                    f.path,
-                    &format!("one of {list}{}", near.0),
-                    &format!("以下之一：{list}{}", near.1),
-                    f.value,
-                ))
-            }
-        }
-    })?;
+    let names: Vec<&'t str> = tags.iter().map(|(n, _)| *n).collect();
+    let name = o.req(tag, |f| f.pick(&names))?;
     let fields = tags
         .iter()
         .find(|(n, _)| *n == name)

@@ -219,27 +219,37 @@ impl<'a> Field<'a> {
 
     /// One of a fixed list of names.
     pub fn name<T: Named>(&self) -> Res<T> {
-        let names: Vec<&str> = T::NAMES.iter().map(|(n, _)| *n).collect();
-        let Some(s) = self.value.as_str() else {
-            return Err(self.expected(
-                &format!("one of {}", listed(&names)),
-                &format!("以下之一：{}", listed(&names)),
-            ));
-        };
-        if let Some(v) = T::from_name(s) {
+        if let Some(v) = self.value.as_str().and_then(T::from_name) {
             return Ok(v);
         }
-        let (en, zh) = match closest(s, names.iter().copied()) {
+        let names: Vec<&str> = T::NAMES.iter().map(|(n, _)| *n).collect();
+        Err(self.not_one_of(&names))
+    }
+
+    /// A string that is one of `names` (a tag: `"do"`, `"kind"`).
+    pub fn pick<'n>(&self, names: &[&'n str]) -> Res<&'n str> {
+        let s = self.value.as_str();
+        match names.iter().find(|n| Some(**n) == s) {
+            Some(n) => Ok(n),
+            None => Err(self.not_one_of(names)),
+        }
+    }
+
+    /// "expected one of …", with a "did you mean" for a string close to one of them.
+    fn not_one_of(&self, names: &[&str]) -> ScenarioError {
+        let list = listed(names);
+        let near = self
+            .value
+            .as_str()
+            .and_then(|s| closest(s, names.iter().copied()));
+        let (en, zh) = match near {
             Some(near) => (
-                format!("one of {} (did you mean `{near}`?)", listed(&names)),
-                format!("以下之一：{}（是否想写 `{near}`？）", listed(&names)),
+                format!("one of {list} (did you mean `{near}`?)"),
+                format!("以下之一：{list}（是否想写 `{near}`？）"),
             ),
-            None => (
-                format!("one of {}", listed(&names)),
-                format!("以下之一：{}", listed(&names)),
-            ),
+            None => (format!("one of {list}"), format!("以下之一：{list}")),
         };
-        Err(self.expected(&en, &zh))
+        self.expected(&en, &zh)
     }
 
     /// A list; `item` reads each element at `path[i]`.

@@ -489,6 +489,7 @@ fn every_rejection_of_a_mutated_shipped_document_names_a_field() {
             }
         }
     }
+    eprintln!("{rejected} of {tried} mutations rejected");
     assert!(
         rejected > 1000,
         "only {rejected} of {tried} mutations were rejected"
