@@ -32,19 +32,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if cfg!(debug_assertions) {
-        println!(
+        outln!(
             "note: a debug build; figures are only meaningful from `cargo run --release -- bench`"
         );
     }
-    println!("== engine ==");
+    outln!("== engine ==");
     scenario_speed()?;
     engine_speed();
-    println!();
-    println!("== seek ==");
+    outln!();
+    outln!("== seek ==");
     seek_time()?;
     if let Some(dist) = dist {
-        println!();
-        println!("== bundle ({}) ==", dist.display());
+        outln!();
+        outln!("== bundle ({}) ==", dist.display());
         bundle_size(&dist)?;
     }
     Ok(())
@@ -235,7 +235,7 @@ fn scenario_speed() -> Result<(), String> {
     // Ten simulated minutes of the heavy scenario; best of three generations.
     let doc = heavy_scenario(600_000);
     let (steps, elapsed) = best_load(&doc)?;
-    println!(
+    outln!(
         "kafka scenario (5 brokers, 2 topics x 6 partitions, RF 3, 2 producers, 5000 messages, 10 min simulated): {steps} steps in {:.1} ms = {}steps/s (Player::load: trace, checkpoints, digest)",
         elapsed.as_secs_f64() * 1e3,
         per_second(steps, elapsed)
@@ -296,7 +296,7 @@ pub fn rabbitmq_scenario(duration_ms: u64) -> ScenarioDoc {
 
 fn rabbitmq_speed() -> Result<(), String> {
     let (steps, elapsed) = best_load(&rabbitmq_scenario(600_000))?;
-    println!(
+    outln!(
         "rabbitmq scenario (3 nodes, a mirrored and a quorum queue, 2 publishers, 5000 messages, 2 consumers, 10 min simulated): {steps} steps in {:.1} ms = {}steps/s (Player::load)",
         elapsed.as_secs_f64() * 1e3,
         per_second(steps, elapsed)
@@ -340,7 +340,7 @@ fn kafka_in_engine(doc: &ScenarioDoc) -> Result<(), String> {
         }
     }
     let (steps, elapsed) = best.expect("three runs");
-    println!("kafka model in the bare engine (same scenario, no player): {steps} steps in {:.1} ms = {}steps/s", elapsed.as_secs_f64() * 1e3, per_second(steps, elapsed));
+    outln!("kafka model in the bare engine (same scenario, no player): {steps} steps in {:.1} ms = {}steps/s", elapsed.as_secs_f64() * 1e3, per_second(steps, elapsed));
     Ok(())
 }
 
@@ -392,7 +392,7 @@ fn engine_speed() {
         best = Some(best.map_or(elapsed, |b| b.min(elapsed)));
     }
     let elapsed = best.expect("three runs");
-    println!(
+    outln!(
         "bare engine (ping-pong model, 16 nodes, jitter): {steps} steps in {:.1} ms = {}steps/s",
         elapsed.as_secs_f64() * 1e3,
         per_second(steps, elapsed)
@@ -404,7 +404,7 @@ fn seek_time() -> Result<(), String> {
     let doc = heavy_scenario(1_500_000);
     let (mut player, elapsed) = load_timed(doc)?;
     let total = player.total_steps();
-    println!(
+    outln!(
         "trace: {total} steps ({:.0} s simulated{}), generated in {:.1} ms",
         player.step_time_ms(total) as f64 / 1000.0,
         if player.truncated() {
@@ -415,7 +415,7 @@ fn seek_time() -> Result<(), String> {
         elapsed.as_secs_f64() * 1e3
     );
     if total < 100_000 {
-        println!(
+        outln!(
             "note: fewer than 100 000 steps; the model got quieter — lengthen the bench scenario"
         );
     }
@@ -444,7 +444,7 @@ fn seek_time() -> Result<(), String> {
     }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!(
+    outln!(
         "seek to {} targets (50 pseudo-random, end, start): median {:.3} ms, max {:.3} ms",
         times.len(),
         ms(times[times.len() / 2]),
@@ -493,7 +493,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 
 fn bundle_size(dist: &Path) -> Result<(), String> {
     if !dist.is_dir() {
-        println!(
+        outln!(
             "{}/ not built (run `trunk build --release`)",
             dist.display().to_string().trim_end_matches('/')
         );
@@ -521,7 +521,7 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
         if s.files == 0 && *kind == "other" {
             continue;
         }
-        println!(
+        outln!(
             "{kind:<6} {:>2} file(s) {:>9.1} KB raw {:>8.1} KB gzip",
             s.files,
             kb(s.raw),
@@ -531,7 +531,7 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
         total.raw += s.raw;
         total.gz += s.gz;
     }
-    println!("total  {:>2} file(s) {:>9.1} KB raw {:>8.1} KB gzip (gzip level 6, each file alone; quality bar <= 300 KB)", total.files, kb(total.raw), kb(total.gz));
+    outln!("total  {:>2} file(s) {:>9.1} KB raw {:>8.1} KB gzip (gzip level 6, each file alone; quality bar <= 300 KB)", total.files, kb(total.raw), kb(total.gz));
     Ok(())
 }
 

@@ -1,6 +1,9 @@
 //! `mqlab`: run, check and benchmark scenarios without a browser.
 
+#[macro_use]
+mod out;
 mod bench;
+mod explore;
 mod summary_rabbit;
 
 use mqlab_scenario::counters::{self, Side};
@@ -11,7 +14,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   mqlab run FILE [--steps N] [--json] [--lang en|zh]   play a scenario, print its trace and outcome
   mqlab check FILE...                                   validate scenario files
-  mqlab bench [--dist DIR | --no-bundle]               print engine speed, seek time and bundle size";
+  mqlab bench [--dist DIR | --no-bundle]               print engine speed, seek time and bundle size
+  mqlab explore FILE [--property lost-acked|duplicated|order-broken] [--faults 1-3]
+                [--moments N] [--runs N] [--seed N] [--keep-faults] [--doc OUT.json] [--lang en|zh]
+                                                        search fault schedules for a schedule that breaks the property";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,8 +25,9 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("check") => check(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("explore") => explore::explore(&args[1..]),
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
+            outln!("{USAGE}");
             Ok(())
         }
         _ => Err(USAGE.to_string()),
@@ -97,14 +104,14 @@ fn run(args: &[String]) -> Result<(), String> {
     if json {
         let trace: Vec<_> = trace.iter().map(|(step, time, h)| serde_json::json!({ "step": step, "time_ms": time, "severity": h.severity, "en": h.en, "zh": h.zh })).collect();
         let out = serde_json::json!({ "scenario": player.doc().id, "steps": player.position(), "total_steps": player.total_steps(), "trace_digest": format!("{:016x}", player.trace_digest()), "trace": trace, "final": frame });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
         );
         return Ok(());
     }
     for (step, time, h) in &trace {
-        println!(
+        outln!(
             "#{step:<6} t={:>9.3}s  {}",
             *time as f64 / 1000.0,
             h.text(lang)
@@ -125,8 +132,8 @@ fn print_summary(frame: &Frame, lang: Lang) {
 }
 
 fn print_partitions(frame: &Frame, zh: bool) {
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}",
         if zh {
             "== 分区 =="
@@ -164,7 +171,7 @@ fn print_partitions(frame: &Frame, zh: bool) {
         } else {
             format!(", ELR [{}]", list(&p.elr))
         };
-        println!(
+        outln!(
             "{}: leader {leader}, epoch {}, ISR [{}]{elr}",
             p.name,
             p.leader_epoch,
@@ -172,7 +179,7 @@ fn print_partitions(frame: &Frame, zh: bool) {
         );
         for r in &p.replicas {
             let cells: Vec<&str> = r.cells.iter().map(|c| c.label.as_str()).collect();
-            println!(
+            outln!(
                 "  {:<10} LEO {:>3}  HW {:>3}  {}[{}]",
                 name(r.broker),
                 r.log_end_offset,
@@ -185,8 +192,8 @@ fn print_partitions(frame: &Frame, zh: bool) {
 }
 
 fn print_ledger(frame: &Frame, zh: bool) {
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}",
         if zh {
             "== 消息账本 =="
@@ -224,7 +231,7 @@ fn print_ledger(frame: &Frame, zh: bool) {
                 m.consumption
             )
         };
-        println!(
+        outln!(
             "  {:<10} {:<9} {:<28} replicas [{}] reads {} → {:?}{consumed}",
             m.label,
             m.partition,
@@ -235,7 +242,7 @@ fn print_ledger(frame: &Frame, zh: bool) {
         );
     }
     print_groups(frame, zh);
-    println!();
+    outln!();
     let lang = if zh { Lang::Zh } else { Lang::En };
     // The ledger's counter table, one line a side: "produced 40 · acknowledged 40 · …".
     let line = |side: Side| {
@@ -245,9 +252,9 @@ fn print_ledger(frame: &Frame, zh: bool) {
             .collect::<Vec<_>>()
             .join(" · ")
     };
-    println!("{}", line(Side::Broker));
+    outln!("{}", line(Side::Broker));
     if !frame.consumers.is_empty() {
-        println!("{}", line(Side::Consumer));
+        outln!("{}", line(Side::Consumer));
     }
 }
 
@@ -264,8 +271,8 @@ fn print_groups(frame: &Frame, zh: bool) {
         parts.join(", ")
     };
     if !frame.groups.is_empty() {
-        println!();
-        println!(
+        outln!();
+        outln!(
             "{}",
             if zh {
                 "== 消费组 =="
@@ -275,7 +282,7 @@ fn print_groups(frame: &Frame, zh: bool) {
         );
     }
     for g in &frame.groups {
-        println!(
+        outln!(
             "{} (generation {}, {:?}): committed [{}]",
             g.name,
             g.generation,
@@ -283,7 +290,7 @@ fn print_groups(frame: &Frame, zh: bool) {
             marks(&g.committed)
         );
         for c in frame.consumers.iter().filter(|c| c.group == g.name) {
-            println!(
+            outln!(
                 "  {:<12} {:?} assigned [{}] positions [{}] · {}",
                 c.name,
                 c.activity,
@@ -293,8 +300,8 @@ fn print_groups(frame: &Frame, zh: bool) {
             );
         }
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}",
         if zh {
             "== 下游存储 =="
@@ -315,7 +322,7 @@ fn print_groups(frame: &Frame, zh: bool) {
             })
             .collect();
         if zh {
-            println!(
+            outln!(
                 "{} ({:?})：应有 {} 行，实有 {} 行（{} 个不同的键），拦下重复 {}",
                 s.name,
                 s.kind,
@@ -325,7 +332,7 @@ fn print_groups(frame: &Frame, zh: bool) {
                 s.absorbed
             );
         } else {
-            println!(
+            outln!(
                 "{} ({:?}): expected {} rows, actual {} ({} distinct keys), repeats stopped {}",
                 s.name,
                 s.kind,
@@ -335,7 +342,7 @@ fn print_groups(frame: &Frame, zh: bool) {
                 s.absorbed
             );
         }
-        println!("  [{}]", keys.join(" "));
+        outln!("  [{}]", keys.join(" "));
     }
 }
 
@@ -346,9 +353,9 @@ fn check(files: &[String]) -> Result<(), String> {
     let mut failed = 0;
     for file in files {
         match check_file(file) {
-            Ok(what) => println!("ok: {file} ({what})"),
+            Ok(what) => outln!("ok: {file} ({what})"),
             Err(e) => {
-                println!("error: {e}");
+                outln!("error: {e}");
                 failed += 1;
             }
         }

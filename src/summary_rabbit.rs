@@ -14,8 +14,8 @@ fn node_name(frame: &Frame, id: u32) -> String {
 
 pub fn print_queues(frame: &Frame, zh: bool) {
     let lang = if zh { Lang::Zh } else { Lang::En };
-    println!();
-    println!("{}", if zh { "== 队列 ==" } else { "== queues ==" });
+    outln!();
+    outln!("{}", if zh { "== 队列 ==" } else { "== queues ==" });
     for q in &frame.queues {
         let state = match (q.availability, zh) {
             (QueueAvailability::Available, false) => "available",
@@ -31,9 +31,9 @@ pub fn print_queues(frame: &Frame, zh: bool) {
             (false, false) => "transient",
             (false, true) => "非持久",
         };
-        println!("{} ({:?}, {durable}): {state}", q.name, q.kind);
+        outln!("{} ({:?}, {durable}): {state}", q.name, q.kind);
         if let Some(m) = &q.mirroring {
-            println!("  {}", m.get(lang));
+            outln!("  {}", m.get(lang));
         }
         for r in &q.replicas {
             let role = match r.role {
@@ -55,7 +55,7 @@ pub fn print_queues(frame: &Frame, zh: bool) {
                 })
                 .collect();
             let unacked: Vec<&str> = r.unacked.iter().map(|m| m.label.as_str()).collect();
-            println!(
+            outln!(
                 "  {:<10} {:<18} ready [{}] unacked [{}] on disk {}",
                 node_name(frame, r.node),
                 role,
@@ -70,14 +70,14 @@ pub fn print_queues(frame: &Frame, zh: bool) {
             .per_second
             .map_or_else(|| "—".to_string(), |r| r.to_string());
         if zh {
-            println!(
+            outln!(
                 "发布者 {}（{}）：已确认 {}，每秒 {rate} 条",
                 p.name,
                 p.mode.get(lang),
                 p.confirmed
             );
         } else {
-            println!(
+            outln!(
                 "publisher {} ({}): {} confirmed, {rate} per second",
                 p.name,
                 p.mode.get(lang),
@@ -86,7 +86,7 @@ pub fn print_queues(frame: &Frame, zh: bool) {
         }
     }
     for c in &frame.consumers {
-        println!(
+        outln!(
             "{} {} {} · {:?} · {}",
             if zh { "消费者" } else { "consumer" },
             c.name,

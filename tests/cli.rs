@@ -161,3 +161,95 @@ fn run_lists_the_eligible_leader_replicas() {
         "{out}"
     );
 }
+
+/// `mqlab run … | head -1`: the reader closes the pipe after one line; the run ends quietly
+/// with success instead of panicking on the write.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mqlab"))
+        // 370 KB of JSON: far more than a pipe's buffer, so the writer meets the closed end.
+        .args(["run", "scenarios/kafka-consumer-rebalance.json", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mqlab runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit {status:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn explore_finds_the_loss_of_acks_1_and_writes_the_counterexample() {
+    let out_file = std::env::temp_dir().join(format!("mqlab-explore-{}.json", std::process::id()));
+    let out_path = out_file.to_str().unwrap();
+    let (ok, out, err) = mqlab(&[
+        "explore",
+        "scenarios/kafka-acks1-leader-dies.json",
+        "--property",
+        "lost-acked",
+        "--faults",
+        "1",
+        "--doc",
+        out_path,
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("found a counterexample"), "{out}");
+    assert!(
+        out.contains("at ") && out.contains(" s: "),
+        "the fault and its time: {out}"
+    );
+    // The counterexample is a scenario: it runs and loses what the search said.
+    let (ok, run, _) = mqlab(&["run", out_path]);
+    let _ = std::fs::remove_file(&out_file);
+    assert!(ok);
+    assert!(run.contains("→ Lost"), "{run}");
+    // The same search twice gives the same answer.
+    let (_, again, _) = mqlab(&[
+        "explore",
+        "scenarios/kafka-acks1-leader-dies.json",
+        "--faults",
+        "1",
+        "--lang",
+        "zh",
+    ]);
+    assert!(again.contains("找到反例"), "{again}");
+}
+
+#[test]
+fn explore_says_what_it_tried_when_nothing_breaks_and_refuses_bad_bounds() {
+    let (ok, out, _) = mqlab(&[
+        "explore",
+        "scenarios/kafka-min-isr.json",
+        "--faults",
+        "1",
+        "--moments",
+        "10",
+    ]);
+    assert!(ok);
+    assert!(out.contains("not a proof of safety"), "{out}");
+    let (ok, _, err) = mqlab(&["explore", "scenarios/kafka-min-isr.json", "--faults", "9"]);
+    assert!(!ok);
+    assert!(err.contains("faults"), "{err}");
+    let (ok, _, err) = mqlab(&[
+        "explore",
+        "scenarios/kafka-min-isr.json",
+        "--property",
+        "lost",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("lost-acked"), "{err}");
+}

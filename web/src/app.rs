@@ -1,23 +1,15 @@
 //! The page: header, stage, player bar and side panel, wired to the reducer. The play loop,
 //! keyboard shortcuts and the saved language live here, the only effects of the app.
 
-use crate::compare_view::CompareView;
-use crate::event_log::EventLog;
-use crate::help::Help;
 use crate::i18n::{Lang, T};
-use crate::ledger::Ledger;
-use crate::lesson_map::LessonMap;
-use crate::lesson_panel::LessonPanel;
-use crate::menu::{NodeCommand, NodeMenu};
-use crate::player_bar::{PlayerBar, PlayerInput};
+use crate::pages::compare::CompareView;
+use crate::pages::lesson_map::LessonMap;
+use crate::pages::relay;
+use crate::panels::help::Help;
+use crate::panels::player_bar::PlayerInput;
 use crate::prefs;
-use crate::presenter::{LedgerStrip, PresenterBar};
-use crate::route::Route;
-use crate::settings::Settings;
-use crate::share;
-use crate::share_panel::{self, SharePanel};
-use crate::stage::{Stage, PRESENTER_ZOOM, ZOOM};
-use crate::state::{Action, AppState, Tab, View, TICK_MS};
+use crate::stage::menu::NodeCommand;
+use crate::state::{Action, AppState, View, TICK_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
@@ -42,7 +34,7 @@ pub fn app() -> Html {
     // The play loop: a tick while playing, none otherwise.
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(state.playing, move |playing| {
+        use_effect_with(state.play.playing, move |playing| {
             let interval = playing
                 .then(|| Interval::new(TICK_MS as u32, move || dispatcher.dispatch(Action::Tick)));
             move || drop(interval)
@@ -52,7 +44,7 @@ pub fn app() -> Html {
     // them, once the browser has drawn where they start.
     {
         let dispatcher = state.dispatcher();
-        let paused_at = (!state.playing).then_some(state.frame.step);
+        let paused_at = (!state.play.playing).then_some(state.play.frame.step);
         use_effect_with(paused_at, move |paused_at| {
             let settle = paused_at.map(|step| {
                 Timeout::new(SETTLE_DELAY_MS, move || {
@@ -87,7 +79,7 @@ pub fn app() -> Html {
     // When a node's menu closes, the focus goes back to the node.
     {
         let last_menu = use_mut_ref(|| None::<u32>);
-        use_effect_with(state.menu, move |menu| {
+        use_effect_with(state.ui.menu, move |menu| {
             let previous = last_menu.replace(*menu);
             if let (None, Some(node)) = (menu, previous) {
                 prefs::focus_node(node);
@@ -100,7 +92,7 @@ pub fn app() -> Html {
     // sandbox's stage (not while playing: it would change 20 times a second). A new address
     // typed in, or a link followed, opens what it names.
     {
-        let fragment = (!state.playing).then(|| fragment_of(&state));
+        let fragment = (!state.play.playing).then(|| state.fragment());
         use_effect_with(fragment, |fragment| {
             if let Some(fragment) = fragment {
                 prefs::set_fragment(fragment);
@@ -114,9 +106,9 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
-    use_effect_with(state.presenter, |on| prefs::save_presenter(*on));
+    use_effect_with(state.ui.presenter, |on| prefs::save_presenter(*on));
     // The node the keyboard selected has the focus, so the stage shows which.
-    use_effect_with(state.selected_node, |node| {
+    use_effect_with(state.ui.selected_node, |node| {
         if let Some(node) = node {
             prefs::focus_node(*node);
         }
@@ -131,19 +123,6 @@ pub fn app() -> Html {
     });
 
     let on_input = relay(&state, Action::Player);
-    let on_lesson = relay(&state, Action::Lesson);
-    let on_presenter = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |_| dispatcher.dispatch(Action::TogglePresenter))
-    };
-    let on_node = relay(&state, Action::OpenMenu);
-    let on_select = relay(&state, Action::SelectMessage);
-    let on_apply = relay(&state, Action::ApplyKnobs);
-    let on_seek = relay(&state, |step| Action::Player(PlayerInput::Seek(step)));
-    let on_command = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |(node, cmd)| dispatcher.dispatch(Action::NodeCommand(node, cmd)))
-    };
     let on_close = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::CloseOverlays))
@@ -165,133 +144,16 @@ pub fn app() -> Html {
         };
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetLang(other)))
     };
-    let tab = |which: Tab, label: T| {
-        let testid = which.testid();
-        let dispatcher = state.dispatcher();
-        let selected = state.tab == which;
-        html! {
-            <button type="button" role="tab" id={testid} data-testid={testid}
-                aria-selected={selected.to_string()} aria-controls="side-panel"
-                tabindex={if selected { "0" } else { "-1" }}
-                onclick={Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetTab(which)))}>
-                { label.get(lang) }
-            </button>
-        }
-    };
-    // Tabs follow the usual pattern: arrows move between them, the panel follows.
-    let in_lesson = state.view == View::Lesson;
-    let on_tab_key = {
-        let dispatcher = state.dispatcher();
-        let current = state.tab;
-        Callback::from(move |e: KeyboardEvent| {
-            let order: &[Tab] = if in_lesson {
-                &[
-                    Tab::Lesson,
-                    Tab::Ledger,
-                    Tab::Log,
-                    Tab::Settings,
-                    Tab::Share,
-                ]
-            } else {
-                &[Tab::Ledger, Tab::Log, Tab::Settings, Tab::Share]
-            };
-            let i = order.iter().position(|t| *t == current).unwrap_or(0);
-            let next = match e.key().as_str() {
-                "ArrowRight" => order[(i + 1) % order.len()],
-                "ArrowLeft" => order[(i + order.len() - 1) % order.len()],
-                "Home" => order[0],
-                "End" => order[order.len() - 1],
-                _ => return,
-            };
-            e.prevent_default();
-            e.stop_propagation();
-            dispatcher.dispatch(Action::SetTab(next));
-            prefs::focus_by_id(next.testid());
-        })
-    };
     let options = state.examples.iter().map(|e| {
-        html! { <option value={e.id.clone()} selected={e.id == state.example_id}>{ e.title.get(lang) }</option> }
+        html! { <option value={e.id.clone()} selected={e.id == state.sandbox.example_id}>{ e.title.get(lang) }</option> }
     });
-    let frame = &state.frame;
-    let menu = state
-        .menu
-        .and_then(|id| frame.nodes.iter().find(|n| n.id == id))
-        .map(|node| {
-            html! {
-                <NodeMenu {lang} node={node.clone()} rabbit={!frame.queues.is_empty()}
-                    on_command={on_command.clone()} on_close={on_close.clone()} />
-            }
-        });
-    let panel = match state.tab {
-        Tab::Lesson => match &state.lesson {
-            Some(lesson) => html! {
-                <LessonPanel {lang} lesson={lesson.clone()} playing={state.playing} on_input={on_lesson}
-                    lessons={state.lessons.clone()} />
-            },
-            None => html! {},
-        },
-        Tab::Settings => html! {
-            <Settings {lang} knobs={state.knobs.clone()} rabbit={state.rabbit.clone()} model_version={state.model_version} error={state.settings_error.clone()} {on_apply} />
-        },
-        Tab::Ledger => html! {
-            <Ledger {lang} summary={frame.ledger.clone()} messages={std::rc::Rc::new(frame.messages.clone())}
-                selected={state.selected_message} {on_select} consumers={!frame.consumers.is_empty()}
-                stores={std::rc::Rc::new(frame.stores.clone())} life={state.life.clone()} step={frame.step}
-                on_seek={on_seek} rabbit={!frame.queues.is_empty()} />
-        },
-        Tab::Log => html! {
-            <EventLog {lang} entries={state.log_view.clone()} truncated={state.log_truncated} />
-        },
-        Tab::Share => {
-            let link = prefs::page_address(&fragment_of(&state));
-            let export =
-                |make: fn(&AppState) -> Option<String>, name: &'static str, mime: &'static str| {
-                    let state = state.clone();
-                    Callback::from(move |_| {
-                        if let Some(text) = make(&state) {
-                            share_panel::download(name, mime, &text);
-                        }
-                    })
-                };
-            html! {
-                <SharePanel {lang} {link} import_error={state.import_error.clone()}
-                    on_download_json={export(AppState::doc_file, "mqlab-scenario.json", "application/json")}
-                    on_download_mermaid={export(AppState::mermaid, "mqlab-trace.mmd", "text/plain")}
-                    on_download_svg={export(|_| share_panel::stage_svg(), "mqlab-stage.svg", "image/svg+xml")}
-                    on_import={relay(&state, Action::Import)} />
-            }
-        }
-    };
-
-    let notice = state.notice.as_ref().map(|notice| {
+    let notice = state.ui.notice.as_ref().map(|notice| {
         html! { <p class="action-error" role="alert" data-testid="notice">{ notice.get(lang) }</p> }
     });
     let nav_link = |href: &'static str, testid: &'static str, label: T, current: bool| {
         html! {
             <a {href} data-testid={testid} aria-current={current.then_some("page")}>{ label.get(lang) }</a>
         }
-    };
-    let intro = match &state.lesson {
-        Some(lesson) if in_lesson => html! {
-            <h2 class="lesson-scenario">
-                { state.title.get(lang) }
-                if state.modified {
-                    <span class="chip" data-testid="modified">{ T::Modified.get(lang) }</span>
-                }
-                <span class="lesson-of">{ " · " }{ lesson.doc().title.get(lang) }</span>
-            </h2>
-        },
-        _ => html! {
-            <>
-                <h2>
-                    { state.title.get(lang) }
-                    if state.modified {
-                        <span class="chip" data-testid="modified">{ T::Modified.get(lang) }</span>
-                    }
-                </h2>
-                <p>{ state.description.get(lang) }</p>
-            </>
-        },
     };
     let main = if let (View::Compare, Some(compare)) = (state.view, &state.compare) {
         let on_divergence = {
@@ -301,7 +163,7 @@ pub fn app() -> Html {
         html! {
             <>
                 { notice.clone() }
-                <CompareView {lang} compare={compare.clone()} playing={state.playing} speed={state.speed}
+                <CompareView {lang} compare={compare.clone()} playing={state.play.playing} speed={state.play.speed}
                     reduced_motion={*reduced_motion} on_input={on_input.clone()} {on_divergence} />
             </>
         }
@@ -313,46 +175,11 @@ pub fn app() -> Html {
             </main>
         }
     } else {
-        html! {
-            <main class={classes!("main", in_lesson.then_some("in-lesson"), (state.presenter && !in_lesson && !state.presenter_panel).then_some("stage-only"))}>
-                <section class="stage-area">
-                    <div class="scenario-intro">{ intro }</div>
-                    <Stage frame={state.frame.clone()} {lang} clock_ms={state.clock_ms}
-                        reduced_motion={*reduced_motion} selected_message={state.selected_message} {on_node}
-                        menu_at={state.menu} zoom={if state.presenter { PRESENTER_ZOOM } else { ZOOM }}
-                        fill_height={state.presenter}>
-                        { menu }
-                    </Stage>
-                    { notice }
-                    <PlayerBar {lang} step={frame.step} total={frame.total_steps} time_ms={frame.time_ms}
-                        playing={state.playing} speed={state.speed} marks={state.marks.clone()} {on_input} />
-                    if state.presenter && !in_lesson {
-                        <LedgerStrip {lang} ledger={frame.ledger.clone()} rabbit={!frame.queues.is_empty()}
-                            consumers={!frame.consumers.is_empty()} />
-                    }
-                    if state.presenter {
-                        <PresenterBar {lang} nodes={frame.nodes.clone()} selected={state.selected_node}
-                            cutting_from={state.cutting_from} on_exit={on_presenter.clone()} />
-                    }
-                </section>
-                <aside class="side" aria-label={T::Panel.get(lang)}>
-                    <div class="tabs" role="tablist" aria-label={T::Panel.get(lang)} onkeydown={on_tab_key}>
-                        if in_lesson {
-                            { tab(Tab::Lesson, T::LessonTab) }
-                        }
-                        { tab(Tab::Ledger, T::Ledger) }
-                        { tab(Tab::Log, T::EventLog) }
-                        { tab(Tab::Settings, T::Settings) }
-                        { tab(Tab::Share, T::ShareTab) }
-                    </div>
-                    <div class="panel" id="side-panel" role="tabpanel" aria-labelledby={state.tab.testid()}>{ panel }</div>
-                </aside>
-            </main>
-        }
+        crate::pages::sandbox::view(&state, *reduced_motion, notice, on_input, on_close.clone())
     };
 
     html! {
-        <div class={classes!("app", state.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"), state.presenter.then_some("presenter"))}>
+        <div class={classes!("app", state.play.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"), state.ui.presenter.then_some("presenter"))}>
             <header class="top">
                 <div class="brand">
                     <h1>{ "MQ Lab" }</h1>
@@ -377,42 +204,11 @@ pub fn app() -> Html {
                 </button>
             </header>
             { main }
-            if state.help {
+            if state.ui.help {
                 <Help {lang} on_close={on_close.clone()} />
             }
         </div>
     }
-}
-
-/// The address (after `#`) that reopens what is shown: nothing for the lesson map, a lesson
-/// step and the player's step, or the sandbox's scenario (its changes) and step.
-fn fragment_of(state: &AppState) -> String {
-    let step = state.frame.step;
-    match (state.view, &state.lesson) {
-        (View::Home, _) => String::new(),
-        (View::Compare, _) => match &state.compare {
-            Some(c) => share::fragment(
-                &Route::compare_fragment(
-                    &c.spec.example,
-                    &c.spec.setting,
-                    &c.spec.left,
-                    &c.spec.right,
-                ),
-                c.index as u64,
-            ),
-            None => String::new(),
-        },
-        (View::Lesson, Some(lesson)) => {
-            share::fragment(&Route::lesson_fragment(&lesson.doc().id, lesson.step), step)
-        }
-        _ => share::fragment(&state.link, step),
-    }
-}
-
-/// A callback that turns its value into an action for the reducer.
-fn relay<V: 'static>(state: &UseReducerHandle<AppState>, action: fn(V) -> Action) -> Callback<V> {
-    let dispatcher = state.dispatcher();
-    Callback::from(move |v| dispatcher.dispatch(action(v)))
 }
 
 /// The action a key press asks for, unless the focus is somewhere that needs the key itself.

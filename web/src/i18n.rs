@@ -3,6 +3,7 @@
 
 use mqlab_scenario::compare::Counter;
 use mqlab_scenario::frame::QueueItem;
+use mqlab_scenario::lesson::doc::Question;
 pub use mqlab_scenario::Lang;
 use mqlab_scenario::{term_en, term_zh};
 
@@ -395,6 +396,19 @@ texts! {
     LastOfQuestion => "That was the last lesson of “{question}”.", "这是问题「{question}」的最后一课。";
     NextQuestion => "Next question, “{question}”: {title} →", "下一个问题「{question}」：{title} →";
     LastLessonOfAll => "That was the last lesson of the last question: back to the lesson map →", "这是最后一个问题的最后一课：返回课程地图 →";
+}
+
+/// The question's heading on the lesson map.
+pub fn question_text(q: Question) -> T {
+    match q {
+        Question::HighAvailability => T::QHighAvailability,
+        Question::DuplicateConsumption => T::QDuplicateConsumption,
+        Question::Idempotency => T::QIdempotency,
+        Question::MessageLoss => T::QMessageLoss,
+        Question::Ordering => T::QOrdering,
+        Question::Backlog => T::QBacklog,
+        Question::Design => T::QDesign,
+    }
 }
 
 /// A text with `{k}` and `{n}` filled in.

@@ -5,8 +5,8 @@ mod fixtures;
 
 use gloo::storage::Storage;
 use mqlab_scenario::Lang;
-use mqlab_web::ledger::{Ledger, LedgerProps};
-use mqlab_web::player_bar::{PlayerBar, PlayerBarProps, Speed};
+use mqlab_web::panels::ledger::{Ledger, LedgerProps};
+use mqlab_web::panels::player_bar::{PlayerBar, PlayerBarProps, Speed};
 use mqlab_web::stage::{Stage, StageProps};
 use std::rc::Rc;
 use wasm_bindgen_test::*;
@@ -82,7 +82,7 @@ async fn the_stage_lays_out_for_the_width_it_has() {
         .unwrap()
         .get_attribute("viewBox")
         .unwrap();
-    assert!(view_box.starts_with(&format!("0 0 {}", mqlab_web::layout::Tenths(w))));
+    assert!(view_box.starts_with(&format!("0 0 {}", mqlab_web::stage::layout::Tenths(w))));
     let top = |root: &Element, id: &str| {
         find(root, id)
             .query_selector("rect")
@@ -631,7 +631,7 @@ async fn positions_and_committed_offsets_are_marked_on_the_leaders_log() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
-    use mqlab_web::menu::{NodeCommand, NodeMenu, NodeMenuProps};
+    use mqlab_web::stage::menu::{NodeCommand, NodeMenu, NodeMenuProps};
     use std::cell::Cell;
     let clicked = Rc::new(Cell::new(None));
     let seen = clicked.clone();
@@ -757,7 +757,7 @@ async fn the_ledger_counts_deliveries_processing_and_store_duplicates() {
 #[wasm_bindgen_test]
 async fn a_selected_message_shows_its_whole_life_and_a_step_of_it_seeks() {
     use mqlab_scenario::frame::{Happening, Severity};
-    use mqlab_web::event_log::LogEntry;
+    use mqlab_web::panels::event_log::LogEntry;
     use std::cell::Cell;
     let frame = fixtures::consumer_frame();
     let happening = |en: &str| Happening {
@@ -845,7 +845,7 @@ fn choose(root: &Element, selector: &str, value: &str) {
 #[wasm_bindgen_test]
 async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
     use mqlab_scenario::doc::{CommitDoc, StoreKindDoc};
-    use mqlab_web::settings::{Settings, SettingsProps};
+    use mqlab_web::panels::settings::{Settings, SettingsProps};
     use std::cell::RefCell;
     let applied = Rc::new(RefCell::new(None));
     let got = applied.clone();
@@ -920,7 +920,7 @@ async fn apply(root: &Element) {
 
 #[wasm_bindgen_test]
 async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
-    use mqlab_web::settings::{Settings, SettingsProps};
+    use mqlab_web::panels::settings::{Settings, SettingsProps};
     use std::cell::RefCell;
     let applied = Rc::new(RefCell::new(None));
     let got = applied.clone();
@@ -1153,7 +1153,7 @@ async fn publishers_show_their_mode_persistence_confirms_and_messages_per_second
 
 #[wasm_bindgen_test]
 async fn a_crashed_publisher_says_so_and_its_menu_restarts_it() {
-    use mqlab_web::menu::{NodeMenu, NodeMenuProps};
+    use mqlab_web::stage::menu::{NodeMenu, NodeMenuProps};
     let mut frame = fixtures::rabbit_frame();
     frame.nodes[3].status = mqlab_scenario::frame::NodeStatus::Crashed;
     let root = mount::<Stage>(consumer_stage(frame.clone(), Lang::En, Callback::noop())).await;
@@ -1222,7 +1222,7 @@ fn toggle(root: &Element, selector: &str) {
 #[wasm_bindgen_test]
 async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() {
     use mqlab_scenario::doc_rabbit::{PublishModeDoc, QueueTypeDoc};
-    use mqlab_web::settings::{Settings, SettingsProps, SharedRabbit};
+    use mqlab_web::panels::settings::{Settings, SettingsProps, SharedRabbit};
     use std::cell::RefCell;
     let applied = Rc::new(RefCell::new(None));
     let got = applied.clone();
@@ -1322,7 +1322,7 @@ fn set_input(root: &Element, selector: &str, value: &str) {
 #[wasm_bindgen_test]
 async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
     use mqlab_scenario::doc_rabbit::OverflowDoc;
-    use mqlab_web::settings::{Settings, SettingsProps, SharedRabbit};
+    use mqlab_web::panels::settings::{Settings, SettingsProps, SharedRabbit};
     use std::cell::RefCell;
     let backlog = mqlab_scenario::examples()
         .into_iter()
@@ -1397,8 +1397,8 @@ async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
 // ---------- lessons ----------
 
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
-use mqlab_web::lesson_map::{LessonMap, LessonMapProps};
-use mqlab_web::lesson_panel::{LessonPanel, LessonPanelProps};
+use mqlab_web::pages::lesson_map::{LessonMap, LessonMapProps};
+use mqlab_web::panels::lesson_panel::{LessonPanel, LessonPanelProps};
 use mqlab_web::progress::Progress;
 use mqlab_web::{LessonInput, LessonState};
 use wasm_bindgen::JsCast;

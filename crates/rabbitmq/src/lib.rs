@@ -133,21 +133,32 @@ impl Rabbit {
     }
 
     /// The messages on a queue's live leader (a classic leader replica, or the applied state of
-    /// a quorum queue's leader), with its node.
+    /// a quorum queue's leader), with its node. Of several quorum members that think they lead
+    /// (an isolated old leader has not heard of the election), the one of the highest term is
+    /// the queue: the stale one can confirm nothing and its log gives way when it rejoins.
     pub fn leader_messages(
         &self,
         queue: u32,
         is_up: impl Fn(NodeId) -> bool,
     ) -> Option<(NodeId, Vec<&QMsg>)> {
-        self.nodes.values().filter(|n| is_up(n.id)).find_map(|n| {
-            if let Some(r) = n.replicas.get(&queue).filter(|r| r.leader) {
-                return Some((n.id, r.messages.values().collect()));
-            }
-            n.quorum
+        let live = || self.nodes.values().filter(|n| is_up(n.id));
+        if let Some((id, r)) = live().find_map(|n| {
+            n.replicas
                 .get(&queue)
-                .filter(|m| m.is_leader())
-                .map(|m| (n.id, m.messages.values().collect()))
-        })
+                .filter(|r| r.leader)
+                .map(|r| (n.id, r))
+        }) {
+            return Some((id, r.messages.values().collect()));
+        }
+        live()
+            .filter_map(|n| {
+                n.quorum
+                    .get(&queue)
+                    .filter(|m| m.is_leader())
+                    .map(|m| (n.id, m))
+            })
+            .max_by_key(|(id, m)| (m.term, std::cmp::Reverse(id.0)))
+            .map(|(id, m)| (id, m.messages.values().collect()))
     }
 
     /// Where each message is now, for the ledger: in memory on replicas, on disk, readable on

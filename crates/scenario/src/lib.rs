@@ -15,6 +15,7 @@ mod describe;
 pub mod doc;
 mod error;
 mod examples;
+pub mod explore;
 pub mod export;
 pub mod frame;
 pub mod glossary;

@@ -144,6 +144,26 @@ impl<A: Clone> Runner<A> {
     }
 }
 
+/// Runs a validated scenario from its start without keeping a trace, calling `watch` after
+/// every step (`true` stops the run), and hands back the last world: the explorer's inner
+/// loop, thousands of runs per search, so nothing is cloned or described on the way.
+pub(crate) fn run_watching<M: Sim>(
+    built: &Built<M::Config, M::Action>,
+    mut watch: impl FnMut(&World<M>) -> bool,
+) -> World<M>
+where
+    M::Action: Clone,
+{
+    let runner = Runner::new(built);
+    let mut world = Runner::start(built);
+    while runner.next(&mut world).is_some() {
+        if watch(&world) {
+            break;
+        }
+    }
+    world
+}
+
 /// The player of one model: the trace, its checkpoints and the current position.
 #[derive(Clone, Debug)]
 struct Core<M: Sim> {

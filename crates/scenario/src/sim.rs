@@ -4,6 +4,7 @@
 use crate::frame::{Frame, Happening, MarkKind};
 use mqlab_engine::VecMap;
 use mqlab_engine::{Model, NodeId, Step, StepKind, World};
+use mqlab_ledger::{Assessment, MessageRecord, Placement};
 
 pub type Names = VecMap<NodeId, String>;
 
@@ -36,4 +37,25 @@ pub trait Sim: Model + Sized {
         total_steps: u64,
         end_time_ms: u64,
     ) -> Frame;
+    /// The ledger's records and where the model says each message is now.
+    fn ledger_now(world: &World<Self>) -> (&[MessageRecord], Vec<Placement>);
+
+    /// The ledger's verdict now, without drawing a frame (the explorer judges every step).
+    fn judge(world: &World<Self>) -> Judged {
+        let (records, placements) = Self::ledger_now(world);
+        let (assessments, _) = mqlab_ledger::assess(records, &placements);
+        Judged {
+            labels: records.iter().map(|r| r.label.clone()).collect(),
+            assessments,
+            placements,
+        }
+    }
+}
+
+/// Every message's label, assessment and placement, in production order.
+#[derive(Clone, Debug)]
+pub struct Judged {
+    pub labels: Vec<String>,
+    pub assessments: Vec<Assessment>,
+    pub placements: Vec<Placement>,
 }

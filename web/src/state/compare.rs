@@ -2,8 +2,8 @@
 //! driven by the same player bar and keys as the sandbox.
 
 use super::{bilingual, example_doc, AppState, View};
+use super::{PlayerInput, Speed};
 use crate::link_problem::{excerpt, LinkProblem};
-use crate::player_bar::{PlayerInput, Speed};
 use mqlab_scenario::compare::{kill_and_restart, CompareSpec, Divergence, Lockstep, Outcome};
 use mqlab_scenario::doc::ScriptEntry;
 use mqlab_scenario::frame::Frame;
@@ -147,7 +147,7 @@ impl AppState {
                     Ok(state) => (state, 0),
                     Err(why) => {
                         // A shipped preset that does not run: said as it is.
-                        self.notice = Some(why);
+                        self.ui.notice = Some(why);
                         return;
                     }
                 }
@@ -158,7 +158,7 @@ impl AppState {
         self.compare = Some(state);
         self.view = View::Compare;
         self.lesson = None;
-        self.playing = false;
+        self.play.playing = false;
     }
 
     /// The player bar and keys, on the shared timeline.
@@ -172,18 +172,18 @@ impl AppState {
             PlayerInput::End => c.seek(last),
             PlayerInput::Seek(step) => c.seek(step as usize),
             PlayerInput::PlayPause => {
-                self.playing = !self.playing && c.index < last;
+                self.play.playing = !self.play.playing && c.index < last;
                 c.since_ms = 0.0;
             }
-            PlayerInput::Speed(speed) => self.speed = speed,
+            PlayerInput::Speed(speed) => self.play.speed = speed,
         }
         if c.index >= last {
-            self.playing = false;
+            self.play.playing = false;
         }
     }
 
     pub(super) fn compare_tick(&mut self, tick_ms: f64) {
-        let speed = self.speed;
+        let speed = self.play.speed;
         let Some(c) = &mut self.compare else { return };
         c.since_ms += tick_ms;
         let every = interval_ms(speed);
@@ -193,7 +193,7 @@ impl AppState {
             c.seek(c.index + steps);
         }
         if c.index >= c.last() {
-            self.playing = false;
+            self.play.playing = false;
         }
     }
 
@@ -202,7 +202,7 @@ impl AppState {
         let Some(c) = &mut self.compare else { return };
         if let Some(d) = c.divergence.clone() {
             c.seek(d.index);
-            self.playing = false;
+            self.play.playing = false;
         }
     }
 }
@@ -269,8 +269,8 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare_view::headline_text;
     use crate::i18n::Lang;
+    use crate::pages::compare::headline_text;
     use mqlab_scenario::compare::Counter;
 
     fn lockstep(p: &Preset) -> Lockstep {

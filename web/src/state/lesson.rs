@@ -131,7 +131,7 @@ impl AppState {
             Err(why) => {
                 self.view = View::Home;
                 self.lesson = None;
-                self.notice = Some(why);
+                self.ui.notice = Some(why);
                 return;
             }
         };
@@ -144,12 +144,12 @@ impl AppState {
             Ok(player) => {
                 let position = player.position();
                 let unchanged = example_doc(&lesson.doc.scenario).as_ref() == Some(player.doc());
-                self.example_id = lesson.doc.scenario.clone();
+                self.sandbox.example_id = lesson.doc.scenario.clone();
                 self.install(player);
                 self.move_to(position);
                 if unchanged {
-                    self.modified = false;
-                    self.link = Rc::new(self.example_id.clone());
+                    self.sandbox.modified = false;
+                    self.sandbox.link = Rc::new(self.sandbox.example_id.clone());
                 } else {
                     self.mark_modified();
                 }
@@ -159,7 +159,7 @@ impl AppState {
                     .as_ref()
                     .is_none_or(|l| l.lesson.doc.id != lesson.doc.id)
                 {
-                    self.tab = Tab::Lesson;
+                    self.ui.tab = Tab::Lesson;
                 }
                 Rc::make_mut(&mut self.progress).reach(&lesson.doc.id, step);
                 self.lesson = Some(LessonState::new(lesson, step));
@@ -168,7 +168,7 @@ impl AppState {
             Err(e) => {
                 self.view = View::Home;
                 self.lesson = None;
-                self.notice = Some(bilingual(&e));
+                self.ui.notice = Some(bilingual(&e));
             }
         }
     }
@@ -184,13 +184,13 @@ impl AppState {
                 if let Some(l) = &mut self.lesson {
                     l.finished = true;
                 }
-                self.playing = false;
+                self.play.playing = false;
             }
             LessonInput::Next if ls.done => {
                 let next = LessonState::new(ls.lesson.clone(), ls.step + 1);
                 Rc::make_mut(&mut self.progress).reach(&ls.lesson.doc.id, next.step);
                 self.lesson = Some(next);
-                self.playing = false;
+                self.play.playing = false;
                 self.refresh_lesson();
             }
             LessonInput::Next => {}
@@ -202,7 +202,7 @@ impl AppState {
             LessonInput::Back => self.enter_step(ls.lesson.clone(), ls.step.saturating_sub(1)),
             LessonInput::GoTo(step) => self.enter_step(ls.lesson.clone(), step.min(last)),
             LessonInput::Play => {
-                self.playing = !self.playing && self.position() < self.total();
+                self.play.playing = !self.play.playing && self.position() < self.total();
             }
             LessonInput::Skip => self.skip(&ls),
             LessonInput::ShowMe => self.show_me(&ls),
@@ -211,14 +211,14 @@ impl AppState {
             LessonInput::ToSandbox => {
                 self.view = View::Sandbox;
                 self.lesson = None;
-                self.tab = Tab::Ledger;
-                self.playing = false;
+                self.ui.tab = Tab::Ledger;
+                self.play.playing = false;
             }
         }
     }
 
     fn skip(&mut self, ls: &LessonState) {
-        let Some(player) = self.player.clone() else {
+        let Some(player) = self.play.player.clone() else {
             return;
         };
         let target = {
@@ -230,7 +230,7 @@ impl AppState {
             }
             ahead.position()
         };
-        self.playing = false;
+        self.play.playing = false;
         self.move_to(target);
     }
 
@@ -247,14 +247,14 @@ impl AppState {
         if let Some(l) = &mut self.lesson {
             l.goals = Some(Rc::new(outcomes));
         }
-        self.playing = false;
+        self.play.playing = false;
         if met {
             match Player::load(design(&doc)) {
                 Ok(player) => {
                     self.install(player);
                     self.mark_modified();
                 }
-                Err(e) => self.notice = Some(bilingual(&e)),
+                Err(e) => self.ui.notice = Some(bilingual(&e)),
             }
         }
     }
@@ -264,24 +264,24 @@ impl AppState {
     fn show_me(&mut self, ls: &LessonState) {
         match ls.current() {
             Some(StepDoc::Act { solution, .. }) => {
-                let Some(player) = self.player.clone() else {
+                let Some(player) = self.play.player.clone() else {
                     return;
                 };
                 let position = self.position();
                 for action in solution {
                     let result = player.borrow_mut().inject_doc(action.clone());
                     if let Err(e) = result {
-                        self.notice = Some(bilingual(&e));
+                        self.ui.notice = Some(bilingual(&e));
                         return;
                     }
                 }
                 self.after_inject(position);
-                self.playing = self.position() < self.total();
+                self.play.playing = self.position() < self.total();
             }
             Some(StepDoc::Switch { setting, value, .. }) => {
                 let Some(mut doc) = self.doc() else { return };
                 if let Err(e) = apply_setting_or_say(&mut doc, setting, value) {
-                    self.notice = Some(bilingual(&e));
+                    self.ui.notice = Some(bilingual(&e));
                     return;
                 }
                 match Player::load(doc) {
@@ -289,11 +289,11 @@ impl AppState {
                         self.install(player);
                         self.mark_modified();
                     }
-                    Err(e) => self.notice = Some(bilingual(&e)),
+                    Err(e) => self.ui.notice = Some(bilingual(&e)),
                 }
             }
             Some(step @ StepDoc::Challenge { .. }) => {
-                let Some(player) = self.player.clone() else {
+                let Some(player) = self.play.player.clone() else {
                     return;
                 };
                 let result = follow(&mut player.borrow_mut(), step);
@@ -304,7 +304,7 @@ impl AppState {
                         self.mark_modified();
                         self.check_design(ls);
                     }
-                    Err(e) => self.notice = Some(bilingual(&e)),
+                    Err(e) => self.ui.notice = Some(bilingual(&e)),
                 }
             }
             _ => {}
@@ -317,6 +317,7 @@ impl AppState {
             return;
         }
         let outcome = self
+            .play
             .player
             .as_ref()
             .and_then(|p| outcome_at_end(&p.borrow(), step));
@@ -334,10 +335,10 @@ impl AppState {
     /// Marks the step done once the world shows what it waits for (and a prediction is
     /// right); pauses the play loop at that moment.
     pub(super) fn refresh_lesson(&mut self) {
-        let Some(player) = self.player.clone() else {
+        let Some(player) = self.play.player.clone() else {
             return;
         };
-        let frame = self.frame.clone();
+        let frame = self.play.frame.clone();
         let Some(ls) = &mut self.lesson else { return };
         let Some(step) = ls.current() else { return };
         let world = awaited(step).is_none_or(|c| shows_in(&c, player.borrow().doc(), &frame));
@@ -350,7 +351,7 @@ impl AppState {
         if world && answered && !ls.done {
             ls.done = true;
             if !plays_to_end {
-                self.playing = false;
+                self.play.playing = false;
             }
         }
     }

@@ -22,8 +22,12 @@ fn shown(state: &AppState) -> String {
         View::Home => "home".into(),
         View::Sandbox => format!(
             "{}{} @{}",
-            state.example_id,
-            if state.modified { " (modified)" } else { "" },
+            state.sandbox.example_id,
+            if state.sandbox.modified {
+                " (modified)"
+            } else {
+                ""
+            },
             if state.position() == state.total() && state.total() > 0 {
                 "end".to_string()
             } else {
@@ -236,7 +240,7 @@ fn damaged_links_open_the_nearest_state_and_say_why_in_both_languages() {
         assert_eq!(shown(&state), expected, "#{short}");
         let got: Vec<&str> = problems.iter().map(LinkProblem::kind).collect();
         assert_eq!(got, kinds, "#{short}");
-        match &state.notice {
+        match &state.ui.notice {
             None => assert!(kinds.is_empty(), "#{short}: no notice"),
             Some(notice) => {
                 assert!(!kinds.is_empty(), "#{short}: {}", notice.en);
@@ -268,7 +272,7 @@ fn the_step_past_the_end_names_the_count() {
     let mut state = AppState::new(Lang::En, parse(""), Progress::default(), false);
     state.open_route(parse("kafka-leader-kill@99999999999999999999"));
     let total = state.total();
-    let notice = state.notice.clone().unwrap_or_default();
+    let notice = state.ui.notice.clone().unwrap_or_default();
     assert!(
         notice.en.contains(&format!("({total} steps)")),
         "{}",

@@ -66,4 +66,13 @@ impl Sim for Kafka {
     ) -> Frame {
         super::view::frame(world, last, names, total_steps, end_time_ms)
     }
+    fn ledger_now(
+        world: &World<Self>,
+    ) -> (&[mqlab_ledger::MessageRecord], Vec<mqlab_ledger::Placement>) {
+        let model = world.model();
+        (
+            model.ledger().records(),
+            model.placements(|n| world.is_up(n)),
+        )
+    }
 }

@@ -4,8 +4,9 @@
 //! messages delivered per link. Geometry comes from [`StageLayout`]; state is told in words
 //! and shapes as well as colour.
 
+use super::layout::{fit, Rect, StageLayout};
+use super::svg::{cell, envelope_legend, f, node_name};
 use crate::i18n::{self, Lang, T};
-use crate::layout::{fit, Rect, StageLayout, Tenths};
 use mqlab_scenario::frame::{
     Frame, NodeView, PublisherView, QueueAvailability, QueueReplicaView, QueueType, QueueView,
     ReplicaRole,
@@ -39,14 +40,6 @@ fn availability(q: &QueueView) -> (&'static str, Option<T>) {
         QueueAvailability::Down => ("down", Some(T::QueueDown)),
         QueueAvailability::Deleted => ("deleted", Some(T::QueueDeleted)),
     }
-}
-
-fn name_of(frame: &Frame, id: u32) -> String {
-    frame
-        .nodes
-        .iter()
-        .find(|n| n.id == id)
-        .map_or_else(|| id.to_string(), |n| n.name.clone())
 }
 
 /// The queue rows of one node's card: its replica of each queue, or an empty row.
@@ -126,7 +119,7 @@ fn queue_row(
             (!m.persistent).then_some("transient"),
             (selected == Some(m.message)).then_some("selected"),
         );
-        cells.push(crate::stage::cell(
+        cells.push(cell(
             class,
             u64::from(m.message),
             i18n::queue_item_title(lang, m, is_unacked),
@@ -195,7 +188,7 @@ pub fn strip(frame: &Frame, lang: Lang) -> Html {
         let (avail, down) = availability(q);
         let leader = match (down, q.leader) {
             (Some(t), _) => t.get(lang).to_string(),
-            (None, Some(id)) => format!("{} {}", T::Leader.get(lang), name_of(frame, id)),
+            (None, Some(id)) => format!("{} {}", T::Leader.get(lang), node_name(&frame.nodes, id)),
             (None, None) => T::QueueDown.get(lang).to_string(),
         };
         let kind = match q.kind {
@@ -231,7 +224,7 @@ pub fn strip(frame: &Frame, lang: Lang) -> Html {
     for (a, b, there, back) in traffic_pairs(frame) {
         traffic.push(html! {
             <li class={classes!((a.max(b) < 100).then_some("hop"))} data-testid={format!("traffic-{a}-{b}")}>
-                { name_of(frame, a) }<strong>{ format!(" →{there} ←{back} ") }</strong>{ name_of(frame, b) }
+                { node_name(&frame.nodes, a) }<strong>{ format!(" →{there} ←{back} ") }</strong>{ node_name(&frame.nodes, b) }
             </li>
         });
     }
@@ -246,7 +239,7 @@ pub fn strip(frame: &Frame, lang: Lang) -> Html {
                 </div>
             }
             <ul class="legend" aria-label={T::Legend.get(lang)}>
-                { crate::stage::envelope_legend(lang) }
+                { envelope_legend(lang) }
                 <li>{ T::UnackedLegend.get(lang) }</li>
                 <li>{ T::RedeliveredLegend.get(lang) }</li>
                 <li>{ T::TransientLegend.get(lang) }</li>
@@ -284,10 +277,6 @@ pub fn traffic_pairs(frame: &Frame) -> Vec<(u32, u32, u64, u64)> {
         }
     }
     pairs
-}
-
-fn f(v: f64) -> String {
-    Tenths(v).to_string()
 }
 
 #[cfg(test)]

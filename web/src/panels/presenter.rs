@@ -3,17 +3,10 @@
 
 use crate::i18n::{Lang, T};
 use mqlab_scenario::counters::{self, LedgerCounter};
-use mqlab_scenario::frame::{LedgerSummary, NodeKind, NodeView};
+use mqlab_scenario::frame::{LedgerSummary, NodeView};
 use yew::prelude::*;
 
-/// The nodes the digit keys select, in stage order: everything but the controller.
-pub fn selectable(nodes: &[NodeView]) -> Vec<&NodeView> {
-    nodes
-        .iter()
-        .filter(|n| n.kind != NodeKind::Controller)
-        .take(10)
-        .collect()
-}
+pub use crate::state::selectable;
 
 /// The digit key that selects the `i`-th selectable node: 1 … 9, then 0.
 pub fn digit(i: usize) -> char {

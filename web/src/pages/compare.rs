@@ -3,7 +3,7 @@
 //! on the timeline, and both ledgers in one table with the differing counters flagged.
 
 use crate::i18n::{self, sim_time, Lang, T};
-use crate::player_bar::{PlayerBar, PlayerInput, Speed};
+use crate::panels::player_bar::{PlayerBar, PlayerInput, Speed};
 use crate::route::Route;
 use crate::stage::Stage;
 use crate::state::{CompareState, PRESETS};

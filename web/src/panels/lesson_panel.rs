@@ -2,8 +2,7 @@
 //! a setting, predict), whether the world shows it done, and at the end the model answer,
 //! each point linked to the step that showed it.
 
-use crate::i18n::{fill, Lang, T};
-use crate::lesson_map::question_text;
+use crate::i18n::{fill, question_text, Lang, T};
 use crate::route::Route;
 use crate::state::{LessonInput, LessonState};
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};

@@ -5,13 +5,7 @@ use mqlab_scenario::frame::{Happening, Severity};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The happenings of one step.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogEntry {
-    pub step: u64,
-    pub time_ms: u64,
-    pub happenings: Vec<Happening>,
-}
+pub use crate::state::LogEntry;
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct EventLogProps {

@@ -1,90 +1,12 @@
 //! The player bar: transport buttons, speed, and the scrubbable timeline with its marks.
 
 use crate::i18n::{self, Lang, T};
-use crate::layout::Tenths;
+use crate::stage::layout::Tenths;
 use mqlab_scenario::{MarkKind, TimelineMark};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// How fast play runs. At 1× one simulated second takes about two real seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Speed {
-    Half,
-    One,
-    Two,
-    Four,
-    /// One step per tick of the player, whatever time it covers.
-    ByStep,
-}
-
-impl Speed {
-    pub const ALL: [Speed; 5] = [
-        Speed::Half,
-        Speed::One,
-        Speed::Two,
-        Speed::Four,
-        Speed::ByStep,
-    ];
-
-    /// Simulated milliseconds per real millisecond.
-    pub fn rate(self) -> f64 {
-        match self {
-            Speed::Half => 0.25,
-            Speed::One => 0.5,
-            Speed::Two => 1.0,
-            Speed::Four => 2.0,
-            Speed::ByStep => 0.0,
-        }
-    }
-
-    /// How many times faster than 1×.
-    pub fn factor(self) -> f64 {
-        self.rate() / Speed::One.rate()
-    }
-
-    pub fn value(self) -> &'static str {
-        match self {
-            Speed::Half => "0.5",
-            Speed::One => "1",
-            Speed::Two => "2",
-            Speed::Four => "4",
-            Speed::ByStep => "step",
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> String {
-        match self {
-            Speed::ByStep => T::ByStep.get(lang).to_string(),
-            other => format!("{}×", other.value()),
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Speed> {
-        Speed::ALL.into_iter().find(|s| s.value() == value)
-    }
-
-    pub fn faster(self) -> Speed {
-        let i = Speed::ALL.iter().position(|s| *s == self).unwrap_or(1);
-        Speed::ALL[(i + 1).min(Speed::ALL.len() - 1)]
-    }
-
-    pub fn slower(self) -> Speed {
-        let i = Speed::ALL.iter().position(|s| *s == self).unwrap_or(1);
-        Speed::ALL[i.saturating_sub(1)]
-    }
-}
-
-/// What the player bar asks for.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum PlayerInput {
-    Start,
-    Back,
-    PlayPause,
-    Forward,
-    End,
-    Seek(u64),
-    Speed(Speed),
-}
+pub use crate::state::{PlayerInput, Speed};
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct PlayerBarProps {

@@ -4,43 +4,7 @@ use crate::i18n::{Lang, T};
 use mqlab_scenario::frame::{NodeKind, NodeStatus, NodeView};
 use yew::prelude::*;
 
-/// An action on one node, as the menu offers it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NodeCommand {
-    Kill,
-    Stop,
-    Restart,
-    Isolate,
-    Reconnect,
-    Produce,
-}
-
-impl NodeCommand {
-    fn label(self, kind: NodeKind, rabbit: bool) -> T {
-        match self {
-            NodeCommand::Kill => T::Kill,
-            NodeCommand::Stop if rabbit && kind != NodeKind::Broker => T::CloseConnection,
-            NodeCommand::Stop if kind == NodeKind::Consumer => T::CloseConsumer,
-            NodeCommand::Stop => T::StopGracefully,
-            NodeCommand::Restart => T::Restart,
-            NodeCommand::Isolate => T::Isolate,
-            NodeCommand::Reconnect => T::Reconnect,
-            NodeCommand::Produce if rabbit => T::Publish5,
-            NodeCommand::Produce => T::Produce5,
-        }
-    }
-
-    fn testid(self) -> &'static str {
-        match self {
-            NodeCommand::Kill => "menu-kill",
-            NodeCommand::Stop => "menu-stop",
-            NodeCommand::Restart => "menu-restart",
-            NodeCommand::Isolate => "menu-isolate",
-            NodeCommand::Reconnect => "menu-reconnect",
-            NodeCommand::Produce => "menu-produce",
-        }
-    }
-}
+pub use crate::state::NodeCommand;
 
 /// What can be done to a node in its present state. RabbitMQ publishers can be killed,
 /// closed and restarted too (a Kafka producer only produces).

@@ -9,22 +9,9 @@ use mqlab_scenario::doc_rabbit::{
     OverflowDoc, PublishModeDoc, QueueTypeDoc, RabbitDoc, RabbitVersion,
 };
 use mqlab_scenario::{KafkaVersion, Knobs, Text};
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// What Apply hands up: the knobs, and a RabbitMQ scenario's edited section.
-pub type Applied = (Knobs, Option<RabbitDoc>);
-
-/// A RabbitMQ scenario's section as the app holds it: shared, and equal only to itself (a
-/// new scenario is a new one), so no deep comparison is needed.
-#[derive(Clone)]
-pub struct SharedRabbit(pub Rc<RabbitDoc>);
-
-impl PartialEq for SharedRabbit {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
+pub use crate::state::{Applied, SharedRabbit};
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct SettingsProps {

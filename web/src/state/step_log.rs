@@ -2,9 +2,17 @@
 //! collected while moving it. The trace is deterministic, so an entry stays true until the
 //! future is rewritten by an injected action.
 
-use crate::event_log::LogEntry;
+use mqlab_scenario::frame::Happening;
 use mqlab_scenario::VecMap as BTreeMap;
 use mqlab_scenario::{Command, Player};
+
+/// The happenings of one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub step: u64,
+    pub time_ms: u64,
+    pub happenings: Vec<Happening>,
+}
 
 /// The most steps whose happenings are collected on one jump; earlier ones are skipped.
 const FILL_LIMIT: u64 = 20_000;

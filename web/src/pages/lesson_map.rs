@@ -1,7 +1,7 @@
 //! The home page: the lessons grouped by the interview question they answer, each with the
 //! learner's progress, and the way into the sandbox.
 
-use crate::i18n::{fill, Lang, T};
+use crate::i18n::{fill, question_text, Lang, T};
 use crate::progress::Progress;
 use crate::route::Route;
 use mqlab_scenario::lesson::doc::Question;
@@ -14,19 +14,6 @@ pub struct LessonMapProps {
     pub lang: Lang,
     pub lessons: Rc<Vec<LessonDoc>>,
     pub progress: Rc<Progress>,
-}
-
-/// The question's heading on the lesson map.
-pub fn question_text(q: Question) -> T {
-    match q {
-        Question::HighAvailability => T::QHighAvailability,
-        Question::DuplicateConsumption => T::QDuplicateConsumption,
-        Question::Idempotency => T::QIdempotency,
-        Question::MessageLoss => T::QMessageLoss,
-        Question::Ordering => T::QOrdering,
-        Question::Backlog => T::QBacklog,
-        Question::Design => T::QDesign,
-    }
 }
 
 fn question_key(q: Question) -> &'static str {

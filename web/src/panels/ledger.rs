@@ -1,7 +1,7 @@
 //! The ledger tab: 不能多，不能少. Counters first, then every message and its fate.
 
-use crate::event_log::LogEntry;
 use crate::i18n::{self, Lang, T};
+use crate::panels::event_log::LogEntry;
 use mqlab_scenario::counters::{self, Side};
 use mqlab_scenario::frame::{Consumption, Fate, LedgerSummary, MessageView, StoreView};
 use std::rc::Rc;

@@ -1,16 +1,25 @@
 //! The stage: one SVG drawn from a frame. Each entity renders itself (a broker card, its
-//! replicas' logs, a client, an envelope); geometry comes from [`StageLayout`].
+//! replicas' logs, a client, an envelope); geometry comes from [`StageLayout`]. What is
+//! Kafka's is in `kafka` and `groups`, what is RabbitMQ's in `rabbit`, what all share in
+//! `svg`; `layout` is the pure geometry, `menu` the node menu drawn over the stage.
+
+pub mod groups;
+pub mod kafka;
+pub mod layout;
+pub mod menu;
+pub mod rabbit;
+pub mod svg;
 
 use crate::i18n::{self, Lang, T};
-use crate::layout::{self, fit, Rect, StageLayout, Tenths, CELL_H, SLOT_H, WIDTH};
-use crate::stage_groups::{self, SideCtx};
-use crate::stage_rabbit;
+use groups::SideCtx;
+use kafka::PartitionStrip;
+use layout::{fit, StageLayout, Tenths, WIDTH};
 use mqlab_scenario::frame::{
-    ConsumerView, EnvelopeKind, EnvelopeView, Frame, GroupView, LinkStatus, LinkView, NodeKind,
-    NodeStatus, NodeView, PartitionView, ReplicaView,
+    EnvelopeKind, EnvelopeView, Frame, LinkStatus, LinkView, NodeKind, NodeStatus, NodeView,
 };
 use mqlab_scenario::VecSet as BTreeSet;
 use std::rc::Rc;
+use svg::{activation, f, status_attr, status_text};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -143,8 +152,8 @@ pub fn stage(props: &StageProps) -> Html {
                     aria-label={T::StageLabel.get(lang)}>
                     <g class="links">{ for links }</g>
                     <g class="nodes">{ for nodes }</g>
-                    { stage_groups::groups(&side) }
-                    { stage_groups::stores(&side) }
+                    { groups::groups(&side) }
+                    { groups::stores(&side) }
                     <g class="link-labels">{ for link_labels }</g>
                     <g class="envelopes" aria-hidden="true">{ for envelopes }</g>
                 </svg>
@@ -158,7 +167,7 @@ pub fn stage(props: &StageProps) -> Html {
                 <PartitionStrip partitions={frame.partitions.clone()} nodes={frame.nodes.clone()}
                     consumers={frame.consumers.clone()} groups={frame.groups.clone()} {lang} />
             } else {
-                { stage_rabbit::strip(frame, lang) }
+                { rabbit::strip(frame, lang) }
             }
         </div>
     }
@@ -235,50 +244,11 @@ fn use_room(wrap: &NodeRef) -> Room {
     *room
 }
 
-struct NodeCtx<'a> {
-    frame: &'a Frame,
-    layout: &'a StageLayout,
-    lang: Lang,
-    active: bool,
-}
-
-pub(crate) fn status_text(node: &NodeView, lang: Lang) -> String {
-    let mut parts = vec![match node.status {
-        NodeStatus::Up => T::Up.get(lang),
-        NodeStatus::Crashed => T::Crashed.get(lang),
-        NodeStatus::Stopped => T::Stopped.get(lang),
-    }];
-    if node.isolated {
-        parts.push(T::Isolated.get(lang));
-    }
-    if node.fenced {
-        parts.push(T::Fenced.get(lang));
-    }
-    parts.join(" · ")
-}
-
-pub(crate) fn status_attr(status: NodeStatus) -> &'static str {
-    match status {
-        NodeStatus::Up => "up",
-        NodeStatus::Crashed => "crashed",
-        NodeStatus::Stopped => "stopped",
-    }
-}
-
-/// Opens the node's menu on click, and on Enter or Space when it has the focus.
-pub(crate) fn activation(
-    id: u32,
-    on_node: &Callback<u32>,
-) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
-    let click = on_node.reform(move |_: MouseEvent| id);
-    let on_node = on_node.clone();
-    let key = Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            on_node.emit(id);
-        }
-    });
-    (click, key)
+pub(super) struct NodeCtx<'a> {
+    pub(super) frame: &'a Frame,
+    pub(super) layout: &'a StageLayout,
+    pub(super) lang: Lang,
+    pub(super) active: bool,
 }
 
 fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
@@ -319,7 +289,7 @@ fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
     let replicas = ctx.frame.partitions.iter().filter_map(|p| {
         let replica = p.replicas.iter().find(|rep| rep.broker == node.id)?;
         let slot = *ctx.layout.slots.get(&p.name)?;
-        Some(replica_log(
+        Some(kafka::replica_log(
             p,
             replica,
             slot,
@@ -337,219 +307,13 @@ fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
             <text class="node-name" x={f(r.x + 12.0)} y={f(r.y + 20.0)}>{ &node.name }</text>
             <text class="node-status" x={f(r.x + 12.0)} y={f(r.y + 38.0)}>{ status }</text>
             { for replicas }
-            { stage_rabbit::queue_rows(node.id, r, ctx.frame, ctx.layout, lang, props.selected_message) }
+            { rabbit::queue_rows(node.id, r, ctx.frame, ctx.layout, lang, props.selected_message) }
             if down {
                 <g class="down-cross" aria-hidden="true">
                     <line x1={f(r.x + 4.0)} y1={f(r.y + 4.0)} x2={f(r.x + r.w - 4.0)} y2={f(r.y + r.h - 4.0)} />
                     <line x1={f(r.x + r.w - 4.0)} y1={f(r.y + 4.0)} x2={f(r.x + 4.0)} y2={f(r.y + r.h - 4.0)} />
                 </g>
             }
-        </g>
-    }
-}
-
-fn replica_log(
-    p: &PartitionView,
-    rep: &ReplicaView,
-    slot: usize,
-    card: Rect,
-    ctx: &NodeCtx,
-    selected: Option<u32>,
-) -> Html {
-    let lang = ctx.lang;
-    let layout = ctx.layout;
-    let y = layout.slot_y(card.y, slot);
-    let slot_h = layout.slot_h;
-    let x = card.x + 6.0;
-    let w = card.w - 12.0;
-    let is_leader = p.leader == Some(rep.broker);
-    let stale = rep.acts_as_leader && !is_leader;
-    let in_isr = p.isr.contains(&rep.broker);
-    let in_elr = !in_isr && p.elr.contains(&rep.broker);
-    let role = if is_leader {
-        T::Leader
-    } else if stale {
-        T::StaleLeader
-    } else {
-        T::Follower
-    };
-    let class = classes!(
-        "replica",
-        is_leader.then_some("leader"),
-        stale.then_some("stale")
-    );
-
-    // The newest cells that fit; offsets place cells and markers.
-    let skip = rep.cells.len().saturating_sub(layout.max_cells);
-    let first_offset = rep.cells.get(skip).map_or(rep.log_end_offset, |c| c.offset);
-    let x0 = x + 8.0;
-    let cw = layout.cell_w;
-    let x_of = |offset: u64| x0 + (offset.saturating_sub(first_offset)) as f64 * cw;
-    let cells_y = y + 30.0;
-    let cells = rep.cells.iter().skip(skip).map(|c| {
-        let cx = x_of(c.offset);
-        let class = classes!(
-            "cell",
-            format!("epoch-{}", c.leader_epoch % 6),
-            (selected == Some(c.message)).then_some("selected"),
-            (c.offset >= rep.high_watermark).then_some("uncommitted"),
-        );
-        cell(
-            class,
-            c.offset,
-            i18n::cell_title(lang, c.offset, &c.label, c.leader_epoch),
-            c.offset.to_string(),
-            (cx, cells_y, cw),
-            &c.label,
-        )
-    });
-    let hw_x = x_of(rep.high_watermark);
-    let leo_x = x_of(rep.log_end_offset);
-    let marker_y = cells_y + CELL_H + 2.0;
-    let label_y = marker_y + 15.0;
-    let same = rep.high_watermark == rep.log_end_offset;
-    // Each label sits on the side of its marker that has room; LEO's drops a line unless
-    // HW's is on the left and LEO's on the right, where they cannot meet.
-    let right_edge = x + w - 6.0;
-    let hw_text = if same {
-        format!("HW=LEO {}", rep.high_watermark)
-    } else {
-        format!("HW {}", rep.high_watermark)
-    };
-    let leo_text = format!("LEO {}", rep.log_end_offset);
-    let hw_w = layout::text_width(&hw_text, 11.0, false, true);
-    let leo_w = layout::text_width(&leo_text, 11.0, false, true);
-    let hw_left = hw_x - x0 > hw_w + 3.0 || right_edge - hw_x < hw_w + 5.0;
-    let leo_right = right_edge - leo_x > leo_w + 3.0;
-    let leo_y = if hw_left && leo_right {
-        label_y
-    } else {
-        label_y + 12.0
-    };
-    // Inside the row whatever the side: end-anchored labels no further left than the row.
-    let hw_label_x = if hw_left {
-        (hw_x - 3.0).max(x + 4.0 + hw_w)
-    } else {
-        hw_x + 5.0
-    };
-    let leo_label_x = if leo_right {
-        leo_x + 3.0
-    } else {
-        (leo_x - 3.0).max(x + 4.0 + leo_w)
-    };
-
-    html! {
-        <g class={class} data-testid={format!("replica-{}-{}", p.name, rep.broker)}
-            data-hw={rep.high_watermark.to_string()} data-leo={rep.log_end_offset.to_string()}>
-            <rect class="slot" x={f(x)} y={f(y)} width={f(w)} height={f(slot_h - 6.0)} rx="5" />
-            <text class="partition-name" x={f(x + 8.0)} y={f(y + 14.0)}>{ &p.name }</text>
-            <text class="role" x={f(x + w - 8.0)} y={f(y + 14.0)} text-anchor="end">{ role.get(lang) }</text>
-            if skip > 0 {
-                <text class="more" x={f(x + 2.0)} y={f(cells_y + 16.0)}>
-                    <title>{ T::EarlierCells.get(lang) }</title>{ "…" }
-                </text>
-            }
-            { for cells }
-            <g class="marker hw" data-testid={format!("hw-{}-{}", p.name, rep.broker)}>
-                <line x1={f(hw_x)} y1={f(cells_y - 2.0)} x2={f(hw_x)} y2={f(marker_y + 6.0)} />
-                <path d={format!("M{} {} l-4 7 h8 z", Tenths(hw_x), Tenths(marker_y))} />
-                <text x={f(hw_label_x)} y={f(label_y)}
-                    text-anchor={if hw_left { "end" } else { "start" }}>{ hw_text }</text>
-            </g>
-            if !same {
-                <g class="marker leo" data-testid={format!("leo-{}-{}", p.name, rep.broker)}>
-                    <line x1={f(leo_x)} y1={f(cells_y - 2.0)} x2={f(leo_x)} y2={f(marker_y + 6.0)} />
-                    <path d={format!("M{} {} l-4 7 h8 z", Tenths(leo_x), Tenths(marker_y))} />
-                    <text x={f(leo_label_x)} y={f(leo_y)}
-                        text-anchor={if leo_right { "start" } else { "end" }}>{ leo_text }</text>
-                </g>
-            }
-            if is_leader && slot_h > SLOT_H {
-                { stage_groups::offset_markers(p, ctx.frame, y + SLOT_H - 20.0, &x_of, (x + 4.0, right_edge), lang) }
-            }
-            { membership(p, in_isr, in_elr, (x, y + slot_h - 11.0, w), lang) }
-        </g>
-    }
-}
-
-/// The bottom line of a replica's slot: the partition's ISR (and ELR, KIP-966) on the left,
-/// whether this replica is in it on the right. With an ELR, or an empty ISR, the words get
-/// shorter until both fit, and each says in full what it means on hover.
-fn membership(
-    p: &PartitionView,
-    in_isr: bool,
-    in_elr: bool,
-    (x, y, w): (f64, f64, f64),
-    lang: Lang,
-) -> Html {
-    let state_class = classes!(
-        "isr-state",
-        in_elr.then_some("elr"),
-        (!in_isr && !in_elr).then_some("out")
-    );
-    if p.elr.is_empty() && !p.isr.is_empty() {
-        return html! {
-            <>
-                <text class="isr" x={f(x + 8.0)} y={f(y)}>{ i18n::isr_list(&p.isr) }</text>
-                <text class={state_class} x={f(x + w - 8.0)} y={f(y)} text-anchor="end">
-                    { if in_isr { T::InIsr.get(lang) } else { T::OutOfIsr.get(lang) } }
-                </text>
-            </>
-        };
-    }
-    let (tag, short, title) = if in_isr {
-        (T::InIsr, T::InIsrShort, T::InIsrTitle)
-    } else if in_elr {
-        (T::InElr, T::InElrShort, T::InElrTitle)
-    } else {
-        (T::OutOfIsr, T::OutShort, T::OutOfIsrAndElrTitle)
-    };
-    let full = i18n::isr_elr(lang, &p.isr, &p.elr, false);
-    let compact = i18n::isr_elr(lang, &p.isr, &p.elr, true);
-    let bold = !in_isr;
-    let (line, state) = layout::first_fitting(
-        &[
-            (full.as_str(), tag.get(lang)),
-            (compact.as_str(), tag.get(lang)),
-            (compact.as_str(), short.get(lang)),
-        ],
-        w - 16.0 - 8.0,
-        |l, r| layout::text_width(l, 11.0, true, false) + layout::text_width(r, 11.0, false, bold),
-    );
-    let isr_empty = p.isr.is_empty();
-    let line_title = if isr_empty {
-        T::IsrEmptyTitle.get(lang).to_string()
-    } else {
-        full.clone()
-    };
-    html! {
-        <>
-            <text class={classes!("isr", isr_empty.then_some("empty"))} x={f(x + 8.0)} y={f(y)}>
-                <title>{ line_title }</title>{ line }
-            </text>
-            <text class={state_class} x={f(x + w - 8.0)} y={f(y)} text-anchor="end">
-                <title>{ title.get(lang) }</title>{ state }
-            </text>
-        </>
-    }
-}
-
-/// A message's cell in a log or a queue: its tooltip, a mark above it (an offset, a
-/// delivery state), its short label.
-pub(crate) fn cell(
-    class: Classes,
-    key: u64,
-    title: String,
-    above: String,
-    (x, y, w): (f64, f64, f64),
-    label: &str,
-) -> Html {
-    html! {
-        <g {class} {key}>
-            <title>{ title }</title>
-            <text class="offset" x={f(x + w / 2.0)} y={f(y - 3.0)}>{ above }</text>
-            <rect x={f(x + 1.0)} y={f(y)} width={f(w - 2.0)} height={f(CELL_H)} rx="2" />
-            <text class="cell-label" x={f(x + w / 2.0)} y={f(y + 16.0)}>{ layout::short_label(label) }</text>
         </g>
     }
 }
@@ -591,7 +355,7 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
     };
     // Under the name: the settings line, or a publisher's; then its state when down.
     let mut lines = match publisher {
-        Some(p) => stage_rabbit::publisher_lines(node, p, lang),
+        Some(p) => rabbit::publisher_lines(node, p, lang),
         None => vec![("node-status", fit(&node.detail, 24))],
     };
     if node.status != NodeStatus::Up {
@@ -730,76 +494,4 @@ fn link(l: &LinkView, layout: &StageLayout, lang: Lang) -> (Html, Html) {
         </g>
     };
     (line, label)
-}
-
-#[derive(Properties, Clone, PartialEq)]
-struct StripProps {
-    partitions: Vec<PartitionView>,
-    nodes: Vec<NodeView>,
-    consumers: Vec<ConsumerView>,
-    groups: Vec<GroupView>,
-    lang: Lang,
-}
-
-/// Under the stage: who leads each partition, and a legend.
-#[function_component(PartitionStrip)]
-fn partition_strip(props: &StripProps) -> Html {
-    let lang = props.lang;
-    let name_of = |id: u32| {
-        props
-            .nodes
-            .iter()
-            .find(|n| n.id == id)
-            .map_or(id.to_string(), |n| n.name.clone())
-    };
-    let items = props.partitions.iter().map(|p| {
-        let leader = match p.leader {
-            Some(id) => format!("{} {}", T::Leader.get(lang), name_of(id)),
-            None => T::Offline.get(lang).to_string(),
-        };
-        html! {
-            <li class={classes!("partition-chip", p.leader.is_none().then_some("offline"))} key={p.name.clone()}>
-                <strong>{ &p.name }</strong>
-                <span data-testid={format!("partition-{}-leader", p.name)}>{ leader }</span>
-                <span>{ i18n::epoch(lang, p.leader_epoch) }</span>
-                <span class={classes!("isr", p.isr.is_empty().then_some("empty"))}
-                    data-testid={format!("partition-{}-isr", p.name)}
-                    title={p.isr.is_empty().then(|| T::IsrEmptyTitle.get(lang))}>
-                    { i18n::isr_elr(lang, &p.isr, &p.elr, false) }
-                </span>
-                { stage_groups::strip_marks(p, &props.consumers, &props.groups) }
-            </li>
-        }
-    });
-    html! {
-        <div class="stage-strip">
-            <ul class="partition-chips">{ for items }</ul>
-            <ul class="legend" aria-label={T::Legend.get(lang)}>
-                { envelope_legend(lang) }
-                <li><span class="swatch epochs" />{ T::EpochColour.get(lang) }</li>
-                <li><span class="swatch dashed" />{ T::UncommittedLegend.get(lang) }</li>
-                if !props.consumers.is_empty() {
-                    <li class="legend-position">{ T::PositionLegend.get(lang) }</li>
-                    <li class="legend-committed">{ T::CommittedLegend.get(lang) }</li>
-                }
-            </ul>
-        </div>
-    }
-}
-
-/// The legend's entries for the kinds of envelopes.
-pub(crate) fn envelope_legend(lang: Lang) -> Html {
-    html! {
-        <>
-            <li><span class="swatch data" />{ T::Data.get(lang) }</li>
-            <li><span class="swatch ack" />{ T::AckKind.get(lang) }</li>
-            <li><span class="swatch error" />{ T::ErrorKind.get(lang) }</li>
-            <li><span class="swatch control" />{ T::ControlKind.get(lang) }</li>
-        </>
-    }
-}
-
-/// SVG attribute values with one decimal: enough precision, shorter DOM.
-fn f(v: f64) -> String {
-    Tenths(v).to_string()
 }

@@ -3,8 +3,9 @@
 //! Geometry comes from [`StageLayout`]; state is always told in words or shapes as well as
 //! colour.
 
+use super::layout::{self, fit, Rect, StageLayout, StoreLayout, Tenths, CHIP_H, GROUP_HEAD};
+use super::svg::{activation, f, node_name, status_attr, status_text};
 use crate::i18n::{self, Lang, T};
-use crate::layout::{self, fit, Rect, StageLayout, StoreLayout, Tenths, CHIP_H, GROUP_HEAD};
 use mqlab_scenario::frame::{
     ConsumerActivity, ConsumerView, Frame, GroupState, GroupView, NodeStatus, NodeView,
     PartitionView, RowView, StoreKind, StoreView,
@@ -82,14 +83,6 @@ impl SideCtx<'_> {
             .find(|m| m.id == id)
             .map(|m| m.label.as_str())
     }
-
-    fn node_name(&self, id: u32) -> String {
-        self.frame
-            .nodes
-            .iter()
-            .find(|n| n.id == id)
-            .map_or_else(|| id.to_string(), |n| n.name.clone())
-    }
 }
 
 /// Every group's frame with its consumers inside.
@@ -124,7 +117,7 @@ fn group_frame<'a>(
     let state = group.state;
     let generation = group.generation;
     let coordinator = match group.coordinator {
-        Some(id) => i18n::coordinator(lang, &ctx.node_name(id)),
+        Some(id) => i18n::coordinator(lang, &node_name(&ctx.frame.nodes, id)),
         None => T::NoCoordinator.get(lang).to_string(),
     };
     // The name gets what the state leaves of the header (about 7 units a character).
@@ -159,8 +152,7 @@ fn consumer_card(c: &ConsumerView, ctx: &SideCtx) -> Html {
     let state = if up {
         activity_text(c.activity).get(lang).to_string()
     } else {
-        node.map(|n| crate::stage::status_text(n, lang))
-            .unwrap_or_default()
+        node.map(|n| status_text(n, lang)).unwrap_or_default()
     };
     let idle = up && c.assigned.is_empty() && c.activity != ConsumerActivity::Joining;
     let partitions = if c.assigned.is_empty() {
@@ -205,20 +197,12 @@ fn consumer_card(c: &ConsumerView, ctx: &SideCtx) -> Html {
         ),
         T::PressEnter.get(lang)
     );
-    let id = c.id;
-    let click = ctx.on_node.reform(move |_: MouseEvent| id);
-    let on_node = ctx.on_node.clone();
-    let key = Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            on_node.emit(id);
-        }
-    });
+    let (click, key) = activation(c.id, ctx.on_node);
     let class = classes!(
         "node",
         "client",
         "consumer",
-        format!("status-{}", crate::stage::status_attr(status)),
+        format!("status-{}", status_attr(status)),
         format!("activity-{}", activity_attr(c.activity)),
         idle.then_some("idle"),
         ctx.active.contains(&c.id).then_some("active"),
@@ -226,7 +210,7 @@ fn consumer_card(c: &ConsumerView, ctx: &SideCtx) -> Html {
     let commit = c.commit.get(lang);
     html! {
         <g {class} data-testid={format!("consumer-{}", c.id)} data-name={c.name.clone()}
-            data-status={crate::stage::status_attr(status)} data-activity={activity_attr(c.activity)}
+            data-status={status_attr(status)} data-activity={activity_attr(c.activity)}
             data-assigned={c.assigned.join(" ")} data-in-hand={c.in_hand.len().to_string()}
             role="button" tabindex="0" aria-label={aria} onclick={click} onkeydown={key}>
             <rect class="card" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="7" />
@@ -440,8 +424,4 @@ pub fn strip_marks(p: &PartitionView, consumers: &[ConsumerView], groups: &[Grou
             }
         </>
     }
-}
-
-fn f(v: f64) -> String {
-    Tenths(v).to_string()
 }
