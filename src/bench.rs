@@ -185,11 +185,14 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
         consumers: ["billing-1", "billing-2"]
             .iter()
             .map(|name| {
-                serde_json::from_value(serde_json::json!({
-                    "name": name, "group": "billing", "topic": "orders",
-                    "commit": "sync_after_process", "auto_offset_reset": "earliest",
-                    "processing_ms": 20, "store": "orders-table"
-                }))
+                mqlab_scenario::doc::ConsumerDoc::read(mqlab_scenario::read::Field::new(
+                    "consumers[]",
+                    &serde_json::json!({
+                        "name": name, "group": "billing", "topic": "orders",
+                        "commit": "sync_after_process", "auto_offset_reset": "earliest",
+                        "processing_ms": 20, "store": "orders-table"
+                    }),
+                ))
                 .expect("a consumer document")
             })
             .collect(),
@@ -262,7 +265,7 @@ pub fn rabbitmq_scenario(duration_ms: u64) -> ScenarioDoc {
     script.push(
         serde_json::json!({ "at_ms": duration_ms * 5 / 10, "do": "restart", "node": "rabbit-1" }),
     );
-    serde_json::from_value(serde_json::json!({
+    ScenarioDoc::from_value(&serde_json::json!({
         "id": "bench-rabbitmq",
         "title": { "en": "Benchmark: a busy RabbitMQ cluster", "zh": "Benchmark: a busy RabbitMQ cluster" },
         "seed": 7,

@@ -52,8 +52,7 @@ pub fn explore(args: &[String]) -> Result<(), String> {
     }
     let path = file.ok_or(USAGE)?;
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: cannot read: {e}"))?;
-    let mut doc: ScenarioDoc = serde_json::from_str(&text)
-        .map_err(|e| format!("{path}: {}", mqlab_scenario::ScenarioError::from_json(&e)))?;
+    let mut doc = ScenarioDoc::parse(&text).map_err(|e| format!("{path}: {e}"))?;
     if let Some(seed) = seed {
         doc.seed = seed;
     }
@@ -122,7 +121,7 @@ pub fn explore(args: &[String]) -> Result<(), String> {
                 );
             }
             if let Some(out) = out {
-                let json = serde_json::to_string_pretty(&c.doc).map_err(|e| e.to_string())?;
+                let json = c.doc.to_json_pretty();
                 std::fs::write(&out, json + "\n").map_err(|e| format!("{out}: {e}"))?;
                 outln!(
                     "  {} {out}",

@@ -52,8 +52,7 @@ fn check_file(path: &str) -> Result<String, String> {
     let is_lesson =
         serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("question").is_some());
     if is_lesson {
-        let doc: LessonDoc = serde_json::from_str(&text)
-            .map_err(|e| format!("{path}: {}", ScenarioError::from_json(&e)))?;
+        let doc = LessonDoc::parse(&text).map_err(|e| format!("{path}: {e}"))?;
         let lesson = validate_lesson(&doc).map_err(|e| format!("{path}: {e}"))?;
         return Ok(format!("lesson, {} steps", lesson.doc.steps.len()));
     }

@@ -68,8 +68,7 @@ struct Row {
 fn load(dir: &Path, file: &str) -> Result<ScenarioDoc, String> {
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let doc: ScenarioDoc =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc = ScenarioDoc::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     mqlab_scenario::Player::load(doc.clone())
         .map_err(|e| format!("{}: {}: {}", path.display(), e.field, e.en))?;
     Ok(doc)

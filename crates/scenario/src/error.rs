@@ -125,24 +125,23 @@ mod tests {
     use super::*;
 
     fn zh_of(text: &str) -> String {
-        let err = serde_json::from_str::<crate::ScenarioDoc>(text).unwrap_err();
-        ScenarioError::from_json(&err).text(Lang::Zh)
+        crate::ScenarioDoc::parse(text).unwrap_err().text(Lang::Zh)
     }
 
     /// Chinese messages quote names from the input, never serde's English.
     #[test]
     fn json_errors_read_in_chinese() {
-        for (text, words) in [
-            ("", "JSON 在中途结束"),
-            ("{", "JSON 在中途结束"),
-            ("{]", "JSON 语法错误"),
-            ("nope", "JSON 语法错误"),
-            ("{}", "缺少字段 `"),
-            ("[1]", "值的类型不对"),
+        for (text, words, start) in [
+            ("", "JSON 在中途结束", "（文档第 "),
+            ("{", "JSON 在中途结束", "（文档第 "),
+            ("{]", "JSON 语法错误", "（文档第 "),
+            ("nope", "JSON 语法错误", "（文档第 "),
+            ("{}", "缺少此字段", "id："),
+            ("[1]", "应为对象", "（文档）："),
         ] {
             let zh = zh_of(text);
             assert!(zh.contains(words), "{text}: {zh}");
-            assert!(zh.starts_with("（文档第 "), "{text}: {zh}");
+            assert!(zh.starts_with(start), "{text}: {zh}");
             for english in ["expected", "missing", "line", "column", "EOF", "document"] {
                 assert!(!zh.contains(english), "{text}: {zh}");
             }

@@ -103,11 +103,7 @@ const SOURCES: [(&str, &str); 22] = [
 pub fn examples() -> Vec<Example> {
     SOURCES
         .iter()
-        .filter_map(|(id, text)| {
-            serde_json::from_str(text)
-                .ok()
-                .map(|doc| Example { id, doc })
-        })
+        .filter_map(|(id, text)| ScenarioDoc::parse(text).ok().map(|doc| Example { id, doc }))
         .collect()
 }
 

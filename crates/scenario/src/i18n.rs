@@ -10,7 +10,7 @@ pub enum Lang {
 }
 
 /// A text in both languages, as scenario documents carry it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Text {
     pub en: String,
     pub zh: String,

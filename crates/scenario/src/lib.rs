@@ -1,6 +1,7 @@
 //! Scenarios and the player: the layer between the broker models and the UI.
 //!
-//! Loading is two-stage: [`doc`] holds plain serde structs exactly as a file spells them;
+//! Loading is two-stage: [`doc`] holds plain structs exactly as a file spells them, read by
+//! the one reader ([`read`]) and written by the one writer ([`write`]);
 //! [`validate`] turns them into a model or a [`ScenarioError`] naming the field. The
 //! [`Player`] runs the model, keeps checkpoints, seeks anywhere, and hands out [`Frame`]s:
 //! plain data, so no model type ever reaches the UI. Each broker has its folder ([`kafka`],
@@ -25,10 +26,12 @@ pub mod lesson;
 pub mod link;
 mod player;
 pub mod rabbitmq;
+pub mod read;
 pub mod settings;
 mod sim;
 pub mod validate;
 mod view;
+pub mod write;
 
 /// The `rabbitmq` section of a document, by its former path.
 pub use rabbitmq::doc as doc_rabbit;

@@ -6,6 +6,7 @@
 
 use crate::doc::ScenarioDoc;
 use crate::error::{json_detail_zh, ScenarioError};
+use crate::i18n::Lang;
 use serde_json::{Map, Value};
 
 /// Links longer than this are refused before anything is decoded.
@@ -65,9 +66,7 @@ pub fn merge_apply(target: &mut Value, patch: &Value) {
 
 /// The link text for `doc` as a change of `example`: base64url of the minified merge patch.
 pub fn encode_changes(example: &ScenarioDoc, doc: &ScenarioDoc) -> String {
-    let (Ok(base), Ok(target)) = (serde_json::to_value(example), serde_json::to_value(doc)) else {
-        return String::new();
-    };
+    let (base, target) = (example.to_value(), doc.to_value());
     let patch = merge_diff(&base, &target).unwrap_or(Value::Object(Map::new()));
     base64url_encode(patch.to_string().as_bytes())
 }
@@ -112,17 +111,12 @@ pub fn decode_changes(example: &ScenarioDoc, text: &str) -> Result<ScenarioDoc, 
             "修改部分不是 JSON 对象",
         ));
     }
-    let mut value = serde_json::to_value(example).map_err(|e| {
-        link_error(
-            format!("the example cannot be read: {e}"),
-            format!("示例无法读取：{}", json_detail_zh(&e)),
-        )
-    })?;
+    let mut value = example.to_value();
     merge_apply(&mut value, &patch);
-    serde_json::from_value(value).map_err(|e| {
+    ScenarioDoc::from_value(&value).map_err(|e| {
         link_error(
-            format!("the changed scenario is not valid: {e}"),
-            format!("修改后的场景无效：{}", json_detail_zh(&e)),
+            format!("the changed scenario is not valid: {}", e.text(Lang::En)),
+            format!("修改后的场景无效：{}", e.text(Lang::Zh)),
         )
     })
 }

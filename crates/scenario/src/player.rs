@@ -367,9 +367,7 @@ macro_rules! on_core {
 
 impl Player {
     pub fn load_json(text: &str) -> Result<Player, ScenarioError> {
-        let doc: ScenarioDoc =
-            serde_json::from_str(text).map_err(|e| ScenarioError::from_json(&e))?;
-        Player::load(doc)
+        Player::load(ScenarioDoc::parse(text)?)
     }
 
     pub fn load(doc: ScenarioDoc) -> Result<Player, ScenarioError> {

@@ -7,7 +7,9 @@ use crate::doc::ScenarioDoc;
 use crate::error::ScenarioError;
 use crate::knobs::Knobs;
 use crate::rabbitmq::doc::OverflowDoc;
+use crate::read::Named;
 use mqlab_kafka::KafkaVersion;
+use serde_json::Value;
 
 /// The current value of a named setting, as text; `None` if the scenario has no
 /// such setting.
@@ -74,16 +76,11 @@ pub fn apply_setting_or_say(
 
 /// Change a setting (what a lesson's Switch step or a comparison's side asks for), for every client or queue it applies to.
 pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(), String> {
-    let parse = |v: &str| -> serde_json::Value {
-        serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.to_string()))
-    };
     let bad = || format!("\"{value}\" is not a value of {name}");
+    // A setting's value as JSON reads it ("2", "true", "\"all\""), or else as a bare name.
     macro_rules! set {
         ($target:expr) => {
-            // "1" is a number to most settings but a name to acks: try both.
-            $target = serde_json::from_value(parse(value))
-                .or_else(|_| serde_json::from_value(serde_json::Value::String(value.into())))
-                .map_err(|_| bad())?
+            $target = SettingValue::from_setting(value).ok_or_else(bad)?
         };
     }
     if doc.kafka.is_some() {
@@ -103,12 +100,10 @@ pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(
             "eligible_leader_replicas" => set!(k.eligible_leader_replicas),
             "idempotence" => set!(k.idempotence),
             "retries" => set!(k.retries),
-            "commit" => k.commit = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?),
-            "auto_offset_reset" => {
-                k.auto_offset_reset = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?)
-            }
+            "commit" => k.commit = Some(named(value).ok_or_else(bad)?),
+            "auto_offset_reset" => k.auto_offset_reset = Some(named(value).ok_or_else(bad)?),
             "auto_commit_interval_ms" => set!(k.auto_commit_interval_ms),
-            "store" => k.store = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?),
+            "store" => k.store = Some(named(value).ok_or_else(bad)?),
             _ => return Err(format!("no setting named \"{name}\"")),
         }
         k.write(doc);
@@ -169,7 +164,7 @@ pub fn apply_setting(doc: &mut ScenarioDoc, name: &str, value: &str) -> Result<(
         }
         "overflow" => {
             for q in &mut r.queues {
-                q.overflow = Some(serde_json::from_value(parse(value)).map_err(|_| bad())?);
+                q.overflow = Some(named(value).ok_or_else(bad)?);
             }
         }
         _ => return Err(format!("no setting named \"{name}\"")),
@@ -190,11 +185,59 @@ fn none_or<T: std::str::FromStr>(value: &str) -> Result<Option<T>, T::Err> {
     }
 }
 
-/// A setting's value as the lesson file writes it: "all", "unique_key", "true", "2".
-fn json<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
+/// A setting's value as the lesson file writes it: "all", "unique_key".
+fn json<T: Named>(value: &T) -> String {
+    value.name().to_string()
+}
+
+/// The value text as JSON, or (not JSON) as a bare string: "2", "true", "\"all\"", "all".
+fn parsed(value: &str) -> Value {
+    serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()))
+}
+
+/// A name from its list, quoted or bare: "1" names acks=1 though JSON reads it as a number.
+fn named<T: Named>(value: &str) -> Option<T> {
+    parsed(value)
+        .as_str()
+        .and_then(T::from_name)
+        .or_else(|| T::from_name(value))
+}
+
+/// What a setting's value text can be read as.
+trait SettingValue: Sized {
+    fn from_setting(value: &str) -> Option<Self>;
+}
+
+impl SettingValue for u32 {
+    fn from_setting(value: &str) -> Option<Self> {
+        parsed(value).as_u64().and_then(|n| u32::try_from(n).ok())
     }
 }
+
+impl SettingValue for u64 {
+    fn from_setting(value: &str) -> Option<Self> {
+        parsed(value).as_u64()
+    }
+}
+
+impl SettingValue for bool {
+    fn from_setting(value: &str) -> Option<Self> {
+        parsed(value).as_bool()
+    }
+}
+
+macro_rules! named_setting {
+    ($($t:ty),*) => {$(
+        impl SettingValue for $t {
+            fn from_setting(value: &str) -> Option<Self> {
+                named(value)
+            }
+        }
+    )*};
+}
+named_setting!(
+    crate::doc::AcksDoc,
+    crate::rabbitmq::doc::PublishModeDoc,
+    crate::rabbitmq::doc::QueueTypeDoc,
+    crate::doc::StoreKindDoc
+);

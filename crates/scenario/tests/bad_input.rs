@@ -8,11 +8,11 @@ use play::*;
 use serde_json::json;
 
 fn error_of(v: serde_json::Value) -> mqlab_scenario::ScenarioError {
-    match serde_json::from_value::<ScenarioDoc>(v.clone()) {
+    match ScenarioDoc::from_value(&v) {
         Ok(doc) => Player::load(doc)
             .err()
             .unwrap_or_else(|| panic!("accepted: {v}")),
-        Err(e) => mqlab_scenario::ScenarioError::from_json(&e),
+        Err(e) => e,
     }
 }
 
@@ -163,33 +163,69 @@ fn each_bad_consumer_or_store_field_is_named() {
     }
 }
 
+/// JSON that does not parse names its line and column; JSON of the wrong shape names the
+/// field, what was expected and what was found, in both languages.
 #[test]
 fn json_shape_errors_say_where() {
-    for (text, words) in [
-        ("{", "EOF"),
-        ("[]", "expected struct ScenarioDoc"),
-        ("42", "invalid type"),
-        (r#"{"id":"x"}"#, "missing field"),
+    let head = r#""id":"x","title":{"en":"a","zh":"b"}"#;
+    let kafka = r#""kafka":{"brokers":1,"topics":[]}"#;
+    for (text, field, en, zh) in [
         (
-            r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":1,"kafka":{"brokers":1,"topics":[]},"bogus":1}"#,
+            "{".to_string(),
+            "(document, line 1 column 1)",
+            "EOF",
+            "JSON 在中途结束",
+        ),
+        (
+            "[]".into(),
+            "(document)",
+            "expected an object {…}, got a list",
+            "应为对象",
+        ),
+        (
+            "42".into(),
+            "(document)",
+            "expected an object {…}, got 42",
+            "实际是 42",
+        ),
+        (r#"{"id":"x"}"#.into(), "title", "missing", "缺少此字段"),
+        (
+            format!(r#"{{{head},"duration_ms":1,{kafka},"bogus":1}}"#),
+            "bogus",
             "unknown field",
+            "未知字段",
         ),
         (
-            r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":-5,"kafka":{"brokers":1,"topics":[]}}"#,
-            "invalid value",
+            format!(r#"{{{head},"duration_ms":-5,{kafka}}}"#),
+            "duration_ms",
+            "expected a whole number of milliseconds, got -5",
+            "应为毫秒数",
         ),
         (
-            r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":1,"kafka":{"brokers":1,"topics":[]},"stores":[{"name":"s","kind":"mongo"}]}"#,
-            "unknown variant",
+            format!(
+                r#"{{{head},"duration_ms":1,{kafka},"stores":[{{"name":"s","kind":"mongo"}}]}}"#
+            ),
+            "stores[0].kind",
+            "expected one of `plain_insert`",
+            "以下之一",
         ),
         (
-            r#"{"id":"x","title":{"en":"a","zh":"b"},"duration_ms":1,"kafka":{"brokers":1,"topics":[]},"consumers":[{"name":"c","group":"g","topic":"t","commit":"sometimes"}]}"#,
-            "unknown variant",
+            format!(
+                r#"{{{head},"duration_ms":1,{kafka},"consumers":[{{"name":"c","group":"g","topic":"t","commit":"sometimes"}}]}}"#
+            ),
+            "consumers[0].commit",
+            "got \"sometimes\"",
+            "实际是 \"sometimes\"",
         ),
     ] {
-        let e = Player::load_json(text).unwrap_err();
-        assert!(e.field.starts_with("(document, line"), "{e}");
-        assert!(e.en.contains(words), "{text}: {e}");
+        let e = Player::load_json(&text).unwrap_err();
+        assert_eq!(e.field, field, "{text}: {e}");
+        assert!(e.en.contains(en), "{text}: {e}");
+        assert!(
+            e.zh.contains(zh),
+            "{text}: {}",
+            e.text(mqlab_scenario::Lang::Zh)
+        );
     }
 }
 

@@ -276,7 +276,7 @@ fn the_snapshots_are_the_examples_event_logs() {
 }
 
 fn digest_with_seed(text: &str, seed: u64) -> u64 {
-    let mut doc: ScenarioDoc = serde_json::from_str(text).expect("an example parses");
+    let mut doc = ScenarioDoc::parse(text).expect("an example parses");
     doc.seed = seed;
     Player::load(doc)
         .expect("an example loads with any seed")

@@ -7,13 +7,13 @@ use mqlab_scenario::{Command, Player, ScenarioDoc};
 use serde_json::{json, Value};
 
 fn doc(value: Value) -> ScenarioDoc {
-    serde_json::from_value(value).expect("a valid test scenario")
+    ScenarioDoc::from_value(&value).expect("a valid test scenario")
 }
 
 fn example(name: &str) -> ScenarioDoc {
     let path = format!("{}/../../scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("the example exists");
-    without_faults(&serde_json::from_str(&text).expect("the example parses"))
+    without_faults(&ScenarioDoc::parse(&text).expect("the example parses"))
 }
 
 fn search(doc: ScenarioDoc, property: Property, faults: u32) -> Outcome {

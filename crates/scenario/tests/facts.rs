@@ -51,6 +51,7 @@ struct Expectation {
     #[serde(default)]
     at: At,
     /// What the world must (or must not) show, in the lessons' condition language.
+    #[serde(deserialize_with = "condition")]
     that: Condition,
     /// The expected outcome of `that`.
     holds: bool,
@@ -122,7 +123,7 @@ fn build_doc(fact: &FactFile) -> Result<ScenarioDoc, String> {
         let entries = script.as_array_mut().ok_or("scenario.script: not a list")?;
         entries.extend(fact.script.iter().cloned());
     }
-    serde_json::from_value(doc).map_err(|e| format!("scenario: {e}"))
+    ScenarioDoc::from_value(&doc).map_err(|e| format!("scenario: {e}"))
 }
 
 /// Move the player to the step an expectation looks at.
@@ -234,8 +235,29 @@ fn actual(c: &Condition, f: &Frame, out: &mut Vec<String>) {
     }
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+/// A condition or a measure as its JSON, for messages.
+fn json(v: &impl Written) -> String {
+    v.written().text()
+}
+
+trait Written {
+    fn written(&self) -> mqlab_scenario::write::Json;
+}
+impl Written for Condition {
+    fn written(&self) -> mqlab_scenario::write::Json {
+        self.write()
+    }
+}
+impl Written for Measure {
+    fn written(&self) -> mqlab_scenario::write::Json {
+        self.write()
+    }
+}
+
+/// A condition through the documents' own reader, so a fact file's mistakes name the field.
+fn condition<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Condition, D::Error> {
+    let v = Value::deserialize(d)?;
+    Condition::read(mqlab_scenario::read::Field::new("that", &v)).map_err(serde::de::Error::custom)
 }
 
 /// Run one fact file; the failures, each naming the file and the expectation.

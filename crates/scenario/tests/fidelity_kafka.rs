@@ -35,7 +35,7 @@ fn k01_replica_placement_is_round_robin_with_shift() {
 fn k01_replication_factor_above_brokers_is_invalid() {
     let mut v = base();
     v["kafka"]["topics"][0]["replication_factor"] = json!(4);
-    let doc = serde_json::from_value(v).unwrap();
+    let doc = mqlab_scenario::ScenarioDoc::from_value(&v).unwrap();
     let err = Player::load(doc).unwrap_err();
     assert_eq!(err.field, "kafka.topics[0].replication_factor");
     assert!(err.en.contains("InvalidReplicationFactor"), "{err}");
@@ -538,9 +538,10 @@ fn k22_idempotence_is_on_by_default_only_when_acks_retries_and_in_flight_allow_i
         !detail(producer("1", None)).contains("idempotent"),
         "silently off when acks conflict"
     );
-    let err =
-        mqlab_scenario::Player::load(serde_json::from_value(producer("1", Some(true))).unwrap())
-            .unwrap_err();
+    let err = mqlab_scenario::Player::load(
+        mqlab_scenario::ScenarioDoc::from_value(&producer("1", Some(true))).unwrap(),
+    )
+    .unwrap_err();
     assert_eq!(err.field, "producers[0].enable_idempotence");
 }
 

@@ -156,7 +156,7 @@ fn rabbitmq_quorum_queues_survive_a_node_where_a_classic_queue_does_not() {
     let all: Vec<String> = (1..=3).map(|n| format!("rabbit-{n}")).collect();
     r.publishers[0].nodes = all.clone();
     r.consumers[0].nodes = all.into_iter().rev().collect();
-    let goal: Goal = serde_json::from_str(
+    let goal = Goal::parse(
         r#"{ "kind": "survives_broker_failure", "text": { "en": "x", "zh": "x" },
              "crash_at_ms": 1100,
              "expect": { "all": [
@@ -180,7 +180,7 @@ fn rabbitmq_quorum_queues_survive_a_node_where_a_classic_queue_does_not() {
 #[test]
 fn odd_goals_are_outcomes_not_panics() {
     let (_, _, draft) = lesson();
-    let goal = |json: &str| -> Goal { serde_json::from_str(json).unwrap() };
+    let goal = |json: &str| -> Goal { Goal::parse(json).unwrap() };
     let text = r#""text": { "en": "x", "zh": "x" }"#;
     let cases = [
         // A setting the scenario does not have.
@@ -299,7 +299,7 @@ fn a_bad_challenge_names_its_field() {
         let mut bad = good.clone();
         *bad.pointer_mut(&pointer)
             .unwrap_or_else(|| panic!("{pointer}")) = value;
-        let doc: LessonDoc = serde_json::from_value(bad).unwrap();
+        let doc = LessonDoc::from_value(&bad).unwrap();
         let e = validate_lesson(&doc).unwrap_err();
         assert_eq!(e.field, field, "{pointer}: {e}");
         assert!(!e.zh.is_empty() && e.zh != e.en, "{e:?}");

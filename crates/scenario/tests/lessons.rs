@@ -89,7 +89,7 @@ fn every_lesson_file_validates_and_walks_to_its_end() {
         "a shipped lesson is invalid"
     );
     for (id, text) in lesson_sources() {
-        let doc: LessonDoc = serde_json::from_str(text).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let doc = LessonDoc::parse(text).unwrap_or_else(|e| panic!("{id}: {e}"));
         let lesson = validate_lesson(&doc).unwrap_or_else(|e| panic!("{id}: {e}"));
         walk(&lesson.doc, lesson.scenario.clone()).unwrap_or_else(|e| panic!("{e}"));
     }
@@ -170,7 +170,7 @@ fn a_bad_lesson_names_its_field() {
     for (from, to, field) in cases {
         assert!(text.contains(from), "{from}");
         let bad = text.replacen(from, to, 1);
-        let doc: LessonDoc = serde_json::from_str(&bad).unwrap();
+        let doc = LessonDoc::parse(&bad).unwrap();
         let e = validate_lesson(&doc).unwrap_err();
         assert_eq!(e.field, field, "{e}");
         assert!(!e.zh.is_empty());
@@ -286,8 +286,8 @@ fn no_lesson_says_only_a_synchronised_mirror_is_promoted() {
     assert!(lesson.doc.steps.iter().any(|s| matches!(
         s,
         StepDoc::Choose { check, .. }
-            if serde_json::to_string(check).unwrap().contains("\"lost\"")
-                && serde_json::to_string(check).unwrap().contains("\"op\":\"==\",\"value\":6")
+            if check.to_json().contains("\"lost\"")
+                && check.to_json().contains("\"op\":\"==\",\"value\":6")
     )));
     assert!(lesson.doc.steps.iter().any(|s| matches!(
         s,
@@ -304,7 +304,7 @@ fn the_duplicate_lesson_teaches_auto_offset_reset_and_how_to_be_idempotent() {
     assert!(mentions(id, "latest", "latest"));
     assert!(mentions(id, "sets it to earliest", "earliest"));
     let lesson = lessons().into_iter().find(|l| l.doc.id == id).unwrap();
-    let scenario = serde_json::to_value(&lesson.scenario).unwrap();
+    let scenario = lesson.scenario.to_value();
     assert_eq!(
         scenario["consumers"][0]["auto_offset_reset"], "earliest",
         "the lesson says its scenario uses earliest"
@@ -416,7 +416,7 @@ fn a_step_pointing_at_the_committed_offset_marker_finds_it() {
     let mut pointed = 0;
     for lesson in lessons() {
         for (i, step) in lesson.doc.steps.iter().enumerate() {
-            let json = serde_json::to_value(step).unwrap();
+            let json = step.to_value();
             let en = json["text"]["en"].as_str().unwrap_or_default();
             if !en.contains('◆') {
                 continue;

@@ -586,7 +586,7 @@ fn run(s: &Schedule) -> Result<Run, String> {
 }
 
 fn run_doc(doc: Value, promised: Promises) -> Result<Run, String> {
-    let doc: ScenarioDoc = serde_json::from_value(doc).expect("scenario shape");
+    let doc = ScenarioDoc::from_value(&doc).expect("scenario shape");
     let mut p = Player::load(doc).unwrap_or_else(|e| panic!("invalid scenario: {e}"));
     assert!(!p.truncated(), "the trace hit the step limit");
     let mut r = Run {

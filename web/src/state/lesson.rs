@@ -109,9 +109,15 @@ fn find_lesson(id: &str) -> Result<Lesson, Text> {
         .iter()
         .find(|(lesson, _)| *lesson == id)
         .ok_or_else(unknown)?;
-    let doc: LessonDoc = serde_json::from_str(source).map_err(|e| Text {
-        en: format!("The lesson \"{id}\" cannot be read: {e}"),
-        zh: format!("课程 \"{id}\" 无法读取：{e}"),
+    let doc = LessonDoc::parse(source).map_err(|e| Text {
+        en: format!(
+            "The lesson \"{id}\" cannot be read: {}",
+            e.text(mqlab_scenario::Lang::En)
+        ),
+        zh: format!(
+            "课程 \"{id}\" 无法读取：{}",
+            e.text(mqlab_scenario::Lang::Zh)
+        ),
     })?;
     validate_lesson(&doc).map_err(|e| bilingual(&e))
 }

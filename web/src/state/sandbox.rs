@@ -213,15 +213,14 @@ impl AppState {
             Some(example) => {
                 share::changed_body(&self.sandbox.example_id, &encode_changes(&example, &doc))
             }
-            None => share::doc_body(&serde_json::to_string(&doc).unwrap_or_default()),
+            None => share::doc_body(&doc.to_json()),
         };
         self.sandbox.link = Rc::new(body);
     }
 
     /// The scenario as a file: pretty JSON, as the command line reads it.
     pub fn doc_file(&self) -> Option<String> {
-        self.doc()
-            .and_then(|doc| serde_json::to_string_pretty(&doc).ok())
+        self.doc().map(|doc| doc.to_json_pretty())
     }
 
     /// The trace up to the current step as a Mermaid sequence diagram.

@@ -1,42 +1,35 @@
 //! The Kafka parts of a scenario document, exactly as JSON spells them: the `kafka` section
 //! (brokers, topics, timing) and the Kafka clients (producers, readers, group consumers).
 
-use serde::{Deserialize, Serialize};
+use crate::read::{named, Field, Res};
+use crate::write::{self, Json};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KafkaDoc {
     /// Number of brokers; they are named broker-1 … broker-N.
     pub brokers: u32,
     pub topics: Vec<TopicDoc>,
     /// `auto.leader.rebalance.enable` (Kafka's default: true): move leadership back to
     /// preferred leaders every `leader_imbalance_check_interval_ms`.
-    #[serde(default = "yes")]
     pub auto_leader_rebalance: bool,
     /// Which Kafka's replication rules: "4.1" (the default), "4.0", "3.6" (the high
     /// watermark advances under min ISR, K10) or "0.10" (followers truncate to their high
     /// watermark, K16).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// `eligible.leader.replicas.version=1` (KIP-966). Unset: the version's default for a
     /// new cluster (on from 4.1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligible_leader_replicas: Option<bool>,
-    #[serde(default)]
     pub timing: KafkaTimingDoc,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TopicDoc {
     pub name: String,
     pub partitions: u32,
     pub replication_factor: u32,
     /// `min.insync.replicas`.
-    #[serde(default = "one")]
     pub min_insync_replicas: u32,
     /// `unclean.leader.election.enable`.
-    #[serde(default)]
     pub unclean_leader_election: bool,
 }
 
@@ -48,8 +41,7 @@ fn yes() -> bool {
 }
 
 /// Broker and controller timing, real Kafka defaults unless a scenario scales them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KafkaTimingDoc {
     /// `broker.heartbeat.interval.ms`.
     pub heartbeat_interval_ms: u64,
@@ -78,37 +70,26 @@ impl Default for KafkaTimingDoc {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AcksDoc {
-    #[serde(rename = "0")]
     Zero,
-    #[serde(rename = "1")]
     One,
-    #[serde(rename = "all")]
     All,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProducerDoc {
     pub name: String,
-    #[serde(default = "acks_all")]
     pub acks: AcksDoc,
     /// `retries`: how many times a failed batch is re-sent (bounded by the delivery timeout).
-    #[serde(default = "max_retries")]
     pub retries: u32,
-    #[serde(default = "thirty_seconds")]
     pub request_timeout_ms: u64,
-    #[serde(default = "two_minutes")]
     pub delivery_timeout_ms: u64,
-    #[serde(default = "hundred")]
     pub retry_backoff_ms: u64,
     /// `max.in.flight.requests.per.connection`.
-    #[serde(default = "five")]
     pub max_in_flight: u32,
     /// `enable.idempotence`. Unset: Kafka's default, on unless acks, retries or in-flight
     /// conflict with it (then silently off); `true` with a conflict is an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_idempotence: Option<bool>,
 }
 
@@ -133,12 +114,10 @@ fn five() -> u32 {
 
 /// A plain consumer (no group yet) that fetches a topic from the start and records what it
 /// could read: the "what would a consumer see" probe.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReaderDoc {
     pub name: String,
     pub topic: String,
-    #[serde(default = "five_hundred")]
     pub poll_interval_ms: u64,
 }
 
@@ -147,8 +126,7 @@ fn five_hundred() -> u64 {
 }
 
 /// When a consumer commits (K29–K32).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommitDoc {
     /// `enable.auto.commit=true`, inside poll() every `auto_commit_interval_ms`.
     Auto,
@@ -160,63 +138,48 @@ pub enum CommitDoc {
     SyncBeforeProcess,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OffsetResetDoc {
     Earliest,
     Latest,
     None,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AssignorDoc {
     Range,
     RoundRobin,
 }
 
 /// A consumer in a group. Every setting is Kafka's default unless given.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConsumerDoc {
     pub name: String,
     /// `group.id`.
     pub group: String,
     pub topic: String,
-    #[serde(default = "commit_auto")]
     pub commit: CommitDoc,
     /// `auto.commit.interval.ms`.
-    #[serde(default = "five_seconds")]
     pub auto_commit_interval_ms: u64,
     /// `auto.offset.reset`.
-    #[serde(default = "reset_latest")]
     pub auto_offset_reset: OffsetResetDoc,
     /// `partition.assignment.strategy`.
-    #[serde(default = "range_assignor")]
     pub assignor: AssignorDoc,
     /// `session.timeout.ms`.
-    #[serde(default = "forty_five_seconds")]
     pub session_timeout_ms: u64,
     /// `heartbeat.interval.ms`.
-    #[serde(default = "three_seconds")]
     pub heartbeat_interval_ms: u64,
     /// `max.poll.interval.ms`.
-    #[serde(default = "five_minutes")]
     pub max_poll_interval_ms: u64,
     /// `max.poll.records`.
-    #[serde(default = "max_poll_records")]
     pub max_poll_records: u32,
     /// `fetch.max.wait.ms`.
-    #[serde(default = "five_hundred")]
     pub fetch_max_wait_ms: u64,
     /// How long the application takes to process one record.
-    #[serde(default = "hundred")]
     pub processing_ms: u64,
     /// The store it writes to; the first store if not given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<String>,
     /// Start (and join the group) this late.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub join_at_ms: u64,
 }
 
@@ -246,4 +209,238 @@ fn max_poll_records() -> u32 {
 }
 fn is_zero(v: &u64) -> bool {
     *v == 0
+}
+
+named!(AcksDoc { "0" => Zero, "1" => One, "all" => All });
+named!(CommitDoc {
+    "auto" => Auto,
+    "sync_after_process" => SyncAfterProcess,
+    "async_after_process" => AsyncAfterProcess,
+    "sync_before_process" => SyncBeforeProcess,
+});
+named!(OffsetResetDoc { "earliest" => Earliest, "latest" => Latest, "none" => None });
+named!(AssignorDoc { "range" => Range, "round_robin" => RoundRobin });
+
+impl KafkaDoc {
+    pub fn read(f: Field<'_>) -> Res<KafkaDoc> {
+        let o = f.obj(&[
+            "brokers",
+            "topics",
+            "auto_leader_rebalance",
+            "version",
+            "eligible_leader_replicas",
+            "timing",
+        ])?;
+        Ok(KafkaDoc {
+            brokers: o.req("brokers", |f| f.u32())?,
+            topics: o.req("topics", |f| f.list(TopicDoc::read))?,
+            auto_leader_rebalance: o.or("auto_leader_rebalance", yes(), |f| f.bool())?,
+            version: o.opt("version", |f| f.string())?,
+            eligible_leader_replicas: o.opt("eligible_leader_replicas", |f| f.bool())?,
+            timing: o.or("timing", KafkaTimingDoc::default(), KafkaTimingDoc::read)?,
+        })
+    }
+
+    pub fn write(&self) -> Json {
+        write::Obj::new()
+            .put("brokers", self.brokers)
+            .put("topics", write::list(&self.topics, TopicDoc::write))
+            .put("auto_leader_rebalance", self.auto_leader_rebalance)
+            .opt("version", self.version.as_ref())
+            .opt("eligible_leader_replicas", self.eligible_leader_replicas)
+            .put("timing", self.timing.write())
+            .done()
+    }
+}
+
+impl TopicDoc {
+    pub fn read(f: Field<'_>) -> Res<TopicDoc> {
+        let o = f.obj(&[
+            "name",
+            "partitions",
+            "replication_factor",
+            "min_insync_replicas",
+            "unclean_leader_election",
+        ])?;
+        Ok(TopicDoc {
+            name: o.req("name", |f| f.string())?,
+            partitions: o.req("partitions", |f| f.u32())?,
+            replication_factor: o.req("replication_factor", |f| f.u32())?,
+            min_insync_replicas: o.or("min_insync_replicas", one(), |f| f.u32())?,
+            unclean_leader_election: o.or("unclean_leader_election", false, |f| f.bool())?,
+        })
+    }
+
+    pub fn write(&self) -> Json {
+        write::Obj::new()
+            .put("name", &self.name)
+            .put("partitions", self.partitions)
+            .put("replication_factor", self.replication_factor)
+            .put("min_insync_replicas", self.min_insync_replicas)
+            .put("unclean_leader_election", self.unclean_leader_election)
+            .done()
+    }
+}
+
+impl KafkaTimingDoc {
+    pub fn read(f: Field<'_>) -> Res<KafkaTimingDoc> {
+        let o = f.obj(&[
+            "heartbeat_interval_ms",
+            "session_timeout_ms",
+            "replica_lag_time_max_ms",
+            "replica_fetch_wait_max_ms",
+            "replica_socket_timeout_ms",
+            "leader_imbalance_check_interval_ms",
+        ])?;
+        let d = KafkaTimingDoc::default();
+        let ms = |key: &str, default: u64| o.or(key, default, |f| f.ms());
+        Ok(KafkaTimingDoc {
+            heartbeat_interval_ms: ms("heartbeat_interval_ms", d.heartbeat_interval_ms)?,
+            session_timeout_ms: ms("session_timeout_ms", d.session_timeout_ms)?,
+            replica_lag_time_max_ms: ms("replica_lag_time_max_ms", d.replica_lag_time_max_ms)?,
+            replica_fetch_wait_max_ms: ms(
+                "replica_fetch_wait_max_ms",
+                d.replica_fetch_wait_max_ms,
+            )?,
+            replica_socket_timeout_ms: ms(
+                "replica_socket_timeout_ms",
+                d.replica_socket_timeout_ms,
+            )?,
+            leader_imbalance_check_interval_ms: ms(
+                "leader_imbalance_check_interval_ms",
+                d.leader_imbalance_check_interval_ms,
+            )?,
+        })
+    }
+
+    pub fn write(&self) -> Json {
+        write::Obj::new()
+            .put("heartbeat_interval_ms", self.heartbeat_interval_ms)
+            .put("session_timeout_ms", self.session_timeout_ms)
+            .put("replica_lag_time_max_ms", self.replica_lag_time_max_ms)
+            .put("replica_fetch_wait_max_ms", self.replica_fetch_wait_max_ms)
+            .put("replica_socket_timeout_ms", self.replica_socket_timeout_ms)
+            .put(
+                "leader_imbalance_check_interval_ms",
+                self.leader_imbalance_check_interval_ms,
+            )
+            .done()
+    }
+}
+
+impl ProducerDoc {
+    pub fn read(f: Field<'_>) -> Res<ProducerDoc> {
+        let o = f.obj(&[
+            "name",
+            "acks",
+            "retries",
+            "request_timeout_ms",
+            "delivery_timeout_ms",
+            "retry_backoff_ms",
+            "max_in_flight",
+            "enable_idempotence",
+        ])?;
+        Ok(ProducerDoc {
+            name: o.req("name", |f| f.string())?,
+            acks: o.or("acks", acks_all(), |f| f.name())?,
+            retries: o.or("retries", max_retries(), |f| f.u32())?,
+            request_timeout_ms: o.or("request_timeout_ms", thirty_seconds(), |f| f.ms())?,
+            delivery_timeout_ms: o.or("delivery_timeout_ms", two_minutes(), |f| f.ms())?,
+            retry_backoff_ms: o.or("retry_backoff_ms", hundred(), |f| f.ms())?,
+            max_in_flight: o.or("max_in_flight", five(), |f| f.u32())?,
+            enable_idempotence: o.opt("enable_idempotence", |f| f.bool())?,
+        })
+    }
+
+    pub fn write(&self) -> Json {
+        write::Obj::new()
+            .put("name", &self.name)
+            .put("acks", write::name(self.acks))
+            .put("retries", self.retries)
+            .put("request_timeout_ms", self.request_timeout_ms)
+            .put("delivery_timeout_ms", self.delivery_timeout_ms)
+            .put("retry_backoff_ms", self.retry_backoff_ms)
+            .put("max_in_flight", self.max_in_flight)
+            .opt("enable_idempotence", self.enable_idempotence)
+            .done()
+    }
+}
+
+impl ReaderDoc {
+    pub fn read(f: Field<'_>) -> Res<ReaderDoc> {
+        let o = f.obj(&["name", "topic", "poll_interval_ms"])?;
+        Ok(ReaderDoc {
+            name: o.req("name", |f| f.string())?,
+            topic: o.req("topic", |f| f.string())?,
+            poll_interval_ms: o.or("poll_interval_ms", five_hundred(), |f| f.ms())?,
+        })
+    }
+
+    pub fn write(&self) -> Json {
+        write::Obj::new()
+            .put("name", &self.name)
+            .put("topic", &self.topic)
+            .put("poll_interval_ms", self.poll_interval_ms)
+            .done()
+    }
+}
+
+impl ConsumerDoc {
+    pub fn read(f: Field<'_>) -> Res<ConsumerDoc> {
+        let o = f.obj(&[
+            "name",
+            "group",
+            "topic",
+            "commit",
+            "auto_commit_interval_ms",
+            "auto_offset_reset",
+            "assignor",
+            "session_timeout_ms",
+            "heartbeat_interval_ms",
+            "max_poll_interval_ms",
+            "max_poll_records",
+            "fetch_max_wait_ms",
+            "processing_ms",
+            "store",
+            "join_at_ms",
+        ])?;
+        let ms = |key: &str, default: u64| o.or(key, default, |f| f.ms());
+        Ok(ConsumerDoc {
+            name: o.req("name", |f| f.string())?,
+            group: o.req("group", |f| f.string())?,
+            topic: o.req("topic", |f| f.string())?,
+            commit: o.or("commit", commit_auto(), |f| f.name())?,
+            auto_commit_interval_ms: ms("auto_commit_interval_ms", five_seconds())?,
+            auto_offset_reset: o.or("auto_offset_reset", reset_latest(), |f| f.name())?,
+            assignor: o.or("assignor", range_assignor(), |f| f.name())?,
+            session_timeout_ms: ms("session_timeout_ms", forty_five_seconds())?,
+            heartbeat_interval_ms: ms("heartbeat_interval_ms", three_seconds())?,
+            max_poll_interval_ms: ms("max_poll_interval_ms", five_minutes())?,
+            max_poll_records: o.or("max_poll_records", max_poll_records(), |f| f.u32())?,
+            fetch_max_wait_ms: ms("fetch_max_wait_ms", five_hundred())?,
+            processing_ms: ms("processing_ms", hundred())?,
+            store: o.opt("store", |f| f.string())?,
+            join_at_ms: ms("join_at_ms", 0)?,
+        })
+    }
+
+    pub fn write(&self) -> Json {
+        write::Obj::new()
+            .put("name", &self.name)
+            .put("group", &self.group)
+            .put("topic", &self.topic)
+            .put("commit", write::name(self.commit))
+            .put("auto_commit_interval_ms", self.auto_commit_interval_ms)
+            .put("auto_offset_reset", write::name(self.auto_offset_reset))
+            .put("assignor", write::name(self.assignor))
+            .put("session_timeout_ms", self.session_timeout_ms)
+            .put("heartbeat_interval_ms", self.heartbeat_interval_ms)
+            .put("max_poll_interval_ms", self.max_poll_interval_ms)
+            .put("max_poll_records", self.max_poll_records)
+            .put("fetch_max_wait_ms", self.fetch_max_wait_ms)
+            .put("processing_ms", self.processing_ms)
+            .opt("store", self.store.as_ref())
+            .put_if(!is_zero(&self.join_at_ms), "join_at_ms", self.join_at_ms)
+            .done()
+    }
 }

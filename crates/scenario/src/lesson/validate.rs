@@ -93,7 +93,7 @@ pub fn lesson_sources() -> &'static [(&'static str, &'static str)] {
 pub fn lesson_docs() -> Vec<LessonDoc> {
     SOURCES
         .iter()
-        .filter_map(|(_, text)| serde_json::from_str::<LessonDoc>(text).ok())
+        .filter_map(|(_, text)| LessonDoc::parse(text).ok())
         .collect()
 }
 
@@ -101,7 +101,7 @@ pub fn lesson_docs() -> Vec<LessonDoc> {
 pub fn lessons() -> Vec<Lesson> {
     SOURCES
         .iter()
-        .filter_map(|(_, text)| serde_json::from_str::<LessonDoc>(text).ok())
+        .filter_map(|(_, text)| LessonDoc::parse(text).ok())
         .filter_map(|doc| validate_lesson(&doc).ok())
         .collect()
 }

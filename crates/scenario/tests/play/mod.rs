@@ -37,7 +37,7 @@ pub fn example(id: &str) -> Value {
 }
 
 pub fn load(v: Value) -> Player {
-    let doc: ScenarioDoc = serde_json::from_value(v).expect("test document has the scenario shape");
+    let doc = ScenarioDoc::from_value(&v).expect("test document has the scenario shape");
     Player::load(doc).unwrap_or_else(|e| panic!("test scenario invalid: {e}"))
 }
 
