@@ -70,7 +70,13 @@ pub(crate) fn view(
                     Tab::Explore,
                 ]
             } else {
-                &[Tab::Ledger, Tab::Log, Tab::Settings, Tab::Share, Tab::Explore]
+                &[
+                    Tab::Ledger,
+                    Tab::Log,
+                    Tab::Settings,
+                    Tab::Share,
+                    Tab::Explore,
+                ]
             };
             let i = order.iter().position(|t| *t == current).unwrap_or(0);
             let next = match e.key().as_str() {

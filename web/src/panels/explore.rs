@@ -120,7 +120,9 @@ pub fn explore_panel(props: &ExplorePanelProps) -> Html {
     let running = x.running();
     let on_property = props.on_input.reform(|e: Event| {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-        ExploreInput::SetProperty(Property::from_key(&select.value()).unwrap_or(Property::LostAcked))
+        ExploreInput::SetProperty(
+            Property::from_key(&select.value()).unwrap_or(Property::LostAcked),
+        )
     });
     let on_faults = props.on_input.reform(|e: Event| {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();

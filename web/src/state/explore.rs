@@ -4,8 +4,8 @@
 
 use super::{bilingual, AppState, Tab};
 use mqlab_scenario::explore::wire::Report;
-use mqlab_scenario::explore::{without_faults, Bounds, Counterexample, Progress, Property};
 use mqlab_scenario::explore::wire::Request;
+use mqlab_scenario::explore::{without_faults, Bounds, Counterexample, Progress, Property};
 use mqlab_scenario::{Player, Text};
 use std::rc::Rc;
 

@@ -68,11 +68,11 @@ fn text(v: &Value, name: &str) -> Result<String, ScenarioError> {
 }
 
 fn doc_of(v: &Value) -> Result<ScenarioDoc, ScenarioError> {
-    serde_json::from_value(field(v, "doc")?.clone()).map_err(|e| ScenarioError::from_json(&e))
+    ScenarioDoc::from_value(field(v, "doc")?)
 }
 
 fn doc_json(doc: &ScenarioDoc) -> Value {
-    serde_json::to_value(doc).unwrap_or(Value::Null)
+    doc.to_value()
 }
 
 impl Request {
