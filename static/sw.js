@@ -32,16 +32,18 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (request.mode === 'navigate') {
-    // The page: the network's when there is one (and remembered), else the cached copy.
+  // The search's worker (explorer-worker.js, _bg.wasm, _loader.js) has no hash in its name:
+  // like the page, the network's copy when there is one (remembered), else the cached one.
+  if (request.mode === 'navigate' || url.pathname.includes('explorer-worker')) {
+    const key = request.mode === 'navigate' ? './' : request;
     event.respondWith(
       fetch(request)
         .then((response) => {
           const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put('./', copy));
+          if (response.ok) caches.open(CACHE).then((cache) => cache.put(key, copy));
           return response;
         })
-        .catch(() => caches.match('./')),
+        .catch(() => caches.match(key)),
     );
     return;
   }
