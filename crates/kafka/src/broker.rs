@@ -7,8 +7,8 @@
 use crate::log::Log;
 use crate::metadata::{Metadata, Tp};
 use crate::protocol::{
-    FetchPartition, FetchResult, KafkaError, Msg, Note, ProduceRequest, Record, Sequence,
-    SequenceStamp, Timer,
+    FetchPartition, FetchResult, KafkaError, Marker, Msg, Note, ProduceRequest, Record, Sequence,
+    SequenceStamp, Timer, CONTROL_MESSAGE,
 };
 use crate::{Acks, Kafka, KafkaConfig, CONTROLLER};
 use mqlab_engine::VecMap;
@@ -279,8 +279,12 @@ impl Broker {
                 };
                 fx.send(self.id, from, Msg::ListOffsetsResponse { tp, result });
             }
-            Msg::ReadRequest { tp, offset } => {
-                let (high_watermark, result) = self.serve_read(tp, offset);
+            Msg::ReadRequest {
+                tp,
+                offset,
+                read_committed,
+            } => {
+                let (high_watermark, result) = self.serve_read(tp, offset, read_committed);
                 if let Err(error) = result {
                     fx.note(Note::ErrorReturned {
                         broker: self.id,
@@ -506,6 +510,7 @@ impl Broker {
             acks,
             timeout_ms,
             sequence,
+            transactional,
         } = request;
         let id = self.id;
         let respond = |fx: Fx, result: Result<u64, KafkaError>| {
@@ -565,6 +570,8 @@ impl Broker {
                         message,
                         epoch,
                         stamp,
+                        transactional,
+                        control: None,
                     });
                     fx.note(Note::Appended {
                         broker: id,
@@ -674,8 +681,14 @@ impl Broker {
         }
     }
 
-    /// K7: consumers read only below the high watermark.
-    fn serve_read(&self, tp: Tp, offset: u64) -> (u64, Result<Vec<(u64, MessageId)>, KafkaError>) {
+    /// K7: consumers read only below the high watermark; K23: read_committed ones only below
+    /// the LSO, without aborted records. Markers take offsets but are never returned.
+    fn serve_read(
+        &self,
+        tp: Tp,
+        offset: u64,
+        read_committed: bool,
+    ) -> (u64, Result<Vec<(u64, MessageId)>, KafkaError>) {
         if !self.acts_as_leader(tp) {
             return (0, Err(KafkaError::NotLeaderOrFollower));
         }
@@ -686,10 +699,46 @@ impl Broker {
         if offset > log.log_end_offset() {
             return (hw, Err(KafkaError::OffsetOutOfRange));
         }
-        let visible = (offset..hw)
-            .map(|o| (o, log.records[o as usize].message))
-            .collect();
-        (hw, Ok(visible))
+        (hw, Ok(log.readable(offset, read_committed)))
+    }
+
+    /// K23: the transaction coordinator's WriteTxnMarkers, as the partition leader handles it:
+    /// a control record stamped with the producer id and epoch, replicated like any record.
+    /// `None`: this broker does not lead the partition (the coordinator tries again later).
+    pub fn append_marker(
+        &mut self,
+        config: &KafkaConfig,
+        tp: Tp,
+        producer_id: u64,
+        producer_epoch: u32,
+        marker: Marker,
+        fx: Fx,
+    ) -> Option<u64> {
+        let Some(Role::Leader(state)) = self.roles.get(&tp) else {
+            return None;
+        };
+        let epoch = state.epoch;
+        let log = self.logs.entry(tp).or_default();
+        let offset = log.append(Record {
+            message: CONTROL_MESSAGE,
+            epoch,
+            stamp: Some(SequenceStamp {
+                producer_id,
+                producer_epoch,
+                batch_base: 0,
+                sequence: 0,
+            }),
+            transactional: true,
+            control: Some(marker),
+        });
+        fx.note(Note::MarkerWritten {
+            broker: self.id,
+            tp,
+            offset,
+            marker,
+        });
+        self.maybe_advance_high_watermark(config, tp, fx);
+        Some(offset)
     }
 
     // ---- Leader: ISR and high watermark ----

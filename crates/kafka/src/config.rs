@@ -124,6 +124,8 @@ pub struct ProducerConfig {
     pub max_in_flight: u32,
     /// `enable.idempotence` as in force (K22).
     pub idempotent: bool,
+    /// `transactional.id` (K23): set, it implies idempotence.
+    pub transactional_id: Option<String>,
 }
 
 /// `retry.backoff.max.ms` (Kafka 3.7+): retries back off exponentially up to this.
@@ -134,6 +136,8 @@ pub struct ReaderConfig {
     pub name: String,
     pub topic: u32,
     pub poll_interval_ms: Millis,
+    /// `isolation.level=read_committed` (K23); the default is read_uncommitted.
+    pub read_committed: bool,
 }
 
 /// When a group consumer commits its offsets (K29–K32).
@@ -180,6 +184,19 @@ pub struct ConsumerConfig {
     pub store: usize,
     /// The consumer starts (and joins its group) at this time.
     pub join_at_ms: Millis,
+    /// `isolation.level=read_committed` (K23); the default is read_uncommitted.
+    pub read_committed: bool,
+    /// Consume-transform-produce (K23): each record is also written to an output topic by a
+    /// transactional producer, with the batch's offsets, in one transaction per poll batch.
+    pub transform: Option<Transform>,
+}
+
+/// Where a consume-transform-produce consumer writes, and with which producer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transform {
+    pub output_topic: u32,
+    /// Index into `KafkaConfig::producers`: a producer with a `transactional_id`.
+    pub producer: usize,
 }
 
 /// A downstream store the consumers write into.

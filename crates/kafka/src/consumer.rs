@@ -75,6 +75,11 @@ pub struct Consumer {
     next_auto_commit: Millis,
     next_commit_id: u64,
     sync_commit: Option<SyncCommit>,
+    /// Consume-transform-produce (K23): records processed and not yet handed to the
+    /// transactional producer, and the offsets to send with the transaction once the batch is
+    /// done (the model's `Kafka` drives the producer and the coordinator with them).
+    pub transformed: Vec<MessageId>,
+    pub transaction_offsets: Option<Vec<(Tp, u64)>>,
 }
 
 impl Consumer {
@@ -100,6 +105,8 @@ impl Consumer {
             next_auto_commit: 0,
             next_commit_id: 0,
             sync_commit: None,
+            transformed: Vec::new(),
+            transaction_offsets: None,
         }
     }
 
@@ -489,7 +496,8 @@ impl Consumer {
             }
             // K31: the auto-commit is inside poll(), before fetching, of the positions that
             // earlier polls returned.
-            if self.config.commit == CommitMode::Auto && fx.now() >= self.next_auto_commit {
+            let auto = self.config.commit == CommitMode::Auto && self.config.transform.is_none();
+            if auto && fx.now() >= self.next_auto_commit {
                 self.next_auto_commit = fx.now() + self.config.auto_commit_interval_ms;
                 self.send_commit(coordinator, generation, false, true, fx);
             }
@@ -588,7 +596,13 @@ impl Consumer {
             match self.metadata.as_ref().and_then(|m| m.leader(tp)) {
                 Some(leader) => {
                     self.fetching.insert(tp, now);
-                    fx.send(self.id, leader, Msg::ReadRequest { tp, offset });
+                    let read_committed = self.config.read_committed;
+                    let msg = Msg::ReadRequest {
+                        tp,
+                        offset,
+                        read_committed,
+                    };
+                    fx.send(self.id, leader, msg);
                 }
                 None => leaderless = true,
             }
@@ -625,7 +639,9 @@ impl Consumer {
         self.batch = records.into();
         match (self.config.commit, self.coordinator, self.generation) {
             // K30: commit the new positions first, then process.
-            (CommitMode::SyncBeforeProcess, Some(coordinator), Some(generation)) => {
+            (CommitMode::SyncBeforeProcess, Some(coordinator), Some(generation))
+                if self.config.transform.is_none() =>
+            {
                 self.phase = ConsumerPhase::Committing;
                 self.send_commit(coordinator, generation, true, false, fx);
             }
@@ -664,8 +680,23 @@ impl Consumer {
                 effect,
             });
         }
+        if self.config.transform.is_some() {
+            self.transformed.push(message);
+        }
         if !self.batch.is_empty() {
             fx.set_timer(self.id, self.config.processing_ms, Timer::ProcessRecord);
+            return;
+        }
+        if self.config.transform.is_some() {
+            // K23: the batch's output and its offsets are committed in one transaction; the
+            // application waits in commitTransaction().
+            self.phase = ConsumerPhase::Committing;
+            self.transaction_offsets = Some(
+                self.assignment
+                    .iter()
+                    .filter_map(|tp| self.positions.get(tp).map(|&o| (*tp, o)))
+                    .collect(),
+            );
             return;
         }
         // The batch is done: commit as the mode says, then poll again.
@@ -799,5 +830,18 @@ impl Consumer {
     /// Offsets of records this consumer holds in its batch, not yet processed.
     pub fn unprocessed(&self) -> impl Iterator<Item = MessageId> + '_ {
         self.batch.iter().map(|&(_, _, m)| m)
+    }
+
+    /// K23: the batch's transaction ended. Committed: poll on. Aborted or fenced: go back to
+    /// the committed offsets (they were not moved) and read the batch again.
+    pub fn after_transaction(&mut self, committed: bool, ledger: &mut Ledger, fx: Fx) {
+        if self.phase != ConsumerPhase::Committing {
+            return;
+        }
+        if !committed {
+            self.positions.clear();
+            self.buffer.clear();
+        }
+        self.poll(ledger, fx);
     }
 }

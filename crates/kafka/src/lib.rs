@@ -18,12 +18,13 @@ mod placement;
 mod producer;
 mod protocol;
 mod reader;
+mod transaction;
 
 pub use assignor::{assign, Assignor, Subscriber};
 pub use broker::{Broker, Role};
 pub use config::{
     Acks, CommitMode, ConsumerConfig, KafkaConfig, KafkaVersion, OffsetReset, ProducerConfig,
-    ReaderConfig, StoreConfig, Timing, TopicConfig, RETRY_BACKOFF_MAX_MS,
+    ReaderConfig, StoreConfig, Timing, TopicConfig, Transform, RETRY_BACKOFF_MAX_MS,
 };
 pub use consumer::{Consumer, ConsumerPhase};
 pub use controller::Controller;
@@ -34,10 +35,11 @@ pub use murmur2::partition_for_key;
 pub use placement::assign_replicas;
 pub use producer::Producer;
 pub use protocol::{
-    ElectedFrom, ElectionReason, FetchResult, KafkaError, MemberId, Msg, Note, PositionSource,
-    RebalanceReason, Record, Timer,
+    ElectedFrom, ElectionReason, FetchResult, KafkaError, Marker, MemberId, Msg, Note,
+    PositionSource, RebalanceReason, Record, Timer, CONTROL_MESSAGE,
 };
 pub use reader::Reader;
+pub use transaction::{Transactions, TxnState};
 
 use mqlab_engine::compact::sort;
 use mqlab_engine::{Effects, Model, NodeId};
@@ -68,6 +70,15 @@ pub enum Action {
     },
     /// `kafka-leader-election.sh --election-type preferred`.
     ElectPreferredLeaders,
+    /// K23: a transactional producer sends `count` messages (keyed as `Produce`) in one
+    /// transaction, then commits it (`commit`) or aborts it.
+    Transaction {
+        producer: NodeId,
+        topic: u32,
+        count: u32,
+        key: String,
+        commit: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -90,6 +101,8 @@ pub struct Kafka {
     key_counters: VecMap<String, u32>,
     /// Brokers boot from the initial metadata once; after a restart they ask the controller.
     booted: Vec<NodeId>,
+    /// The transaction coordinators' state (K23).
+    transactions: Transactions,
 }
 
 impl Kafka {
@@ -163,6 +176,7 @@ impl Kafka {
             ledger: Ledger::default(),
             key_counters: VecMap::new(),
             booted: Vec::new(),
+            transactions: Transactions::default(),
             config: Rc::new(config),
         }
     }
@@ -311,9 +325,28 @@ impl Kafka {
         partition: Option<u32>,
         fx: &mut Effects<'_, Self>,
     ) {
+        if !self.producers.contains_key(&producer) {
+            return;
+        }
+        let batches = self.new_messages(producer, topic, count, key, partition, fx.now());
         let Some(p) = self.producers.get_mut(&producer) else {
             return;
         };
+        for (tp, messages) in batches {
+            p.send(tp, messages, &mut self.ledger, fx);
+        }
+    }
+
+    /// The application creates `count` messages keyed "<key>-<n>", grouped by partition.
+    fn new_messages(
+        &mut self,
+        producer: NodeId,
+        topic: u32,
+        count: u32,
+        key: &str,
+        partition: Option<u32>,
+        now: mqlab_engine::Millis,
+    ) -> VecMap<Tp, Vec<mqlab_ledger::MessageId>> {
         let partitions = self.config.topics[topic as usize].partitions;
         let mut batches: VecMap<Tp, Vec<mqlab_ledger::MessageId>> = VecMap::new();
         for _ in 0..count {
@@ -324,12 +357,10 @@ impl Kafka {
                 partition.unwrap_or_else(|| partition_for_key(label.as_bytes(), partitions));
             let tp = Tp { topic, partition };
             let destination = format!("{}-{}", self.config.topics[topic as usize].name, partition);
-            let id = self.ledger.produce(label, producer, destination, fx.now());
+            let id = self.ledger.produce(label, producer, destination, now);
             batches.entry(tp).or_default().push(id);
         }
-        for (tp, messages) in batches {
-            p.send(tp, messages, &mut self.ledger, fx);
-        }
+        batches
     }
 }
 
@@ -356,6 +387,11 @@ impl Model for Kafka {
             r.on_start(fx);
         } else if let Some(c) = self.consumers.get_mut(&node) {
             c.on_start(fx);
+            // Consume-transform-produce: the application (re)starts its producer too, whose
+            // initTransactions aborts what its previous life left open.
+            if let Some(t) = c.config.transform.clone() {
+                self.init_transactions(NodeId(PRODUCER_BASE + t.producer as u32), fx);
+            }
         }
     }
 
@@ -385,6 +421,7 @@ impl Model for Kafka {
         } else if let Some(c) = self.consumers.get_mut(&node) {
             c.on_message(msg, &mut self.ledger, fx);
         }
+        self.advance_transactions(fx);
     }
 
     fn on_refused(&mut self, node: NodeId, to: NodeId, msg: Msg, fx: &mut Effects<'_, Self>) {
@@ -397,6 +434,7 @@ impl Model for Kafka {
         } else if let Some(c) = self.consumers.get_mut(&node) {
             c.on_refused(to, msg, fx);
         }
+        self.advance_transactions(fx);
     }
 
     fn on_timer(&mut self, node: NodeId, timer: Timer, fx: &mut Effects<'_, Self>) {
@@ -422,7 +460,9 @@ impl Model for Kafka {
             r.on_timer(fx);
         } else if let Some(c) = self.consumers.get_mut(&node) {
             c.on_timer(timer, &mut self.ledger, &mut self.stores, fx);
+            self.drive_transform(node, fx);
         }
+        self.advance_transactions(fx);
     }
 
     fn on_down(&mut self, node: NodeId, graceful: bool, fx: &mut Effects<'_, Self>) {
@@ -479,7 +519,26 @@ impl Model for Kafka {
             Action::ElectPreferredLeaders => {
                 self.controller.elect_preferred(fx);
             }
+            Action::Transaction {
+                producer,
+                topic,
+                count,
+                key,
+                commit,
+            } => {
+                if self.transactional_id(producer).is_some() {
+                    // K23: the application calls initTransactions before its first one.
+                    if !self.transactions.initialized.contains(&producer) {
+                        self.init_transactions(producer, fx);
+                    }
+                    let batches = self.new_messages(producer, topic, count, &key, None, fx.now());
+                    if self.send_in_transaction(producer, batches, fx) {
+                        self.request_end(producer, commit, None, None);
+                    }
+                }
+            }
         }
+        self.advance_transactions(fx);
     }
 }
 

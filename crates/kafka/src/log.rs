@@ -1,7 +1,7 @@
 //! A replica's log: records, the leader-epoch checkpoint, the high watermark. It survives
 //! kill -9 (the OS page cache outlives the process), so it is a broker's durable state.
 
-use crate::protocol::Record;
+use crate::protocol::{Marker, Record};
 use mqlab_ledger::MessageId;
 
 /// An idempotent producer's state on one partition (see [`Log::producer_state`]).
@@ -111,6 +111,11 @@ impl Log {
             if *state.epoch.get_or_insert(stamp.producer_epoch) != stamp.producer_epoch {
                 break;
             }
+            if record.control.is_some() {
+                // A transaction marker carries the epoch (an abort written after fencing has
+                // the new one, so the zombie's batches are refused) but no sequence.
+                continue;
+            }
             state.last_sequence.get_or_insert(stamp.sequence);
             match state.batches.last_mut() {
                 Some(b)
@@ -135,6 +140,65 @@ impl Log {
     }
 }
 
+impl Log {
+    /// K23: the Last Stable Offset: the first offset of the earliest transaction still open,
+    /// else the high watermark. A transaction stays open until its marker is below the high
+    /// watermark (Kafka's ProducerStateManager keeps completed but unreplicated transactions
+    /// in the first unstable offset).
+    pub fn last_stable_offset(&self) -> u64 {
+        let hw = self.high_watermark;
+        let mut open: Vec<(u64, u64)> = Vec::new(); // (producer id, first offset)
+        for (offset, record) in self.records.iter().enumerate().take(hw as usize) {
+            let Some(stamp) = record.stamp.filter(|_| record.transactional) else {
+                continue;
+            };
+            if record.control.is_some() {
+                open.retain(|&(p, _)| p != stamp.producer_id);
+            } else if !open.iter().any(|&(p, _)| p == stamp.producer_id) {
+                open.push((stamp.producer_id, offset as u64));
+            }
+        }
+        open.iter().map(|&(_, o)| o).min().unwrap_or(hw).min(hw)
+    }
+
+    /// K23: the marker that closed the transaction of the data record at `offset`, if any.
+    pub fn marker_for(&self, offset: u64) -> Option<Marker> {
+        let record = self.records.get(offset as usize)?;
+        let stamp = record
+            .stamp
+            .filter(|_| record.transactional && record.is_data())?;
+        self.records
+            .iter()
+            .skip(offset as usize + 1)
+            .find(|r| {
+                r.control.is_some() && r.stamp.is_some_and(|s| s.producer_id == stamp.producer_id)
+            })
+            .and_then(|r| r.control)
+    }
+
+    /// What a consumer of the given isolation level may read from `offset`: data records
+    /// below the high watermark (read_uncommitted, aborted ones included) or below the LSO
+    /// without aborted ones (read_committed). Markers are never returned.
+    pub fn readable(
+        &self,
+        offset: u64,
+        read_committed: bool,
+    ) -> Vec<(u64, mqlab_ledger::MessageId)> {
+        let end = if read_committed {
+            self.last_stable_offset()
+        } else {
+            self.high_watermark
+        };
+        (offset..end)
+            .filter_map(|o| {
+                let r = self.records.get(o as usize)?;
+                let hidden = read_committed && self.marker_for(o) == Some(Marker::Abort);
+                (r.is_data() && !hidden).then_some((o, r.message))
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +209,8 @@ mod tests {
             stamp: None,
             message: MessageId(m),
             epoch,
+            transactional: false,
+            control: None,
         }
     }
 
@@ -186,6 +252,8 @@ mod tests {
                 batch_base: base,
                 sequence: seq,
             }),
+            transactional: false,
+            control: None,
         };
         log.append(stamped(0, 0, 0));
         log.append(stamped(1, 0, 1));
@@ -211,5 +279,66 @@ mod tests {
         );
         assert_eq!(log.producer_state(7, 1).batches.len(), 1);
         assert_eq!(log.producer_state(8, 5), ProducerState::default());
+    }
+
+    fn txn(m: u32, pid: u64, control: Option<Marker>) -> Record {
+        Record {
+            message: if control.is_some() {
+                crate::protocol::CONTROL_MESSAGE
+            } else {
+                MessageId(m)
+            },
+            epoch: 0,
+            stamp: Some(SequenceStamp {
+                producer_id: pid,
+                producer_epoch: 0,
+                batch_base: 0,
+                sequence: m,
+            }),
+            transactional: true,
+            control,
+        }
+    }
+
+    #[test]
+    fn k23_the_lso_holds_back_every_record_after_an_open_transaction() {
+        let mut log = Log::default();
+        log.append(txn(0, 7, None)); // 0: txn A, open
+        log.append(rec(1, 0)); // 1: a plain record after it
+        log.append(txn(2, 8, None)); // 2: txn B
+        log.append(txn(0, 8, Some(Marker::Abort))); // 3: B aborted
+        log.high_watermark = 4;
+        assert_eq!(log.last_stable_offset(), 0, "A is open: nothing is stable");
+        assert!(log.readable(0, true).is_empty());
+        let all: Vec<u64> = log.readable(0, false).iter().map(|r| r.0).collect();
+        assert_eq!(
+            all,
+            vec![0, 1, 2],
+            "read_uncommitted: aborted B too, no marker"
+        );
+        log.append(txn(0, 7, Some(Marker::Commit))); // 4: A committed
+        assert_eq!(
+            log.last_stable_offset(),
+            0,
+            "its marker is not below the HW yet"
+        );
+        log.high_watermark = 5;
+        assert_eq!(log.last_stable_offset(), 5);
+        let committed: Vec<u64> = log.readable(0, true).iter().map(|r| r.0).collect();
+        assert_eq!(committed, vec![0, 1], "B's aborted record is skipped");
+    }
+
+    #[test]
+    fn k23_a_marker_carries_the_epoch_but_no_sequence() {
+        let mut log = Log::default();
+        log.append(txn(0, 7, None));
+        let mut abort = txn(0, 7, Some(Marker::Abort));
+        if let Some(s) = abort.stamp.as_mut() {
+            s.producer_epoch = 1;
+        }
+        log.append(abort);
+        let state = log.producer_state(7, 5);
+        assert_eq!(state.epoch, Some(1));
+        assert_eq!(state.last_sequence, None);
     }
 }

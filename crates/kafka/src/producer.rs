@@ -189,6 +189,7 @@ impl Producer {
                     acks: self.config.acks,
                     timeout_ms: self.config.request_timeout_ms,
                     sequence: batch.sequence,
+                    transactional: self.config.transactional_id.is_some(),
                 };
                 fx.send(self.id, leader, Msg::Produce(request));
                 if self.config.acks == Acks::Zero {
@@ -307,6 +308,10 @@ impl Producer {
         if batch.attempts > self.config.retries {
             return self.fail(batch, KafkaError::RetriesExhausted, fx, ledger);
         }
+        if error == KafkaError::InvalidProducerEpoch && self.config.transactional_id.is_some() {
+            // K23: a newer epoch of our transactional.id exists: we are a zombie, fatally.
+            return self.fail(batch, KafkaError::ProducerFenced, fx, ledger);
+        }
         // K22 with KIP-360 (Kafka 2.5+): a sequence gap is expected while an earlier batch is
         // being retried (it will land first). With nothing earlier outstanding the broker has
         // lost records (an unclean election, a truncation): the producer bumps its epoch,
@@ -391,7 +396,8 @@ impl Producer {
     }
 
     fn fail(&mut self, batch: Batch, error: KafkaError, fx: Fx, ledger: &mut Ledger) {
-        if batch.sequence.is_some() {
+        // A transactional producer's epoch is the coordinator's to give (K23).
+        if batch.sequence.is_some() && self.config.transactional_id.is_none() {
             // The sequence now has a gap: the client bumps its epoch (KIP-360).
             self.bump_epoch(batch.tp, fx);
         }
@@ -404,5 +410,28 @@ impl Producer {
             error,
             messages: batch.messages,
         });
+    }
+
+    /// K23: initTransactions answered: the coordinator's producer id and epoch replace this
+    /// session's. Whatever the application had queued or in flight belonged to the old
+    /// transaction, which the coordinator has aborted: it fails.
+    pub fn init_transactions(&mut self, producer_id: u64, epoch: u32, ledger: &mut Ledger, fx: Fx) {
+        self.producer_id = producer_id;
+        self.producer_epoch = epoch;
+        self.next_sequence.clear();
+        let mut old: Vec<Batch> = self.queues.values_mut().flat_map(|q| q.drain(..)).collect();
+        self.queues.clear();
+        for (_, (batch, _)) in std::mem::take(&mut self.in_flight) {
+            fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
+            old.push(batch);
+        }
+        for batch in old {
+            self.fail(batch, KafkaError::ProducerFenced, fx, ledger);
+        }
+    }
+
+    /// The producer id and epoch this producer writes with.
+    pub fn producer_epoch(&self) -> (u64, u32) {
+        (self.producer_id, self.producer_epoch)
     }
 }

@@ -13,6 +13,28 @@ pub struct Record {
     pub epoch: u32,
     /// Set when an idempotent producer wrote it: the broker rebuilds producer state from these.
     pub stamp: Option<SequenceStamp>,
+    /// Written inside a transaction (K23): hidden from read_committed until its marker.
+    pub transactional: bool,
+    /// A control record: the COMMIT or ABORT marker of the stamp's producer's transaction.
+    /// It takes an offset but carries no message (`message` is [`CONTROL_MESSAGE`]).
+    pub control: Option<Marker>,
+}
+
+/// What a transaction marker says (K23).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Marker {
+    Commit,
+    Abort,
+}
+
+/// The message id a control record carries: no message of the ledger.
+pub const CONTROL_MESSAGE: MessageId = MessageId(u32::MAX);
+
+impl Record {
+    /// A record the application wrote (not a transaction marker).
+    pub fn is_data(&self) -> bool {
+        self.control.is_none()
+    }
 }
 
 /// How an idempotent producer numbered a record (KIP-98): its producer id, the first sequence
@@ -36,6 +58,8 @@ pub struct ProduceRequest {
     pub timeout_ms: u64,
     /// The idempotent producer's id and epoch and the batch's first sequence number.
     pub sequence: Option<Sequence>,
+    /// Sent inside a transaction (K23).
+    pub transactional: bool,
 }
 
 /// How an idempotent producer numbers a batch (KIP-98, KIP-360).
@@ -79,6 +103,8 @@ pub enum KafkaError {
     CommitFailed,
     /// `auto.offset.reset=none` and no committed offset (K33).
     NoOffsetForPartition,
+    /// A newer producer with the same `transactional.id` called initTransactions (K23).
+    ProducerFenced,
 }
 
 impl KafkaError {
@@ -102,6 +128,7 @@ impl KafkaError {
             KafkaError::RebalanceInProgress => "RebalanceInProgress",
             KafkaError::CommitFailed => "CommitFailedException",
             KafkaError::NoOffsetForPartition => "NoOffsetForPartitionException",
+            KafkaError::ProducerFenced => "ProducerFencedException",
         }
     }
 }
@@ -206,6 +233,8 @@ pub enum Msg {
     ReadRequest {
         tp: Tp,
         offset: u64,
+        /// `isolation.level=read_committed` (K23): up to the LSO, aborted records skipped.
+        read_committed: bool,
     },
     ReadResponse {
         tp: Tp,
@@ -596,6 +625,44 @@ pub enum Note {
     },
     ConsumerStarted {
         consumer: NodeId,
+    },
+    // New variants go last: the trace digest hashes the variant's index.
+    /// K23: initTransactions at the transaction coordinator: the id's epoch is bumped, which
+    /// fences any older producer with the same `transactional.id`; `aborted` lists the
+    /// partitions of the older producer's open transaction, aborted now.
+    TxnInit {
+        producer: NodeId,
+        transactional_id: String,
+        coordinator: NodeId,
+        producer_id: u64,
+        epoch: u32,
+        aborted: Vec<Tp>,
+    },
+    /// K23: a transaction began (AddPartitionsToTxn for its partitions).
+    TxnBegun {
+        producer: NodeId,
+        partitions: Vec<Tp>,
+        messages: Vec<MessageId>,
+    },
+    /// K23: the coordinator refused a fenced producer (an older epoch of its id).
+    TxnFenced {
+        producer: NodeId,
+        messages: Vec<MessageId>,
+    },
+    /// K23: EndTxn: the coordinator wrote COMMIT or ABORT markers into every partition of the
+    /// transaction (and, on commit, the group offsets sent with it).
+    TxnEnded {
+        producer: NodeId,
+        commit: bool,
+        partitions: Vec<Tp>,
+        offsets: Vec<(Tp, u64)>,
+    },
+    /// A transaction marker was appended to a partition leader's log.
+    MarkerWritten {
+        broker: NodeId,
+        tp: Tp,
+        offset: u64,
+        marker: Marker,
     },
 }
 

@@ -69,7 +69,13 @@ impl Reader {
                         Some(leader) => {
                             let offset = self.positions.get(&tp).copied().unwrap_or(0);
                             self.in_flight.insert(tp, now);
-                            fx.send(self.id, leader, Msg::ReadRequest { tp, offset });
+                            let read_committed = self.config.read_committed;
+                            let msg = Msg::ReadRequest {
+                                tp,
+                                offset,
+                                read_committed,
+                            };
+                            fx.send(self.id, leader, msg);
                         }
                         None => leaderless = true,
                     }

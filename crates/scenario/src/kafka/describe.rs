@@ -429,7 +429,9 @@ impl Describer<'_> {
                     format!("{b} 已启动，以 follower 身份重新加入"),
                 )
             }
-            other => self.group_note(other),
+            other => self
+                .txn_note(other)
+                .unwrap_or_else(|| self.group_note(other)),
         }
     }
 
@@ -455,6 +457,26 @@ impl Describer<'_> {
                 "preferred leader election (kafka-leader-election.sh)".into(),
                 "优先副本选举（kafka-leader-election.sh）".into(),
             ),
+            Action::Transaction {
+                producer,
+                count,
+                key,
+                commit,
+                ..
+            } => {
+                let p = self.name(*producer);
+                if *commit {
+                    (
+                        format!("{p} sends {count} message(s) keyed {key}-… in a transaction and commits it"),
+                        format!("{p} 在一个事务中发送 {count} 条消息（key {key}-…）并提交"),
+                    )
+                } else {
+                    (
+                        format!("{p} sends {count} message(s) keyed {key}-… in a transaction and aborts it"),
+                        format!("{p} 在一个事务中发送 {count} 条消息（key {key}-…）然后中止"),
+                    )
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod describe;
 mod describe_groups;
+mod describe_txn;
 pub mod doc;
 mod sim;
 pub(crate) mod validate;

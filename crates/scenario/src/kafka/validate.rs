@@ -224,6 +224,7 @@ pub fn validate(
             retry_backoff_ms: p.retry_backoff_ms,
             max_in_flight: p.max_in_flight,
             idempotent,
+            transactional_id: None,
         });
     }
     if doc.readers.len() > MAX_CLIENTS {
@@ -257,6 +258,7 @@ pub fn validate(
             name: r.name.clone(),
             topic,
             poll_interval_ms: r.poll_interval_ms,
+            read_committed: false,
         });
     }
 
@@ -351,6 +353,8 @@ pub fn validate(
             processing_ms: c.processing_ms,
             store,
             join_at_ms: c.join_at_ms,
+            read_committed: false,
+            transform: None,
         });
     }
 
