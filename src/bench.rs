@@ -72,6 +72,7 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
         retry_backoff_ms: 100,
         max_in_flight: 5,
         enable_idempotence: None,
+        transactional_id: None,
     };
     let mut script = Vec::new();
     // 5 000 messages (the validator's limit) in 100 bursts of 25 per producer, spread evenly.
@@ -179,6 +180,7 @@ pub fn heavy_scenario(duration_ms: u64) -> ScenarioDoc {
                 name: format!("reader-{t}"),
                 topic: (*t).into(),
                 poll_interval_ms: 500,
+                isolation_level: Default::default(),
             })
             .collect(),
         // A group of two consumers committing after processing, into a plain table.

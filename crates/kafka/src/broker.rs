@@ -1080,6 +1080,15 @@ fn check_sequence(log: &Log, seq: Sequence, count: u32) -> Result<Option<u64>, K
             Err(KafkaError::OutOfOrderSequence)
         };
     }
+    if known.last_sequence.is_none() {
+        // K23: only a marker of this epoch (initTransactions aborted the older epoch's
+        // transaction): the producer numbers from 0.
+        return if seq.base == 0 {
+            Ok(None)
+        } else {
+            Err(KafkaError::OutOfOrderSequence)
+        };
+    }
     let last = seq.base + count.saturating_sub(1);
     if let Some(b) = known
         .batches

@@ -34,7 +34,7 @@ pub enum ConsumerPhase {
     Processing,
     /// Blocked in `commitSync()`.
     Committing,
-    /// The application died of an exception (NoOffsetForPartition).
+    /// The application died of an exception (NoOffsetForPartition, ProducerFenced).
     Failed,
 }
 
@@ -834,8 +834,20 @@ impl Consumer {
 
     /// K23: the batch's transaction ended. Committed: poll on. Aborted or fenced: go back to
     /// the committed offsets (they were not moved) and read the batch again.
-    pub fn after_transaction(&mut self, committed: bool, ledger: &mut Ledger, fx: Fx) {
+    /// Fenced (another instance has its transactional.id): ProducerFencedException is fatal,
+    /// the application stops.
+    pub fn after_transaction(
+        &mut self,
+        committed: bool,
+        fenced: bool,
+        ledger: &mut Ledger,
+        fx: Fx,
+    ) {
         if self.phase != ConsumerPhase::Committing {
+            return;
+        }
+        if fenced {
+            self.phase = ConsumerPhase::Failed;
             return;
         }
         if !committed {

@@ -321,6 +321,13 @@ impl Producer {
             .is_some_and(|s| s.producer_epoch < self.producer_epoch);
         if stale || error == KafkaError::InvalidProducerEpoch {
             batch.sequence = None;
+        } else if error == KafkaError::OutOfOrderSequence
+            && self.config.transactional_id.is_some()
+            && !self.has_earlier(&batch)
+        {
+            // K23: a transactional producer's epoch is the coordinator's: the batch fails and
+            // its transaction aborts.
+            return self.fail(batch, error, fx, ledger);
         } else if error == KafkaError::OutOfOrderSequence && !self.has_earlier(&batch) {
             self.bump_epoch(batch.tp, fx);
             batch.sequence = None;

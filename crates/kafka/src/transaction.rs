@@ -283,7 +283,7 @@ impl Kafka {
             }
         }
         if let Some(c) = client.consumer.and_then(|c| self.consumers.get_mut(&c)) {
-            c.after_transaction(committed, &mut self.ledger, fx);
+            c.after_transaction(committed, fenced, &mut self.ledger, fx);
         }
     }
 
@@ -326,8 +326,9 @@ impl Kafka {
             let (name, partitions) = (t.name.clone(), t.partitions);
             let mut batches: VecMap<Tp, Vec<MessageId>> = VecMap::new();
             for m in inputs {
-                let label = self.ledger.label(m).to_string();
-                let partition = partition_for_key(label.as_bytes(), partitions);
+                let key = self.ledger.label(m).to_string();
+                let partition = partition_for_key(key.as_bytes(), partitions);
+                let label = format!("{name}/{key}");
                 let destination = format!("{name}-{partition}");
                 let out = self.ledger.produce(label, producer, destination, fx.now());
                 batches

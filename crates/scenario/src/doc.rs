@@ -134,6 +134,15 @@ pub enum ActionDoc {
     HealAll,
     /// `kafka-leader-election.sh --election-type preferred` on every partition.
     ElectPreferredLeaders,
+    /// Kafka (K23): a transactional producer sends `count` messages keyed "<key>-<n>" in one
+    /// transaction, then commits it or (`"commit": false`) aborts it.
+    Transaction {
+        producer: String,
+        topic: String,
+        count: u32,
+        key: String,
+        commit: bool,
+    },
     /// RabbitMQ: publish `count` messages labelled "<key>-<n>" with a routing key.
     Publish {
         publisher: String,
@@ -323,6 +332,10 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("heal_link", &["a", "b"]),
     ("heal_all", &[]),
     ("elect_preferred_leaders", &[]),
+    (
+        "transaction",
+        &["producer", "topic", "count", "key", "commit"],
+    ),
     ("publish", &["publisher", "count", "key", "routing_key"]),
     ("sync_queue", &["queue"]),
 ];
@@ -403,6 +416,13 @@ impl ActionDoc {
             },
             "heal_all" => ActionDoc::HealAll,
             "elect_preferred_leaders" => ActionDoc::ElectPreferredLeaders,
+            "transaction" => ActionDoc::Transaction {
+                producer: s("producer")?,
+                topic: s("topic")?,
+                count: o.req("count", |f| f.u32())?,
+                key: s("key")?,
+                commit: o.or("commit", true, |f| f.bool())?,
+            },
             "publish" => ActionDoc::Publish {
                 publisher: s("publisher")?,
                 count: o.req("count", |f| f.u32())?,
@@ -429,6 +449,7 @@ impl ActionDoc {
             ActionDoc::HealLink { .. } => "heal_link",
             ActionDoc::HealAll => "heal_all",
             ActionDoc::ElectPreferredLeaders => "elect_preferred_leaders",
+            ActionDoc::Transaction { .. } => "transaction",
             ActionDoc::Publish { .. } => "publish",
             ActionDoc::SyncQueue { .. } => "sync_queue",
         }
@@ -471,6 +492,18 @@ impl ActionDoc {
                 o.put("a", a).put("b", b).put("extra_ms", *extra_ms)
             }
             ActionDoc::HealAll | ActionDoc::ElectPreferredLeaders => o,
+            ActionDoc::Transaction {
+                producer,
+                topic,
+                count,
+                key,
+                commit,
+            } => o
+                .put("producer", producer)
+                .put("topic", topic)
+                .put("count", *count)
+                .put("key", key)
+                .put("commit", *commit),
             ActionDoc::Publish {
                 publisher,
                 count,

@@ -7,7 +7,7 @@ pub struct Example {
     pub doc: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 22] = [
+const SOURCES: [(&str, &str); 24] = [
     (
         "kafka-leader-kill",
         include_str!("../../../scenarios/kafka-leader-kill.json"),
@@ -59,6 +59,14 @@ const SOURCES: [(&str, &str); 22] = [
     (
         "kafka-ordering-keys",
         include_str!("../../../scenarios/kafka-ordering-keys.json"),
+    ),
+    (
+        "kafka-transactions-zombie",
+        include_str!("../../../scenarios/kafka-transactions-zombie.json"),
+    ),
+    (
+        "kafka-exactly-once",
+        include_str!("../../../scenarios/kafka-exactly-once.json"),
     ),
     (
         "rabbitmq-single-node",

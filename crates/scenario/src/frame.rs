@@ -202,6 +202,10 @@ pub struct ReplicaView {
     pub acts_as_leader: bool,
     pub log_end_offset: u64,
     pub high_watermark: u64,
+    /// K23: the Last Stable Offset, where read_committed consumers stop; only for a log that
+    /// holds transactional records (absent otherwise, so older frames read the same).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_stable_offset: Option<u64>,
     pub cells: Vec<CellView>,
 }
 
@@ -213,6 +217,12 @@ pub struct CellView {
     /// Ledger id of the message stored here.
     pub message: u32,
     pub label: String,
+    /// K23: a transaction marker ("COMMIT" or "ABORT"): a control record, no message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    /// K23: a record of an aborted transaction (read_committed consumers skip it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub aborted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -56,6 +56,9 @@ pub(super) fn replica_log(
             format!("epoch-{}", c.leader_epoch % 6),
             (selected == Some(c.message)).then_some("selected"),
             (c.offset >= rep.high_watermark).then_some("uncommitted"),
+            // K23: transaction markers and aborted records look different.
+            c.control.is_some().then_some("control"),
+            c.aborted.then_some("aborted"),
         );
         cell(
             class,
@@ -74,11 +77,15 @@ pub(super) fn replica_log(
     // Each label sits on the side of its marker that has room; LEO's drops a line unless
     // HW's is on the left and LEO's on the right, where they cannot meet.
     let right_edge = x + w - 6.0;
-    let hw_text = if same {
+    let mut hw_text = if same {
         format!("HW=LEO {}", rep.high_watermark)
     } else {
         format!("HW {}", rep.high_watermark)
     };
+    // K23: where read_committed consumers stop, when an open transaction holds it back.
+    if let Some(lso) = rep.last_stable_offset.filter(|&l| l != rep.high_watermark) {
+        hw_text = format!("LSO {lso} · {hw_text}");
+    }
     let leo_text = format!("LEO {}", rep.log_end_offset);
     let hw_w = layout::text_width(&hw_text, 11.0, false, true);
     let leo_w = layout::text_width(&leo_text, 11.0, false, true);

@@ -58,12 +58,21 @@ impl Describer<'_> {
                 )
             }
             Note::TxnFenced { producer, messages } => {
-                let (p, m) = (self.name(*producer), self.labels(messages));
+                let p = self.name(*producer);
+                let (en, zh) = if messages.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    let m = self.labels(messages);
+                    (
+                        format!("; nothing of {m} is committed"),
+                        format!("；{m} 都不会被提交"),
+                    )
+                };
                 happening(
                     Some(*producer),
                     Alert,
-                    format!("{p} is a zombie: a newer producer with its transactional.id called initTransactions. ProducerFencedException; {m} are not written (or stay aborted)"),
-                    format!("{p} 是僵尸生产者：另一个使用相同 transactional.id 的生产者已调用 initTransactions。ProducerFencedException；{m} 没有写入（或保持中止）"),
+                    format!("{p} is fenced: a newer producer with its transactional.id called initTransactions, so this one is a zombie. ProducerFencedException{en}"),
+                    format!("{p} 被隔离（fenced）：另一个使用相同 transactional.id 的生产者已调用 initTransactions，它成了僵尸。ProducerFencedException{zh}"),
                 )
             }
             Note::TxnEnded {
@@ -93,8 +102,8 @@ impl Describer<'_> {
                     happening(
                         Some(*producer),
                         Alert,
-                        format!("{p}'s transaction is aborted: ABORT markers go to {t}; read_committed consumers skip its records, read_uncommitted ones have read them"),
-                        format!("{p} 的事务被中止：ABORT 标记写入 {t}；read_committed 消费者跳过这些记录，read_uncommitted 消费者已经读到了"),
+                        format!("{p}'s transaction is aborted: ABORT markers go to {t}; read_committed consumers skip its records, read_uncommitted ones read them anyway"),
+                        format!("{p} 的事务被中止：ABORT 标记写入 {t}；read_committed 消费者跳过这些记录，read_uncommitted 消费者照样会读到"),
                     )
                 }
             }

@@ -91,6 +91,9 @@ pub struct ProducerDoc {
     /// `enable.idempotence`. Unset: Kafka's default, on unless acks, retries or in-flight
     /// conflict with it (then silently off); `true` with a conflict is an error.
     pub enable_idempotence: Option<bool>,
+    /// `transactional.id` (K23): the producer can send in transactions (the "transaction"
+    /// action); it implies idempotence.
+    pub transactional_id: Option<String>,
 }
 
 fn acks_all() -> AcksDoc {
@@ -119,6 +122,16 @@ pub struct ReaderDoc {
     pub name: String,
     pub topic: String,
     pub poll_interval_ms: u64,
+    /// `isolation.level` (K23).
+    pub isolation_level: IsolationDoc,
+}
+
+/// `isolation.level` (K23): Kafka's default is read_uncommitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum IsolationDoc {
+    #[default]
+    ReadUncommitted,
+    ReadCommitted,
 }
 
 fn five_hundred() -> u64 {
@@ -181,6 +194,13 @@ pub struct ConsumerDoc {
     pub store: Option<String>,
     /// Start (and join the group) this late.
     pub join_at_ms: u64,
+    /// `isolation.level` (K23).
+    pub isolation_level: IsolationDoc,
+    /// Consume-transform-produce (K23): each record processed is also written to this topic,
+    /// by a transactional producer (named "<consumer>-tx") with `transactional_id`, and the
+    /// batch's offsets are committed in the same transaction.
+    pub output_topic: Option<String>,
+    pub transactional_id: Option<String>,
 }
 
 fn commit_auto() -> CommitDoc {
@@ -220,6 +240,10 @@ named!(CommitDoc {
 });
 named!(OffsetResetDoc { "earliest" => Earliest, "latest" => Latest, "none" => None });
 named!(AssignorDoc { "range" => Range, "round_robin" => RoundRobin });
+named!(IsolationDoc {
+    "read_uncommitted" => ReadUncommitted,
+    "read_committed" => ReadCommitted,
+});
 
 impl KafkaDoc {
     pub fn read(f: Field<'_>) -> Res<KafkaDoc> {
@@ -339,6 +363,7 @@ impl ProducerDoc {
             "retry_backoff_ms",
             "max_in_flight",
             "enable_idempotence",
+            "transactional_id",
         ])?;
         Ok(ProducerDoc {
             name: o.req("name", |f| f.string())?,
@@ -349,6 +374,7 @@ impl ProducerDoc {
             retry_backoff_ms: o.or("retry_backoff_ms", hundred(), |f| f.ms())?,
             max_in_flight: o.or("max_in_flight", five(), |f| f.u32())?,
             enable_idempotence: o.opt("enable_idempotence", |f| f.bool())?,
+            transactional_id: o.opt("transactional_id", |f| f.string())?,
         })
     }
 
@@ -362,17 +388,19 @@ impl ProducerDoc {
             .put("retry_backoff_ms", self.retry_backoff_ms)
             .put("max_in_flight", self.max_in_flight)
             .opt("enable_idempotence", self.enable_idempotence)
+            .opt("transactional_id", self.transactional_id.as_ref())
             .done()
     }
 }
 
 impl ReaderDoc {
     pub fn read(f: Field<'_>) -> Res<ReaderDoc> {
-        let o = f.obj(&["name", "topic", "poll_interval_ms"])?;
+        let o = f.obj(&["name", "topic", "poll_interval_ms", "isolation_level"])?;
         Ok(ReaderDoc {
             name: o.req("name", |f| f.string())?,
             topic: o.req("topic", |f| f.string())?,
             poll_interval_ms: o.or("poll_interval_ms", five_hundred(), |f| f.ms())?,
+            isolation_level: o.or("isolation_level", IsolationDoc::default(), |f| f.name())?,
         })
     }
 
@@ -381,6 +409,11 @@ impl ReaderDoc {
             .put("name", &self.name)
             .put("topic", &self.topic)
             .put("poll_interval_ms", self.poll_interval_ms)
+            .put_if(
+                self.isolation_level != IsolationDoc::default(),
+                "isolation_level",
+                write::name(self.isolation_level),
+            )
             .done()
     }
 }
@@ -403,6 +436,9 @@ impl ConsumerDoc {
             "processing_ms",
             "store",
             "join_at_ms",
+            "isolation_level",
+            "output_topic",
+            "transactional_id",
         ])?;
         let ms = |key: &str, default: u64| o.or(key, default, |f| f.ms());
         Ok(ConsumerDoc {
@@ -421,6 +457,9 @@ impl ConsumerDoc {
             processing_ms: ms("processing_ms", hundred())?,
             store: o.opt("store", |f| f.string())?,
             join_at_ms: ms("join_at_ms", 0)?,
+            isolation_level: o.or("isolation_level", IsolationDoc::default(), |f| f.name())?,
+            output_topic: o.opt("output_topic", |f| f.string())?,
+            transactional_id: o.opt("transactional_id", |f| f.string())?,
         })
     }
 
@@ -441,6 +480,13 @@ impl ConsumerDoc {
             .put("processing_ms", self.processing_ms)
             .opt("store", self.store.as_ref())
             .put_if(!is_zero(&self.join_at_ms), "join_at_ms", self.join_at_ms)
+            .put_if(
+                self.isolation_level != IsolationDoc::default(),
+                "isolation_level",
+                write::name(self.isolation_level),
+            )
+            .opt("output_topic", self.output_topic.as_ref())
+            .opt("transactional_id", self.transactional_id.as_ref())
             .done()
     }
 }

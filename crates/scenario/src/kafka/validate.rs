@@ -1,7 +1,7 @@
 //! Stage two for a Kafka scenario: check the `kafka` section and the Kafka clients field by
 //! field and build the model's configuration and script.
 
-use super::doc::{AcksDoc, AssignorDoc, CommitDoc, KafkaDoc, OffsetResetDoc};
+use super::doc::{AcksDoc, AssignorDoc, CommitDoc, IsolationDoc, KafkaDoc, OffsetResetDoc};
 use crate::check::{
     err, name_ok, node_named, range, store_index, validate_script, validate_stores,
     version_setting, Built, MAX_CONSUMERS, MAX_TIMEOUT_MS,
@@ -12,8 +12,8 @@ use mqlab_engine::NodeId;
 use mqlab_engine::VecMap;
 use mqlab_kafka::{
     Acks, Action, Assignor, CommitMode, ConsumerConfig, KafkaConfig, KafkaVersion, OffsetReset,
-    ProducerConfig, ReaderConfig, Timing, TopicConfig, CONSUMER_BASE, CONTROLLER, PRODUCER_BASE,
-    READER_BASE,
+    ProducerConfig, ReaderConfig, Timing, TopicConfig, Transform, CONSUMER_BASE, CONTROLLER,
+    PRODUCER_BASE, READER_BASE,
 };
 
 /// Bounds that keep a Kafka scenario playable in a browser tab.
@@ -208,7 +208,19 @@ pub fn validate(
                 "需要 acks=all、retries > 0 且 max_in_flight ≤ 5（Kafka 会抛出 ConfigException）",
             ));
         }
-        let idempotent = p.enable_idempotence.unwrap_or(compatible);
+        let mut idempotent = p.enable_idempotence.unwrap_or(compatible);
+        if let Some(id) = &p.transactional_id {
+            // K23: a transactional.id turns idempotence on; a conflict is a ConfigException.
+            transactional_id_ok(&f("transactional_id"), id, version)?;
+            if p.enable_idempotence == Some(false) || !compatible {
+                return Err(err(
+                    f("transactional_id"),
+                    "needs idempotence: acks=all, retries > 0, max_in_flight ≤ 5, enable_idempotence not false (Kafka's ConfigException)",
+                    "需要幂等：acks=all、retries > 0、max_in_flight ≤ 5，且 enable_idempotence 不为 false（Kafka 会抛出 ConfigException）",
+                ));
+            }
+            idempotent = true;
+        }
         names.insert(NodeId(PRODUCER_BASE + i as u32), p.name.clone());
         let acks = match p.acks {
             AcksDoc::Zero => Acks::Zero,
@@ -224,7 +236,7 @@ pub fn validate(
             retry_backoff_ms: p.retry_backoff_ms,
             max_in_flight: p.max_in_flight,
             idempotent,
-            transactional_id: None,
+            transactional_id: p.transactional_id.clone(),
         });
     }
     if doc.readers.len() > MAX_CLIENTS {
@@ -258,7 +270,7 @@ pub fn validate(
             name: r.name.clone(),
             topic,
             poll_interval_ms: r.poll_interval_ms,
-            read_committed: false,
+            read_committed: r.isolation_level == IsolationDoc::ReadCommitted,
         });
     }
 
@@ -325,6 +337,47 @@ pub fn validate(
         }
         let store = store_index(&f("store"), c.store.as_deref(), &stores)?;
         names.insert(NodeId(CONSUMER_BASE + i as u32), c.name.clone());
+        // K23 consume-transform-produce: the application's transactional producer is a node
+        // of its own, "<consumer>-tx".
+        let transform = match (&c.output_topic, &c.transactional_id) {
+            (None, None) => None,
+            (Some(out), Some(id)) => {
+                let output_topic = topic_index(f("output_topic"), out)?;
+                transactional_id_ok(&f("transactional_id"), id, version)?;
+                let name = format!("{}-tx", c.name);
+                if names.values().any(|n| *n == name) {
+                    return Err(err(
+                        f("name"),
+                        format!("\"{name}\" (its transactional producer) is already the name of another node"),
+                        format!("\"{name}\"（它的事务生产者）已是另一个节点的名字"),
+                    ));
+                }
+                let producer = producers.len();
+                names.insert(NodeId(PRODUCER_BASE + producer as u32), name.clone());
+                producers.push(ProducerConfig {
+                    name,
+                    acks: Acks::All,
+                    retries: i32::MAX as u32,
+                    request_timeout_ms: 30_000,
+                    delivery_timeout_ms: 120_000,
+                    retry_backoff_ms: 100,
+                    max_in_flight: 5,
+                    idempotent: true,
+                    transactional_id: Some(id.clone()),
+                });
+                Some(Transform {
+                    output_topic,
+                    producer,
+                })
+            }
+            _ => {
+                return Err(err(
+                    f("output_topic"),
+                    "give output_topic and transactional_id together (consume-transform-produce)",
+                    "output_topic 和 transactional_id 需要一起给出（消费-转换-生产）",
+                ))
+            }
+        };
         consumers.push(ConsumerConfig {
             name: c.name.clone(),
             group: c.group.clone(),
@@ -353,11 +406,16 @@ pub fn validate(
             processing_ms: c.processing_ms,
             store,
             join_at_ms: c.join_at_ms,
-            read_committed: false,
-            transform: None,
+            read_committed: c.isolation_level == IsolationDoc::ReadCommitted,
+            transform,
         });
     }
 
+    let transactional: Vec<NodeId> = (0u32..)
+        .zip(&producers)
+        .filter(|(_, p)| p.transactional_id.is_some())
+        .map(|(i, _)| NodeId(PRODUCER_BASE + i))
+        .collect();
     let script = validate_script(
         doc,
         &names,
@@ -366,7 +424,7 @@ pub fn validate(
             id.0 >= CONSUMER_BASE || (id != CONTROLLER && id.0 <= k.brokers)
         },
         |id| id != CONTROLLER && id.0 <= k.brokers,
-        |f, action| kafka_action(k, &names, f, action),
+        |f, action| kafka_action(k, &names, &transactional, f, action),
     )?;
 
     let config = KafkaConfig {
@@ -410,6 +468,7 @@ fn topic_index(k: &KafkaDoc, field: String, name: &str) -> Result<u32, ScenarioE
 fn kafka_action(
     k: &KafkaDoc,
     names: &VecMap<NodeId, String>,
+    transactional: &[NodeId],
     f: &dyn Fn(&str) -> String,
     action: &ActionDoc,
 ) -> Result<(Action, u64), ScenarioError> {
@@ -468,10 +527,52 @@ fn kafka_action(
             ))
         }
         ActionDoc::ElectPreferredLeaders => Ok((Action::ElectPreferredLeaders, 0)),
+        ActionDoc::Transaction {
+            producer,
+            topic,
+            count,
+            key,
+            commit,
+        } => {
+            let id = node_named(names, f("producer"), producer)?;
+            if !transactional.contains(&id) {
+                return Err(err(
+                    f("producer"),
+                    format!("\"{producer}\" is not a producer with a transactional_id"),
+                    format!("\"{producer}\" 不是设置了 transactional_id 的生产者"),
+                ));
+            }
+            let t = topic_index(k, f("topic"), topic)?;
+            range(&f("count"), u64::from(*count), 1, 1_000)?;
+            name_ok(&f("key"), key)?;
+            Ok((
+                Action::Transaction {
+                    producer: id,
+                    topic: t,
+                    count: *count,
+                    key: key.clone(),
+                    commit: *commit,
+                },
+                u64::from(*count),
+            ))
+        }
         _ => Err(err(
             f("do"),
             "a RabbitMQ action in a Kafka scenario",
             "Kafka 场景中出现了 RabbitMQ 的动作",
         )),
     }
+}
+
+/// A `transactional.id`: a name, and a Kafka that has transactions (0.11+).
+fn transactional_id_ok(field: &str, id: &str, version: KafkaVersion) -> Result<(), ScenarioError> {
+    name_ok(field, id)?;
+    if !version.idempotence_by_default() {
+        return Err(err(
+            field,
+            "Kafka 0.10 has no transactions (KIP-98 came in 0.11)",
+            "Kafka 0.10 没有事务（KIP-98 在 0.11 才引入）",
+        ));
+    }
+    Ok(())
 }

@@ -97,20 +97,10 @@ pub fn frame(
                             .is_some_and(|br| matches!(br.roles.get(&tp), Some(Role::Leader(_)))),
                         log_end_offset: log.map_or(0, |l| l.log_end_offset()),
                         high_watermark: log.map_or(0, |l| l.high_watermark),
-                        cells: log
-                            .map(|l| {
-                                l.records
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(o, r)| CellView {
-                                        offset: o as u64,
-                                        leader_epoch: r.epoch,
-                                        message: r.message.0,
-                                        label: kafka.ledger().label(r.message).to_string(),
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
+                        last_stable_offset: log
+                            .filter(|l| l.records.iter().any(|r| r.transactional))
+                            .map(|l| l.last_stable_offset()),
+                        cells: log.map(|l| cells(kafka, l)).unwrap_or_default(),
                     }
                 })
                 .collect(),
@@ -143,4 +133,27 @@ pub fn frame(
         publishers: Vec::new(),
         traffic: traffic(world),
     }
+}
+
+/// A log's cells; a transaction marker is labelled by its kind (it carries no message).
+fn cells(kafka: &Kafka, log: &mqlab_kafka::Log) -> Vec<CellView> {
+    log.records
+        .iter()
+        .enumerate()
+        .map(|(o, r)| {
+            let control = r
+                .control
+                .map(|m| super::describe_txn::marker_name(m).to_string());
+            CellView {
+                offset: o as u64,
+                leader_epoch: r.epoch,
+                message: r.message.0,
+                label: control
+                    .clone()
+                    .unwrap_or_else(|| kafka.ledger().label(r.message).to_string()),
+                control,
+                aborted: log.marker_for(o as u64) == Some(mqlab_kafka::Marker::Abort),
+            }
+        })
+        .collect()
 }
