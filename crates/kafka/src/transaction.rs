@@ -277,9 +277,15 @@ impl Kafka {
             });
             commit
         };
+        // What the application hears of the transaction's records.
+        let error = if fenced {
+            KafkaError::ProducerFenced.name()
+        } else {
+            "TransactionAborted"
+        };
         if !committed {
             for &m in &client.messages {
-                self.ledger.error(m, "TransactionAborted");
+                self.ledger.error(m, error);
             }
         }
         if let Some(c) = client.consumer.and_then(|c| self.consumers.get_mut(&c)) {
