@@ -16,7 +16,7 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
-const SOURCES: [(&str, &str); 17] = [
+const SOURCES: [(&str, &str); 18] = [
     ("backlog", include_str!("../../../../lessons/backlog.json")),
     (
         "backlog-full-queue",
@@ -69,6 +69,10 @@ const SOURCES: [(&str, &str); 17] = [
     (
         "idempotent-consumers",
         include_str!("../../../../lessons/idempotent-consumers.json"),
+    ),
+    (
+        "kafka-exactly-once",
+        include_str!("../../../../lessons/kafka-exactly-once.json"),
     ),
     (
         "rabbitmq-consumer-loss",
