@@ -46,18 +46,38 @@ pub fn frame(
                         if p.config.idempotent {
                             parts.push("idempotent".into());
                         }
+                        if let Some(t) = &p.config.transactional_id {
+                            parts.push(format!("transactional.id={t}"));
+                        }
                         parts.join(" ")
                     })
                     .unwrap_or_default(),
                 NodeKind::Reader => kafka
                     .readers()
                     .find(|r| r.id == id)
-                    .map(|r| kafka.config().topics[r.config.topic as usize].name.clone())
+                    .map(|r| {
+                        let topic = &kafka.config().topics[r.config.topic as usize].name;
+                        if r.config.read_committed {
+                            format!("{topic} read_committed")
+                        } else {
+                            topic.clone()
+                        }
+                    })
                     .unwrap_or_default(),
                 NodeKind::Controller => "KRaft".into(),
                 NodeKind::Consumer => kafka
                     .consumer(id)
-                    .map(|c| format!("group={}", c.config.group))
+                    .map(|c| {
+                        let mut d = format!("group={}", c.config.group);
+                        if c.config.read_committed {
+                            d.push_str(" read_committed");
+                        }
+                        if let Some(t) = &c.config.transform {
+                            let out = &kafka.config().topics[t.output_topic as usize].name;
+                            d.push_str(&format!(" → {out} (transactional)"));
+                        }
+                        d
+                    })
                     .unwrap_or_default(),
                 NodeKind::Broker => String::new(),
             };

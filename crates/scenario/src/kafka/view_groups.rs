@@ -19,6 +19,13 @@ pub fn commit_text(config: &ConsumerConfig) -> Text {
             .trim_end_matches('0')
             .to_string()
     };
+    if config.transform.is_some() {
+        // K23: the offsets go with the output, in the batch's transaction.
+        return Text {
+            en: "process → commit the transaction (output + offsets)".into(),
+            zh: "先处理 → 再提交事务（输出 + offset）".into(),
+        };
+    }
     let (en, zh) = match config.commit {
         CommitMode::Auto => (
             format!("auto-commit every {seconds}s"),
