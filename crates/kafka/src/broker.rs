@@ -271,9 +271,12 @@ impl Broker {
                 partitions,
             } => self.on_fetch_response(config, from, session, partitions, fx),
             Msg::Produce(request) => self.on_produce(config, from, request, fx),
-            Msg::ListOffsets { tp } => {
+            Msg::ListOffsets { tp, read_committed } => {
                 let result = if self.acts_as_leader(tp) {
-                    Ok(self.logs.get(&tp).map_or(0, |l| l.high_watermark))
+                    Ok(self.logs.get(&tp).map_or(0, |l| match read_committed {
+                        true => l.last_stable_offset(),
+                        false => l.high_watermark,
+                    }))
                 } else {
                     Err(KafkaError::NotLeaderOrFollower)
                 };

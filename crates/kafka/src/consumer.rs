@@ -378,7 +378,7 @@ impl Consumer {
 
     pub fn on_refused(&mut self, to: NodeId, msg: Msg, fx: Fx) {
         match msg {
-            Msg::ReadRequest { tp, .. } | Msg::ListOffsets { tp } => {
+            Msg::ReadRequest { tp, .. } | Msg::ListOffsets { tp, .. } => {
                 self.fetching.remove(&tp);
                 self.resetting.remove(&tp);
                 self.refresh_metadata(fx);
@@ -458,7 +458,10 @@ impl Consumer {
 
     fn send_list_offsets(&mut self, tp: Tp, fx: Fx) {
         match self.metadata.as_ref().and_then(|m| m.leader(tp)) {
-            Some(leader) => fx.send(self.id, leader, Msg::ListOffsets { tp }),
+            Some(leader) => {
+                let read_committed = self.config.read_committed;
+                fx.send(self.id, leader, Msg::ListOffsets { tp, read_committed })
+            }
             None => {
                 self.resetting.remove(&tp);
                 self.refresh_metadata(fx);

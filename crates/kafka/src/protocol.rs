@@ -242,9 +242,11 @@ pub enum Msg {
         high_watermark: u64,
         result: Result<Vec<(u64, MessageId)>, KafkaError>,
     },
-    /// `ListOffsets` for the latest offset: the leader's high watermark.
+    /// `ListOffsets` for the latest offset: the leader's high watermark, or its LSO for a
+    /// read_committed consumer (K23).
     ListOffsets {
         tp: Tp,
+        read_committed: bool,
     },
     ListOffsetsResponse {
         tp: Tp,
