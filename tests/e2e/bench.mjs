@@ -2,9 +2,13 @@
 //   1. time to interactive, over fresh page loads: the home page (index.html) until the lesson
 //      map's cards are visible, and the sandbox (index.html#sandbox) until the stage is visible
 //      and the player's play and step-forward buttons are enabled;
-//   2. animation frame time while playing with ~200 envelopes in flight (a scenario carried
+//   2. over throttled links (LINKS: "4G", "slow 3G"), THROTTLED_LOADS fresh loads of the
+//      sandbox each: first paint, first contentful paint, time to interactive, and the bytes
+//      on the wire before and after it, per file;
+//   3. animation frame time while playing with ~200 envelopes in flight (a scenario carried
 //      in the address as `#doc=<encodeURIComponent(JSON)>`, see web/src/share.rs).
-// Usage: node tests/e2e/bench.mjs [DIST]   (DIST defaults to ../../dist; LOADS=5, SAMPLE_MS=3000)
+// Usage: node tests/e2e/bench.mjs [DIST]   (DIST defaults to ../../dist; LOADS=5, THROTTLED_LOADS=2,
+// SAMPLE_MS=3000). dist/ is served by serveDist below, gzipped as a static host would.
 // Exits non-zero only when it cannot run (no dist, no browser, the page never comes up).
 import { chromium } from '@playwright/test';
 import { createServer } from 'node:http';
