@@ -41,6 +41,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The value after `--lang`.
+fn lang_arg(value: Option<&String>) -> Result<Lang, String> {
+    match value.map(String::as_str) {
+        Some("en") => Ok(Lang::En),
+        Some("zh") => Ok(Lang::Zh),
+        _ => Err("--lang needs en or zh".into()),
+    }
+}
+
 fn load(path: &str) -> Result<Player, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
     Player::load_json(&text).map_err(|e: ScenarioError| format!("{path}: {e}"))
@@ -76,13 +85,7 @@ fn run(args: &[String]) -> Result<(), String> {
                         .map_err(|_| format!("--steps: \"{n}\" is not a number"))?,
                 );
             }
-            "--lang" => {
-                lang = match it.next().map(String::as_str) {
-                    Some("en") => Lang::En,
-                    Some("zh") => Lang::Zh,
-                    _ => return Err("--lang needs en or zh".into()),
-                }
-            }
+            "--lang" => lang = lang_arg(it.next())?,
             other if file.is_none() && !other.starts_with("--") => file = Some(other.to_string()),
             other => return Err(format!("unexpected argument \"{other}\"\n{USAGE}")),
         }

@@ -192,7 +192,7 @@ impl Fault {
 }
 
 /// "1.005": milliseconds as seconds.
-fn seconds(ms: u64) -> String {
+pub fn seconds(ms: u64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
@@ -554,7 +554,7 @@ impl Explorer {
 }
 
 /// "20,000".
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
