@@ -64,6 +64,9 @@ pub(super) struct Channel {
     next_tag: u64,
     /// Acks for a queue that has no leader right now, sent when one is elected.
     held_acks: Vec<(u32, crate::protocol::QueueTag)>,
+    /// Publishes without confirms to a quorum queue that has no leader right now (queue,
+    /// message, persistent), sent when one is elected (R26).
+    held_publishes: Vec<(u32, MessageId, bool)>,
 }
 
 impl RabbitNode {
@@ -78,6 +81,19 @@ impl RabbitNode {
     ) {
         let me = self.id;
         match msg {
+            Msg::Enqueued {
+                queue,
+                from: origin,
+                ok: false,
+            } if matches!(
+                config.queues.get(queue as usize).map(|q| q.kind),
+                Some(QueueKind::Quorum { .. })
+            ) =>
+            {
+                // A quorum member that does not lead (any more) refused it: rabbit_fifo_client
+                // keeps the command pending and sends it to the leader, never nacks it (R26).
+                self.quorum_refused(queue, origin, from, fx)
+            }
             Msg::Enqueued { queue, from, ok } => self.enqueued(queue, from, ok, fx),
             Msg::QueueDeliver {
                 queue,
@@ -356,7 +372,20 @@ impl RabbitNode {
             persistent,
         };
         for queue in targets {
+            let quorum = matches!(config.queues[queue as usize].kind, QueueKind::Quorum { .. });
             match self.durable.metadata.get(&queue).and_then(|v| v.leader) {
+                // R26: a quorum queue between leaders. Its client (rabbit_fifo_client) keeps
+                // the enqueue pending and sends it to the member that wins the election
+                // (`follow_new_leader`); with no majority nobody wins, and the publisher's wait
+                // for a confirm times out. Neither case is a nack.
+                None if quorum => {
+                    if confirm {
+                        pending.queues.insert(queue);
+                    } else {
+                        let ch = self.channels.entry(client).or_default();
+                        ch.held_publishes.push((queue, message, persistent));
+                    }
+                }
                 Some(leader) => {
                     pending.queues.insert(queue);
                     fx.send(
@@ -372,18 +401,14 @@ impl RabbitNode {
                     );
                 }
                 None => {
-                    // R16: the queue is down; nack with confirms, dropped without (a quorum
-                    // queue without a leader has no majority, R25).
+                    // R16: a classic queue whose home is down; nack with confirms, dropped
+                    // without.
                     pending.nacked = true;
-                    let error = match config.queues[queue as usize].kind {
-                        QueueKind::Quorum { .. } => QueueError::NoQuorum,
-                        QueueKind::Classic => QueueError::HomeNodeDown,
-                    };
                     fx.note(Note::EnqueueRefused {
                         node: me,
                         queue,
                         message,
-                        error,
+                        error: QueueError::HomeNodeDown,
                     });
                 }
             }
@@ -449,28 +474,42 @@ impl RabbitNode {
         }
     }
 
+    /// A quorum member refused an enqueue because it does not lead: send the client's pending
+    /// enqueues for that queue, in order, to the leader this node knows, if that is another
+    /// member; otherwise they wait for news of the next leader (`follow_new_leader`).
+    fn quorum_refused(&mut self, queue: u32, origin: PublishRef, refuser: NodeId, fx: Fx) {
+        let Some(leader) = self.durable.metadata.get(&queue).and_then(|v| v.leader) else {
+            return;
+        };
+        if leader == refuser {
+            return;
+        }
+        if let Some(ch) = self.channels.get(&origin.client) {
+            ch.send_pending(self.id, origin.client, queue, leader, fx);
+        }
+    }
+
     /// A queue has a new leader: re-send unconfirmed publishes (it deduplicates what it has)
     /// and move this node's consumers and held acks to it.
     pub(super) fn follow_new_leader(&mut self, queue: u32, leader: NodeId, fx: Fx) {
         let me = self.id;
         for (&client, ch) in &mut self.channels {
-            for (&seq, p) in &ch.pending {
-                if p.queues.contains(&queue) {
+            ch.send_pending(me, client, queue, leader, fx);
+            for (q, message, persistent) in std::mem::take(&mut ch.held_publishes) {
+                if q == queue {
                     fx.send(
                         me,
                         leader,
                         Msg::Enqueue {
                             queue,
-                            message: p.message,
-                            persistent: p.persistent,
-                            from: Some(PublishRef {
-                                node: me,
-                                client,
-                                seq,
-                            }),
+                            message,
+                            persistent,
+                            from: None,
                             headers: Headers::PUBLISHED,
                         },
                     );
+                } else {
+                    ch.held_publishes.push((q, message, persistent));
                 }
             }
             for (q, tag) in std::mem::take(&mut ch.held_acks) {
@@ -531,6 +570,31 @@ impl RabbitNode {
         }
         if deleted {
             fx.note(Note::QueueDeleted { queue });
+        }
+    }
+}
+
+impl Channel {
+    /// Send every publish still waiting for `queue` to its leader, oldest first.
+    fn send_pending(&self, me: NodeId, client: NodeId, queue: u32, leader: NodeId, fx: Fx) {
+        for (&seq, p) in &self.pending {
+            if p.queues.contains(&queue) {
+                fx.send(
+                    me,
+                    leader,
+                    Msg::Enqueue {
+                        queue,
+                        message: p.message,
+                        persistent: p.persistent,
+                        from: Some(PublishRef {
+                            node: me,
+                            client,
+                            seq,
+                        }),
+                        headers: Headers::PUBLISHED,
+                    },
+                );
+            }
         }
     }
 }
