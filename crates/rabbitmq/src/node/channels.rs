@@ -16,6 +16,8 @@ use mqlab_ledger::MessageId;
 #[derive(Clone, Debug)]
 struct PendingPublish {
     queues: VecSet<u32>,
+    /// The enqueuer number of this publish for each quorum queue it goes to.
+    numbers: VecMap<u32, u64>,
     nacked: bool,
     /// In a transaction: which commit it belongs to.
     batch: Option<u64>,
@@ -46,11 +48,24 @@ struct Subscription {
     auto_ack: bool,
     prefetch: u32,
     life: u32,
+    /// A quorum queue's deliveries: the last id handed to the client, the ids asked of the
+    /// leader after a gap, and the deliveries held meanwhile (rabbit_fifo_client hands the
+    /// missing ones over first).
+    last_id: u64,
+    fetching: Option<(u64, u64)>,
+    held: Vec<QueuedDelivery>,
 }
+
+/// A delivery from a queue: (queue tag, message, redelivered, id).
+type QueuedDelivery = (crate::protocol::QueueTag, MessageId, bool, u64);
 
 /// A client connection with one channel.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Channel {
+    /// This channel's number on its node ([`super::Durable::channels_opened`]).
+    id: u64,
+    /// The last enqueuer number given per quorum queue (rabbit_fifo_client's `next_seq`).
+    enqueued_to: VecMap<u32, u64>,
     pending: VecMap<u64, PendingPublish>,
     /// Publishes of the open transaction, not yet committed (R5).
     tx_buffer: Vec<Publish>,
@@ -70,6 +85,18 @@ pub(super) struct Channel {
 }
 
 impl RabbitNode {
+    /// The client's channel on this node, opened (with the next number) if it has none.
+    fn channel(&mut self, client: NodeId) -> &mut Channel {
+        let opened = &mut self.durable.channels_opened;
+        self.channels.entry(client).or_insert_with(|| {
+            *opened += 1;
+            Channel {
+                id: *opened,
+                ..Channel::default()
+            }
+        })
+    }
+
     /// A message for a channel: from its client, or from a queue about its publishes and
     /// deliveries.
     pub(super) fn on_channel_message(
@@ -101,27 +128,76 @@ impl RabbitNode {
                 tag,
                 message,
                 redelivered,
+                id,
             } => {
                 let Some(ch) = self.channels.get_mut(&consumer.client) else {
                     return;
                 };
-                if ch.subscriptions.get(&queue).map(|s| s.life) != Some(consumer.life) {
+                let Some(sub) = ch
+                    .subscriptions
+                    .get_mut(&queue)
+                    .filter(|s| s.life == consumer.life)
+                else {
                     return;
+                };
+                if id > 0 {
+                    // rabbit_fifo_client's `handle_delivery`: ids run 1, 2, …; a gap means a
+                    // leader decided deliveries it never sent (it died): ask the leader for
+                    // them, and hand them over before this one.
+                    if sub.fetching.is_some() {
+                        sub.held.push((tag, message, redelivered, id));
+                        return;
+                    }
+                    if id <= sub.last_id {
+                        fx.note(Note::DuplicateDeliveryDropped {
+                            node: me,
+                            consumer: consumer.client,
+                            message,
+                        });
+                        return;
+                    }
+                    if id > sub.last_id + 1 {
+                        let (from_id, to_id) = (sub.last_id + 1, id - 1);
+                        sub.fetching = Some((from_id, to_id));
+                        sub.held.push((tag, message, redelivered, id));
+                        sub.last_id = id;
+                        fx.send(
+                            me,
+                            from,
+                            Msg::FetchMissing {
+                                queue,
+                                consumer,
+                                from: from_id,
+                                to: to_id,
+                            },
+                        );
+                        return;
+                    }
+                    sub.last_id = id;
                 }
-                ch.next_tag += 1;
-                let client_tag = ch.next_tag;
-                ch.unacked.insert(client_tag, (queue, tag));
-                ch.delivered_at.insert(client_tag, fx.now());
-                fx.send(
-                    me,
-                    consumer.client,
-                    Msg::Deliver {
-                        tag: client_tag,
-                        message,
-                        redelivered,
-                        queue,
-                    },
-                );
+                ch.hand_over(me, consumer.client, queue, (tag, message, redelivered), fx);
+            }
+            Msg::Missing {
+                queue,
+                consumer,
+                deliveries,
+            } => {
+                let Some(ch) = self.channels.get_mut(&consumer.client) else {
+                    return;
+                };
+                let Some(sub) = ch
+                    .subscriptions
+                    .get_mut(&queue)
+                    .filter(|s| s.life == consumer.life && s.fetching.is_some())
+                else {
+                    return;
+                };
+                sub.fetching = None;
+                let held = std::mem::take(&mut sub.held);
+                sub.last_id = held.iter().map(|d| d.3).fold(sub.last_id, u64::max);
+                for (tag, message, redelivered, _) in deliveries.into_iter().chain(held) {
+                    ch.hand_over(me, consumer.client, queue, (tag, message, redelivered), fx);
+                }
             }
             Msg::QueueCancel { queue, consumer } => {
                 if let Some(ch) = self.channels.get_mut(&consumer.client) {
@@ -141,7 +217,7 @@ impl RabbitNode {
                 confirm,
                 tx,
             } => {
-                let ch = self.channels.entry(from).or_default();
+                let ch = self.channel(from);
                 let publish = Publish {
                     client: from,
                     seq,
@@ -165,7 +241,7 @@ impl RabbitNode {
                 self.publish(config, publish, fx);
             }
             Msg::TxCommit { batch } => {
-                let ch = self.channels.entry(from).or_default();
+                let ch = self.channel(from);
                 let buffered = std::mem::take(&mut ch.tx_buffer);
                 ch.commits.insert(batch);
                 for publish in buffered {
@@ -192,7 +268,7 @@ impl RabbitNode {
                     }) => None,
                     _ => Some(down),
                 };
-                let ch = self.channels.entry(from).or_default();
+                let ch = self.channel(from);
                 match (error, view.and_then(|v| v.leader)) {
                     (None, Some(leader)) => {
                         ch.subscriptions.insert(
@@ -201,6 +277,9 @@ impl RabbitNode {
                                 auto_ack,
                                 prefetch,
                                 life,
+                                last_id: 0,
+                                fetching: None,
+                                held: Vec::new(),
                             },
                         );
                         fx.send(me, from, Msg::ConsumeOk { queue });
@@ -264,7 +343,7 @@ impl RabbitNode {
             }
             Msg::ClientGone => self.client_gone(from, fx),
             Msg::Open => {
-                self.channels.entry(from).or_default();
+                self.channel(from);
                 fx.send(me, from, Msg::OpenOk);
             }
             _ => {}
@@ -359,13 +438,10 @@ impl RabbitNode {
             }
             return;
         }
-        let origin = PublishRef {
-            node: me,
-            client,
-            seq,
-        };
+        let channel = self.channel(client).id;
         let mut pending = PendingPublish {
             queues: VecSet::new(),
+            numbers: VecMap::new(),
             nacked: false,
             batch,
             message,
@@ -373,6 +449,21 @@ impl RabbitNode {
         };
         for queue in targets {
             let quorum = matches!(config.queues[queue as usize].kind, QueueKind::Quorum { .. });
+            let mut origin = PublishRef {
+                node: me,
+                client,
+                seq,
+                channel,
+                n: 0,
+            };
+            if quorum && confirm {
+                // Numbered per channel and queue, so the queue knows a re-sent one (R26).
+                let ch = self.channel(client);
+                let n = ch.enqueued_to.entry(queue).or_insert(0);
+                *n += 1;
+                origin.n = *n;
+                pending.numbers.insert(queue, *n);
+            }
             match self.durable.metadata.get(&queue).and_then(|v| v.leader) {
                 // R26: a quorum queue between leaders. Its client (rabbit_fifo_client) keeps
                 // the enqueue pending and sends it to the member that wins the election
@@ -382,7 +473,7 @@ impl RabbitNode {
                     if confirm {
                         pending.queues.insert(queue);
                     } else {
-                        let ch = self.channels.entry(client).or_default();
+                        let ch = self.channel(client);
                         ch.held_publishes.push((queue, message, persistent));
                     }
                 }
@@ -416,7 +507,7 @@ impl RabbitNode {
         if !confirm {
             return;
         }
-        let ch = self.channels.entry(client).or_default();
+        let ch = self.channel(client);
         if pending.queues.is_empty() {
             if batch.is_none() {
                 fx.send(
@@ -520,16 +611,30 @@ impl RabbitNode {
                 }
             }
             if let Some(sub) = ch.subscriptions.get(&queue) {
+                let consumer = ConsumerRef {
+                    node: me,
+                    client,
+                    life: sub.life,
+                };
+                if let Some((from, to)) = sub.fetching {
+                    // The leader asked may have died before answering.
+                    fx.send(
+                        me,
+                        leader,
+                        Msg::FetchMissing {
+                            queue,
+                            consumer,
+                            from,
+                            to,
+                        },
+                    );
+                }
                 fx.send(
                     me,
                     leader,
                     Msg::Subscribe {
                         queue,
-                        consumer: ConsumerRef {
-                            node: me,
-                            client,
-                            life: sub.life,
-                        },
+                        consumer,
                         auto_ack: sub.auto_ack,
                         prefetch: sub.prefetch,
                     },
@@ -557,6 +662,8 @@ impl RabbitNode {
                         node: me,
                         client,
                         seq,
+                        channel: 0,
+                        n: 0,
                     },
                     false,
                     fx,
@@ -575,6 +682,31 @@ impl RabbitNode {
 }
 
 impl Channel {
+    /// A delivery from a queue goes to the client with the channel's next delivery tag.
+    fn hand_over(
+        &mut self,
+        me: NodeId,
+        client: NodeId,
+        queue: u32,
+        (tag, message, redelivered): (crate::protocol::QueueTag, MessageId, bool),
+        fx: Fx,
+    ) {
+        self.next_tag += 1;
+        let client_tag = self.next_tag;
+        self.unacked.insert(client_tag, (queue, tag));
+        self.delivered_at.insert(client_tag, fx.now());
+        fx.send(
+            me,
+            client,
+            Msg::Deliver {
+                tag: client_tag,
+                message,
+                redelivered,
+                queue,
+            },
+        );
+    }
+
     /// Send every publish still waiting for `queue` to its leader, oldest first.
     fn send_pending(&self, me: NodeId, client: NodeId, queue: u32, leader: NodeId, fx: Fx) {
         for (&seq, p) in &self.pending {
@@ -590,6 +722,8 @@ impl Channel {
                             node: me,
                             client,
                             seq,
+                            channel: self.id,
+                            n: p.numbers.get(&queue).copied().unwrap_or(0),
                         }),
                         headers: Headers::PUBLISHED,
                     },
