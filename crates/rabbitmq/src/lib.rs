@@ -133,21 +133,32 @@ impl Rabbit {
     }
 
     /// The messages on a queue's live leader (a classic leader replica, or the applied state of
-    /// a quorum queue's leader), with its node.
+    /// a quorum queue's leader), with its node. Of quorum members that believe they lead, the
+    /// one with the highest term: an isolated leader keeps believing it leads (it hears of no
+    /// higher term) while the majority has elected another, and what it holds is stale.
     pub fn leader_messages(
         &self,
         queue: u32,
         is_up: impl Fn(NodeId) -> bool,
     ) -> Option<(NodeId, Vec<&QMsg>)> {
-        self.nodes.values().filter(|n| is_up(n.id)).find_map(|n| {
-            if let Some(r) = n.replicas.get(&queue).filter(|r| r.leader) {
-                return Some((n.id, r.messages.values().collect()));
-            }
-            n.quorum
+        let live = || self.nodes.values().filter(|n| is_up(n.id));
+        if let Some(found) = live().find_map(|n| {
+            n.replicas
                 .get(&queue)
-                .filter(|m| m.is_leader())
-                .map(|m| (n.id, m.messages.values().collect()))
-        })
+                .filter(|r| r.leader)
+                .map(|r| (n.id, r.messages.values().collect()))
+        }) {
+            return Some(found);
+        }
+        let mut best: Option<(u32, NodeId, &QuorumMember)> = None;
+        for n in live() {
+            if let Some(m) = n.quorum.get(&queue).filter(|m| m.is_leader()) {
+                if best.is_none_or(|(term, _, _)| m.term > term) {
+                    best = Some((m.term, n.id, m));
+                }
+            }
+        }
+        best.map(|(_, node, m)| (node, m.messages.values().collect()))
     }
 
     /// Where each message is now, for the ledger: in memory on replicas, on disk, readable on
