@@ -243,6 +243,13 @@ fn k11_acks0_never_waits_and_loses_silently_when_the_leader_is_down() {
         fault(2000, "crash", "broker-1"),
         produce(3000, 2)
     ]);
+    // The Java client completes an acks=0 send with offset -1 (no broker answer).
+    let t = trace(v.clone());
+    assert!(
+        t.iter()
+            .any(|(_, _, l)| l.contains("sent with acks=0: offset -1")),
+        "the producer is told offset -1"
+    );
     let (_, f) = play(v);
     assert_eq!(
         f.ledger.acknowledged, 4,
