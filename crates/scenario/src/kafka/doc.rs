@@ -182,7 +182,12 @@ pub struct ConsumerDoc {
     pub name: String,
     /// `group.id`.
     pub group: String,
+    /// The one topic it subscribes to; or give `topics`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub topic: String,
+    /// Several topics (K26's multi-topic assignment); `topic` is the one-topic shorthand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<String>,
     #[serde(default = "commit_auto")]
     pub commit: CommitDoc,
     /// `auto.commit.interval.ms`.
