@@ -208,7 +208,8 @@ fn print_ledger(frame: &Frame, zh: bool) {
         let acked = match (m.acked, m.acked_offset) {
             (true, Some(o)) => format!("acked@{o}"),
             (true, None) if !frame.queues.is_empty() => "acked".into(),
-            (true, None) => "sent(acks=0)".into(),
+            // acks=0: the Java client's RecordMetadata says offset -1.
+            (true, None) => "acked@-1(acks=0)".into(),
             (false, _) => m
                 .last_error
                 .clone()
