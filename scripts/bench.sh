@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark command: prints figures, judges nothing (the bars are in DESIGN.md).
 #   1. native: engine events/s, Kafka model steps/s, seek time on a >100 000-step trace,
-#      and the gzipped size of dist/ (build it first with scripts/serve.sh or trunk);
+#      and the gzip -9 size of dist/, split into the first load and what loads later
+#      (build it first with scripts/serve.sh or trunk);
 #   2. the same speed figures from the same code compiled to wasm32-wasip1 and run in
 #      Node's V8, the JavaScript engine of Chromium;
-#   3. in Debian's headless Chromium, on the built dist/ (tests/e2e/bench.mjs): time to
-#      interactive over fresh page loads, and frame time while playing with ~200 envelopes
-#      in flight.
+#   3. in Debian's headless Chromium, on the built dist/ served gzipped (tests/e2e/bench.mjs):
+#      time to interactive over fresh page loads; over throttled 4G and slow 3G links, first
+#      paint, time to interactive and the bytes on the wire before and after it; and frame
+#      time while playing with ~200 envelopes in flight.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

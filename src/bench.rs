@@ -6,7 +6,8 @@
 //!   (`Player::load`), of the same trace with the Kafka model alone in the engine (no
 //!   checkpoints, digest or descriptions), and of the bare engine with a ping-pong model;
 //! - seek time: `Command::Seek` to pseudo-random steps of a trace of ≥ 100 000 steps;
-//! - bundle size: dist/ gzipped, by kind of file.
+//! - bundle size: dist/ gzipped (level 9), by kind of file, and split into what the first page
+//!   load fetches (index.html and what it names) and what is loaded later (the rest).
 
 use mqlab_engine::{Effects, Model, NodeId, World};
 use mqlab_kafka::Kafka;
@@ -463,7 +464,8 @@ struct Sizes {
 }
 
 fn gzip_len(bytes: &[u8]) -> Result<u64, String> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Level 9, as `gzip -9` and a host serving pre-compressed files (tests/e2e/bench.mjs too).
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).map_err(|e| e.to_string())?;
     Ok(encoder.finish().map_err(|e| e.to_string())?.len() as u64)
 }
@@ -493,6 +495,86 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `text` names the file `rel` (a path relative to dist/, `/`-separated) as a URL:
+/// `rel` after a quote, `/` or `(`, and not followed by more of a file name, so that
+/// `app.css` is not found in `myapp.css` or `app.css.map`.
+fn names(text: &str, rel: &str) -> bool {
+    let name_char = |c: char| c.is_ascii_alphanumeric() || "._-/".contains(c);
+    text.match_indices(rel).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + rel.len()..].chars().next();
+        matches!(before, Some('"' | '\'' | '/' | '(' | '`')) && !after.is_some_and(name_char)
+    })
+}
+
+/// The modules a JavaScript file imports statically (`import … from "x"`, `import "x"`,
+/// `export … from "x"`), resolved against the file's folder: they load with it. A dynamic
+/// `import("x")` loads later and is not counted.
+fn static_imports(js: &str, dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for keyword in ["from", "import"] {
+        for (at, _) in js.match_indices(keyword) {
+            let rest = js[at + keyword.len()..].trim_start();
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            let Some(end) = rest[1..].find(quote) else {
+                continue;
+            };
+            let spec = &rest[1..1 + end];
+            if !(spec.starts_with("./") || spec.starts_with("../")) {
+                continue;
+            }
+            let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+            for part in spec.split('/') {
+                match part {
+                    "." | "" => {}
+                    ".." => {
+                        parts.pop();
+                    }
+                    p => parts.push(p),
+                }
+            }
+            out.push(parts.join("/"));
+        }
+    }
+    out
+}
+
+/// Splits dist/'s files (paths relative to it) into the first page load and the rest:
+/// index.html, every file it names (Trunk writes `./name-hash.ext` for the module, the
+/// wasm, the icon, the service worker) and, transitively, the modules those import
+/// statically. Returns, per file, whether the first load fetches it.
+fn first_load(files: &[(String, Vec<u8>)]) -> Vec<bool> {
+    let mut first: Vec<bool> = files.iter().map(|(rel, _)| rel == "index.html").collect();
+    // Files whose references have not been followed yet.
+    let mut todo: Vec<usize> = (0..files.len()).filter(|&i| first[i]).collect();
+    while let Some(i) = todo.pop() {
+        let (rel, bytes) = &files[i];
+        let text = String::from_utf8_lossy(bytes);
+        let referenced: Vec<usize> = if rel.ends_with(".html") {
+            (0..files.len())
+                .filter(|&j| names(&text, &files[j].0))
+                .collect()
+        } else if rel.ends_with(".js") || rel.ends_with(".mjs") {
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            let imports = static_imports(&text, dir);
+            (0..files.len())
+                .filter(|&j| imports.contains(&files[j].0))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for j in referenced {
+            if !first[j] {
+                first[j] = true;
+                todo.push(j);
+            }
+        }
+    }
+    first
+}
+
 fn bundle_size(dist: &Path) -> Result<(), String> {
     if !dist.is_dir() {
         outln!(
@@ -503,19 +585,29 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
     }
     let kinds = ["wasm", "js", "css", "html", "other"];
     let mut sizes: Vec<Sizes> = kinds.iter().map(|_| Sizes::default()).collect();
+    let mut paths = Vec::new();
+    walk(dist, &mut paths)?;
     let mut files = Vec::new();
-    walk(dist, &mut files)?;
-    for file in &files {
+    let mut gz = Vec::new();
+    for file in &paths {
         let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
         let kind = kinds
             .iter()
             .position(|k| *k == ext)
             .unwrap_or(kinds.len() - 1);
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let g = gzip_len(&bytes)?;
         let s = &mut sizes[kind];
         s.files += 1;
         s.raw += bytes.len() as u64;
-        s.gz += gzip_len(&bytes)?;
+        s.gz += g;
+        let rel = file.strip_prefix(dist).unwrap_or(file);
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.push((rel.join("/"), bytes));
+        gz.push(g);
     }
     let kb = |b: u64| b as f64 / 1024.0;
     let mut total = Sizes::default();
@@ -533,7 +625,38 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
         total.raw += s.raw;
         total.gz += s.gz;
     }
-    outln!("total  {:>2} file(s) {:>9.1} KB raw {:>8.1} KB gzip (gzip level 6, each file alone; quality bar <= 300 KB)", total.files, kb(total.raw), kb(total.gz));
+    outln!(
+        "total  {:>2} file(s) {:>9.1} KB raw {:>8.1} KB gzip (gzip -9, each file alone)",
+        total.files,
+        kb(total.raw),
+        kb(total.gz)
+    );
+    let first = first_load(&files);
+    for (label, wanted) in [
+        (
+            "first load (index.html and what it names; quality bar <= 300 KB)",
+            true,
+        ),
+        ("loaded later (the rest)", false),
+    ] {
+        let chosen: Vec<usize> = (0..files.len()).filter(|&i| first[i] == wanted).collect();
+        let raw: u64 = chosen.iter().map(|&i| files[i].1.len() as u64).sum();
+        let g: u64 = chosen.iter().map(|&i| gz[i]).sum();
+        outln!(
+            "{label}: {} file(s) {:.1} KB raw {:.1} KB gzip",
+            chosen.len(),
+            kb(raw),
+            kb(g)
+        );
+        for i in chosen {
+            outln!(
+                "  {:<44} {:>9.1} KB raw {:>8.1} KB gzip",
+                files[i].0,
+                kb(files[i].1.len() as u64),
+                kb(gz[i])
+            );
+        }
+    }
     Ok(())
 }
 
@@ -547,5 +670,49 @@ mod tests {
     fn the_bench_scenarios_load() {
         Player::load(heavy_scenario(1_000)).expect("the Kafka bench scenario loads");
         Player::load(rabbitmq_scenario(1_000)).expect("the RabbitMQ bench scenario loads");
+    }
+
+    /// The first-load figure counts index.html, what it names and what those modules import
+    /// statically; a module only imported dynamically, and data nothing names, load later.
+    #[test]
+    fn first_load_follows_the_page_and_its_static_imports() {
+        let file = |rel: &str, text: &str| (rel.to_string(), text.as_bytes().to_vec());
+        let files = vec![
+            file(
+                "index.html",
+                r#"<script type="module">import init from './app-1.js'; init({ module_or_path: './app-1_bg.wasm' });</script><link rel="icon" href="./icon.svg"/>"#,
+            ),
+            file(
+                "app-1.js",
+                r#"import { f } from "./snippets/x/inline0.js"; const later = () => import("./lessons.js");"#,
+            ),
+            file(
+                "snippets/x/inline0.js",
+                r#"export * from '../../shared.js';"#,
+            ),
+            file("shared.js", "export const x = 1;"),
+            file("app-1_bg.wasm", "\0asm"),
+            file("icon.svg", "<svg/>"),
+            file("lessons.js", "export default 1;"),
+            file("lessons.json", "{}"),
+            // Its name contains "icon.svg", which the page names: still not named itself.
+            file("myicon.svg", "<svg/>"),
+        ];
+        let first = first_load(&files);
+        let got: Vec<(&str, bool)> = files.iter().map(|(r, _)| r.as_str()).zip(first).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("index.html", true),
+                ("app-1.js", true),
+                ("snippets/x/inline0.js", true),
+                ("shared.js", true),
+                ("app-1_bg.wasm", true),
+                ("icon.svg", true),
+                ("lessons.js", false),
+                ("lessons.json", false),
+                ("myicon.svg", false),
+            ]
+        );
     }
 }

@@ -4,7 +4,7 @@
 use mqlab_scenario::explore::{without_faults, Bounds, Explorer, Outcome, Property};
 use mqlab_scenario::{Lang, ScenarioDoc};
 
-use crate::USAGE;
+use crate::{lang_arg, USAGE};
 
 pub fn explore(args: &[String]) -> Result<(), String> {
     let mut file = None;
@@ -39,13 +39,7 @@ pub fn explore(args: &[String]) -> Result<(), String> {
             "--seed" => seed = Some(number(arg, it.next())?),
             "--keep-faults" => keep_faults = true,
             "--doc" => out = Some(it.next().ok_or("--doc needs a file name")?.clone()),
-            "--lang" => {
-                lang = match it.next().map(String::as_str) {
-                    Some("en") => Lang::En,
-                    Some("zh") => Lang::Zh,
-                    _ => return Err("--lang needs en or zh".into()),
-                }
-            }
+            "--lang" => lang = lang_arg(it.next())?,
             other if file.is_none() && !other.starts_with("--") => file = Some(other.to_string()),
             other => return Err(format!("unexpected argument \"{other}\"\n{USAGE}")),
         }

@@ -41,6 +41,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The value after `--lang`.
+fn lang_arg(value: Option<&String>) -> Result<Lang, String> {
+    match value.map(String::as_str) {
+        Some("en") => Ok(Lang::En),
+        Some("zh") => Ok(Lang::Zh),
+        _ => Err("--lang needs en or zh".into()),
+    }
+}
+
 fn load(path: &str) -> Result<Player, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
     Player::load_json(&text).map_err(|e: ScenarioError| format!("{path}: {e}"))
@@ -76,13 +85,7 @@ fn run(args: &[String]) -> Result<(), String> {
                         .map_err(|_| format!("--steps: \"{n}\" is not a number"))?,
                 );
             }
-            "--lang" => {
-                lang = match it.next().map(String::as_str) {
-                    Some("en") => Lang::En,
-                    Some("zh") => Lang::Zh,
-                    _ => return Err("--lang needs en or zh".into()),
-                }
-            }
+            "--lang" => lang = lang_arg(it.next())?,
             other if file.is_none() && !other.starts_with("--") => file = Some(other.to_string()),
             other => return Err(format!("unexpected argument \"{other}\"\n{USAGE}")),
         }
@@ -205,7 +208,8 @@ fn print_ledger(frame: &Frame, zh: bool) {
         let acked = match (m.acked, m.acked_offset) {
             (true, Some(o)) => format!("acked@{o}"),
             (true, None) if !frame.queues.is_empty() => "acked".into(),
-            (true, None) => "sent(acks=0)".into(),
+            // acks=0: the Java client's RecordMetadata says offset -1.
+            (true, None) => "acked@-1(acks=0)".into(),
             (false, _) => m
                 .last_error
                 .clone()

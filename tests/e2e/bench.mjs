@@ -2,14 +2,19 @@
 //   1. time to interactive, over fresh page loads: the home page (index.html) until the lesson
 //      map's cards are visible, and the sandbox (index.html#sandbox) until the stage is visible
 //      and the player's play and step-forward buttons are enabled;
-//   2. animation frame time while playing with ~200 envelopes in flight (a scenario carried
+//   2. over throttled links (LINKS: "4G", "slow 3G"), THROTTLED_LOADS fresh loads of the
+//      sandbox each: first paint, first contentful paint, time to interactive, and the bytes
+//      on the wire before and after it, per file;
+//   3. animation frame time while playing with ~200 envelopes in flight (a scenario carried
 //      in the address as `#doc=<encodeURIComponent(JSON)>`, see web/src/share.rs).
-// Usage: node tests/e2e/bench.mjs [DIST]   (DIST defaults to ../../dist; LOADS=5, SAMPLE_MS=3000)
+// Usage: node tests/e2e/bench.mjs [DIST]   (DIST defaults to ../../dist; LOADS=5, THROTTLED_LOADS=2,
+// SAMPLE_MS=3000). dist/ is served by serveDist below, gzipped as a static host would.
 // Exits non-zero only when it cannot run (no dist, no browser, the page never comes up).
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { launchOptions } from './chromium.mjs';
@@ -18,6 +23,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(process.argv[2] || path.join(here, '../../dist'));
 const LOADS = Number(process.env.LOADS || 5);
 const SAMPLE_MS = Number(process.env.SAMPLE_MS || 3000);
+const THROTTLED_LOADS = Number(process.env.THROTTLED_LOADS || 2);
 
 const viewport = { width: 1440, height: 900 };
 
@@ -64,35 +70,70 @@ export function busyScenario() {
   };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// The static host: dist/ as a real one serves it, so the bytes on the wire are the ones a
+// visitor downloads. Text and wasm go gzip-compressed (level 9, compressed once and kept, as
+// a host serving pre-compressed files does) when the browser accepts gzip; every response
+// has its proper type (application/wasm lets the browser compile while it downloads) and
+// Cache-Control: no-store, so a fresh context always goes to the network.
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+const COMPRESSED = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.txt', '.webmanifest']);
 
-async function serve() {
-  const port = await freePort();
-  const child = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', '--directory', dist, String(port)], {
-    stdio: 'ignore',
-  });
-  const base = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) {
+export async function serveDist(root) {
+  const gzipped = new Map();
+  const server = createServer(async (req, res) => {
     try {
-      const r = await fetch(`${base}index.html`);
-      if (r.ok) return { base, child };
+      const url = new URL(req.url, 'http://host');
+      let rel = decodeURIComponent(url.pathname);
+      if (rel.endsWith('/')) rel += 'index.html';
+      const file = path.resolve(root, `.${path.posix.normalize(rel)}`);
+      // Nothing outside dist/, and not trunk's lock file or staging folder.
+      if (!file.startsWith(root + path.sep) || path.basename(file).startsWith('.') || (req.method !== 'GET' && req.method !== 'HEAD')) {
+        res.writeHead(404, { 'Cache-Control': 'no-store' }).end();
+        return;
+      }
+      let body = await readFile(file);
+      const ext = path.extname(file);
+      const headers = { 'Content-Type': TYPES[ext] || 'application/octet-stream', 'Cache-Control': 'no-store' };
+      if (COMPRESSED.has(ext)) {
+        headers.Vary = 'Accept-Encoding';
+        if (/\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+          if (!gzipped.has(file)) gzipped.set(file, gzipSync(body, { level: 9 }));
+          body = gzipped.get(file);
+          headers['Content-Encoding'] = 'gzip';
+        }
+      }
+      headers['Content-Length'] = body.length;
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
-      /* not up yet */
+      res.writeHead(404, { 'Cache-Control': 'no-store' }).end();
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`the static server on port ${port} did not come up`);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  return {
+    base,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  };
 }
 
 const median = (xs) => {
@@ -146,6 +187,114 @@ async function timeToInteractive(browser, base, hash) {
     await context.close();
   }
   return { times, wasm };
+}
+
+/**
+ * Link profiles for Chromium's network emulation (CDP Network.emulateNetworkConditions:
+ * `latency` is the added round trip per request in ms, throughputs in bytes/s).
+ */
+export const LINKS = [
+  // 165 ms round trip, 8.1 Mbit/s down (DevTools' "Fast 4G").
+  { name: '4G', latency: 165, downloadThroughput: 1_012_500, uploadThroughput: 675_000 },
+  // 2 s round trip, 0.4 Mbit/s each way (DevTools' "Slow 3G").
+  { name: 'slow 3G', latency: 2000, downloadThroughput: 50_000, uploadThroughput: 50_000 },
+];
+
+/**
+ * One fresh load of the sandbox over a throttled link, in a new context (empty HTTP cache)
+ * with service workers blocked (the worker's install would fetch every file again): first
+ * paint and first contentful paint (the page's paint timings), time to interactive (as
+ * above), and each response's bytes on the wire (CDP's encodedDataLength: compressed body
+ * and headers), split at the moment the page became interactive. Times are ms from the
+ * navigation's start; CDP's clock starts at the moment the page's own request is sent.
+ */
+async function throttledLoad(browser, base, link) {
+  const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.addInitScript(watchInteractive);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: link.latency,
+    downloadThroughput: link.downloadThroughput,
+    uploadThroughput: link.uploadThroughput,
+  });
+  const requests = new Map(); // requestId → { url, start, end, bytes, failed }
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (!requests.has(e.requestId)) requests.set(e.requestId, { url: e.request.url, start: e.timestamp });
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) Object.assign(r, { end: e.timestamp, bytes: e.encodedDataLength });
+  });
+  cdp.on('Network.loadingFailed', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) Object.assign(r, { end: e.timestamp, bytes: 0, failed: e.errorText });
+  });
+  const url = `${base}index.html#sandbox`;
+  await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
+  await page.waitForFunction(() => window.__mqlabInteractive !== undefined, null, { timeout: 180_000 });
+  // Whatever the page fetches once it is interactive: wait until nothing has been in flight
+  // for 2 s (at most 60 s).
+  const web = () => [...requests.values()].filter((r) => r.url.startsWith('http'));
+  for (let quiet = 0, waited = 0; quiet < 2000 && waited < 60_000; waited += 100) {
+    await page.waitForTimeout(100);
+    quiet = web().some((r) => r.end === undefined) ? 0 : quiet + 100;
+  }
+  const inPage = await page.evaluate(() => {
+    const paint = Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, e.startTime]));
+    return { interactive: window.__mqlabInteractive, fp: paint['first-paint'], fcp: paint['first-contentful-paint'] };
+  });
+  await context.close();
+  const all = web();
+  const doc = all.find((r) => r.url.split('#')[0] === url.split('#')[0]) || all[0];
+  const files = all.map((r) => ({
+    name: r.url.startsWith(base) ? r.url.slice(base.length).split(/[?#]/)[0] || '/' : r.url,
+    at: r.end === undefined ? Infinity : (r.end - doc.start) * 1000,
+    bytes: r.bytes || 0,
+    failed: r.failed || (r.end === undefined ? 'unfinished' : undefined),
+  }));
+  return { ...inPage, files };
+}
+
+async function throttled(browser, base, link) {
+  const loads = [];
+  for (let i = 0; i < THROTTLED_LOADS; i++) loads.push(await throttledLoad(browser, base, link));
+  const list = (xs) => `[${xs.map((x) => (x === undefined ? '-' : x.toFixed(0))).join(', ')}]`;
+  const med = (xs) => (xs.some((x) => x === undefined) ? 'n/a' : ms(median(xs)));
+  const fp = loads.map((l) => l.fp);
+  const fcp = loads.map((l) => l.fcp);
+  const tti = loads.map((l) => l.interactive);
+  console.log(
+    `${link.name} (latency ${link.latency} ms, down ${link.downloadThroughput} B/s, up ${link.uploadThroughput} B/s), ` +
+      `sandbox, ${loads.length} fresh load(s), service workers blocked:`,
+  );
+  console.log(`  first paint             median ${med(fp)}  ${list(fp)}`);
+  console.log(`  first contentful paint  median ${med(fcp)}  ${list(fcp)}`);
+  console.log(`  interactive             median ${med(tti)}  ${list(tti)}`);
+  const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+  const split = (l) => ({
+    before: l.files.filter((f) => f.at <= l.interactive),
+    after: l.files.filter((f) => f.at > l.interactive),
+  });
+  const sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
+  const totals = loads.map((l) => split(l));
+  console.log(
+    `  on the wire before interactive (first load): median ${kb(median(totals.map((t) => sum(t.before))))}; ` +
+      `after: median ${kb(median(totals.map((t) => sum(t.after))))}`,
+  );
+  // Per file, from the first load (the same files every time).
+  const { before, after } = totals[0];
+  const show = (fs) =>
+    fs
+      .sort((a, b) => a.at - b.at)
+      .map((f) => `    ${f.name}  ${kb(f.bytes)}  done at ${Number.isFinite(f.at) ? ms(f.at) : '-'}${f.failed ? ` (${f.failed})` : ''}`)
+      .join('\n');
+  console.log(`  load 1, before interactive: ${before.length} response(s), ${kb(sum(before))}`);
+  if (before.length) console.log(show(before));
+  console.log(`  load 1, after interactive: ${after.length} response(s), ${kb(sum(after))}`);
+  if (after.length) console.log(show(after));
 }
 
 async function frameTime(browser, base) {
@@ -258,7 +407,7 @@ async function main() {
     console.error(`bench (browser): ${dist}/index.html not found: build the site first`);
     process.exit(1);
   }
-  const { base, child } = await serve();
+  const { base, close } = await serveDist(dist);
   let browser;
   try {
     browser = await chromium.launch({ headless: true, ...launchOptions });
@@ -275,6 +424,9 @@ async function main() {
         `median ${ms(median(times))}, max ${ms(Math.max(...times))}  [${times.map((t) => t.toFixed(0)).join(', ')}]`,
     );
     console.log(`  of which the wasm file arrived at: median ${ms(median(wasm))}`);
+
+    console.log('throttled links (Chromium network emulation), times from navigation start:');
+    for (const link of LINKS) await throttled(browser, base, link);
 
     const { busy, atBusy, sample, after, total, errors, busyMs, wallMs } = await frameTime(browser, base);
     const { deltas, counts, longTasks, stoppedAt } = sample;
@@ -309,7 +461,7 @@ async function main() {
     if (errors.length) console.log(`  page errors: ${errors.join(' | ')}`);
   } finally {
     if (browser) await browser.close();
-    child.kill();
+    await close();
   }
 }
 

@@ -452,6 +452,11 @@ pub fn offset_at(lang: Lang, offset: u64) -> String {
     }
 }
 
+/// An acks=0 send: the Java client reports offset -1 (the same in both languages).
+pub fn offset_at_unknown() -> &'static str {
+    "✓ @-1"
+}
+
 pub fn steps_heading(lang: Lang, step: u64, time_ms: u64) -> String {
     let t = sim_time(time_ms);
     match lang {

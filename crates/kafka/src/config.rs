@@ -167,7 +167,8 @@ pub enum OffsetReset {
 pub struct ConsumerConfig {
     pub name: String,
     pub group: String,
-    pub topic: u32,
+    /// The topics it subscribes to (one or more, in the order given).
+    pub topics: Vec<u32>,
     pub commit: CommitMode,
     pub auto_commit_interval_ms: Millis,
     pub auto_offset_reset: OffsetReset,

@@ -540,7 +540,7 @@ impl Consumer {
                 group: self.config.group.clone(),
                 member: self.member(),
                 name: self.config.name.clone(),
-                topics: vec![self.config.topic],
+                topics: self.config.topics.clone(),
                 assignor: self.config.assignor,
                 session_timeout_ms: self.config.session_timeout_ms,
                 rebalance_timeout_ms: self.config.max_poll_interval_ms,

@@ -294,7 +294,7 @@ impl Kafka {
         let groups = VecSet::from_iter(
             self.consumers
                 .values()
-                .filter(|c| c.config.topic == tp.topic)
+                .filter(|c| c.config.topics.contains(&tp.topic))
                 .map(|c| c.config.group.as_str()),
         );
         groups.into_iter().any(|group| {

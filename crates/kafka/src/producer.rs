@@ -154,6 +154,15 @@ impl Producer {
                 if to_leader >= self.config.max_in_flight {
                     break;
                 }
+                if self.config.idempotent && front.sequence.is_some() && self.has_earlier(front) {
+                    // K22: a batch being retried goes out only as the partition's first
+                    // unresolved sequence; behind an earlier one (in flight, or waiting out its
+                    // request timeout) it waits rather than spend its retries on
+                    // OutOfOrderSequence. The Java client's
+                    // RecordAccumulator.shouldStopDrainBatchesForPartition: "this effectively
+                    // reduces our in flight request count to 1".
+                    break;
+                }
                 let needs_number = self.config.idempotent && front.sequence.is_none();
                 if needs_number && !self.numbering_ready(tp) {
                     // After an epoch bump the partition's numbering restarts once the

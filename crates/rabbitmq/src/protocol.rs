@@ -10,6 +10,19 @@ pub struct PublishRef {
     pub node: NodeId,
     pub client: NodeId,
     pub seq: u64,
+    /// Which channel of this client on this node (channels are numbered per node, across
+    /// restarts): with `node` and `client`, rabbit_fifo's enqueuer.
+    pub channel: u64,
+    /// For a quorum queue, the enqueuer's own number for this enqueue: 1, 2, … per channel
+    /// and queue, kept when the channel sends it again. 0: not numbered (classic queues).
+    pub n: u64,
+}
+
+impl PublishRef {
+    /// The enqueuer a quorum queue deduplicates by (rabbit_fifo's `enqueuers` key).
+    pub fn enqueuer(&self) -> (NodeId, NodeId, u64) {
+        (self.node, self.client, self.channel)
+    }
 }
 
 /// A consumer as the queue knows it: its channel's node, its client and which life of it.
@@ -297,6 +310,24 @@ pub enum Msg {
         tag: QueueTag,
         message: MessageId,
         redelivered: bool,
+        /// A quorum queue numbers each consumer's deliveries 1, 2, … (rabbit_fifo's msg id),
+        /// so the channel notices one that a dead leader never sent; 0: not numbered.
+        id: u64,
+    },
+    /// A consumer's channel saw a gap in a quorum queue's delivery ids: it asks the leader for
+    /// the deliveries `from..=to` still checked out to it (rabbit_fifo_client's
+    /// `get_missing_deliveries`).
+    FetchMissing {
+        queue: u32,
+        consumer: ConsumerRef,
+        from: u64,
+        to: u64,
+    },
+    /// The leader's answer: (queue tag, message, redelivered, id), in id order.
+    Missing {
+        queue: u32,
+        consumer: ConsumerRef,
+        deliveries: Vec<(QueueTag, MessageId, bool, u64)>,
     },
     Settle {
         queue: u32,
@@ -556,6 +587,21 @@ pub enum Note {
         client: NodeId,
         node: NodeId,
     },
+    /// (Last: new variants go at the end, as the trace digest hashes the variant index.)
+    /// A quorum queue's leader applied an enqueue its enqueuer had sent before (a channel
+    /// re-sends what is unconfirmed to a new leader): confirmed, not enqueued again (R26).
+    DuplicateEnqueue {
+        node: NodeId,
+        queue: u32,
+        message: MessageId,
+    },
+    /// A channel dropped a quorum queue's delivery whose id it has had already (a new leader
+    /// applying its predecessor's checkouts sends them again).
+    DuplicateDeliveryDropped {
+        node: NodeId,
+        consumer: NodeId,
+        message: MessageId,
+    },
 }
 
 impl Note {
@@ -596,10 +642,11 @@ pub enum RaftCommand {
         from: Option<PublishRef>,
         headers: u32,
     },
-    /// The message at `index` goes to this consumer.
+    /// The message at `index` goes to this consumer (with autoAck: settled once sent).
     Checkout {
         index: u64,
         consumer: ConsumerRef,
+        auto_ack: bool,
     },
     Settle {
         index: u64,

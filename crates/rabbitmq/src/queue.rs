@@ -368,6 +368,7 @@ impl Replica {
                     tag,
                     message,
                     redelivered,
+                    id: 0,
                 },
             );
             if c.auto_ack {

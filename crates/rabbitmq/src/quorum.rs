@@ -56,6 +56,14 @@ pub struct QuorumMember {
     pub messages: VecMap<u64, QMsg>,
     pub ready: VecSet<u64>,
     pub checked_out: VecMap<u64, ConsumerRef>,
+    /// rabbit_fifo's `enqueuers`: per channel, the number its next enqueue must carry. A
+    /// lower number is a duplicate (a channel re-sent it to a new leader that already had
+    /// it), a higher one overtook an earlier enqueue and is not applied (R26).
+    enqueuers: VecMap<(NodeId, NodeId, u64), u64>,
+    /// rabbit_fifo's msg ids: each consumer's checkouts numbered 1, 2, …, and the id of each
+    /// message checked out now.
+    last_delivery_id: VecMap<ConsumerRef, u64>,
+    delivery_ids: VecMap<u64, u64>,
     // Leader-only.
     consumers: Vec<Member>,
     round_robin: usize,
@@ -88,6 +96,9 @@ impl QuorumMember {
             messages: VecMap::new(),
             ready: VecSet::new(),
             checked_out: VecMap::new(),
+            enqueuers: VecMap::new(),
+            last_delivery_id: VecMap::new(),
+            delivery_ids: VecMap::new(),
             consumers: Vec::new(),
             round_robin: 0,
             pending_checkout: VecMap::new(),
@@ -290,6 +301,36 @@ impl QuorumMember {
                     from,
                     headers,
                 } => {
+                    // rabbit_fifo's `maybe_enqueue`: numbered enqueues are applied in their
+                    // enqueuer's order, each once.
+                    if let Some(r) = from.filter(|r| r.n > 0) {
+                        let next = self.enqueuers.entry(r.enqueuer()).or_insert(1);
+                        if r.n > *next {
+                            // Out of sequence: an earlier one is still to come; the channel
+                            // sends this again after it.
+                            continue;
+                        }
+                        if r.n < *next {
+                            if leader {
+                                fx.note(Note::DuplicateEnqueue {
+                                    node: self.me,
+                                    queue: self.queue,
+                                    message,
+                                });
+                                fx.send(
+                                    self.me,
+                                    r.node,
+                                    Msg::Enqueued {
+                                        queue: self.queue,
+                                        from: r,
+                                        ok: true,
+                                    },
+                                );
+                            }
+                            continue;
+                        }
+                        *next += 1;
+                    }
                     self.messages.insert(
                         index,
                         QMsg {
@@ -324,14 +365,24 @@ impl QuorumMember {
                         }
                     }
                 }
-                RaftCommand::Checkout { index: m, consumer } => {
-                    // Only the leader that decided a checkout sends its delivery; one from an
-                    // earlier term was delivered by its own leader already.
-                    let mine = self.pending_checkout.remove(&m).is_some();
+                RaftCommand::Checkout {
+                    index: m,
+                    consumer,
+                    auto_ack,
+                } => {
+                    // Whoever leads when a checkout is applied sends its delivery, as ra runs
+                    // a command's effects on the leader that applies it: a new leader applying
+                    // its predecessor's checkouts sends them too (the old one may have died
+                    // first). The channel drops an id it has already had.
+                    self.pending_checkout.remove(&m);
                     if !self.ready.remove(&m) {
                         continue;
                     }
                     self.checked_out.insert(m, consumer);
+                    let id = self.last_delivery_id.entry(consumer).or_insert(0);
+                    *id += 1;
+                    let id = *id;
+                    self.delivery_ids.insert(m, id);
                     let Some(msg) = self.messages.get_mut(&m) else {
                         continue;
                     };
@@ -339,12 +390,7 @@ impl QuorumMember {
                     msg.delivered = true;
                     msg.deliveries += 1;
                     let message = msg.message;
-                    if leader && mine {
-                        let auto_ack = self
-                            .consumers
-                            .iter()
-                            .find(|c| c.consumer == consumer)
-                            .is_some_and(|c| c.auto_ack);
+                    if leader {
                         fx.note(Note::Delivered {
                             node: self.me,
                             queue: self.queue,
@@ -362,6 +408,7 @@ impl QuorumMember {
                                 tag: QueueTag { epoch: 0, n: m },
                                 message,
                                 redelivered,
+                                id,
                             },
                         );
                         if auto_ack {
@@ -372,12 +419,14 @@ impl QuorumMember {
                 }
                 RaftCommand::Settle { index: m } => {
                     self.checked_out.remove(&m);
+                    self.delivery_ids.remove(&m);
                     self.ready.remove(&m);
                     if let Some(msg) = self.messages.remove(&m) {
                         consumed.insert(msg.message);
                     }
                 }
                 RaftCommand::Return { index: m } => {
+                    self.delivery_ids.remove(&m);
                     if self.checked_out.remove(&m).is_none() {
                         continue;
                     }
@@ -398,6 +447,7 @@ impl QuorumMember {
                 }
                 RaftCommand::Discard { index: m } => {
                     self.checked_out.remove(&m);
+                    self.delivery_ids.remove(&m);
                     self.ready.remove(&m);
                     if let Some(msg) = self.messages.remove(&m) {
                         if leader {
@@ -445,11 +495,16 @@ impl QuorumMember {
                 break;
             };
             self.round_robin = (pick + 1) % n;
-            let consumer = self.consumers[pick].consumer;
+            let (consumer, auto_ack) =
+                (self.consumers[pick].consumer, self.consumers[pick].auto_ack);
             self.pending_checkout.insert(index, consumer);
             self.log.push(RaftEntry {
                 term: self.term,
-                command: RaftCommand::Checkout { index, consumer },
+                command: RaftCommand::Checkout {
+                    index,
+                    consumer,
+                    auto_ack,
+                },
             });
             appended = true;
         }
@@ -587,6 +642,32 @@ impl QuorumMember {
                 }
             }
         }
+    }
+
+    /// The deliveries checked out to `consumer` with ids `from..=to`, in id order: what a
+    /// channel that saw a gap asks for (a leader that died after deciding a checkout may not
+    /// have sent it).
+    pub fn checked_out_to(
+        &self,
+        consumer: ConsumerRef,
+        from: u64,
+        to: u64,
+    ) -> Vec<(QueueTag, MessageId, bool, u64)> {
+        let mut out: Vec<(QueueTag, MessageId, bool, u64)> = self
+            .checked_out
+            .iter()
+            .filter(|(_, &c)| c == consumer)
+            .filter_map(|(&index, _)| {
+                let id = *self.delivery_ids.get(&index)?;
+                let msg = self.messages.get(&index)?;
+                let tag = QueueTag { epoch: 0, n: index };
+                (from..=to)
+                    .contains(&id)
+                    .then_some((tag, msg.message, msg.deliveries > 1, id))
+            })
+            .collect();
+        sort_by(&mut out, |a, b| a.3.cmp(&b.3));
+        out
     }
 
     /// Messages this member holds: applied and not settled, or still waiting in its log.

@@ -314,3 +314,16 @@ fn the_worker_messages_carry_the_search_there_and_back() {
     serve(r#"{"property": "lost-acked"}"#, 5, |r| failed.push(r));
     assert!(matches!(&failed[..], [Report::Failed(e)] if !e.field.is_empty()));
 }
+
+/// The search once found a quorum queue enqueuing a message twice after its leader was
+/// killed (the channel re-sent its unconfirmed enqueues to the new leader, which had them):
+/// rabbit_fifo numbers each enqueuer's enqueues, and now so does the model (R26).
+#[test]
+fn a_quorum_queue_with_confirms_duplicates_nothing_with_one_fault() {
+    let summary = exhausted(search(
+        example("rabbitmq-quorum-failover"),
+        Property::Duplicated,
+        1,
+    ));
+    assert!(summary.contains("stored or processed twice"), "{summary}");
+}

@@ -509,3 +509,34 @@ fn k27_a_coordinator_killed_during_the_join_is_looked_up_again_at_once() {
     assert!(group.coordinator.is_some());
     assert_eq!(assigned(&later, "c1"), vec!["orders-0"]);
 }
+
+/// Two members c1, c2 subscribed to topics t0 and t1 of three partitions each (FIDELITY
+/// K26's example, with c1 and c2 for C0 and C1), with the given assignor.
+fn two_topics(assignor: &str) -> mqlab_scenario::Frame {
+    let mut v = with_consumers(2, "sync_after_process", "plain_insert");
+    v["kafka"]["topics"] = json!([
+        { "name": "t0", "partitions": 3, "replication_factor": 3, "min_insync_replicas": 2 },
+        { "name": "t1", "partitions": 3, "replication_factor": 3, "min_insync_replicas": 2 }
+    ]);
+    for c in 0..2 {
+        let member = v["consumers"][c].as_object_mut().expect("a consumer");
+        member.remove("topic");
+        member.insert("topics".into(), json!(["t0", "t1"]));
+        member.insert("assignor".into(), json!(assignor));
+    }
+    play(v).1
+}
+
+#[test]
+fn k26_range_assigns_each_topic_on_its_own_so_the_first_member_gets_both_extras() {
+    let f = two_topics("range");
+    assert_eq!(assigned(&f, "c1"), vec!["t0-0", "t0-1", "t1-0", "t1-1"]);
+    assert_eq!(assigned(&f, "c2"), vec!["t0-2", "t1-2"]);
+}
+
+#[test]
+fn k26_round_robin_deals_the_partitions_of_both_topics_in_turn() {
+    let f = two_topics("round_robin");
+    assert_eq!(assigned(&f, "c1"), vec!["t0-0", "t0-2", "t1-1"]);
+    assert_eq!(assigned(&f, "c2"), vec!["t0-1", "t1-0", "t1-2"]);
+}

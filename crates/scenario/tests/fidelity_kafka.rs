@@ -243,6 +243,13 @@ fn k11_acks0_never_waits_and_loses_silently_when_the_leader_is_down() {
         fault(2000, "crash", "broker-1"),
         produce(3000, 2)
     ]);
+    // The Java client completes an acks=0 send with offset -1 (no broker answer).
+    let t = trace(v.clone());
+    assert!(
+        t.iter()
+            .any(|(_, _, l)| l.contains("sent with acks=0: offset -1")),
+        "the producer is told offset -1"
+    );
     let (_, f) = play(v);
     assert_eq!(
         f.ledger.acknowledged, 4,
@@ -761,5 +768,42 @@ fn k05_a_clean_shutdown_flushes_its_logs_so_a_later_power_loss_takes_nothing() {
         run("crash"),
         (0, 0),
         "after kill -9 the page cache still held them; the other replicas keep them"
+    );
+}
+
+/// An idempotent producer whose first batch (a-1) is lost on the way (the link to the leader
+/// is cut for an instant) while the second (b-1) gets through: the broker answers b-1
+/// OutOfOrderSequence until a-1 lands, and a-1 is only sent again after its request times out.
+fn batch_behind_a_timed_out_one() -> serde_json::Value {
+    let mut v = base();
+    v["network"] = json!({ "latency_ms": 1, "jitter_ms": 0 });
+    v["producers"][0]["enable_idempotence"] = json!(true);
+    v["producers"][0]["retries"] = json!(3);
+    v["producers"][0]["request_timeout_ms"] = json!(5000);
+    v["script"] = json!([
+        { "at_ms": 999, "do": "cut_link", "a": "app", "b": "broker-1" },
+        { "at_ms": 1000, "do": "produce", "producer": "app", "topic": "orders", "count": 1, "key": "a" },
+        { "at_ms": 1003, "do": "heal_link", "a": "app", "b": "broker-1" },
+        { "at_ms": 1004, "do": "produce", "producer": "app", "topic": "orders", "count": 1, "key": "b" }
+    ]);
+    v
+}
+
+#[test]
+fn k22_a_batch_behind_a_timed_out_one_is_held_and_then_written_in_order() {
+    // The Java client drains a batch that is being retried only when it is the partition's
+    // first unresolved sequence (RecordAccumulator.shouldStopDrainBatchesForPartition), so b-1
+    // does not spend its retries on OutOfOrderSequence while a-1 is unresolved.
+    let (_, f) = play(batch_behind_a_timed_out_one());
+    let b = message(&f, "b-1");
+    assert!(b.acked, "b-1 is written, not failed: {:?}", b.last_error);
+    assert_eq!(offsets(&f), (0, 1), "a-1 then b-1, in order");
+    assert_eq!(f.ledger.failed, 0);
+    assert_eq!(f.ledger.duplicated, 0);
+    assert_eq!(f.ledger.out_of_order, 0);
+    assert!(
+        b.attempts <= 3,
+        "b-1 waited instead of retrying: {} attempts",
+        b.attempts
     );
 }

@@ -732,3 +732,41 @@ fn r01_after_kill_9_recovered_messages_are_flagged_redelivered_after_a_clean_sto
         );
     }
 }
+
+/// The quorum failover example without its faults, publishing with confirms, and its leader
+/// rabbit-1 killed at `kill_ms`.
+fn quorum_failover_killed_at(kill_ms: u64) -> Value {
+    let mut v = example("rabbitmq-quorum-failover");
+    let publishes: Vec<Value> = v["script"]
+        .as_array()
+        .expect("a script")
+        .iter()
+        .filter(|e| e["do"] == "publish")
+        .cloned()
+        .collect();
+    let mut script = publishes;
+    script.push(fault(kill_ms, "crash", "rabbit-1"));
+    v["script"] = Value::Array(script);
+    v
+}
+
+#[test]
+fn r26_an_enqueue_resent_to_the_new_leader_is_not_enqueued_twice() {
+    // The channel re-sends every unconfirmed enqueue to the new leader, which may already
+    // hold it (replicated, but its confirm died with the old leader). rabbit_fifo numbers
+    // each enqueuer's commands and applies a number it has seen as a duplicate. Kill the
+    // leader at many moments around the first publishes (1000 ms) and later.
+    let moments = (1000..=1060).chain(2190..=2215).chain(8000..=8012);
+    for kill_ms in moments {
+        let (_, f) = play(quorum_failover_killed_at(kill_ms));
+        let l = &f.ledger;
+        assert_eq!(
+            (l.duplicated, l.store_duplicates, l.redelivered, l.lost),
+            (0, 0, 0, 0),
+            "killed at {kill_ms}: {l:?}"
+        );
+        assert_eq!(l.processed, 7, "killed at {kill_ms}: {l:?}");
+        let rows = store(&f, "orders-table").rows.len();
+        assert_eq!(rows, 7, "killed at {kill_ms}: each order once");
+    }
+}

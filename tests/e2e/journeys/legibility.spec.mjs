@@ -220,3 +220,27 @@ test('once the app runs, the loading line is gone', async ({ page }) => {
   await open(page, { hash: '#sandbox' });
   await expect(page.locator('#boot')).toHaveCount(0);
 });
+
+test('"Find a failure" at every size, both languages: nothing off the side, controls tappable', async ({ browser }) => {
+  for (const [view, size] of Object.entries(VIEWPORTS)) {
+    for (const lang of ['en', 'zh']) {
+      // A fresh page each time: the language is read when the app starts.
+      const context = await browser.newContext({ viewport: size });
+      const page = await context.newPage();
+      const errors = await open(page, { lang, hash: '#kafka-acks1-leader-dies' });
+      await page.getByTestId('tab-explore').click();
+      await page.getByTestId('explore-start').click();
+      await expect(page.getByTestId('explore-found')).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByTestId('explore-found')).toContainText(lang === 'zh' ? '找到' : 'Found');
+      const o = await overflowing(page);
+      expect(o.out, `${view} ${lang}`).toEqual([]);
+      for (const id of ['explore-property', 'explore-faults-max', 'explore-open', 'tab-explore']) {
+        const box = await page.getByTestId(id).boundingBox();
+        expect(box.height, `${view} ${lang} ${id}`).toBeGreaterThanOrEqual(view === 'phone' ? 44 : 24);
+      }
+      await page.getByTestId('explore-panel').screenshot({ path: `screenshots/legible-${view}-${lang}-explore.png` });
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  }
+});

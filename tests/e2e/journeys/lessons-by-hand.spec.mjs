@@ -116,7 +116,7 @@ test('a setting switched in the settings panel passes a switch step; the sandbox
   expect(errors).toEqual([]);
 });
 
-test('the design challenge: a half-fix misses a goal, a full design from the settings meets both', async ({ page }) => {
+test('the design challenge: a half-fix misses a goal, a full design from the settings meets all three', async ({ page }) => {
   const errors = await open(page, { hash: '#lesson/design-an-mq/8' });
   await expect(stepOf(page)).toHaveAttribute('data-kind', 'challenge');
   const goals = panel(page).getByTestId('lesson-goals');
@@ -130,6 +130,9 @@ test('the design challenge: a half-fix misses a goal, a full design from the set
   await panel(page).getByTestId('lesson-check-design').click();
   await expect(goals.getByTestId('lesson-goal-0')).toHaveAttribute('data-state', 'missed', { timeout: 30_000 });
   await expect(goals.getByTestId('lesson-goal-0')).toContainText('lost');
+  // The search goal names the single fault that loses an acknowledged order.
+  await expect(goals.getByTestId('lesson-goal-2')).toHaveAttribute('data-state', 'missed');
+  await expect(goals.getByTestId('lesson-goal-2')).toContainText('kill -9 broker-1');
   await expect(panel(page).getByTestId('lesson-next')).toBeDisabled();
   await page.screenshot({ path: 'screenshots/lesson-design-half-fix.png' });
 
@@ -144,6 +147,8 @@ test('the design challenge: a half-fix misses a goal, a full design from the set
   await panel(page).getByTestId('lesson-check-design').click();
   await expect(goals.getByTestId('lesson-goal-0')).toHaveAttribute('data-state', 'met', { timeout: 30_000 });
   await expect(goals.getByTestId('lesson-goal-1')).toHaveAttribute('data-state', 'met');
+  await expect(goals.getByTestId('lesson-goal-2')).toHaveAttribute('data-state', 'met');
+  await expect(goals.getByTestId('lesson-goal-2')).toContainText('not a proof of safety');
   await expect(stepOf(page)).toHaveAttribute('data-done', 'true');
   await page.screenshot({ path: 'screenshots/lesson-design-met.png' });
   expect(errors).toEqual([]);

@@ -6,7 +6,7 @@
 use crate::i18n::{Lang, T};
 use crate::state::{ExploreInput, ExploreState, SearchStatus};
 use mqlab_scenario::explore::wire::Report;
-use mqlab_scenario::explore::Property;
+use mqlab_scenario::explore::{seconds, thousands as grouped, Property};
 use mqlab_scenario::ScenarioError;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -94,23 +94,6 @@ pub struct ExplorePanelProps {
     /// Start a search of the scenario on the stage with the chosen settings.
     pub on_start: Callback<()>,
     pub on_stop: Callback<()>,
-}
-
-/// "12,345".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-fn seconds(ms: u64) -> String {
-    format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
 #[function_component(ExplorePanel)]

@@ -117,6 +117,8 @@ pub fn ledger(props: &LedgerProps) -> Html {
         let onclick = props.on_select.reform(move |_: MouseEvent| if selected { None } else { Some(id) });
         let ack = match (m.acked, m.acked_offset, &m.last_error) {
             (true, Some(offset), _) => html! { i18n::offset_at(lang, offset) },
+            // Kafka with acks=0: the client is told offset -1 (no broker answer comes).
+            (true, None, _) if !props.rabbit => html! { i18n::offset_at_unknown() },
             (true, None, _) => html! { "✓" },
             (false, _, Some(err)) => html! {
                 <span class="error" title={err.clone()}>{ "✕ " }{ breakable(err) }</span>

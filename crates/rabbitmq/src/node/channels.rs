@@ -16,6 +16,8 @@ use mqlab_ledger::MessageId;
 #[derive(Clone, Debug)]
 struct PendingPublish {
     queues: VecSet<u32>,
+    /// The enqueuer number of this publish for each quorum queue it goes to.
+    numbers: VecMap<u32, u64>,
     nacked: bool,
     /// In a transaction: which commit it belongs to.
     batch: Option<u64>,
@@ -46,11 +48,24 @@ struct Subscription {
     auto_ack: bool,
     prefetch: u32,
     life: u32,
+    /// A quorum queue's deliveries: the last id handed to the client, the ids asked of the
+    /// leader after a gap, and the deliveries held meanwhile (rabbit_fifo_client hands the
+    /// missing ones over first).
+    last_id: u64,
+    fetching: Option<(u64, u64)>,
+    held: Vec<QueuedDelivery>,
 }
+
+/// A delivery from a queue: (queue tag, message, redelivered, id).
+type QueuedDelivery = (crate::protocol::QueueTag, MessageId, bool, u64);
 
 /// A client connection with one channel.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Channel {
+    /// This channel's number on its node ([`super::Durable::channels_opened`]).
+    id: u64,
+    /// The last enqueuer number given per quorum queue (rabbit_fifo_client's `next_seq`).
+    enqueued_to: VecMap<u32, u64>,
     pending: VecMap<u64, PendingPublish>,
     /// Publishes of the open transaction, not yet committed (R5).
     tx_buffer: Vec<Publish>,
@@ -64,9 +79,24 @@ pub(super) struct Channel {
     next_tag: u64,
     /// Acks for a queue that has no leader right now, sent when one is elected.
     held_acks: Vec<(u32, crate::protocol::QueueTag)>,
+    /// Publishes without confirms to a quorum queue that has no leader right now (queue,
+    /// message, persistent), sent when one is elected (R26).
+    held_publishes: Vec<(u32, MessageId, bool)>,
 }
 
 impl RabbitNode {
+    /// The client's channel on this node, opened (with the next number) if it has none.
+    fn channel(&mut self, client: NodeId) -> &mut Channel {
+        let opened = &mut self.durable.channels_opened;
+        self.channels.entry(client).or_insert_with(|| {
+            *opened += 1;
+            Channel {
+                id: *opened,
+                ..Channel::default()
+            }
+        })
+    }
+
     /// A message for a channel: from its client, or from a queue about its publishes and
     /// deliveries.
     pub(super) fn on_channel_message(
@@ -78,6 +108,19 @@ impl RabbitNode {
     ) {
         let me = self.id;
         match msg {
+            Msg::Enqueued {
+                queue,
+                from: origin,
+                ok: false,
+            } if matches!(
+                config.queues.get(queue as usize).map(|q| q.kind),
+                Some(QueueKind::Quorum { .. })
+            ) =>
+            {
+                // A quorum member that does not lead (any more) refused it: rabbit_fifo_client
+                // keeps the command pending and sends it to the leader, never nacks it (R26).
+                self.quorum_refused(queue, origin, from, fx)
+            }
             Msg::Enqueued { queue, from, ok } => self.enqueued(queue, from, ok, fx),
             Msg::QueueDeliver {
                 queue,
@@ -85,27 +128,76 @@ impl RabbitNode {
                 tag,
                 message,
                 redelivered,
+                id,
             } => {
                 let Some(ch) = self.channels.get_mut(&consumer.client) else {
                     return;
                 };
-                if ch.subscriptions.get(&queue).map(|s| s.life) != Some(consumer.life) {
+                let Some(sub) = ch
+                    .subscriptions
+                    .get_mut(&queue)
+                    .filter(|s| s.life == consumer.life)
+                else {
                     return;
+                };
+                if id > 0 {
+                    // rabbit_fifo_client's `handle_delivery`: ids run 1, 2, …; a gap means a
+                    // leader decided deliveries it never sent (it died): ask the leader for
+                    // them, and hand them over before this one.
+                    if sub.fetching.is_some() {
+                        sub.held.push((tag, message, redelivered, id));
+                        return;
+                    }
+                    if id <= sub.last_id {
+                        fx.note(Note::DuplicateDeliveryDropped {
+                            node: me,
+                            consumer: consumer.client,
+                            message,
+                        });
+                        return;
+                    }
+                    if id > sub.last_id + 1 {
+                        let (from_id, to_id) = (sub.last_id + 1, id - 1);
+                        sub.fetching = Some((from_id, to_id));
+                        sub.held.push((tag, message, redelivered, id));
+                        sub.last_id = id;
+                        fx.send(
+                            me,
+                            from,
+                            Msg::FetchMissing {
+                                queue,
+                                consumer,
+                                from: from_id,
+                                to: to_id,
+                            },
+                        );
+                        return;
+                    }
+                    sub.last_id = id;
                 }
-                ch.next_tag += 1;
-                let client_tag = ch.next_tag;
-                ch.unacked.insert(client_tag, (queue, tag));
-                ch.delivered_at.insert(client_tag, fx.now());
-                fx.send(
-                    me,
-                    consumer.client,
-                    Msg::Deliver {
-                        tag: client_tag,
-                        message,
-                        redelivered,
-                        queue,
-                    },
-                );
+                ch.hand_over(me, consumer.client, queue, (tag, message, redelivered), fx);
+            }
+            Msg::Missing {
+                queue,
+                consumer,
+                deliveries,
+            } => {
+                let Some(ch) = self.channels.get_mut(&consumer.client) else {
+                    return;
+                };
+                let Some(sub) = ch
+                    .subscriptions
+                    .get_mut(&queue)
+                    .filter(|s| s.life == consumer.life && s.fetching.is_some())
+                else {
+                    return;
+                };
+                sub.fetching = None;
+                let held = std::mem::take(&mut sub.held);
+                sub.last_id = held.iter().map(|d| d.3).fold(sub.last_id, u64::max);
+                for (tag, message, redelivered, _) in deliveries.into_iter().chain(held) {
+                    ch.hand_over(me, consumer.client, queue, (tag, message, redelivered), fx);
+                }
             }
             Msg::QueueCancel { queue, consumer } => {
                 if let Some(ch) = self.channels.get_mut(&consumer.client) {
@@ -125,7 +217,7 @@ impl RabbitNode {
                 confirm,
                 tx,
             } => {
-                let ch = self.channels.entry(from).or_default();
+                let ch = self.channel(from);
                 let publish = Publish {
                     client: from,
                     seq,
@@ -149,7 +241,7 @@ impl RabbitNode {
                 self.publish(config, publish, fx);
             }
             Msg::TxCommit { batch } => {
-                let ch = self.channels.entry(from).or_default();
+                let ch = self.channel(from);
                 let buffered = std::mem::take(&mut ch.tx_buffer);
                 ch.commits.insert(batch);
                 for publish in buffered {
@@ -176,7 +268,7 @@ impl RabbitNode {
                     }) => None,
                     _ => Some(down),
                 };
-                let ch = self.channels.entry(from).or_default();
+                let ch = self.channel(from);
                 match (error, view.and_then(|v| v.leader)) {
                     (None, Some(leader)) => {
                         ch.subscriptions.insert(
@@ -185,6 +277,9 @@ impl RabbitNode {
                                 auto_ack,
                                 prefetch,
                                 life,
+                                last_id: 0,
+                                fetching: None,
+                                held: Vec::new(),
                             },
                         );
                         fx.send(me, from, Msg::ConsumeOk { queue });
@@ -248,7 +343,7 @@ impl RabbitNode {
             }
             Msg::ClientGone => self.client_gone(from, fx),
             Msg::Open => {
-                self.channels.entry(from).or_default();
+                self.channel(from);
                 fx.send(me, from, Msg::OpenOk);
             }
             _ => {}
@@ -343,20 +438,45 @@ impl RabbitNode {
             }
             return;
         }
-        let origin = PublishRef {
-            node: me,
-            client,
-            seq,
-        };
+        let channel = self.channel(client).id;
         let mut pending = PendingPublish {
             queues: VecSet::new(),
+            numbers: VecMap::new(),
             nacked: false,
             batch,
             message,
             persistent,
         };
         for queue in targets {
+            let quorum = matches!(config.queues[queue as usize].kind, QueueKind::Quorum { .. });
+            let mut origin = PublishRef {
+                node: me,
+                client,
+                seq,
+                channel,
+                n: 0,
+            };
+            if quorum && confirm {
+                // Numbered per channel and queue, so the queue knows a re-sent one (R26).
+                let ch = self.channel(client);
+                let n = ch.enqueued_to.entry(queue).or_insert(0);
+                *n += 1;
+                origin.n = *n;
+                pending.numbers.insert(queue, *n);
+            }
             match self.durable.metadata.get(&queue).and_then(|v| v.leader) {
+                // R26: a quorum queue between leaders. Its client (rabbit_fifo_client) keeps
+                // the enqueue pending and sends it to the member that wins the election
+                // (`follow_new_leader`); with no majority nobody wins, and the publisher's wait
+                // for a confirm times out. Neither case is a nack.
+                None if quorum => {
+                    if confirm {
+                        pending.queues.insert(queue);
+                    } else {
+                        let ch = self.channel(client);
+                        ch.held_publishes.push((queue, message, persistent));
+                    }
+                }
                 Some(leader) => {
                     pending.queues.insert(queue);
                     fx.send(
@@ -372,18 +492,14 @@ impl RabbitNode {
                     );
                 }
                 None => {
-                    // R16: the queue is down; nack with confirms, dropped without (a quorum
-                    // queue without a leader has no majority, R25).
+                    // R16: a classic queue whose home is down; nack with confirms, dropped
+                    // without.
                     pending.nacked = true;
-                    let error = match config.queues[queue as usize].kind {
-                        QueueKind::Quorum { .. } => QueueError::NoQuorum,
-                        QueueKind::Classic => QueueError::HomeNodeDown,
-                    };
                     fx.note(Note::EnqueueRefused {
                         node: me,
                         queue,
                         message,
-                        error,
+                        error: QueueError::HomeNodeDown,
                     });
                 }
             }
@@ -391,7 +507,7 @@ impl RabbitNode {
         if !confirm {
             return;
         }
-        let ch = self.channels.entry(client).or_default();
+        let ch = self.channel(client);
         if pending.queues.is_empty() {
             if batch.is_none() {
                 fx.send(
@@ -449,28 +565,42 @@ impl RabbitNode {
         }
     }
 
+    /// A quorum member refused an enqueue because it does not lead: send the client's pending
+    /// enqueues for that queue, in order, to the leader this node knows, if that is another
+    /// member; otherwise they wait for news of the next leader (`follow_new_leader`).
+    fn quorum_refused(&mut self, queue: u32, origin: PublishRef, refuser: NodeId, fx: Fx) {
+        let Some(leader) = self.durable.metadata.get(&queue).and_then(|v| v.leader) else {
+            return;
+        };
+        if leader == refuser {
+            return;
+        }
+        if let Some(ch) = self.channels.get(&origin.client) {
+            ch.send_pending(self.id, origin.client, queue, leader, fx);
+        }
+    }
+
     /// A queue has a new leader: re-send unconfirmed publishes (it deduplicates what it has)
     /// and move this node's consumers and held acks to it.
     pub(super) fn follow_new_leader(&mut self, queue: u32, leader: NodeId, fx: Fx) {
         let me = self.id;
         for (&client, ch) in &mut self.channels {
-            for (&seq, p) in &ch.pending {
-                if p.queues.contains(&queue) {
+            ch.send_pending(me, client, queue, leader, fx);
+            for (q, message, persistent) in std::mem::take(&mut ch.held_publishes) {
+                if q == queue {
                     fx.send(
                         me,
                         leader,
                         Msg::Enqueue {
                             queue,
-                            message: p.message,
-                            persistent: p.persistent,
-                            from: Some(PublishRef {
-                                node: me,
-                                client,
-                                seq,
-                            }),
+                            message,
+                            persistent,
+                            from: None,
                             headers: Headers::PUBLISHED,
                         },
                     );
+                } else {
+                    ch.held_publishes.push((q, message, persistent));
                 }
             }
             for (q, tag) in std::mem::take(&mut ch.held_acks) {
@@ -481,16 +611,30 @@ impl RabbitNode {
                 }
             }
             if let Some(sub) = ch.subscriptions.get(&queue) {
+                let consumer = ConsumerRef {
+                    node: me,
+                    client,
+                    life: sub.life,
+                };
+                if let Some((from, to)) = sub.fetching {
+                    // The leader asked may have died before answering.
+                    fx.send(
+                        me,
+                        leader,
+                        Msg::FetchMissing {
+                            queue,
+                            consumer,
+                            from,
+                            to,
+                        },
+                    );
+                }
                 fx.send(
                     me,
                     leader,
                     Msg::Subscribe {
                         queue,
-                        consumer: ConsumerRef {
-                            node: me,
-                            client,
-                            life: sub.life,
-                        },
+                        consumer,
                         auto_ack: sub.auto_ack,
                         prefetch: sub.prefetch,
                     },
@@ -518,6 +662,8 @@ impl RabbitNode {
                         node: me,
                         client,
                         seq,
+                        channel: 0,
+                        n: 0,
                     },
                     false,
                     fx,
@@ -531,6 +677,58 @@ impl RabbitNode {
         }
         if deleted {
             fx.note(Note::QueueDeleted { queue });
+        }
+    }
+}
+
+impl Channel {
+    /// A delivery from a queue goes to the client with the channel's next delivery tag.
+    fn hand_over(
+        &mut self,
+        me: NodeId,
+        client: NodeId,
+        queue: u32,
+        (tag, message, redelivered): (crate::protocol::QueueTag, MessageId, bool),
+        fx: Fx,
+    ) {
+        self.next_tag += 1;
+        let client_tag = self.next_tag;
+        self.unacked.insert(client_tag, (queue, tag));
+        self.delivered_at.insert(client_tag, fx.now());
+        fx.send(
+            me,
+            client,
+            Msg::Deliver {
+                tag: client_tag,
+                message,
+                redelivered,
+                queue,
+            },
+        );
+    }
+
+    /// Send every publish still waiting for `queue` to its leader, oldest first.
+    fn send_pending(&self, me: NodeId, client: NodeId, queue: u32, leader: NodeId, fx: Fx) {
+        for (&seq, p) in &self.pending {
+            if p.queues.contains(&queue) {
+                fx.send(
+                    me,
+                    leader,
+                    Msg::Enqueue {
+                        queue,
+                        message: p.message,
+                        persistent: p.persistent,
+                        from: Some(PublishRef {
+                            node: me,
+                            client,
+                            seq,
+                            channel: self.id,
+                            n: p.numbers.get(&queue).copied().unwrap_or(0),
+                        }),
+                        headers: Headers::PUBLISHED,
+                    },
+                );
+            }
         }
     }
 }

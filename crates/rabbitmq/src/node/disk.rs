@@ -23,6 +23,10 @@ pub struct Durable {
     pub crashed: bool,
     /// It has booted once: the queues it declared exist; a later start is a restart.
     pub booted: bool,
+    /// Channels opened on this node so far: each gets the next number, so a channel is never
+    /// mistaken for an earlier one of the same client, even after a restart (as a new Erlang
+    /// process is a new pid to rabbit_fifo).
+    pub channels_opened: u64,
 }
 
 impl RabbitNode {

@@ -164,9 +164,11 @@ impl RabbitNode {
             | Msg::Subscribe { .. }
             | Msg::Unsubscribe { .. }
             | Msg::Settle { .. }
+            | Msg::FetchMissing { .. }
             | Msg::RejectDelivery { .. } => self.on_queue_message(config, from, msg, shared, fx),
             Msg::Enqueued { .. }
             | Msg::QueueDeliver { .. }
+            | Msg::Missing { .. }
             | Msg::QueueCancel { .. }
             | Msg::Publish { .. }
             | Msg::TxCommit { .. }

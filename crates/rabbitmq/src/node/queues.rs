@@ -98,6 +98,25 @@ impl RabbitNode {
                     r.settle(me, tag, shared.consumed, fx);
                 }
             }
+            Msg::FetchMissing {
+                queue,
+                consumer,
+                from,
+                to,
+            } => {
+                if let Some(m) = self.quorum.get(&queue).filter(|m| m.is_leader()) {
+                    let deliveries = m.checked_out_to(consumer, from, to);
+                    fx.send(
+                        me,
+                        consumer.node,
+                        Msg::Missing {
+                            queue,
+                            consumer,
+                            deliveries,
+                        },
+                    );
+                }
+            }
             Msg::RejectDelivery {
                 queue,
                 tag,

@@ -36,6 +36,12 @@ pub enum Property {
     OrderBroken,
 }
 
+crate::read::named!(Property {
+    "lost-acked" => LostAcked,
+    "duplicated" => Duplicated,
+    "order-broken" => OrderBroken,
+});
+
 impl Property {
     pub const ALL: [Property; 3] = [
         Property::LostAcked,
@@ -186,7 +192,7 @@ impl Fault {
 }
 
 /// "1.005": milliseconds as seconds.
-fn seconds(ms: u64) -> String {
+pub fn seconds(ms: u64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
@@ -477,7 +483,14 @@ impl Explorer {
         }
         let property = self.property.label();
         let kinds = |lang: Lang| {
-            let mut kinds: Vec<FaultKind> = self.candidates.iter().map(|c| c.kind).collect();
+            // Restarts and reconnects only follow a fault: named when a schedule had room.
+            let repairs = self.done.iter().any(|&(faults, _, _)| faults > 1);
+            let mut kinds: Vec<FaultKind> = self
+                .candidates
+                .iter()
+                .map(|c| c.kind)
+                .filter(|k| repairs || !k.is_repair())
+                .collect();
             kinds.sort();
             kinds.dedup();
             kinds
@@ -541,7 +554,7 @@ impl Explorer {
 }
 
 /// "20,000".
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {

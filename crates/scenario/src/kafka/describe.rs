@@ -318,8 +318,12 @@ impl Describer<'_> {
                     None => happening(
                         Some(*producer),
                         Notice,
-                        format!("{p}: {m} sent with acks=0, no acknowledgement will come"),
-                        format!("{p}：{m} 以 acks=0 发出，不会有确认"),
+                        // The Java client completes an acks=0 send at once with offset -1
+                        // (ProduceResponse.INVALID_OFFSET): the broker never says where.
+                        format!(
+                            "{p}: {m} sent with acks=0: offset -1, no acknowledgement will come"
+                        ),
+                        format!("{p}：{m} 以 acks=0 发出：offset -1，不会有确认"),
                     ),
                 }
             }

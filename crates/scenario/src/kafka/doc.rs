@@ -170,7 +170,10 @@ pub struct ConsumerDoc {
     pub name: String,
     /// `group.id`.
     pub group: String,
+    /// The one topic it subscribes to; or give `topics`.
     pub topic: String,
+    /// Several topics (K26's multi-topic assignment); `topic` is the one-topic shorthand.
+    pub topics: Vec<String>,
     pub commit: CommitDoc,
     /// `auto.commit.interval.ms`.
     pub auto_commit_interval_ms: u64,
@@ -424,6 +427,7 @@ impl ConsumerDoc {
             "name",
             "group",
             "topic",
+            "topics",
             "commit",
             "auto_commit_interval_ms",
             "auto_offset_reset",
@@ -444,7 +448,9 @@ impl ConsumerDoc {
         Ok(ConsumerDoc {
             name: o.req("name", |f| f.string())?,
             group: o.req("group", |f| f.string())?,
-            topic: o.req("topic", |f| f.string())?,
+            // Validation asks for exactly one of `topic` and `topics`.
+            topic: o.or("topic", String::new(), |f| f.string())?,
+            topics: o.or("topics", Vec::new(), |f| f.strings())?,
             commit: o.or("commit", commit_auto(), |f| f.name())?,
             auto_commit_interval_ms: ms("auto_commit_interval_ms", five_seconds())?,
             auto_offset_reset: o.or("auto_offset_reset", reset_latest(), |f| f.name())?,
@@ -467,7 +473,8 @@ impl ConsumerDoc {
         write::Obj::new()
             .put("name", &self.name)
             .put("group", &self.group)
-            .put("topic", &self.topic)
+            .put_if(!self.topic.is_empty(), "topic", &self.topic)
+            .put_if(!self.topics.is_empty(), "topics", self.topics.as_slice())
             .put("commit", write::name(self.commit))
             .put("auto_commit_interval_ms", self.auto_commit_interval_ms)
             .put("auto_offset_reset", write::name(self.auto_offset_reset))

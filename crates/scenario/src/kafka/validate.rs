@@ -294,7 +294,39 @@ pub fn validate(
             ));
         }
         name_ok(&f("group"), &c.group)?;
-        let topic = topic_index(f("topic"), &c.topic)?;
+        // `topic` (one) or `topics` (several), not both and not neither.
+        let topics = match (c.topic.is_empty(), c.topics.is_empty()) {
+            (false, true) => vec![topic_index(f("topic"), &c.topic)?],
+            (true, false) => {
+                let mut topics = Vec::new();
+                for (j, name) in c.topics.iter().enumerate() {
+                    let t = topic_index(f(&format!("topics[{j}]")), name)?;
+                    if topics.contains(&t) {
+                        return Err(err(
+                            f(&format!("topics[{j}]")),
+                            format!("\"{name}\" is listed twice"),
+                            format!("\"{name}\" 列出了两次"),
+                        ));
+                    }
+                    topics.push(t);
+                }
+                topics
+            }
+            (false, false) => {
+                return Err(err(
+                    f("topics"),
+                    "give either topic or topics, not both".to_string(),
+                    "topic 和 topics 只能给一个".to_string(),
+                ))
+            }
+            (true, true) => {
+                return Err(err(
+                    f("topic"),
+                    "a consumer needs a topic (or a list: topics)".to_string(),
+                    "消费者需要一个 topic（或一个列表：topics）".to_string(),
+                ))
+            }
+        };
         range(
             &f("auto_commit_interval_ms"),
             c.auto_commit_interval_ms,
@@ -381,7 +413,7 @@ pub fn validate(
         consumers.push(ConsumerConfig {
             name: c.name.clone(),
             group: c.group.clone(),
-            topic,
+            topics,
             commit: match c.commit {
                 CommitDoc::Auto => CommitMode::Auto,
                 CommitDoc::SyncAfterProcess => CommitMode::SyncAfterProcess,

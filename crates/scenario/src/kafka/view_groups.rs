@@ -130,7 +130,8 @@ pub fn stores(kafka: &Kafka, d: &Describer<'_>) -> Vec<StoreView> {
             kafka
                 .consumers()
                 .filter(|c| c.config.store == i)
-                .map(|c| kafka.config().topics[c.config.topic as usize].name.as_str()),
+                .flat_map(|c| c.config.topics.iter())
+                .map(|&t| kafka.config().topics[t as usize].name.as_str()),
         );
         kafka
             .ledger()

@@ -130,13 +130,24 @@ pub enum Goal {
         baseline: SettingChange,
         factor: f64,
     },
+    /// The counterexample search (`explore`) on the design, without its scripted faults,
+    /// finds no schedule of up to `faults` faults at `moments` moments that breaks
+    /// `property`: "no single fault, anywhere, loses an acknowledged order".
+    NoFailureFound {
+        text: Text,
+        property: crate::explore::Property,
+        faults: u32,
+        moments: u32,
+    },
 }
 
 impl Goal {
     /// What the goal asks, in words.
     pub fn text(&self) -> &Text {
         match self {
-            Goal::SurvivesBrokerFailure { text, .. } | Goal::Scales { text, .. } => text,
+            Goal::SurvivesBrokerFailure { text, .. }
+            | Goal::Scales { text, .. }
+            | Goal::NoFailureFound { text, .. } => text,
         }
     }
 }
@@ -493,6 +504,10 @@ const GOALS: &[(&str, &[&str])] = &[
         "scales",
         &["text", "measure", "at_ms", "baseline", "factor"],
     ),
+    (
+        "no_failure_found",
+        &["text", "property", "faults", "moments"],
+    ),
 ];
 
 impl Goal {
@@ -504,6 +519,12 @@ impl Goal {
                 crash_at_ms: o.req("crash_at_ms", |f| f.ms())?,
                 restart_at_ms: o.opt("restart_at_ms", |f| f.ms())?,
                 expect: o.req("expect", Condition::read)?,
+            },
+            "no_failure_found" => Goal::NoFailureFound {
+                text: o.req("text", |f| f.text())?,
+                property: o.req("property", |f| f.name())?,
+                faults: o.req("faults", |f| f.u32())?,
+                moments: o.req("moments", |f| f.u32())?,
             },
             _ => Goal::Scales {
                 text: o.req("text", |f| f.text())?,
@@ -545,6 +566,17 @@ impl Goal {
                 .put("at_ms", *at_ms)
                 .put("baseline", baseline.write())
                 .put("factor", *factor),
+            Goal::NoFailureFound {
+                text,
+                property,
+                faults,
+                moments,
+            } => write::Obj::new()
+                .put("kind", "no_failure_found")
+                .put("text", text)
+                .put("property", property.key())
+                .put("faults", *faults)
+                .put("moments", *moments),
         }
         .done()
     }

@@ -8,6 +8,7 @@ use super::condition::{holds, measure, World};
 use super::doc::{Condition, Goal, Measure, SettingChange};
 use crate::doc::{ActionDoc, ScenarioDoc, ScriptEntry};
 use crate::error::ScenarioError;
+use crate::explore::{without_faults, Bounds, Explorer, Outcome, Property};
 use crate::i18n::Text;
 use crate::settings::apply_setting;
 use crate::{Command, Player};
@@ -51,6 +52,62 @@ pub fn check_goal(goal: &Goal, doc: &ScenarioDoc) -> GoalOutcome {
             factor,
             ..
         } => scales(doc, m, *at_ms, baseline, *factor),
+        Goal::NoFailureFound {
+            property,
+            faults,
+            moments,
+            ..
+        } => no_failure_found(doc, *property, *faults, *moments),
+    }
+}
+
+/// The most runs a search goal makes: its schedules of one fault at a few moments are far
+/// fewer, so the bound only stops a runaway design.
+pub const GOAL_RUNS: u64 = 3000;
+
+/// The counterexample search on the design without its scripted faults.
+fn no_failure_found(
+    doc: &ScenarioDoc,
+    property: Property,
+    faults: u32,
+    moments: u32,
+) -> GoalOutcome {
+    let bounds = Bounds {
+        faults,
+        moments,
+        runs: GOAL_RUNS,
+    };
+    let search = Explorer::new(without_faults(&design(doc)), property, bounds);
+    match search.map(|mut x| x.run_to_end()) {
+        Err(e) => GoalOutcome {
+            met: false,
+            detail: load_error(&e),
+        },
+        Ok(Outcome::Exhausted { summary, .. }) => GoalOutcome {
+            met: true,
+            detail: summary,
+        },
+        Ok(Outcome::Found(c)) => {
+            let what = property.label();
+            let victim = c.victim.clone().unwrap_or_default();
+            let faults = joined(
+                &c.faults.iter().map(|f| f.describe()).collect::<Vec<_>>(),
+                "; ",
+                "；",
+            );
+            GoalOutcome {
+                met: false,
+                detail: text(
+                    format!("{}: {} ({victim})", faults.en, what.en),
+                    format!("{}：{}（{victim}）", faults.zh, what.zh),
+                ),
+            }
+        }
+        // `run_to_end` never stops while searching.
+        Ok(Outcome::Searching(_)) => GoalOutcome {
+            met: false,
+            detail: text("the search did not finish", "搜索没有结束"),
+        },
     }
 }
 

@@ -346,6 +346,20 @@ fn check_challenge(
                 }
                 check_condition(&f("expect"), expect, n, scenario)?;
             }
+            Goal::NoFailureFound {
+                faults, moments, ..
+            } => {
+                // A goal is checked on a button press in the page: a few moments, few faults.
+                for (name, value, max) in [("faults", *faults, 2), ("moments", *moments, 20)] {
+                    if !(1..=max).contains(&value) {
+                        return Err(err(
+                            f(name),
+                            format!("must be between 1 and {max} (a goal's search runs on a click), got {value}"),
+                            format!("必须在 1 到 {max} 之间（目标的搜索在点击时运行），实际为 {value}"),
+                        ));
+                    }
+                }
+            }
             Goal::Scales {
                 measure,
                 at_ms,

@@ -145,6 +145,20 @@ impl Describe<Rabbit> for Describer<'_> {
                 Data,
             ),
             Msg::Settle { .. } => (same("ack".into()), Ack),
+            Msg::FetchMissing { from, to, .. } => (
+                two(
+                    format!("missing deliveries {from}..{to}?"),
+                    format!("缺少的投递 {from}..{to}？"),
+                ),
+                Control,
+            ),
+            Msg::Missing { deliveries, .. } => (
+                two(
+                    format!("{} missing deliveries", deliveries.len()),
+                    format!("{} 条缺少的投递", deliveries.len()),
+                ),
+                Data,
+            ),
             Msg::QueueCancel { .. } => (same("basic.cancel".into()), Error),
             Msg::Tick => (same("tick".into()), Control),
             Msg::PeerGone { .. } => (two("node down".into(), "节点宕机".into()), Error),
@@ -267,6 +281,34 @@ impl Describe<Rabbit> for Describer<'_> {
                     Info,
                     format!("{q} on {n} enqueued {m} (position {index})"),
                     format!("{n} 上的 {q} 入队 {m}（位置 {index}）"),
+                )
+            }
+            Note::DuplicateEnqueue {
+                node,
+                queue,
+                message,
+            } => {
+                let (n, q, m) = (self.name(*node), self.queue(*queue), self.label(*message));
+                h(
+                    Some(*node),
+                    Info,
+                    format!("{q} on {n} already has {m} (re-sent by its channel): confirmed, not enqueued twice"),
+                    format!("{n} 上的 {q} 已有 {m}（通道重发）：确认，但不重复入队"),
+                )
+            }
+            Note::DuplicateDeliveryDropped {
+                node,
+                consumer,
+                message,
+            } => {
+                let (n, c, m) = (self.name(*node), self.name(*consumer), self.label(*message));
+                h(
+                    Some(*node),
+                    Info,
+                    format!(
+                        "the channel of {c} on {n} already had {m} (same delivery id): dropped"
+                    ),
+                    format!("{n} 上 {c} 的通道已收到过 {m}（相同投递编号）：丢弃"),
                 )
             }
             Note::EnqueueRefused {
