@@ -251,7 +251,7 @@ fn print_ledger(frame: &Frame, zh: bool) {
     // The ledger's counter table, one line a side: "produced 40 · acknowledged 40 · …".
     let line = |side: Side| {
         counters::on_side(side)
-            .filter(|c| !c.rabbit_only)
+            .filter(|c| c.shown_in(false, frame.transactions))
             .map(|c| format!("{} {}", c.label(lang, false), c.of(&frame.ledger)))
             .collect::<Vec<_>>()
             .join(" · ")

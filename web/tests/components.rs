@@ -345,6 +345,7 @@ async fn ledger_shows_the_counts_and_fates() {
         step: frame.step,
         on_seek: Callback::noop(),
         rabbit: false,
+        transactions: false,
     };
     let root = mount::<Ledger>(props).await;
     let summary = find(&root, "ledger-summary");
@@ -360,6 +361,30 @@ async fn ledger_shows_the_counts_and_fates() {
             .as_deref(),
         Some("visible")
     );
+    assert_eq!(
+        count(&root, "[data-testid='ledger-aborted']"),
+        0,
+        "no transactions, no aborted counter"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn ledger_counts_a_rolled_back_message_as_aborted_in_a_transactional_scenario() {
+    let mut frame = fixtures::frame();
+    frame.messages[2].fate = mqlab_scenario::frame::Fate::Aborted;
+    frame.ledger.lost = 0;
+    frame.ledger.aborted = 1;
+    let props = LedgerProps {
+        transactions: true,
+        ..consumer_ledger(&frame, Lang::Zh)
+    };
+    let root = mount::<Ledger>(props).await;
+    let summary = find(&root, "ledger-summary");
+    assert_eq!(text(&summary, "ledger-aborted"), "1");
+    assert!(summary.text_content().unwrap().contains("属于已中止事务"));
+    let row = find(&root, "message-row-order-2");
+    assert_eq!(row.get_attribute("data-fate").as_deref(), Some("aborted"));
+    assert!(row.text_content().unwrap().contains("事务已中止"));
 }
 
 #[wasm_bindgen_test]
@@ -379,6 +404,7 @@ async fn ledger_flags_a_message_that_overtook_an_earlier_one() {
         step: frame.step,
         on_seek: Callback::noop(),
         rabbit: false,
+        transactions: false,
     };
     let root = mount::<Ledger>(props).await;
     assert_eq!(
@@ -698,6 +724,7 @@ fn consumer_ledger(frame: &mqlab_scenario::Frame, lang: Lang) -> LedgerProps {
         step: frame.step,
         on_seek: Callback::noop(),
         rabbit: false,
+        transactions: false,
     }
 }
 

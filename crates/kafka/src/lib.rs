@@ -254,6 +254,7 @@ impl Kafka {
             for (&tp, log) in &broker.logs {
                 let leader = meta.leader(tp);
                 let authority = leader == Some(broker.id) && is_up(broker.id);
+                let aborted = if authority { log.aborted() } else { Vec::new() };
                 for (offset, record) in log.records.iter().enumerate() {
                     let Some(p) = placements.get_mut(record.message.0 as usize) else {
                         continue;
@@ -264,6 +265,7 @@ impl Kafka {
                     if authority {
                         p.on_authority += 1;
                         p.position.get_or_insert(offset as u64);
+                        p.aborted |= aborted.get(offset).copied().unwrap_or(false);
                         if (offset as u64) < log.high_watermark && broker.acts_as_leader(tp) {
                             p.readable = true;
                         }

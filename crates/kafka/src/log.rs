@@ -161,19 +161,27 @@ impl Log {
         open.iter().map(|&(_, o)| o).min().unwrap_or(hw).min(hw)
     }
 
-    /// K23: the marker that closed the transaction of the data record at `offset`, if any.
-    pub fn marker_for(&self, offset: u64) -> Option<Marker> {
-        let record = self.records.get(offset as usize)?;
-        let stamp = record
-            .stamp
-            .filter(|_| record.transactional && record.is_data())?;
-        self.records
-            .iter()
-            .skip(offset as usize + 1)
-            .find(|r| {
-                r.control.is_some() && r.stamp.is_some_and(|s| s.producer_id == stamp.producer_id)
-            })
-            .and_then(|r| r.control)
+    /// K23: which offsets hold a data record of a transaction that aborted, one flag per
+    /// offset. One pass from the end: a producer's data record belongs to the transaction its
+    /// nearest following marker closes.
+    pub fn aborted(&self) -> Vec<bool> {
+        let mut next_marker: Vec<(u64, Marker)> = Vec::new(); // (producer id, marker)
+        let mut flags = vec![false; self.records.len()];
+        for (offset, record) in self.records.iter().enumerate().rev() {
+            let Some(stamp) = record.stamp.filter(|_| record.transactional) else {
+                continue;
+            };
+            let seen = next_marker
+                .iter()
+                .position(|&(p, _)| p == stamp.producer_id);
+            match (record.control, seen) {
+                (Some(marker), Some(i)) => next_marker[i].1 = marker,
+                (Some(marker), None) => next_marker.push((stamp.producer_id, marker)),
+                (None, Some(i)) => flags[offset] = next_marker[i].1 == Marker::Abort,
+                (None, None) => {}
+            }
+        }
+        flags
     }
 
     /// What a consumer of the given isolation level may read from `offset`: data records
@@ -189,10 +197,15 @@ impl Log {
         } else {
             self.high_watermark
         };
+        let aborted = if read_committed {
+            self.aborted()
+        } else {
+            Vec::new()
+        };
         (offset..end)
             .filter_map(|o| {
                 let r = self.records.get(o as usize)?;
-                let hidden = read_committed && self.marker_for(o) == Some(Marker::Abort);
+                let hidden = aborted.get(o as usize).copied().unwrap_or(false);
                 (r.is_data() && !hidden).then_some((o, r.message))
             })
             .collect()

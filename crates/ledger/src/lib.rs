@@ -84,6 +84,9 @@ pub struct Placement {
     /// A queue removed it because a consumer took it (acked, or sent with autoAck): gone by
     /// design, not lost.
     pub consumed: bool,
+    /// It was written inside a transaction that aborted (Kafka K23): an abort marker follows it
+    /// on the authoritative copy, and a read_committed consumer never sees it. Gone by design.
+    pub aborted: bool,
 }
 
 /// A message's fate so far.
@@ -107,10 +110,16 @@ pub enum Fate {
     /// A consumer took it: a queue removed it on the ack, or it was processed before the broker
     /// lost it. Done, not lost.
     Consumed,
+    /// Written in a transaction that aborted: on the log, but never committed; read_committed
+    /// consumers skip it. Not lost: the application rolled it back.
+    Aborted,
 }
 
 impl Fate {
     pub fn of(record: &MessageRecord, placement: &Placement) -> Fate {
+        if placement.aborted {
+            return Fate::Aborted;
+        }
         let acked = record.is_acknowledged();
         // Taken by a consumer (acked, or processed before the broker lost it): done, not lost.
         let processed = !record.processings.is_empty();
@@ -156,6 +165,8 @@ pub struct Tally {
     pub lost: u32,
     /// Messages a queue handed to a consumer and removed (RabbitMQ): gone by design.
     pub consumed: u32,
+    /// Messages written in a transaction that aborted (Kafka): never committed, by design.
+    pub aborted: u32,
     pub unavailable: u32,
     /// Messages stored more than once on their authoritative copy.
     pub duplicated: u32,
@@ -274,6 +285,7 @@ impl Tally {
             Fate::Visible | Fate::VisibleUnacked => self.visible += 1,
             Fate::Lost => self.lost += 1,
             Fate::Consumed => self.consumed += 1,
+            Fate::Aborted => self.aborted += 1,
             Fate::Unavailable => self.unavailable += 1,
             _ => {}
         }
@@ -418,6 +430,7 @@ mod tests {
             position: Some(0),
             skipped: false,
             consumed: false,
+            aborted: false,
         };
         let readable = Placement {
             readable: true,
@@ -431,6 +444,7 @@ mod tests {
             position: None,
             skipped: false,
             consumed: false,
+            aborted: false,
         };
         let offline = Placement {
             copies: vec![NodeId(1)],
@@ -440,6 +454,7 @@ mod tests {
             position: None,
             skipped: false,
             consumed: false,
+            aborted: false,
         };
         assert_eq!(Fate::of(&acked, &readable), Fate::Visible);
         assert_eq!(Fate::of(&acked, &on_leader), Fate::Stored);
@@ -448,6 +463,15 @@ mod tests {
         assert_eq!(Fate::of(&acked, &Placement::default()), Fate::Lost);
         assert_eq!(Fate::of(&pending, &readable), Fate::VisibleUnacked);
         assert_eq!(Fate::of(&pending, &on_leader), Fate::Pending);
+        // K23: an aborted transaction's record stays on the log, readable by read_uncommitted
+        // consumers, yet it was rolled back: aborted, neither visible nor lost.
+        let aborted = Placement {
+            aborted: true,
+            ..readable.clone()
+        };
+        assert_eq!(Fate::of(&acked, &aborted), Fate::Aborted);
+        let (_, tally) = assess(std::slice::from_ref(&acked), &[aborted]);
+        assert_eq!((tally.aborted, tally.visible, tally.lost), (1, 0, 0));
     }
 
     #[test]
@@ -488,6 +512,7 @@ mod tests {
             position: Some(position),
             skipped: false,
             consumed: false,
+            aborted: false,
         };
         // m0 at 1, m1 at 0 (overtook m0), m2 at 2, m3 alone on another partition at 0.
         let placements = vec![at(1), at(0), at(2), at(0)];

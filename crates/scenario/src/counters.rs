@@ -6,6 +6,15 @@
 use crate::frame::LedgerSummary;
 use crate::i18n::{pick, Lang};
 
+/// Where a counter that not every scenario has is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShownIn {
+    /// RabbitMQ scenarios: only its queues remove what they deliver.
+    RabbitMq,
+    /// Kafka scenarios with a transactional producer.
+    Transactions,
+}
+
 /// Which side of the ledger a counter belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -29,8 +38,8 @@ pub struct LedgerCounter {
     pub side: Side,
     /// A count above zero breaks 不能多，不能少 (or the order): shown as a warning.
     pub alarm: bool,
-    /// Only RabbitMQ's queues remove what they deliver (`consumed`).
-    pub rabbit_only: bool,
+    /// Shown only in some scenarios (`consumed`, `aborted`); `None`: in all.
+    pub only: Option<ShownIn>,
     pub get: fn(&LedgerSummary) -> u32,
 }
 
@@ -38,6 +47,16 @@ impl LedgerCounter {
     /// Its value in a ledger summary.
     pub fn of(&self, l: &LedgerSummary) -> u32 {
         (self.get)(l)
+    }
+
+    /// Whether a scenario shows it (`rabbit`: a RabbitMQ one; `transactions`: it has a
+    /// transactional producer).
+    pub fn shown_in(&self, rabbit: bool, transactions: bool) -> bool {
+        match self.only {
+            None => true,
+            Some(ShownIn::RabbitMq) => rabbit,
+            Some(ShownIn::Transactions) => transactions,
+        }
     }
 
     /// Its label in `lang`; RabbitMQ's word in a RabbitMQ scenario.
@@ -65,7 +84,7 @@ const fn counter(
         rabbit: None,
         side,
         alarm,
-        rabbit_only: false,
+        only: None,
         get,
     }
 }
@@ -144,6 +163,17 @@ pub const OUT_OF_ORDER: LedgerCounter = counter(
     true,
     |l| l.out_of_order,
 );
+pub const ABORTED: LedgerCounter = LedgerCounter {
+    only: Some(ShownIn::Transactions),
+    ..counter(
+        "aborted",
+        "aborted",
+        ("in aborted transactions", "属于已中止事务"),
+        Broker,
+        false,
+        |l| l.aborted,
+    )
+};
 pub const DELIVERED: LedgerCounter = counter(
     "delivered",
     "delivered",
@@ -161,7 +191,7 @@ pub const REDELIVERED: LedgerCounter = counter(
     |l| l.redelivered,
 );
 pub const CONSUMED: LedgerCounter = LedgerCounter {
-    rabbit_only: true,
+    only: Some(ShownIn::RabbitMq),
     ..counter(
         "consumed",
         "consumed",
@@ -205,7 +235,7 @@ pub const SKIPPED: LedgerCounter = counter(
 );
 
 /// Every counter, in the order the ledger panel shows them.
-pub const ALL: [LedgerCounter; 16] = [
+pub const ALL: [LedgerCounter; 17] = [
     PRODUCED,
     ACKNOWLEDGED,
     VISIBLE,
@@ -215,6 +245,7 @@ pub const ALL: [LedgerCounter; 16] = [
     DUPLICATED,
     PENDING,
     OUT_OF_ORDER,
+    ABORTED,
     DELIVERED,
     REDELIVERED,
     CONSUMED,
@@ -251,16 +282,17 @@ mod tests {
             duplicated: 7,
             pending: 8,
             out_of_order: 9,
-            delivered: 10,
-            redelivered: 11,
-            consumed: 12,
-            processed: 13,
-            store_duplicates: 14,
-            absorbed: 15,
-            skipped: 16,
+            aborted: 10,
+            delivered: 11,
+            redelivered: 12,
+            consumed: 13,
+            processed: 14,
+            store_duplicates: 15,
+            absorbed: 16,
+            skipped: 17,
         };
         let values: Vec<u32> = ALL.iter().map(|c| c.of(&l)).collect();
-        assert_eq!(values, (1..=16).collect::<Vec<u32>>());
+        assert_eq!(values, (1..=17).collect::<Vec<u32>>());
         for (i, c) in ALL.iter().enumerate() {
             assert_eq!(c.slug, c.key.replace('_', "-"));
             assert!(ALL[..i].iter().all(|o| o.key != c.key && o.zh != c.zh));

@@ -25,6 +25,9 @@ pub struct Frame {
     /// The message ledger: every message produced so far and its fate.
     pub messages: Vec<MessageView>,
     pub ledger: LedgerSummary,
+    /// A producer of the scenario writes transactions (K23): the ledger shows how many
+    /// messages their aborts rolled back.
+    pub transactions: bool,
     /// Group consumers, in scenario order.
     pub consumers: Vec<ConsumerView>,
     /// Consumer groups with their committed offsets.

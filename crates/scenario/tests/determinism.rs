@@ -65,28 +65,12 @@ fn event_log(player: &mut Player) -> String {
         f.time_ms as f64 / 1000.0,
         player.trace_digest()
     ));
-    let l = &f.ledger;
-    lines.push(format!(
-        "ledger: produced {} acknowledged {} failed {} pending {} visible {} lost {} consumed {} \
-         unavailable {} duplicated {} out_of_order {} delivered {} redelivered {} processed {} \
-         store_duplicates {} absorbed {} skipped {}",
-        l.produced,
-        l.acknowledged,
-        l.failed,
-        l.pending,
-        l.visible,
-        l.lost,
-        l.consumed,
-        l.unavailable,
-        l.duplicated,
-        l.out_of_order,
-        l.delivered,
-        l.redelivered,
-        l.processed,
-        l.store_duplicates,
-        l.absorbed,
-        l.skipped
-    ));
+    // Every counter of the one table, by its key, so a new counter is snapshotted too.
+    let counts: Vec<String> = mqlab_scenario::counters::ALL
+        .iter()
+        .map(|c| format!("{} {}", c.key, c.of(&f.ledger)))
+        .collect();
+    lines.push(format!("ledger: {}", counts.join(" ")));
     lines.join("\n") + "\n"
 }
 

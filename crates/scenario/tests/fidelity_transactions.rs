@@ -8,6 +8,7 @@ mod play;
 
 use mqlab_engine::NodeId;
 use mqlab_kafka::{Kafka, READER_BASE};
+use mqlab_ledger::Fate;
 use mqlab_scenario::Player;
 use play::*;
 use serde_json::json;
@@ -54,6 +55,15 @@ fn partition_view<'a>(
     name: &str,
 ) -> &'a mqlab_scenario::frame::PartitionView {
     partition(f, name)
+}
+
+/// Each message's fate on the ledger now, by label.
+fn fates_by_label(p: &Player) -> std::collections::HashMap<String, Fate> {
+    p.frame()
+        .messages
+        .into_iter()
+        .map(|m| (m.label, m.fate))
+        .collect()
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -140,6 +150,14 @@ fn k23_aborted_records_are_invisible_to_read_committed_and_visible_to_read_uncom
         ]),
         "every transaction ends with its marker, which takes an offset"
     );
+    // The ledger: the two aborted payments were acknowledged to the producer (the broker
+    // wrote them) but rolled back: aborted, neither visible nor lost.
+    let fates = fates_by_label(&p);
+    assert_eq!(fates["pay-3"], Fate::Aborted);
+    assert_eq!(fates["pay-4"], Fate::Aborted);
+    assert_eq!(fates["pay-5"], Fate::Visible);
+    let ledger = p.frame().ledger;
+    assert_eq!((ledger.aborted, ledger.lost), (2, 0));
 }
 
 #[test]
@@ -190,6 +208,11 @@ fn k23_consume_transform_produce_with_a_crash_is_exactly_once_in_kafka_but_not_i
         "the database insert is outside the transaction: at-least-once"
     );
     assert_eq!(store(&f, "payments-table").rows.len(), 10);
+    assert_eq!(
+        (f.ledger.aborted, f.ledger.lost),
+        (4, 0),
+        "the first attempt's four invoices are aborted, not visible and not lost"
+    );
 }
 
 #[test]

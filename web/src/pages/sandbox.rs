@@ -118,7 +118,7 @@ pub(crate) fn view(
             <Ledger {lang} summary={frame.ledger.clone()} messages={std::rc::Rc::new(frame.messages.clone())}
                 selected={state.ui.selected_message} {on_select} consumers={!frame.consumers.is_empty()}
                 stores={std::rc::Rc::new(frame.stores.clone())} life={state.ui.life.clone()} step={frame.step}
-                on_seek={on_seek} rabbit={!frame.queues.is_empty()} />
+                on_seek={on_seek} rabbit={!frame.queues.is_empty()} transactions={frame.transactions} />
         },
         Tab::Log => html! {
             <EventLog {lang} entries={state.play.log_view.clone()} truncated={state.play.log_truncated} />

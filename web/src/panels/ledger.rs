@@ -33,6 +33,9 @@ pub struct LedgerProps {
     /// RabbitMQ's words: confirmed, in a queue, acked by a consumer.
     #[prop_or_default]
     pub rabbit: bool,
+    /// A producer writes transactions: the aborted counter is shown.
+    #[prop_or_default]
+    pub transactions: bool,
 }
 
 pub fn consumption_text(c: Consumption) -> T {
@@ -67,6 +70,7 @@ pub fn fate_text(fate: Fate) -> T {
         Fate::Lost => T::FateLost,
         Fate::VisibleUnacked => T::FateVisibleUnacked,
         Fate::Consumed => T::FateConsumed,
+        Fate::Aborted => T::FateAborted,
     }
 }
 
@@ -80,6 +84,7 @@ pub fn fate_attr(fate: Fate) -> &'static str {
         Fate::Lost => "lost",
         Fate::VisibleUnacked => "visible_unacked",
         Fate::Consumed => "consumed",
+        Fate::Aborted => "aborted",
     }
 }
 
@@ -90,7 +95,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
     // Each counter of the table on its side, with RabbitMQ's words in a RabbitMQ scenario.
     let counters = |side: Side| {
         counters::on_side(side)
-            .filter(|c| props.rabbit || !c.rabbit_only)
+            .filter(|c| c.shown_in(props.rabbit, props.transactions))
             .map(|c| {
                 let value = c.of(s);
                 html! {

@@ -623,6 +623,7 @@ mod tests {
             happenings: Vec::new(),
             messages: Vec::new(),
             ledger: LedgerSummary::default(),
+            transactions: false,
             consumers: Vec::new(),
             groups: Vec::new(),
             stores: Vec::new(),

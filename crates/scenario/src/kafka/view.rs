@@ -146,6 +146,11 @@ pub fn frame(
         happenings,
         messages,
         ledger,
+        transactions: kafka
+            .config()
+            .producers
+            .iter()
+            .any(|p| p.transactional_id.is_some()),
         consumers: super::view_groups::consumers(kafka, &d),
         groups: super::view_groups::groups(kafka),
         stores: super::view_groups::stores(kafka, &d),
@@ -157,6 +162,7 @@ pub fn frame(
 
 /// A log's cells; a transaction marker is labelled by its kind (it carries no message).
 fn cells(kafka: &Kafka, log: &mqlab_kafka::Log) -> Vec<CellView> {
+    let aborted = log.aborted();
     log.records
         .iter()
         .enumerate()
@@ -172,7 +178,7 @@ fn cells(kafka: &Kafka, log: &mqlab_kafka::Log) -> Vec<CellView> {
                     .clone()
                     .unwrap_or_else(|| kafka.ledger().label(r.message).to_string()),
                 control,
-                aborted: log.marker_for(o as u64) == Some(mqlab_kafka::Marker::Abort),
+                aborted: aborted.get(o).copied().unwrap_or(false),
             }
         })
         .collect()

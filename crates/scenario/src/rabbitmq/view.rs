@@ -362,6 +362,7 @@ pub fn frame(
             .unwrap_or_default(),
         messages,
         ledger,
+        transactions: false,
         consumers,
         groups: Vec::new(),
         stores: view::store_views(rabbit.stores(), rabbit.ledger(), expected, |n| d.name(n)),
