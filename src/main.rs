@@ -293,26 +293,13 @@ fn print_groups(frame: &Frame, zh: bool) {
                 }
             })
             .collect();
+        // Named once, for both languages' sentences.
+        let (name, kind, expected, actual) = (&s.name, s.kind, s.expected, s.rows.len());
+        let (distinct, absorbed) = (s.distinct, s.absorbed);
         if zh {
-            outln!(
-                "{} ({:?})：应有 {} 行，实有 {} 行（{} 个不同的键），拦下重复 {}",
-                s.name,
-                s.kind,
-                s.expected,
-                s.rows.len(),
-                s.distinct,
-                s.absorbed
-            );
+            outln!("{name} ({kind:?})：应有 {expected} 行，实有 {actual} 行（{distinct} 个不同的键），拦下重复 {absorbed}");
         } else {
-            outln!(
-                "{} ({:?}): expected {} rows, actual {} ({} distinct keys), repeats stopped {}",
-                s.name,
-                s.kind,
-                s.expected,
-                s.rows.len(),
-                s.distinct,
-                s.absorbed
-            );
+            outln!("{name} ({kind:?}): expected {expected} rows, actual {actual} ({distinct} distinct keys), repeats stopped {absorbed}");
         }
         outln!("  [{}]", keys.join(" "));
     }
