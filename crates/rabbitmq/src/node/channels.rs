@@ -324,6 +324,8 @@ impl RabbitNode {
                 let Some(ch) = self.channels.get_mut(&from) else {
                     return;
                 };
+                // Settled: consumer_timeout counts only deliveries still unacknowledged (R10).
+                ch.delivered_at.remove(&tag);
                 let Some((queue, qtag)) = ch.unacked.remove(&tag) else {
                     return;
                 };
@@ -661,6 +663,8 @@ impl RabbitNode {
             let ch = self.channels.get_mut(&client).expect("present");
             if ch.subscriptions.remove(&queue).is_some() {
                 ch.unacked.retain(|_, (q, _)| *q != queue);
+                let unacked = &ch.unacked;
+                ch.delivered_at.retain(|tag, _| unacked.contains_key(tag));
                 fx.send(me, client, Msg::Cancelled { queue });
             }
         }
