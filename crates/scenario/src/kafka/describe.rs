@@ -2,11 +2,11 @@
 //! bilingual line (consumer groups in `describe_groups`). The only place that turns Kafka
 //! terms into text for people.
 
-use crate::describe::{describe_fault, happening, Describe};
+use crate::describe::{happening, Describe};
 use crate::frame::{EnvelopeKind, Happening, Severity};
 use crate::i18n::Text;
+use mqlab_engine::NodeId;
 use mqlab_engine::VecMap;
-use mqlab_engine::{Fault, NodeId};
 use mqlab_kafka::{Action, ElectedFrom, ElectionReason, FetchResult, Kafka, Msg, Note, Tp};
 use mqlab_ledger::MessageId;
 
@@ -437,10 +437,6 @@ impl Describer<'_> {
                 .txn_note(other)
                 .unwrap_or_else(|| self.group_note(other)),
         }
-    }
-
-    pub fn fault(&self, fault: &Fault) -> (String, String) {
-        describe_fault(&|n| self.name(n), fault)
     }
 
     pub fn action(&self, action: &Action) -> (String, String) {
