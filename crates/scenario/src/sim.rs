@@ -6,15 +6,16 @@ use crate::frame::{Frame, Happening, MarkKind};
 use mqlab_engine::VecMap;
 use mqlab_engine::{Model, NodeId, Step, StepKind, World};
 use mqlab_ledger::{Assessment, MessageRecord, Placement};
+use std::hash::Hash;
 
 pub type Names = VecMap<NodeId, String>;
 
-pub trait Sim: Model + Sized {
+/// A broker model the player can run. The hash bounds are `Step::digest`'s: the player
+/// folds every step into the trace digest.
+pub trait Sim: Model<Timer: Hash, Note: Hash, Action: Hash> + Sized {
     type Config: Clone + std::fmt::Debug;
 
     fn build(config: &Self::Config) -> Self;
-    /// Fold a step into the trace digest (`Step::digest`, whose bounds the models meet).
-    fn digest(step: &Step<Self>, state: u64) -> u64;
     fn nodes(&self) -> Vec<NodeId>;
     /// The broker's describer over this world: all the lines below need from a broker.
     fn describer<'a>(world: &'a World<Self>, names: &'a Names) -> impl Describe<Self> + 'a;

@@ -11,10 +11,6 @@ use mqlab_ledger::MessageId;
 impl Sim for Kafka {
     type Config = mqlab_kafka::KafkaConfig;
 
-    fn digest(step: &Step<Self>, state: u64) -> u64 {
-        step.digest(state)
-    }
-
     fn build(config: &Self::Config) -> Self {
         Kafka::new(config.clone())
     }

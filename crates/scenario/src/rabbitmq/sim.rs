@@ -11,10 +11,6 @@ use mqlab_rabbitmq::{Rabbit, RabbitConfig};
 impl Sim for Rabbit {
     type Config = RabbitConfig;
 
-    fn digest(step: &Step<Self>, state: u64) -> u64 {
-        step.digest(state)
-    }
-
     fn build(config: &Self::Config) -> Self {
         Rabbit::new(config.clone())
     }
