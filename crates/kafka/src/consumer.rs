@@ -7,6 +7,7 @@
 use crate::config::{CommitMode, ConsumerConfig, OffsetReset};
 use crate::metadata::{Metadata, Tp};
 use crate::protocol::{JoinRequest, KafkaError, MemberId, Msg, Note, PositionSource, Timer};
+use crate::reader::request_read;
 use crate::{partition_for_key, Kafka, CONTROLLER};
 use mqlab_engine::VecMap;
 use mqlab_engine::{Effects, Millis, NodeId};
@@ -596,19 +597,19 @@ impl Consumer {
             if buffered || waiting {
                 continue;
             }
-            match self.metadata.as_ref().and_then(|m| m.leader(tp)) {
-                Some(leader) => {
-                    self.fetching.insert(tp, now);
-                    let read_committed = self.config.read_committed;
-                    let msg = Msg::ReadRequest {
-                        tp,
-                        offset,
-                        read_committed,
-                    };
-                    fx.send(self.id, leader, msg);
-                }
-                None => leaderless = true,
-            }
+            let read_committed = self.config.read_committed;
+            let asked = self.metadata.as_ref().is_some_and(|m| {
+                request_read(
+                    fx,
+                    self.id,
+                    m,
+                    &mut self.fetching,
+                    tp,
+                    offset,
+                    read_committed,
+                )
+            });
+            leaderless |= !asked;
         }
         if leaderless {
             self.refresh_metadata(fx);

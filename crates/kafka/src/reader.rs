@@ -25,6 +25,31 @@ pub struct Reader {
     in_flight: VecMap<Tp, Millis>,
 }
 
+/// Ask `tp`'s leader for records from `offset` and note when, so that no second read goes
+/// out before the answer or a timeout: the reader's poll and the group consumer's fetch both
+/// read this way. `false` when the metadata names no leader.
+pub(crate) fn request_read(
+    fx: Fx,
+    from: NodeId,
+    metadata: &Metadata,
+    sent: &mut VecMap<Tp, Millis>,
+    tp: Tp,
+    offset: u64,
+    read_committed: bool,
+) -> bool {
+    let Some(leader) = metadata.leader(tp) else {
+        return false;
+    };
+    sent.insert(tp, fx.now());
+    let msg = Msg::ReadRequest {
+        tp,
+        offset,
+        read_committed,
+    };
+    fx.send(from, leader, msg);
+    true
+}
+
 impl Reader {
     pub fn new(id: NodeId, config: ReaderConfig, partitions: u32) -> Self {
         Self {
@@ -65,19 +90,18 @@ impl Reader {
                     {
                         continue;
                     }
-                    match meta.leader(tp) {
-                        Some(leader) => {
-                            let offset = self.positions.get(&tp).copied().unwrap_or(0);
-                            self.in_flight.insert(tp, now);
-                            let read_committed = self.config.read_committed;
-                            let msg = Msg::ReadRequest {
-                                tp,
-                                offset,
-                                read_committed,
-                            };
-                            fx.send(self.id, leader, msg);
-                        }
-                        None => leaderless = true,
+                    let offset = self.positions.get(&tp).copied().unwrap_or(0);
+                    let read_committed = self.config.read_committed;
+                    if !request_read(
+                        fx,
+                        self.id,
+                        meta,
+                        &mut self.in_flight,
+                        tp,
+                        offset,
+                        read_committed,
+                    ) {
+                        leaderless = true;
                     }
                 }
                 // An offline partition: keep asking until a leader is elected.

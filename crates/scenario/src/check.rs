@@ -31,6 +31,27 @@ pub struct Built<C, A> {
     pub script: Vec<Scripted<A>>,
 }
 
+impl<C, A> Built<C, A> {
+    /// The broker's configuration and script with the seed, duration and network of the
+    /// document, which both brokers take as they are.
+    pub(crate) fn new(
+        doc: &ScenarioDoc,
+        config: C,
+        names: VecMap<NodeId, String>,
+        script: Vec<Scripted<A>>,
+    ) -> Self {
+        Built {
+            config,
+            seed: doc.seed,
+            duration_ms: doc.duration_ms,
+            latency_ms: doc.network.latency_ms,
+            jitter_ms: doc.network.jitter_ms,
+            names,
+            script,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum When {
     At(Millis),
@@ -84,14 +105,44 @@ pub(crate) fn name_ok(field: &str, name: &str) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-pub(crate) fn validate_stores(doc: &ScenarioDoc) -> Result<Vec<StoreConfig>, ScenarioError> {
-    if doc.stores.len() > MAX_STORES {
+/// A list within its bound: every list of the document says it in the same words.
+pub(crate) fn at_most(
+    field: &str,
+    len: usize,
+    max: usize,
+    things_en: &str,
+    things_zh: &str,
+) -> Result<(), ScenarioError> {
+    if len > max {
         return Err(err(
-            "stores",
-            format!("at most {MAX_STORES} stores"),
-            format!("最多 {MAX_STORES} 个存储"),
+            field,
+            format!("at most {max} {things_en}"),
+            format!("最多 {max} 个{things_zh}"),
         ));
     }
+    Ok(())
+}
+
+/// A new node's name: well formed, and no other node's (producers, readers, consumers and
+/// publishers share one namespace with the brokers).
+pub(crate) fn new_node_name(
+    names: &VecMap<NodeId, String>,
+    field: &str,
+    name: &str,
+) -> Result<(), ScenarioError> {
+    name_ok(field, name)?;
+    if names.values().any(|n| n == name) {
+        return Err(err(
+            field,
+            format!("\"{name}\" is already the name of another node"),
+            format!("\"{name}\" 已是另一个节点的名字"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn validate_stores(doc: &ScenarioDoc) -> Result<Vec<StoreConfig>, ScenarioError> {
+    at_most("stores", doc.stores.len(), MAX_STORES, "stores", "存储")?;
     let mut stores: Vec<StoreConfig> = Vec::new();
     for (i, s) in doc.stores.iter().enumerate() {
         let field = format!("stores[{i}].name");

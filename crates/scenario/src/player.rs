@@ -189,7 +189,7 @@ where
         let mut marks = Vec::new();
         let mut state = DIGEST_START;
         while let Some(step) = runner.next(&mut world) {
-            state = M::digest(&step, state);
+            state = step.digest(state);
             times.push(step.at);
             let mark = M::mark(&world, &built.names, &step.kind);
             if let Some((kind, (en, zh))) = mark {

@@ -4,6 +4,7 @@
 
 use crate::describe::Describe;
 use crate::frame::*;
+use crate::sim::Sim;
 use mqlab_engine::{LinkState, Liveness, NodeId, Step, StepKind, World};
 use mqlab_ledger::{assess, Outcome};
 
@@ -117,6 +118,33 @@ pub fn ledger_views(
         })
         .collect();
     (messages, ledger)
+}
+
+/// The parts of a frame that read the same for either broker: where the trace is, the wire
+/// (envelopes, faulty links, traffic), the last step's happenings and the ledger. Each
+/// broker's view adds its own parts on top (`Frame { nodes, .., ..frame_base(..) }`).
+pub fn frame_base<M: Sim>(
+    world: &World<M>,
+    d: &impl Describe<M>,
+    last: Option<&Step<M>>,
+    total_steps: u64,
+    end_time_ms: u64,
+) -> Frame {
+    let (records, placements) = M::ledger_now(world);
+    let (messages, ledger) = ledger_views(records, &placements, |n| d.name(n));
+    Frame {
+        step: world.steps_taken(),
+        total_steps,
+        time_ms: world.now(),
+        end_time_ms,
+        envelopes: envelopes(world, d),
+        faulty_links: faulty_links(world),
+        happenings: last.map(|s| step_happenings(d, s)).unwrap_or_default(),
+        messages,
+        ledger,
+        traffic: traffic(world),
+        ..Frame::default()
+    }
 }
 
 /// What a step did, as lines: the event itself, then what the model noted.

@@ -2,11 +2,11 @@
 //! bilingual line (consumer groups in `describe_groups`). The only place that turns Kafka
 //! terms into text for people.
 
-use crate::describe::{describe_fault, happening, Describe};
+use crate::describe::{happening, Describe};
 use crate::frame::{EnvelopeKind, Happening, Severity};
 use crate::i18n::Text;
+use mqlab_engine::NodeId;
 use mqlab_engine::VecMap;
-use mqlab_engine::{Fault, NodeId};
 use mqlab_kafka::{Action, ElectedFrom, ElectionReason, FetchResult, Kafka, Msg, Note, Tp};
 use mqlab_ledger::MessageId;
 
@@ -212,24 +212,6 @@ impl Describer<'_> {
                 let (b, t, m) = (self.name(*broker), self.tp(*tp), self.labels(removed));
                 happening(Some(*broker), Alert, format!("{b} lost {m} from its {t} log with the page cache: they were never flushed to disk"), format!("{b} 的 {t} 日志随页缓存丢失了 {m}：它们从未刷到磁盘"))
             }
-            Note::BrokerFenced { broker } => {
-                let b = self.name(*broker);
-                happening(
-                    Some(*broker),
-                    Alert,
-                    format!("controller fenced {b}: removed from every ISR, its leaderships moved"),
-                    format!("controller 隔离（fence）了 {b}：移出所有 ISR，转移其 leader"),
-                )
-            }
-            Note::BrokerUnfenced { broker } => {
-                let b = self.name(*broker);
-                happening(
-                    Some(*broker),
-                    Notice,
-                    format!("{b} is registered with the controller again"),
-                    format!("{b} 重新在 controller 注册"),
-                )
-            }
             Note::BecameLeader { broker, tp, epoch } => {
                 let (b, t) = (self.name(*broker), self.tp(*tp));
                 happening(
@@ -327,26 +309,14 @@ impl Describer<'_> {
                     ),
                 }
             }
+            // A send that did not go through, retried or given up on: the same names either way.
             Note::ProduceRetry {
                 producer,
                 tp,
                 error,
                 messages,
-            } => {
-                let (p, t, m, e) = (
-                    self.name(*producer),
-                    self.tp(*tp),
-                    self.labels(messages),
-                    error.name(),
-                );
-                happening(
-                    Some(*producer),
-                    Alert,
-                    format!("{p}: {e} for {m} ({t}); will retry"),
-                    format!("{p}：{m}（{t}）遇到 {e}，将重试"),
-                )
             }
-            Note::ProduceFailed {
+            | Note::ProduceFailed {
                 producer,
                 tp,
                 error,
@@ -358,12 +328,18 @@ impl Describer<'_> {
                     self.labels(messages),
                     error.name(),
                 );
-                happening(
-                    Some(*producer),
-                    Alert,
-                    format!("{p}: gave up on {m} ({t}): {e}"),
-                    format!("{p}：放弃发送 {m}（{t}）：{e}"),
-                )
+                let (en, zh) = if matches!(note, Note::ProduceRetry { .. }) {
+                    (
+                        format!("{p}: {e} for {m} ({t}); will retry"),
+                        format!("{p}：{m}（{t}）遇到 {e}，将重试"),
+                    )
+                } else {
+                    (
+                        format!("{p}: gave up on {m} ({t}): {e}"),
+                        format!("{p}：放弃发送 {m}（{t}）：{e}"),
+                    )
+                };
+                happening(Some(*producer), Alert, en, zh)
             }
             Note::Read {
                 reader,
@@ -388,59 +364,69 @@ impl Describer<'_> {
                 let (r, t) = (self.name(*reader), self.tp(*tp));
                 happening(Some(*reader), Alert, format!("{r}: OffsetOutOfRange on {t}; reset to {to_offset} (auto.offset.reset=latest)"), format!("{r}：{t} 上 OffsetOutOfRange，重置到 {to_offset}（auto.offset.reset=latest）"))
             }
-            Note::LogRecovery { broker } => {
-                let b = self.name(*broker);
-                happening(
-                    Some(*broker),
-                    Notice,
-                    format!("{b} recovers its logs after an unclean shutdown"),
-                    format!("{b} 在非正常关闭后恢复日志"),
-                )
-            }
-            Note::ShutdownRequested { broker } => {
-                let b = self.name(*broker);
-                happening(
-                    Some(*broker),
-                    Notice,
-                    format!("{b} asks for a controlled shutdown: leadership moves first"),
-                    format!("{b} 请求受控关闭：先转移 leader"),
-                )
-            }
-            Note::BrokerDown { broker, graceful } => {
-                let b = self.name(*broker);
-                if *graceful {
-                    happening(
-                        Some(*broker),
-                        Alert,
-                        format!("{b} has stopped"),
-                        format!("{b} 已停止"),
-                    )
-                } else {
-                    happening(
-                        Some(*broker),
-                        Alert,
-                        format!("{b} was killed (kill -9)"),
-                        format!("{b} 被杀死（kill -9）"),
-                    )
-                }
-            }
-            Note::BrokerStarted { broker } => {
-                let b = self.name(*broker);
-                happening(
-                    Some(*broker),
-                    Notice,
-                    format!("{b} started; it rejoins as a follower"),
-                    format!("{b} 已启动，以 follower 身份重新加入"),
-                )
-            }
             other => self
-                .txn_note(other)
+                .broker_life(other)
+                .or_else(|| self.txn_note(other))
                 .unwrap_or_else(|| self.group_note(other)),
         }
     }
 
-    pub fn fault(&self, fault: &Fault) -> (String, String) {
-        describe_fault(&|n| self.name(n), fault)
+    /// A broker's own life (fenced, registered again, recovering, stopping, down, started):
+    /// each is one line at the broker that names only it; `None` for every other note.
+    fn broker_life(&self, note: &Note) -> Option<Happening> {
+        use Severity::*;
+        // Each line as a function of the broker's name, which is looked up once, below.
+        type Line = fn(&str) -> (String, String);
+        let (broker, severity, line): (_, _, Line) = match note {
+            Note::BrokerFenced { broker } => (broker, Alert, |b| {
+                (
+                    format!("controller fenced {b}: removed from every ISR, its leaderships moved"),
+                    format!("controller 隔离（fence）了 {b}：移出所有 ISR，转移其 leader"),
+                )
+            }),
+            Note::BrokerUnfenced { broker } => (broker, Notice, |b| {
+                (
+                    format!("{b} is registered with the controller again"),
+                    format!("{b} 重新在 controller 注册"),
+                )
+            }),
+            Note::LogRecovery { broker } => (broker, Notice, |b| {
+                (
+                    format!("{b} recovers its logs after an unclean shutdown"),
+                    format!("{b} 在非正常关闭后恢复日志"),
+                )
+            }),
+            Note::ShutdownRequested { broker } => (broker, Notice, |b| {
+                (
+                    format!("{b} asks for a controlled shutdown: leadership moves first"),
+                    format!("{b} 请求受控关闭：先转移 leader"),
+                )
+            }),
+            Note::BrokerDown {
+                broker,
+                graceful: true,
+            } => (broker, Alert, |b| {
+                (format!("{b} has stopped"), format!("{b} 已停止"))
+            }),
+            Note::BrokerDown {
+                broker,
+                graceful: false,
+            } => (broker, Alert, |b| {
+                (
+                    format!("{b} was killed (kill -9)"),
+                    format!("{b} 被杀死（kill -9）"),
+                )
+            }),
+            Note::BrokerStarted { broker } => (broker, Notice, |b| {
+                (
+                    format!("{b} started; it rejoins as a follower"),
+                    format!("{b} 已启动，以 follower 身份重新加入"),
+                )
+            }),
+            _ => return None,
+        };
+        let (en, zh) = line(&self.name(*broker));
+        Some(happening(Some(*broker), severity, en, zh))
     }
 
     pub fn action(&self, action: &Action) -> (String, String) {

@@ -1,17 +1,15 @@
 //! How the player runs Kafka: the [`Sim`] implementation for the Kafka model.
 
 use super::describe::Describer;
-use crate::frame::{Frame, Happening, MarkKind};
+use crate::describe::Describe;
+use crate::frame::Frame;
 use crate::sim::{Names, Sim};
-use mqlab_engine::{NodeId, Step, StepKind, World};
+use mqlab_engine::{NodeId, Step, World};
 use mqlab_kafka::Kafka;
+use mqlab_ledger::MessageId;
 
 impl Sim for Kafka {
     type Config = mqlab_kafka::KafkaConfig;
-
-    fn digest(step: &Step<Self>, state: u64) -> u64 {
-        step.digest(state)
-    }
 
     fn build(config: &Self::Config) -> Self {
         Kafka::new(config.clone())
@@ -19,43 +17,14 @@ impl Sim for Kafka {
     fn nodes(&self) -> Vec<NodeId> {
         self.node_ids()
     }
-    fn happenings(world: &World<Self>, names: &Names, step: &Step<Self>) -> Vec<Happening> {
-        let d = Describer {
+    fn describer<'a>(world: &'a World<Self>, names: &'a Names) -> impl Describe<Self> + 'a {
+        Describer {
             kafka: world.model(),
             names,
-        };
-        crate::view::step_happenings(&d, step)
-    }
-    fn mark(
-        world: &World<Self>,
-        names: &Names,
-        kind: &StepKind<Self>,
-    ) -> Option<(MarkKind, (String, String))> {
-        let d = Describer {
-            kafka: world.model(),
-            names,
-        };
-        match kind {
-            StepKind::Fault(f) => Some((MarkKind::Fault, d.fault(f))),
-            StepKind::Action(a) => Some((MarkKind::Action, d.action(a))),
-            _ => None,
         }
     }
-    fn facts_about(
-        world: &World<Self>,
-        names: &Names,
-        step: &Step<Self>,
-        message: mqlab_ledger::MessageId,
-    ) -> Vec<Happening> {
-        let d = Describer {
-            kafka: world.model(),
-            names,
-        };
-        step.notes
-            .iter()
-            .filter(|n| n.mentions(message))
-            .map(|n| d.note(n))
-            .collect()
+    fn mentions(note: &Self::Note, message: MessageId) -> bool {
+        note.mentions(message)
     }
     fn frame(
         world: &World<Self>,

@@ -3,8 +3,8 @@
 
 use super::doc::{AcksDoc, AssignorDoc, CommitDoc, IsolationDoc, KafkaDoc, OffsetResetDoc};
 use crate::check::{
-    err, name_ok, node_named, range, store_index, validate_script, validate_stores,
-    version_setting, Built, MAX_CONSUMERS, MAX_TIMEOUT_MS,
+    at_most, err, name_ok, new_node_name, node_named, range, store_index, validate_script,
+    validate_stores, version_setting, Built, MAX_CONSUMERS, MAX_TIMEOUT_MS,
 };
 use crate::doc::{ActionDoc, ScenarioDoc};
 use crate::error::ScenarioError;
@@ -148,24 +148,17 @@ pub fn validate(
     for b in 1..=k.brokers {
         names.insert(NodeId(b), format!("broker-{b}"));
     }
-    if doc.producers.len() > MAX_CLIENTS {
-        return Err(err(
-            "producers",
-            format!("at most {MAX_CLIENTS} producers"),
-            format!("最多 {MAX_CLIENTS} 个生产者"),
-        ));
-    }
+    at_most(
+        "producers",
+        doc.producers.len(),
+        MAX_CLIENTS,
+        "producers",
+        "生产者",
+    )?;
     let mut producers = Vec::new();
     for (i, p) in doc.producers.iter().enumerate() {
         let f = |name: &str| format!("producers[{i}].{name}");
-        name_ok(&f("name"), &p.name)?;
-        if names.values().any(|n| *n == p.name) {
-            return Err(err(
-                f("name"),
-                format!("\"{}\" is already the name of another node", p.name),
-                format!("\"{}\" 已是另一个节点的名字", p.name),
-            ));
-        }
+        new_node_name(&names, &f("name"), &p.name)?;
         range(
             &f("request_timeout_ms"),
             p.request_timeout_ms,
@@ -239,25 +232,18 @@ pub fn validate(
             transactional_id: p.transactional_id.clone(),
         });
     }
-    if doc.readers.len() > MAX_CLIENTS {
-        return Err(err(
-            "readers",
-            format!("at most {MAX_CLIENTS} readers"),
-            format!("最多 {MAX_CLIENTS} 个读取者"),
-        ));
-    }
+    at_most(
+        "readers",
+        doc.readers.len(),
+        MAX_CLIENTS,
+        "readers",
+        "读取者",
+    )?;
     let topic_index = |field: String, name: &str| topic_index(k, field, name);
     let mut readers = Vec::new();
     for (i, r) in doc.readers.iter().enumerate() {
         let f = |name: &str| format!("readers[{i}].{name}");
-        name_ok(&f("name"), &r.name)?;
-        if names.values().any(|n| *n == r.name) {
-            return Err(err(
-                f("name"),
-                format!("\"{}\" is already the name of another node", r.name),
-                format!("\"{}\" 已是另一个节点的名字", r.name),
-            ));
-        }
+        new_node_name(&names, &f("name"), &r.name)?;
         let topic = topic_index(f("topic"), &r.topic)?;
         range(
             &f("poll_interval_ms"),
@@ -275,24 +261,17 @@ pub fn validate(
     }
 
     let stores = validate_stores(doc)?;
-    if doc.consumers.len() > MAX_CONSUMERS {
-        return Err(err(
-            "consumers",
-            format!("at most {MAX_CONSUMERS} consumers"),
-            format!("最多 {MAX_CONSUMERS} 个消费者"),
-        ));
-    }
+    at_most(
+        "consumers",
+        doc.consumers.len(),
+        MAX_CONSUMERS,
+        "consumers",
+        "消费者",
+    )?;
     let mut consumers = Vec::new();
     for (i, c) in doc.consumers.iter().enumerate() {
         let f = |name: &str| format!("consumers[{i}].{name}");
-        name_ok(&f("name"), &c.name)?;
-        if names.values().any(|n| *n == c.name) {
-            return Err(err(
-                f("name"),
-                format!("\"{}\" is already the name of another node", c.name),
-                format!("\"{}\" 已是另一个节点的名字", c.name),
-            ));
-        }
+        new_node_name(&names, &f("name"), &c.name)?;
         name_ok(&f("group"), &c.group)?;
         // `topic` (one) or `topics` (several), not both and not neither.
         let topics = match (c.topic.is_empty(), c.topics.is_empty()) {
@@ -471,15 +450,7 @@ pub fn validate(
         consumers,
         stores,
     };
-    Ok(Built {
-        config,
-        seed: doc.seed,
-        duration_ms: doc.duration_ms,
-        latency_ms: doc.network.latency_ms,
-        jitter_ms: doc.network.jitter_ms,
-        names,
-        script,
-    })
+    Ok(Built::new(doc, config, names, script))
 }
 
 fn topic_index(k: &KafkaDoc, field: String, name: &str) -> Result<u32, ScenarioError> {

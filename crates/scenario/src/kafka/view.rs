@@ -3,9 +3,7 @@
 
 use super::describe::Describer;
 use crate::frame::*;
-use crate::view::{
-    envelopes, faulty_links, isolated, ledger_views, node_status, step_happenings, traffic,
-};
+use crate::view::{frame_base, isolated, node_status};
 use mqlab_engine::VecMap;
 use mqlab_engine::{NodeId, Step, World};
 use mqlab_kafka::{Kafka, Role, CONSUMER_BASE, PRODUCER_BASE, READER_BASE};
@@ -127,25 +125,9 @@ pub fn frame(
         })
         .collect();
 
-    let envelopes = envelopes(world, &d);
-    let faulty_links = faulty_links(world);
-
-    let happenings = last.map(|s| step_happenings(&d, s)).unwrap_or_default();
-
-    let placements = kafka.placements(|n| world.is_up(n));
-    let (messages, ledger) = ledger_views(kafka.ledger().records(), &placements, |n| d.name(n));
     Frame {
-        step: world.steps_taken(),
-        total_steps,
-        time_ms: world.now(),
-        end_time_ms,
         nodes,
         partitions,
-        envelopes,
-        faulty_links,
-        happenings,
-        messages,
-        ledger,
         transactions: kafka
             .config()
             .producers
@@ -154,9 +136,7 @@ pub fn frame(
         consumers: super::view_groups::consumers(kafka, &d),
         groups: super::view_groups::groups(kafka),
         stores: super::view_groups::stores(kafka, &d),
-        queues: Vec::new(),
-        publishers: Vec::new(),
-        traffic: traffic(world),
+        ..frame_base(world, &d, last, total_steps, end_time_ms)
     }
 }
 

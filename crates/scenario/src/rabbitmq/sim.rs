@@ -2,18 +2,14 @@
 
 use super::describe::Describer;
 use crate::describe::Describe;
-use crate::frame::{Frame, Happening, MarkKind};
+use crate::frame::Frame;
 use crate::sim::{Names, Sim};
-use mqlab_engine::{NodeId, Step, StepKind, World};
+use mqlab_engine::{NodeId, Step, World};
 use mqlab_ledger::MessageId;
 use mqlab_rabbitmq::{Rabbit, RabbitConfig};
 
 impl Sim for Rabbit {
     type Config = RabbitConfig;
-
-    fn digest(step: &Step<Self>, state: u64) -> u64 {
-        step.digest(state)
-    }
 
     fn build(config: &Self::Config) -> Self {
         Rabbit::new(config.clone())
@@ -21,46 +17,14 @@ impl Sim for Rabbit {
     fn nodes(&self) -> Vec<NodeId> {
         self.node_ids()
     }
-    fn happenings(world: &World<Self>, names: &Names, step: &Step<Self>) -> Vec<Happening> {
-        let d = Describer {
+    fn describer<'a>(world: &'a World<Self>, names: &'a Names) -> impl Describe<Self> + 'a {
+        Describer {
             rabbit: world.model(),
             names,
-        };
-        crate::view::step_happenings(&d, step)
-    }
-    fn mark(
-        world: &World<Self>,
-        names: &Names,
-        kind: &StepKind<Self>,
-    ) -> Option<(MarkKind, (String, String))> {
-        let d = Describer {
-            rabbit: world.model(),
-            names,
-        };
-        match kind {
-            StepKind::Fault(f) => Some((
-                MarkKind::Fault,
-                crate::describe::describe_fault(&|n| d.name(n), f),
-            )),
-            StepKind::Action(a) => Some((MarkKind::Action, d.action(a))),
-            _ => None,
         }
     }
-    fn facts_about(
-        world: &World<Self>,
-        names: &Names,
-        step: &Step<Self>,
-        message: MessageId,
-    ) -> Vec<Happening> {
-        let d = Describer {
-            rabbit: world.model(),
-            names,
-        };
-        step.notes
-            .iter()
-            .filter(|n| n.mentions(message))
-            .map(|n| d.note(n))
-            .collect()
+    fn mentions(note: &Self::Note, message: MessageId) -> bool {
+        note.mentions(message)
     }
     fn frame(
         world: &World<Self>,

@@ -6,8 +6,8 @@ use super::doc::{
     QueueTypeDoc, RabbitDoc, RabbitVersion, SyncModeDoc,
 };
 use crate::check::{
-    err, name_ok, node_named, range, store_index, validate_script, validate_stores,
-    version_setting, Built, MAX_CONSUMERS, MAX_TIMEOUT_MS,
+    at_most, err, name_ok, new_node_name, node_named, range, store_index, validate_script,
+    validate_stores, version_setting, Built, MAX_CONSUMERS, MAX_TIMEOUT_MS,
 };
 use crate::doc::{ActionDoc, ScenarioDoc};
 use crate::error::ScenarioError;
@@ -338,13 +338,13 @@ pub fn validate(
     }
 
     let stores = validate_stores(doc)?;
-    if r.publishers.len() > MAX_PUBLISHERS {
-        return Err(err(
-            "rabbitmq.publishers",
-            format!("at most {MAX_PUBLISHERS} publishers"),
-            format!("最多 {MAX_PUBLISHERS} 个发布者"),
-        ));
-    }
+    at_most(
+        "rabbitmq.publishers",
+        r.publishers.len(),
+        MAX_PUBLISHERS,
+        "publishers",
+        "发布者",
+    )?;
     let client_nodes = |names: &VecMap<NodeId, String>,
                         f: &dyn Fn(&str) -> String,
                         list: &[String]|
@@ -361,21 +361,10 @@ pub fn validate(
             .map(|(j, n)| node(names, f(&format!("nodes[{j}]")), n))
             .collect()
     };
-    let unique = |names: &VecMap<NodeId, String>, field: String, name: &str| {
-        name_ok(&field, name)?;
-        if names.values().any(|n| n == name) {
-            return Err(err(
-                field,
-                format!("\"{name}\" is already the name of another node"),
-                format!("\"{name}\" 已是另一个节点的名字"),
-            ));
-        }
-        Ok(())
-    };
     let mut publishers = Vec::new();
     for (i, p) in r.publishers.iter().enumerate() {
         let f = |name: &str| format!("rabbitmq.publishers[{i}].{name}");
-        unique(&names, f("name"), &p.name)?;
+        new_node_name(&names, &f("name"), &p.name)?;
         let nodes = client_nodes(&names, &f, &p.nodes)?;
         exchange_ok(f("exchange"), &p.exchange)?;
         range(&f("confirm_window"), u64::from(p.confirm_window), 1, 10_000)?;
@@ -400,17 +389,17 @@ pub fn validate(
             republish_after_ms: p.republish_after_ms,
         });
     }
-    if r.consumers.len() > MAX_CONSUMERS {
-        return Err(err(
-            "rabbitmq.consumers",
-            format!("at most {MAX_CONSUMERS} consumers"),
-            format!("最多 {MAX_CONSUMERS} 个消费者"),
-        ));
-    }
+    at_most(
+        "rabbitmq.consumers",
+        r.consumers.len(),
+        MAX_CONSUMERS,
+        "consumers",
+        "消费者",
+    )?;
     let mut consumers = Vec::new();
     for (i, c) in r.consumers.iter().enumerate() {
         let f = |name: &str| format!("rabbitmq.consumers[{i}].{name}");
-        unique(&names, f("name"), &c.name)?;
+        new_node_name(&names, &f("name"), &c.name)?;
         let nodes = client_nodes(&names, &f, &c.nodes)?;
         let queue = queue_index(f("queue"), &c.queue)?;
         range(&f("prefetch"), u64::from(c.prefetch), 0, 10_000)?;
@@ -515,15 +504,7 @@ pub fn validate(
             })
             .collect(),
     };
-    Ok(Built {
-        config,
-        seed: doc.seed,
-        duration_ms: doc.duration_ms,
-        latency_ms: doc.network.latency_ms,
-        jitter_ms: doc.network.jitter_ms,
-        names,
-        script,
-    })
+    Ok(Built::new(doc, config, names, script))
 }
 
 fn promote(p: PromoteDoc) -> Promote {

@@ -268,9 +268,6 @@ pub fn frame(
             }
         })
         .collect();
-    let placements = rabbit.placements(|n| world.is_up(n));
-    let (messages, ledger) =
-        view::ledger_views(rabbit.ledger().records(), &placements, |n| d.name(n));
     let consumers = rabbit
         .consumers()
         .map(|c| {
@@ -349,25 +346,11 @@ pub fn frame(
             .count() as u32
     };
     Frame {
-        step: world.steps_taken(),
-        total_steps,
-        time_ms: world.now(),
-        end_time_ms,
         nodes,
-        partitions: Vec::new(),
-        envelopes: view::envelopes(world, &d),
-        faulty_links: view::faulty_links(world),
-        happenings: last
-            .map(|s| view::step_happenings(&d, s))
-            .unwrap_or_default(),
-        messages,
-        ledger,
-        transactions: false,
         consumers,
-        groups: Vec::new(),
         stores: view::store_views(rabbit.stores(), rabbit.ledger(), expected, |n| d.name(n)),
         queues: queues(world, &d),
         publishers,
-        traffic: view::traffic(world),
+        ..view::frame_base(world, &d, last, total_steps, end_time_ms)
     }
 }
