@@ -760,8 +760,8 @@ impl Broker {
         };
         let leo = self.logs.get(&tp).map_or(0, Log::log_end_offset);
         let out_of_sync =
-            progress.log_end_offset < leo && now.saturating_sub(progress.caught_up_at) >= lag_max;
-        if !out_of_sync {
+            |p: &Progress| p.log_end_offset < leo && now.saturating_sub(p.caught_up_at) >= lag_max;
+        if !out_of_sync(progress) {
             let next = (progress.caught_up_at + lag_max)
                 .saturating_sub(now)
                 .max(lag_max / 2);
@@ -770,11 +770,15 @@ impl Broker {
             // K8: one change at a time; look again shortly.
             fx.reset_timer(self.id, lag_max / 2, Timer::FollowerLag { tp, follower });
         } else {
+            // Every follower out of sync now leaves in this one change, as
+            // `Partition.getOutOfSyncReplicas` collects them all for one AlterPartition:
+            // dropping them one by one would take a lag period each.
+            let me = self.id;
             let new_isr = state
                 .isr
                 .iter()
                 .copied()
-                .filter(|&b| b != follower)
+                .filter(|&b| b == me || !state.followers.get(&b).is_some_and(out_of_sync))
                 .collect();
             self.request_isr_change(config, tp, new_isr, fx);
         }
@@ -845,11 +849,13 @@ impl Broker {
         if let Some(Role::Leader(state)) = self.roles.get(&tp) {
             for &b in state.isr.iter().filter(|&&b| b != self.id) {
                 if let Some(p) = state.followers.get(&b) {
-                    let deadline =
-                        p.caught_up_at.max(fx.now()) + config.timing.replica_lag_time_max_ms;
+                    // An ISR change does not reset lastCaughtUpTime (only a leader change
+                    // does): a follower whose lag deadline passed while the change was
+                    // pending is checked at once, not a full lag period later.
+                    let deadline = p.caught_up_at + config.timing.replica_lag_time_max_ms;
                     fx.reset_timer(
                         self.id,
-                        deadline - fx.now(),
+                        deadline.saturating_sub(fx.now()).max(1),
                         Timer::FollowerLag { tp, follower: b },
                     );
                 }

@@ -187,6 +187,29 @@ fn k08_isr_shrinks_after_replica_lag_time_max() {
 }
 
 #[test]
+fn k08_followers_out_of_sync_together_leave_the_isr_in_one_change() {
+    // `Partition.maybeShrinkIsr` drops every out-of-sync follower in one AlterPartition;
+    // one at a time, each would wait another lag check (15 s) behind the pending change.
+    let mut v = base();
+    v["duration_ms"] = json!(45000);
+    v["kafka"]["topics"][0]["min_insync_replicas"] = json!(1);
+    v["script"] = json!([
+        { "at_ms": 500, "do": "cut_link", "a": "broker-1", "b": "broker-2" },
+        { "at_ms": 500, "do": "cut_link", "a": "broker-1", "b": "broker-3" },
+        produce(1000, 2)
+    ]);
+    let mut p = load(v);
+    assert_eq!(
+        partition(&at_time(&mut p, 29000), "orders-0").isr,
+        vec![1, 2, 3],
+        "not before replica.lag.time.max.ms (30 s)"
+    );
+    let f = at_time(&mut p, 32000);
+    assert_eq!(partition(&f, "orders-0").isr, vec![1], "both at once");
+    assert!(message(&f, "m-2").acked, "acks=all with the ISR [1]");
+}
+
+#[test]
 fn k08_a_leader_cut_off_from_the_controller_cannot_shrink_the_isr() {
     let mut v = base();
     v["duration_ms"] = json!(45000);

@@ -707,6 +707,38 @@ fn r20_every_message_of_a_promoted_mirror_comes_flagged_redelivered() {
 }
 
 #[test]
+fn r20_when_the_leader_and_the_oldest_mirror_go_together_the_next_mirror_takes_over() {
+    // Four nodes, ha-mode all: leader rabbit-1, mirrors rabbit-2 (oldest), 3, 4. rabbit-1
+    // and rabbit-2 are cut off together (both seen down in one tick, as in a 2|2 split, or
+    // killed at once): the oldest mirror still alive, rabbit-3, must take over, not wait for
+    // rabbit-2 forever.
+    for fault_kind in ["partition", "crash"] {
+        let mut v = no_consumer(mirrored(json!({ "ha_mode": "all" })));
+        v["rabbitmq"]["nodes"] = json!(4);
+        v["rabbitmq"]["publishers"][0]["nodes"] = json!(["rabbit-1", "rabbit-4"]);
+        v["rabbitmq"]["net_ticktime_ms"] = json!(4000);
+        let cut = if fault_kind == "partition" {
+            json!([{ "at_ms": 2000, "do": "partition", "left": ["rabbit-1", "rabbit-2", "shop"], "right": ["rabbit-3", "rabbit-4"] }])
+        } else {
+            json!([
+                fault(2000, "crash", "rabbit-1"),
+                fault(2000, "crash", "rabbit-2")
+            ])
+        };
+        let mut script = vec![publish(1000, 4)];
+        script.extend(cut.as_array().unwrap().iter().cloned());
+        v["script"] = Value::Array(script);
+        let (_, f) = play(v);
+        // (Split: rabbit-1 keeps leading its own side too, R17's `ignore`.)
+        let promoted = replica(&f, 3).expect("a replica on rabbit-3");
+        assert_eq!(promoted.role, ReplicaRole::Leader, "{fault_kind}");
+        assert_eq!(promoted.ready.len(), 4, "{fault_kind}");
+        assert_eq!(f.ledger.acknowledged, 4);
+        assert_eq!(f.ledger.lost, 0, "{fault_kind}");
+    }
+}
+
+#[test]
 fn r01_after_kill_9_recovered_messages_are_flagged_redelivered_after_a_clean_stop_not() {
     // As RabbitMQ 3.10 does (conformance O5): the queue cannot know which were delivered.
     for (fault_kind, flagged) in [("crash", true), ("stop", false)] {

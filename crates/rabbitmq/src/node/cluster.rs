@@ -372,6 +372,34 @@ impl RabbitNode {
             .filter(|(_, v)| v.leader == Some(peer))
             .map(|(&q, _)| q)
             .collect();
+        // Mirrors here of a leaderless queue that were waiting for the peer, an older mirror,
+        // to take over: it is gone too (the leader and it went down together), so the oldest
+        // live mirror, maybe this one, takes over now (R20).
+        let waiting: Vec<u32> = self
+            .replicas
+            .iter()
+            .filter(|(q, r)| {
+                !r.leader
+                    && !lost.contains(q)
+                    && r.members.iter().any(|&(n, _)| n == peer)
+                    && self
+                        .durable
+                        .metadata
+                        .get(q)
+                        .is_some_and(|v| v.leader.is_none() && !v.deleted)
+            })
+            .map(|(&q, _)| q)
+            .collect();
+        for q in waiting {
+            let oldest_live = self.replicas[&q]
+                .members
+                .iter()
+                .map(|&(n, _)| n)
+                .find(|&n| self.is_up(n));
+            if oldest_live == Some(me) {
+                self.take_over(config, q, graceful, shared, fx);
+            }
+        }
         for q in lost {
             let epoch = self.durable.metadata[&q].epoch;
             self.durable.metadata.insert(
