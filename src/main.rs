@@ -135,15 +135,7 @@ fn print_summary(frame: &Frame, lang: Lang) {
 }
 
 fn print_partitions(frame: &Frame, zh: bool) {
-    outln!();
-    outln!(
-        "{}",
-        if zh {
-            "== 分区 =="
-        } else {
-            "== partitions =="
-        }
-    );
+    out::section(zh, "分区", "partitions");
     let name = |id: u32| {
         frame
             .nodes
@@ -195,15 +187,7 @@ fn print_partitions(frame: &Frame, zh: bool) {
 }
 
 fn print_ledger(frame: &Frame, zh: bool) {
-    outln!();
-    outln!(
-        "{}",
-        if zh {
-            "== 消息账本 =="
-        } else {
-            "== messages =="
-        }
-    );
+    out::section(zh, "消息账本", "messages");
     for m in &frame.messages {
         let acked = match (m.acked, m.acked_offset) {
             (true, Some(o)) => format!("acked@{o}"),
@@ -275,15 +259,7 @@ fn print_groups(frame: &Frame, zh: bool) {
         parts.join(", ")
     };
     if !frame.groups.is_empty() {
-        outln!();
-        outln!(
-            "{}",
-            if zh {
-                "== 消费组 =="
-            } else {
-                "== groups =="
-            }
-        );
+        out::section(zh, "消费组", "groups");
     }
     for g in &frame.groups {
         outln!(
@@ -304,15 +280,7 @@ fn print_groups(frame: &Frame, zh: bool) {
             );
         }
     }
-    outln!();
-    outln!(
-        "{}",
-        if zh {
-            "== 下游存储 =="
-        } else {
-            "== stores =="
-        }
-    );
+    out::section(zh, "下游存储", "stores");
     for s in &frame.stores {
         let keys: Vec<String> = s
             .rows
@@ -325,26 +293,13 @@ fn print_groups(frame: &Frame, zh: bool) {
                 }
             })
             .collect();
+        // Named once, for both languages' sentences.
+        let (name, kind, expected, actual) = (&s.name, s.kind, s.expected, s.rows.len());
+        let (distinct, absorbed) = (s.distinct, s.absorbed);
         if zh {
-            outln!(
-                "{} ({:?})：应有 {} 行，实有 {} 行（{} 个不同的键），拦下重复 {}",
-                s.name,
-                s.kind,
-                s.expected,
-                s.rows.len(),
-                s.distinct,
-                s.absorbed
-            );
+            outln!("{name} ({kind:?})：应有 {expected} 行，实有 {actual} 行（{distinct} 个不同的键），拦下重复 {absorbed}");
         } else {
-            outln!(
-                "{} ({:?}): expected {} rows, actual {} ({} distinct keys), repeats stopped {}",
-                s.name,
-                s.kind,
-                s.expected,
-                s.rows.len(),
-                s.distinct,
-                s.absorbed
-            );
+            outln!("{name} ({kind:?}): expected {expected} rows, actual {actual} ({distinct} distinct keys), repeats stopped {absorbed}");
         }
         outln!("  [{}]", keys.join(" "));
     }

@@ -22,3 +22,9 @@ macro_rules! outln {
     () => { $crate::out::line(format_args!("")) };
     ($($arg:tt)*) => { $crate::out::line(format_args!($($arg)*)) };
 }
+
+/// A section of a run's summary: a blank line, then its title in the reader's language.
+pub fn section(zh: bool, zh_title: &str, en_title: &str) {
+    outln!();
+    outln!("== {} ==", if zh { zh_title } else { en_title });
+}

@@ -14,8 +14,7 @@ fn node_name(frame: &Frame, id: u32) -> String {
 
 pub fn print_queues(frame: &Frame, zh: bool) {
     let lang = if zh { Lang::Zh } else { Lang::En };
-    outln!();
-    outln!("{}", if zh { "== 队列 ==" } else { "== queues ==" });
+    crate::out::section(zh, "队列", "queues");
     for q in &frame.queues {
         let state = match (q.availability, zh) {
             (QueueAvailability::Available, false) => "available",

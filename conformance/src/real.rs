@@ -7,7 +7,9 @@ use crate::observe::*;
 use futures_lite::StreamExt;
 use lapin::options::*;
 use lapin::types::{AMQPValue, FieldTable, LongString};
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer};
+use lapin::{
+    BasicProperties, Channel, Connection, ConnectionProperties, Consumer, PublisherConfirm,
+};
 use mqlab_engine::{Fault, NodeId};
 use mqlab_rabbitmq::{Action, PUBLISHER_BASE};
 use mqlab_scenario::doc_rabbit::*;
@@ -412,35 +414,42 @@ impl PublisherState {
             .with_message_id(label.into())
     }
 
-    async fn pump(&mut self, tx: &mpsc::UnboundedSender<Settled>) {
-        let Some(ch) = self.conn.as_ref().map(|(_, ch)| ch.clone()) else {
-            return;
-        };
+    /// One `basic.publish` of an order (its label is the body and the message id), recorded
+    /// as published once the channel took it: sent, or unconfirmed until its confirm or
+    /// commit comes.
+    async fn send(&self, ch: &Channel, label: &str, rk: &str) -> lapin::Result<PublisherConfirm> {
         let opts = BasicPublishOptions {
             mandatory: self.cfg.mandatory,
             immediate: false,
         };
-        let exchange = self.cfg.exchange.clone();
+        let confirm = ch
+            .basic_publish(
+                self.cfg.exchange.as_str().into(),
+                rk.into(),
+                opts,
+                label.as_bytes(),
+                self.props(label),
+            )
+            .await?;
+        let plain = matches!(self.cfg.mode, PublishModeDoc::Plain);
+        self.rec
+            .lock()
+            .unwrap()
+            .published(&self.cfg.name, label, plain);
+        Ok(confirm)
+    }
+
+    async fn pump(&mut self, tx: &mpsc::UnboundedSender<Settled>) {
+        let Some(ch) = self.conn.as_ref().map(|(_, ch)| ch.clone()) else {
+            return;
+        };
         match self.cfg.mode {
             PublishModeDoc::Plain => {
                 while let Some((label, rk)) = self.backlog.pop_front() {
-                    let r = ch
-                        .basic_publish(
-                            exchange.as_str().into(),
-                            rk.as_str().into(),
-                            opts,
-                            label.as_bytes(),
-                            self.props(&label),
-                        )
-                        .await;
-                    if r.is_err() {
+                    if self.send(&ch, &label, &rk).await.is_err() {
                         self.backlog.push_front((label, rk));
                         return self.lost("publish failed");
                     }
-                    self.rec
-                        .lock()
-                        .unwrap()
-                        .published(&self.cfg.name, &label, true);
                 }
             }
             PublishModeDoc::Confirm => {
@@ -448,21 +457,8 @@ impl PublisherState {
                     let Some((label, rk)) = self.backlog.pop_front() else {
                         break;
                     };
-                    let r = ch
-                        .basic_publish(
-                            exchange.as_str().into(),
-                            rk.as_str().into(),
-                            opts,
-                            label.as_bytes(),
-                            self.props(&label),
-                        )
-                        .await;
-                    match r {
+                    match self.send(&ch, &label, &rk).await {
                         Ok(confirm) => {
-                            self.rec
-                                .lock()
-                                .unwrap()
-                                .published(&self.cfg.name, &label, false);
                             self.outstanding.insert(label.clone());
                             let (tx, generation) = (tx.clone(), self.generation);
                             tokio::spawn(async move {
@@ -491,22 +487,9 @@ impl PublisherState {
                 let take = (self.cfg.tx_batch.max(1) as usize).min(self.backlog.len());
                 let batch: Vec<(String, String)> = self.backlog.drain(..take).collect();
                 for (label, rk) in &batch {
-                    let r = ch
-                        .basic_publish(
-                            exchange.as_str().into(),
-                            rk.as_str().into(),
-                            opts,
-                            label.as_bytes(),
-                            self.props(label),
-                        )
-                        .await;
-                    if r.is_err() {
+                    if self.send(&ch, label, rk).await.is_err() {
                         return self.lost("publish failed");
                     }
-                    self.rec
-                        .lock()
-                        .unwrap()
-                        .published(&self.cfg.name, label, false);
                 }
                 self.committing = true;
                 let (tx, generation) = (tx.clone(), self.generation);
@@ -910,26 +893,28 @@ pub async fn observe(
     };
     let t0 = Instant::now();
     let mut clients: BTreeMap<String, mpsc::UnboundedSender<ClientCmd>> = BTreeMap::new();
+    // The script's line to each client application, by name.
+    let mut commands_for = |name: &str| {
+        let (tx, rx) = mpsc::unbounded_channel();
+        clients.insert(name.to_string(), tx);
+        rx
+    };
     let mut tasks = Vec::new();
     for p in &r.publishers {
-        let (tx, rx) = mpsc::unbounded_channel();
-        clients.insert(p.name.clone(), tx);
         tasks.push(tokio::spawn(publisher_task(
             p.clone(),
             uris(&p.nodes),
             rec.clone(),
-            rx,
+            commands_for(&p.name),
             scale,
         )));
     }
     for c in &r.consumers {
-        let (tx, rx) = mpsc::unbounded_channel();
-        clients.insert(c.name.clone(), tx);
         tasks.push(tokio::spawn(consumer_task(
             c.clone(),
             uris(&c.nodes),
             rec.clone(),
-            rx,
+            commands_for(&c.name),
             scale,
             t0,
         )));

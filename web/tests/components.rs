@@ -7,6 +7,8 @@ use gloo::storage::Storage;
 use mqlab_scenario::Lang;
 use mqlab_web::panels::ledger::{Ledger, LedgerProps};
 use mqlab_web::panels::player_bar::{PlayerBar, PlayerBarProps, Speed};
+use mqlab_web::panels::settings::{Settings, SettingsProps, SharedRabbit};
+use mqlab_web::stage::menu::{NodeMenu, NodeMenuProps};
 use mqlab_web::stage::{Stage, StageProps};
 use std::rc::Rc;
 use wasm_bindgen_test::*;
@@ -43,19 +45,45 @@ fn text(root: &Element, testid: &str) -> String {
     find(root, testid).text_content().unwrap_or_default()
 }
 
-fn stage_props(lang: Lang) -> StageProps {
+/// The element `selector` picks under `root`, as the DOM type the test works it through.
+fn at<T: wasm_bindgen::JsCast>(root: &Element, selector: &str) -> T {
+    wasm_bindgen::JsCast::unchecked_into(
+        root.query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector}")),
+    )
+}
+
+/// Click the element with this test id, as a user does.
+fn click(root: &Element, testid: &str) {
+    wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(find(root, testid)).click();
+}
+
+/// The stage drawing `frame` in `lang` at the fixtures' clock, at the page's zoom, telling
+/// `on_node` which node was clicked.
+fn stage_of(frame: mqlab_scenario::Frame, lang: Lang, on_node: Callback<u32>) -> StageProps {
     StageProps {
-        frame: Rc::new(fixtures::frame()),
+        frame: Rc::new(frame),
         lang,
         clock_ms: 9_214.0,
         reduced_motion: false,
         selected_message: None,
-        on_node: Callback::noop(),
+        on_node,
         children: Html::default(),
         menu_at: None,
         zoom: mqlab_web::stage::ZOOM,
         fill_height: false,
     }
+}
+
+/// The stage of the Kafka fixture frame.
+fn stage_props(lang: Lang) -> StageProps {
+    stage_of(fixtures::frame(), lang, Callback::noop())
+}
+
+/// The stage of the Kafka fixture frame with a consumer group and a store.
+fn consumer_stage(lang: Lang) -> StageProps {
+    stage_of(fixtures::consumer_frame(), lang, Callback::noop())
 }
 
 /// The stage measures the width it is given and lays out for it: at a phone's width the
@@ -264,7 +292,7 @@ async fn the_isr_and_elr_line_fits_beside_the_tag_in_a_narrow_card() {
             let mut frame = fixtures::consumer_frame();
             frame.partitions[0].isr = isr.clone();
             frame.partitions[0].elr = elr.clone();
-            let root = mount::<Stage>(consumer_stage(frame, lang, Callback::noop())).await;
+            let root = mount::<Stage>(stage_of(frame, lang, Callback::noop())).await;
             for broker in 1..=3 {
                 let replica = find(&root, &format!("replica-orders-0-{broker}"));
                 let slot = extent(&replica.query_selector(".slot").unwrap().unwrap());
@@ -330,11 +358,11 @@ async fn player_bar_buttons_disable_at_the_ends() {
     assert_eq!(text(&root, "sim-time"), "t = 9.214 s");
 }
 
-#[wasm_bindgen_test]
-async fn ledger_shows_the_counts_and_fates() {
-    let frame = fixtures::frame();
-    let props = LedgerProps {
-        lang: Lang::En,
+/// The ledger of `frame` in `lang`, as the page gives it for a Kafka scenario without
+/// consumers, nothing selected.
+fn ledger_of(frame: &mqlab_scenario::Frame, lang: Lang) -> LedgerProps {
+    LedgerProps {
+        lang,
         summary: frame.ledger.clone(),
         messages: Rc::new(frame.messages.clone()),
         selected: None,
@@ -346,7 +374,13 @@ async fn ledger_shows_the_counts_and_fates() {
         on_seek: Callback::noop(),
         rabbit: false,
         transactions: false,
-    };
+    }
+}
+
+#[wasm_bindgen_test]
+async fn ledger_shows_the_counts_and_fates() {
+    let frame = fixtures::frame();
+    let props = ledger_of(&frame, Lang::En);
     let root = mount::<Ledger>(props).await;
     let summary = find(&root, "ledger-summary");
     assert_eq!(text(&summary, "ledger-lost"), "1");
@@ -392,20 +426,7 @@ async fn ledger_flags_a_message_that_overtook_an_earlier_one() {
     let mut frame = fixtures::frame();
     frame.messages[1].out_of_order = true;
     frame.ledger.out_of_order = 1;
-    let props = LedgerProps {
-        lang: Lang::Zh,
-        summary: frame.ledger.clone(),
-        messages: Rc::new(frame.messages.clone()),
-        selected: None,
-        on_select: Callback::noop(),
-        consumers: false,
-        stores: Rc::default(),
-        life: Rc::default(),
-        step: frame.step,
-        on_seek: Callback::noop(),
-        rabbit: false,
-        transactions: false,
-    };
+    let props = ledger_of(&frame, Lang::Zh);
     let root = mount::<Ledger>(props).await;
     assert_eq!(
         text(&find(&root, "ledger-summary"), "ledger-out-of-order"),
@@ -442,9 +463,7 @@ async fn the_language_switch_changes_what_the_page_says() {
     // No address: the home page, the lesson map.
     assert_eq!(text(&root, "nav-lessons"), "Lessons");
     assert!(text(&root, "question-message_loss").contains("no message is lost"));
-    let switch: web_sys::HtmlElement =
-        wasm_bindgen::JsCast::unchecked_into(find(&root, "lang-switch"));
-    switch.click();
+    click(&root, "lang-switch");
     yew::scheduler::flush().await;
     assert!(header().contains("一步一步"), "then 中文: {}", header());
     assert_eq!(text(&root, "nav-lessons"), "课程");
@@ -454,21 +473,6 @@ async fn the_language_switch_changes_what_the_page_says() {
 }
 
 // ---------- consumers, groups and stores ----------
-
-fn consumer_stage(frame: mqlab_scenario::Frame, lang: Lang, on_node: Callback<u32>) -> StageProps {
-    StageProps {
-        frame: Rc::new(frame),
-        lang,
-        clock_ms: 9_214.0,
-        reduced_motion: false,
-        selected_message: None,
-        on_node,
-        children: Html::default(),
-        menu_at: None,
-        zoom: mqlab_web::stage::ZOOM,
-        fill_height: false,
-    }
-}
 
 fn attr(root: &Element, testid: &str, name: &str) -> String {
     find(root, testid).get_attribute(name).unwrap_or_default()
@@ -480,12 +484,7 @@ fn count(root: &Element, selector: &str) -> u32 {
 
 #[wasm_bindgen_test]
 async fn consumers_are_drawn_in_their_group_with_activity_partitions_hand_and_commit() {
-    let root = mount::<Stage>(consumer_stage(
-        fixtures::consumer_frame(),
-        Lang::En,
-        Callback::noop(),
-    ))
-    .await;
+    let root = mount::<Stage>(consumer_stage(Lang::En)).await;
     let group = find(&root, "group-billing");
     assert_eq!(attr(&root, "group-billing", "data-generation"), "2");
     assert!(group.text_content().unwrap().contains("generation 2"));
@@ -525,13 +524,13 @@ async fn a_rebalancing_group_and_a_killed_consumer_say_so_in_words() {
     frame.consumers[0].activity = mqlab_scenario::frame::ConsumerActivity::Down;
     let node = frame.nodes.iter_mut().find(|n| n.id == 300).unwrap();
     node.status = mqlab_scenario::frame::NodeStatus::Crashed;
-    let root = mount::<Stage>(consumer_stage(frame.clone(), Lang::En, Callback::noop())).await;
+    let root = mount::<Stage>(stage_of(frame.clone(), Lang::En, Callback::noop())).await;
     assert_eq!(attr(&root, "group-billing", "data-state"), "rebalancing");
     assert_eq!(text(&root, "group-billing-state"), "⟳ REBALANCING");
     assert_eq!(attr(&root, "consumer-300", "data-status"), "crashed");
     assert!(text(&root, "consumer-300").contains("✕ crashed"));
 
-    let root = mount::<Stage>(consumer_stage(frame, Lang::Zh, Callback::noop())).await;
+    let root = mount::<Stage>(stage_of(frame, Lang::Zh, Callback::noop())).await;
     assert_eq!(text(&root, "group-billing-state"), "⟳ 重平衡中");
     assert!(text(&root, "consumer-300").contains("已崩溃"));
     assert!(text(&root, "consumer-301").contains("空闲"));
@@ -539,12 +538,7 @@ async fn a_rebalancing_group_and_a_killed_consumer_say_so_in_words() {
 
 #[wasm_bindgen_test]
 async fn the_orders_table_flags_its_duplicate_rows_and_counts_expected_against_actual() {
-    let root = mount::<Stage>(consumer_stage(
-        fixtures::consumer_frame(),
-        Lang::En,
-        Callback::noop(),
-    ))
-    .await;
+    let root = mount::<Stage>(consumer_stage(Lang::En)).await;
     assert_eq!(
         text(&root, "store-orders-table-count"),
         "expected 6 · actual 10 rows"
@@ -574,12 +568,7 @@ async fn the_orders_table_flags_its_duplicate_rows_and_counts_expected_against_a
         .class_list()
         .contains("dup"));
 
-    let root = mount::<Stage>(consumer_stage(
-        fixtures::consumer_frame(),
-        Lang::Zh,
-        Callback::noop(),
-    ))
-    .await;
+    let root = mount::<Stage>(consumer_stage(Lang::Zh)).await;
     assert_eq!(
         text(&root, "store-orders-table-count"),
         "期望 6 行 · 实际 10 行"
@@ -597,7 +586,7 @@ async fn a_seen_set_shows_its_ids_and_the_repeats_it_stopped() {
     }
     store.seen = (1..=6).map(|i| format!("order-{i}")).collect();
     store.absorbed = 4;
-    let root = mount::<Stage>(consumer_stage(frame, Lang::En, Callback::noop())).await;
+    let root = mount::<Stage>(stage_of(frame, Lang::En, Callback::noop())).await;
     assert_eq!(attr(&root, "store-orders-table", "data-kind"), "seen_set");
     assert_eq!(
         text(&root, "store-orders-table-duplicates"),
@@ -615,12 +604,7 @@ async fn a_seen_set_shows_its_ids_and_the_repeats_it_stopped() {
 
 #[wasm_bindgen_test]
 async fn positions_and_committed_offsets_are_marked_on_the_leaders_log() {
-    let root = mount::<Stage>(consumer_stage(
-        fixtures::consumer_frame(),
-        Lang::En,
-        Callback::noop(),
-    ))
-    .await;
+    let root = mount::<Stage>(consumer_stage(Lang::En)).await;
     let leader = find(&root, "replica-orders-0-1");
     let position = leader
         .query_selector("[data-testid='position-orders-0']")
@@ -655,13 +639,25 @@ async fn positions_and_committed_offsets_are_marked_on_the_leaders_log() {
     assert_eq!(text(&root, "partition-orders-0-committed"), "◆ billing @4");
 }
 
+/// The menu of `node` (in a RabbitMQ scenario's words if `rabbit`), in English; its commands
+/// go nowhere.
+fn menu_of(node: mqlab_scenario::frame::NodeView, rabbit: bool) -> NodeMenuProps {
+    NodeMenuProps {
+        lang: Lang::En,
+        node,
+        on_command: Callback::noop(),
+        on_close: Callback::noop(),
+        rabbit,
+    }
+}
+
 #[wasm_bindgen_test]
 async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
-    use mqlab_web::stage::menu::{NodeCommand, NodeMenu, NodeMenuProps};
+    use mqlab_web::stage::menu::NodeCommand;
     use std::cell::Cell;
     let clicked = Rc::new(Cell::new(None));
     let seen = clicked.clone();
-    let root = mount::<Stage>(consumer_stage(
+    let root = mount::<Stage>(stage_of(
         fixtures::consumer_frame(),
         Lang::En,
         Callback::from(move |id| seen.set(Some(id))),
@@ -678,11 +674,8 @@ async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
     let chosen = Rc::new(Cell::new(None));
     let got = chosen.clone();
     let props = NodeMenuProps {
-        lang: Lang::En,
-        node: node.clone(),
         on_command: Callback::from(move |c| got.set(Some(c))),
-        on_close: Callback::noop(),
-        rabbit: false,
+        ..menu_of(node.clone(), false)
     };
     let root = mount::<NodeMenu>(props).await;
     assert!(text(&root, "menu-kill").contains("kill -9"));
@@ -693,38 +686,22 @@ async fn clicking_a_consumer_opens_its_menu_with_kill_close_and_restart() {
     assert!(!text(&root, "menu-stop").starts_with("Close"));
     assert_eq!(count(&root, "[data-testid='menu-isolate']"), 0);
     assert_eq!(count(&root, "[data-testid='menu-restart']"), 0);
-    let kill: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(find(&root, "menu-kill"));
-    kill.click();
+    click(&root, "menu-kill");
     assert_eq!(chosen.get(), Some((300, NodeCommand::Kill)));
 
     let mut down = node;
     down.status = mqlab_scenario::frame::NodeStatus::Crashed;
-    let props = NodeMenuProps {
-        lang: Lang::En,
-        node: down,
-        on_command: Callback::noop(),
-        on_close: Callback::noop(),
-        rabbit: false,
-    };
-    let root = mount::<NodeMenu>(props).await;
+    let root = mount::<NodeMenu>(menu_of(down, false)).await;
     assert_eq!(count(&root, "[data-testid='menu-restart']"), 1);
     assert_eq!(count(&root, "[data-testid='menu-kill']"), 0);
 }
 
+/// The ledger of a scenario with consumers and stores: their columns and the stores' rows.
 fn consumer_ledger(frame: &mqlab_scenario::Frame, lang: Lang) -> LedgerProps {
     LedgerProps {
-        lang,
-        summary: frame.ledger.clone(),
-        messages: Rc::new(frame.messages.clone()),
-        selected: None,
-        on_select: Callback::noop(),
         consumers: true,
         stores: Rc::new(frame.stores.clone()),
-        life: Rc::default(),
-        step: frame.step,
-        on_seek: Callback::noop(),
-        rabbit: false,
-        transactions: false,
+        ..ledger_of(frame, lang)
     }
 }
 
@@ -861,29 +838,48 @@ fn knobs(consumers: bool) -> mqlab_scenario::Knobs {
 }
 
 fn choose(root: &Element, selector: &str, value: &str) {
-    let select: web_sys::HtmlSelectElement =
-        wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
+    let select: web_sys::HtmlSelectElement = at(root, selector);
     select.set_value(value);
     select
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
 }
 
+/// What the settings panel handed up on its last Apply (the knobs, and a RabbitMQ scenario's
+/// section), if anything.
+type Applied = Rc<std::cell::RefCell<Option<mqlab_web::panels::settings::Applied>>>;
+
+/// The settings panel in `lang` for `knobs` of a scenario modelling `model_version`, with its
+/// RabbitMQ section if it has one; and where Apply's values land.
+fn settings(
+    lang: Lang,
+    knobs: mqlab_scenario::Knobs,
+    model_version: &'static str,
+    rabbit: Option<mqlab_scenario::doc_rabbit::RabbitDoc>,
+) -> (SettingsProps, Applied) {
+    let applied = Applied::default();
+    let got = applied.clone();
+    let props = SettingsProps {
+        lang,
+        knobs,
+        model_version,
+        error: None,
+        rabbit: rabbit.map(|doc| SharedRabbit(Rc::new(doc))),
+        on_apply: Callback::from(move |v| *got.borrow_mut() = Some(v)),
+    };
+    (props, applied)
+}
+
+/// Click Apply and let the panel hand its values up.
+async fn apply(root: &Element) {
+    click(root, "settings-apply");
+    yew::scheduler::flush().await;
+}
+
 #[wasm_bindgen_test]
 async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
     use mqlab_scenario::doc::{CommitDoc, StoreKindDoc};
-    use mqlab_web::panels::settings::{Settings, SettingsProps};
-    use std::cell::RefCell;
-    let applied = Rc::new(RefCell::new(None));
-    let got = applied.clone();
-    let props = SettingsProps {
-        lang: Lang::En,
-        knobs: knobs(true),
-        model_version: "Kafka 3.7+ (KRaft)",
-        error: None,
-        rabbit: None,
-        on_apply: Callback::from(move |(k, _)| *got.borrow_mut() = Some(k)),
-    };
+    let (props, applied) = settings(Lang::En, knobs(true), "Kafka 3.7+ (KRaft)", None);
     let root = mount::<Settings>(props).await;
     find(&root, "settings-consumers");
     assert_eq!(count(&root, "#knob-commit option"), 4);
@@ -903,11 +899,8 @@ async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
         text(&root, "knob-store-help")
     );
     assert!(text(&root, "knob-commit-help").contains("at most once"));
-    let apply: web_sys::HtmlElement =
-        wasm_bindgen::JsCast::unchecked_into(find(&root, "settings-apply"));
-    apply.click();
-    yew::scheduler::flush().await;
-    let chosen = applied.borrow().clone().expect("Apply hands the knobs up");
+    apply(&root).await;
+    let (chosen, _) = applied.borrow().clone().expect("Apply hands the knobs up");
     assert_eq!(chosen.store, Some(StoreKindDoc::UniqueKey));
     assert_eq!(chosen.commit, Some(CommitDoc::SyncBeforeProcess));
     assert_eq!(chosen.auto_commit_interval_ms, 5_000);
@@ -917,53 +910,23 @@ async fn settings_offer_commit_mode_and_store_when_there_are_consumers() {
     );
 
     // No consumers: no consumer settings.
-    let props = SettingsProps {
-        lang: Lang::Zh,
-        knobs: knobs(false),
-        model_version: "Kafka 3.7+ (KRaft)",
-        error: None,
-        rabbit: None,
-        on_apply: Callback::noop(),
-    };
+    let (props, _) = settings(Lang::Zh, knobs(false), "Kafka 3.7+ (KRaft)", None);
     let root = mount::<Settings>(props).await;
     assert_eq!(count(&root, "[data-testid='settings-consumers']"), 0);
     assert_eq!(count(&root, "#knob-store"), 0);
 }
 
 fn checkbox(root: &Element, selector: &str) -> web_sys::HtmlInputElement {
-    wasm_bindgen::JsCast::unchecked_into(
-        root.query_selector(selector)
-            .unwrap()
-            .unwrap_or_else(|| panic!("no {selector}")),
-    )
-}
-
-async fn apply(root: &Element) {
-    let apply: web_sys::HtmlElement =
-        wasm_bindgen::JsCast::unchecked_into(find(root, "settings-apply"));
-    apply.click();
-    yew::scheduler::flush().await;
+    at(root, selector)
 }
 
 #[wasm_bindgen_test]
 async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
-    use mqlab_web::panels::settings::{Settings, SettingsProps};
-    use std::cell::RefCell;
-    let applied = Rc::new(RefCell::new(None));
-    let got = applied.clone();
-    let props = SettingsProps {
-        lang: Lang::En,
-        knobs: knobs(false),
-        model_version: "Kafka 4.1+ (KRaft), ELR on",
-        error: None,
-        rabbit: None,
-        on_apply: Callback::from(move |(k, _)| *got.borrow_mut() = Some(k)),
-    };
+    let version = "Kafka 4.1+ (KRaft), ELR on";
+    let (props, applied) = settings(Lang::En, knobs(false), version, None);
     let root = mount::<Settings>(props).await;
     assert_eq!(count(&root, "#knob-version option"), 4);
-    let select: web_sys::HtmlSelectElement = wasm_bindgen::JsCast::unchecked_into(
-        root.query_selector("#knob-version").unwrap().unwrap(),
-    );
+    let select: web_sys::HtmlSelectElement = at(&root, "#knob-version");
     assert_eq!(select.value(), "4.1");
     assert!(text(&root, "knob-version-help").contains("on by default"));
     // 4.1: ELR offered, on as the knobs say.
@@ -982,7 +945,7 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
     elr.click();
     yew::scheduler::flush().await;
     apply(&root).await;
-    let chosen = applied.borrow().clone().expect("Apply hands the knobs up");
+    let (chosen, _) = applied.borrow().clone().expect("Apply hands the knobs up");
     assert_eq!(chosen.version, "4.0");
     assert!(chosen.eligible_leader_replicas);
     assert!(chosen.idempotence);
@@ -995,7 +958,7 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
     assert!(elr.disabled() && !elr.checked(), "no ELR on 3.6");
     assert!(text(&root, "knob-elr-help").contains("4.0"));
     apply(&root).await;
-    let chosen = applied.borrow().clone().unwrap();
+    let (chosen, _) = applied.borrow().clone().unwrap();
     assert_eq!(chosen.version, "3.6");
     assert!(!chosen.eligible_leader_replicas);
 
@@ -1007,7 +970,7 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
     let idempotence = checkbox(&root, "#knob-idempotence");
     assert!(idempotence.disabled() && !idempotence.checked());
     apply(&root).await;
-    let chosen = applied.borrow().clone().unwrap();
+    let (chosen, _) = applied.borrow().clone().unwrap();
     assert_eq!(chosen.version, "0.10");
     assert!(!chosen.eligible_leader_replicas && !chosen.idempotence);
     choose(&root, "#knob-version", "4.1");
@@ -1015,19 +978,12 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
     assert!(checkbox(&root, "#knob-elr").checked());
     assert!(checkbox(&root, "#knob-idempotence").checked());
     apply(&root).await;
-    let chosen = applied.borrow().clone().unwrap();
+    let (chosen, _) = applied.borrow().clone().unwrap();
     assert_eq!(chosen.version, "4.1");
     assert!(chosen.eligible_leader_replicas && chosen.idempotence);
 
     // In Chinese too.
-    let props = SettingsProps {
-        lang: Lang::Zh,
-        knobs: knobs(false),
-        model_version: "Kafka 4.1+ (KRaft), ELR on",
-        error: None,
-        rabbit: None,
-        on_apply: Callback::noop(),
-    };
+    let (props, _) = settings(Lang::Zh, knobs(false), version, None);
     let root = mount::<Settings>(props).await;
     assert!(root.text_content().unwrap().contains("Kafka 版本"));
     assert!(root
@@ -1041,7 +997,7 @@ async fn the_version_picker_writes_the_version_and_offers_elr_from_4_0() {
 async fn consumers_without_a_consumer_group_get_a_plain_frame() {
     let mut frame = fixtures::consumer_frame();
     frame.groups.clear();
-    let root = mount::<Stage>(consumer_stage(frame, Lang::En, Callback::noop())).await;
+    let root = mount::<Stage>(stage_of(frame, Lang::En, Callback::noop())).await;
     let plain = find(&root, "group-billing");
     assert!(plain.class_list().contains("plain"));
     assert_eq!(count(&root, "[data-testid='group-billing-state']"), 0);
@@ -1052,7 +1008,7 @@ async fn consumers_without_a_consumer_group_get_a_plain_frame() {
 // ---------- RabbitMQ ----------
 
 fn rabbit_stage(lang: Lang) -> StageProps {
-    consumer_stage(fixtures::rabbit_frame(), lang, Callback::noop())
+    stage_of(fixtures::rabbit_frame(), lang, Callback::noop())
 }
 
 fn has_class(root: &Element, testid: &str, class: &str) -> bool {
@@ -1180,32 +1136,25 @@ async fn publishers_show_their_mode_persistence_confirms_and_messages_per_second
 
 #[wasm_bindgen_test]
 async fn a_crashed_publisher_says_so_and_its_menu_restarts_it() {
-    use mqlab_web::stage::menu::{NodeMenu, NodeMenuProps};
     let mut frame = fixtures::rabbit_frame();
     frame.nodes[3].status = mqlab_scenario::frame::NodeStatus::Crashed;
-    let root = mount::<Stage>(consumer_stage(frame.clone(), Lang::En, Callback::noop())).await;
+    let root = mount::<Stage>(stage_of(frame.clone(), Lang::En, Callback::noop())).await;
     assert_eq!(attr(&root, "producer-100", "data-status"), "crashed");
     assert!(text(&root, "producer-100").contains("✕ crashed"));
-    let menu = |node: usize, rabbit: bool| NodeMenuProps {
-        lang: Lang::En,
-        node: frame.nodes[node].clone(),
-        on_command: Callback::noop(),
-        on_close: Callback::noop(),
-        rabbit,
-    };
-    let root = mount::<NodeMenu>(menu(3, true)).await;
+    let menu = |node: usize| menu_of(frame.nodes[node].clone(), true);
+    let root = mount::<NodeMenu>(menu(3)).await;
     assert_eq!(count(&root, "[data-testid='menu-restart']"), 1);
     assert_eq!(count(&root, "[data-testid='menu-produce']"), 0);
     // An up publisher: publish, kill -9 or close its connection.
-    let root = mount::<NodeMenu>(menu(4, true)).await;
+    let root = mount::<NodeMenu>(menu(4)).await;
     assert_eq!(text(&root, "menu-produce"), "Publish 5 messages");
     assert!(text(&root, "menu-kill").contains("kill -9"));
     assert!(text(&root, "menu-stop").contains("connection.close"));
     // A node: kill, stop, isolate; a consumer closes its connection.
-    let root = mount::<NodeMenu>(menu(1, true)).await;
+    let root = mount::<NodeMenu>(menu(1)).await;
     assert_eq!(count(&root, "[data-testid='menu-isolate']"), 1);
     assert!(text(&root, "menu-stop").contains("Stop gracefully"));
-    let root = mount::<NodeMenu>(menu(5, true)).await;
+    let root = mount::<NodeMenu>(menu(5)).await;
     assert!(text(&root, "menu-stop").contains("connection.close"));
 }
 
@@ -1231,38 +1180,33 @@ async fn the_ledger_speaks_rabbitmq() {
     assert!(text(&root, "message-row-order-5").contains("✓ visible"));
 }
 
-fn rabbit_doc() -> mqlab_scenario::doc_rabbit::RabbitDoc {
+/// The RabbitMQ section of the example `id`.
+fn rabbit_doc(id: &str) -> mqlab_scenario::doc_rabbit::RabbitDoc {
     let doc = mqlab_scenario::examples()
         .into_iter()
-        .find(|e| e.id == "rabbitmq-autoack-vs-manual")
-        .expect("the autoAck example")
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("no example {id}"))
         .doc;
     doc.rabbitmq.expect("a RabbitMQ scenario")
 }
 
+/// The settings panel of the RabbitMQ example `id` (its knobs have no Kafka commit mode), and
+/// where Apply's values land.
+fn rabbit_settings(id: &str) -> (SettingsProps, Applied) {
+    let mut knobs = knobs(true);
+    knobs.commit = None;
+    let version = "RabbitMQ 4.x: quorum queues, delivery limit 20";
+    settings(Lang::En, knobs, version, Some(rabbit_doc(id)))
+}
+
 fn toggle(root: &Element, selector: &str) {
-    let input: web_sys::HtmlInputElement =
-        wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
-    input.click();
+    checkbox(root, selector).click();
 }
 
 #[wasm_bindgen_test]
 async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() {
     use mqlab_scenario::doc_rabbit::{PublishModeDoc, QueueTypeDoc};
-    use mqlab_web::panels::settings::{Settings, SettingsProps, SharedRabbit};
-    use std::cell::RefCell;
-    let applied = Rc::new(RefCell::new(None));
-    let got = applied.clone();
-    let mut knobs = knobs(true);
-    knobs.commit = None;
-    let props = SettingsProps {
-        lang: Lang::En,
-        knobs,
-        model_version: "RabbitMQ 4.x: quorum queues, delivery limit 20",
-        error: None,
-        rabbit: Some(SharedRabbit(Rc::new(rabbit_doc()))),
-        on_apply: Callback::from(move |v| *got.borrow_mut() = Some(v)),
-    };
+    let (props, applied) = rabbit_settings("rabbitmq-autoack-vs-manual");
     let root = mount::<Settings>(props).await;
     for kafka in [
         "#knob-brokers",
@@ -1275,11 +1219,7 @@ async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() 
     }
     assert_eq!(count(&root, "#knob-publisher-0-mode option"), 3);
     assert!(text(&root, "knob-publisher-0-mode-help").contains("safe and fast"));
-    let checked = |selector: &str| {
-        let input: web_sys::HtmlInputElement =
-            wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
-        input.checked()
-    };
+    let checked = |selector: &str| checkbox(&root, selector).checked();
     assert!(checked("#knob-publisher-0-persistent"));
     assert!(checked("#knob-queue-0-durable"));
     assert!(checked("#knob-consumer-0-autoack"));
@@ -1298,21 +1238,10 @@ async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() 
     toggle(&root, "#knob-consumer-0-autoack");
     yew::scheduler::flush().await;
     choose(&root, "#knob-queue-0-type", "quorum");
-    let prefetch: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(
-        root.query_selector("#knob-consumer-0-prefetch")
-            .unwrap()
-            .unwrap(),
-    );
-    prefetch.set_value("7");
-    prefetch
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    set_input(&root, "#knob-consumer-0-prefetch", "7");
     yew::scheduler::flush().await;
     assert!(text(&root, "knob-publisher-0-mode-help").contains("tx.commit"));
-    let apply: web_sys::HtmlElement =
-        wasm_bindgen::JsCast::unchecked_into(find(&root, "settings-apply"));
-    apply.click();
-    yew::scheduler::flush().await;
+    apply(&root).await;
     let (knobs, doc) = applied.borrow().clone().expect("Apply hands the values up");
     let doc = doc.expect("with the RabbitMQ section");
     assert_eq!(knobs.seed, 3);
@@ -1326,20 +1255,15 @@ async fn rabbitmq_settings_replace_the_kafka_fields_and_apply_to_the_document() 
 
     // A prefetch that is not a number is named, and nothing is applied.
     *applied.borrow_mut() = None;
-    prefetch.set_value("x");
-    prefetch
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    set_input(&root, "#knob-consumer-0-prefetch", "x");
     yew::scheduler::flush().await;
-    apply.click();
-    yew::scheduler::flush().await;
+    apply(&root).await;
     assert!(applied.borrow().is_none());
     assert!(text(&root, "settings-error").contains("Prefetch"));
 }
 
 fn set_input(root: &Element, selector: &str, value: &str) {
-    let input: web_sys::HtmlInputElement =
-        wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
+    let input: web_sys::HtmlInputElement = at(root, selector);
     input.set_value(value);
     input
         .dispatch_event(&web_sys::Event::new("input").unwrap())
@@ -1349,31 +1273,9 @@ fn set_input(root: &Element, selector: &str, value: &str) {
 #[wasm_bindgen_test]
 async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
     use mqlab_scenario::doc_rabbit::OverflowDoc;
-    use mqlab_web::panels::settings::{Settings, SettingsProps, SharedRabbit};
-    use std::cell::RefCell;
-    let backlog = mqlab_scenario::examples()
-        .into_iter()
-        .find(|e| e.id == "rabbitmq-backlog")
-        .expect("the backlog example")
-        .doc;
-    let applied = Rc::new(RefCell::new(None));
-    let got = applied.clone();
-    let mut knobs = knobs(true);
-    knobs.commit = None;
-    let props = SettingsProps {
-        lang: Lang::En,
-        knobs,
-        model_version: "RabbitMQ 4.x: quorum queues, delivery limit 20",
-        error: None,
-        rabbit: Some(SharedRabbit(Rc::new(backlog.rabbitmq.unwrap()))),
-        on_apply: Callback::from(move |v| *got.borrow_mut() = Some(v)),
-    };
+    let (props, applied) = rabbit_settings("rabbitmq-backlog");
     let root = mount::<Settings>(props).await;
-    let value = |selector: &str| {
-        let input: web_sys::HtmlInputElement =
-            wasm_bindgen::JsCast::unchecked_into(root.query_selector(selector).unwrap().unwrap());
-        input.value()
-    };
+    let value = |selector: &str| at::<web_sys::HtmlInputElement>(&root, selector).value();
     // No limits yet: the fields are empty; drop-head is RabbitMQ's default.
     assert_eq!(value("#knob-consumer-count"), "1");
     assert_eq!(value("#knob-queue-0-ttl"), "");
@@ -1388,10 +1290,7 @@ async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
     choose(&root, "#knob-queue-0-overflow", "reject-publish");
     yew::scheduler::flush().await;
     assert!(text(&root, "knob-queue-0-overflow-help").contains("nack"));
-    let apply: web_sys::HtmlElement =
-        wasm_bindgen::JsCast::unchecked_into(find(&root, "settings-apply"));
-    apply.click();
-    yew::scheduler::flush().await;
+    apply(&root).await;
     let (_, doc) = applied.borrow().clone().expect("Apply hands the values up");
     let doc = doc.expect("with the RabbitMQ section");
     let names: Vec<&str> = doc.consumers.iter().map(|c| c.name.as_str()).collect();
@@ -1407,14 +1306,12 @@ async fn rabbitmq_settings_scale_the_consumers_and_limit_the_queue() {
     set_input(&root, "#knob-queue-0-ttl", "");
     set_input(&root, "#knob-queue-0-max-length", "1e3");
     yew::scheduler::flush().await;
-    apply.click();
-    yew::scheduler::flush().await;
+    apply(&root).await;
     assert!(applied.borrow().is_none());
     assert!(text(&root, "settings-error").contains("Max length"));
     set_input(&root, "#knob-queue-0-max-length", "");
     yew::scheduler::flush().await;
-    apply.click();
-    yew::scheduler::flush().await;
+    apply(&root).await;
     let (_, doc) = applied.borrow().clone().expect("applied");
     let doc = doc.unwrap();
     assert_eq!(doc.queues[0].message_ttl_ms, None);
@@ -1446,10 +1343,6 @@ fn panel(lesson: LessonState, lang: Lang, on_input: Callback<LessonInput>) -> Le
         on_input,
         lessons: Rc::new(mqlab_scenario::lesson::cards()),
     }
-}
-
-fn disabled_in(root: &Element, testid: &str) -> bool {
-    find(root, testid).has_attribute("disabled")
 }
 
 #[wasm_bindgen_test]
@@ -1498,25 +1391,19 @@ async fn the_lesson_panel_holds_next_until_the_world_shows_the_step_done() {
     assert_eq!(attr(&root, "lesson-step", "data-kind"), "act");
     assert_eq!(attr(&root, "lesson-step", "data-done"), "false");
     assert_eq!(text(&root, "lesson-step-of"), "Step 3 of 12");
-    assert!(disabled_in(&root, "lesson-next"));
+    assert!(disabled(&root, "lesson-next"));
     assert!(text(&root, "lesson-status").contains("Waiting"));
     assert!(text(&root, "lesson-hint").contains("Hint"));
-    find(&root, "lesson-show-me")
-        .dyn_ref::<web_sys::HtmlElement>()
-        .unwrap()
-        .click();
+    click(&root, "lesson-show-me");
     assert_eq!(sent.borrow().as_slice(), &[LessonInput::ShowMe]);
 
     let mut done = waiting;
     done.done = true;
     let root = mount::<LessonPanel>(panel(done, Lang::Zh, on_input)).await;
-    assert!(!disabled_in(&root, "lesson-next"));
+    assert!(!disabled(&root, "lesson-next"));
     assert!(text(&root, "lesson-status").contains("完成"));
     assert_eq!(text(&root, "lesson-step-of"), "第 3 步，共 12 步");
-    find(&root, "lesson-next")
-        .dyn_ref::<web_sys::HtmlElement>()
-        .unwrap()
-        .click();
+    click(&root, "lesson-next");
     assert_eq!(sent.borrow().last(), Some(&LessonInput::Next));
 }
 
@@ -1551,10 +1438,10 @@ async fn a_wrong_choice_is_struck_out_and_a_right_one_reveals_why() {
     wrong.wrong.push((Prediction::Choice(0), Verdict::Wrong));
     let root = mount::<LessonPanel>(panel(wrong, Lang::En, Callback::noop())).await;
     assert_eq!(attr(&root, "lesson-step", "data-kind"), "choose");
-    assert!(disabled_in(&root, "lesson-choice-0"));
-    assert!(!disabled_in(&root, "lesson-choice-1"));
+    assert!(disabled(&root, "lesson-choice-0"));
+    assert!(!disabled(&root, "lesson-choice-1"));
     assert!(text(&root, "lesson-verdict").contains("not what the model shows"));
-    assert!(disabled_in(&root, "lesson-next"));
+    assert!(disabled(&root, "lesson-next"));
     assert!(root
         .query_selector("[data-testid='lesson-reveal']")
         .unwrap()
@@ -1565,7 +1452,7 @@ async fn a_wrong_choice_is_struck_out_and_a_right_one_reveals_why() {
     right.done = true;
     let root = mount::<LessonPanel>(panel(right, Lang::En, Callback::noop())).await;
     assert!(text(&root, "lesson-reveal").contains("Right"));
-    assert!(!disabled_in(&root, "lesson-next"));
+    assert!(!disabled(&root, "lesson-next"));
 }
 
 #[wasm_bindgen_test]
@@ -1599,15 +1486,15 @@ fn finished(id: &str) -> LessonState {
     end
 }
 
+/// The lesson panel at the end of the lesson `id`.
+async fn end_of(id: &str, lang: Lang) -> Element {
+    mount::<LessonPanel>(panel(finished(id), lang, Callback::noop())).await
+}
+
 #[wasm_bindgen_test]
 async fn the_end_of_a_lesson_links_to_the_next_lesson_of_its_question() {
     // Within a question: high availability's 4th lesson, then its 5th.
-    let root = mount::<LessonPanel>(panel(
-        finished("kafka-high-availability"),
-        Lang::En,
-        Callback::noop(),
-    ))
-    .await;
+    let root = end_of("kafka-high-availability", Lang::En).await;
     assert_eq!(
         attr(&root, "next-lesson", "href"),
         "#lesson/kafka-eligible-leader-replicas/1"
@@ -1621,12 +1508,7 @@ async fn the_end_of_a_lesson_links_to_the_next_lesson_of_its_question() {
     assert!(link.contains("Kafka 4.1: when the last in-sync replica loses power"));
 
     // The last of its question: the first lesson of the next question on the map, said so.
-    let root = mount::<LessonPanel>(panel(
-        finished("kafka-eligible-leader-replicas"),
-        Lang::Zh,
-        Callback::noop(),
-    ))
-    .await;
+    let root = end_of("kafka-eligible-leader-replicas", Lang::Zh).await;
     assert_eq!(
         attr(&root, "next-lesson", "href"),
         "#lesson/kafka-duplicate-consumption/1"
@@ -1635,20 +1517,14 @@ async fn the_end_of_a_lesson_links_to_the_next_lesson_of_its_question() {
     assert!(text(&root, "next-lesson").contains("最后一课"));
 
     // The message-loss lessons are numbered 7 to 11: order, not position in the file.
-    let root = mount::<LessonPanel>(panel(
-        finished("rabbitmq-consumer-loss"),
-        Lang::En,
-        Callback::noop(),
-    ))
-    .await;
+    let root = end_of("rabbitmq-consumer-loss", Lang::En).await;
     assert_eq!(
         attr(&root, "next-lesson", "href"),
         "#lesson/kafka-producer-loss/1"
     );
 
     // The last lesson of the last question: back to the lesson map.
-    let root =
-        mount::<LessonPanel>(panel(finished("design-an-mq"), Lang::En, Callback::noop())).await;
+    let root = end_of("design-an-mq", Lang::En).await;
     assert_eq!(attr(&root, "next-lesson", "href"), "#");
     assert_eq!(attr(&root, "next-lesson", "data-next"), "lesson-map");
 }

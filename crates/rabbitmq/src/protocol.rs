@@ -23,6 +23,16 @@ impl PublishRef {
     pub fn enqueuer(&self) -> (NodeId, NodeId, u64) {
         (self.node, self.client, self.channel)
     }
+
+    /// A queue's answer to this publish, for its channel (on `self.node`): taken (`ok`), or
+    /// refused (R2, R16).
+    pub fn answer(self, queue: u32, ok: bool) -> Msg {
+        Msg::Enqueued {
+            queue,
+            from: self,
+            ok,
+        }
+    }
 }
 
 /// A consumer as the queue knows it: its channel's node, its client and which life of it.
@@ -57,6 +67,30 @@ pub struct QMsg {
     /// routed with): an id in the cluster's table of dead-lettered headers, or
     /// [`Headers::PUBLISHED`] for a message as its publisher sent it (R12).
     pub headers: u32,
+}
+
+impl QMsg {
+    /// A message as a queue takes it in at `index`, at `now`: ready, never delivered.
+    pub fn new(message: MessageId, index: u64, persistent: bool, headers: u32, now: u64) -> Self {
+        QMsg {
+            message,
+            index,
+            persistent,
+            delivered: false,
+            deliveries: 0,
+            enqueued_at: now,
+            headers,
+        }
+    }
+
+    /// Hand it to a consumer once more: counts the delivery and says whether it is a
+    /// redelivery (delivered before, R7; the count is `x-delivery-count`, R14).
+    pub fn deliver(&mut self) -> bool {
+        let redelivered = self.delivered;
+        self.delivered = true;
+        self.deliveries += 1;
+        redelivered
+    }
 }
 
 /// One `x-death` entry: a message was dead-lettered `count` times from `queue` for `reason`

@@ -188,15 +188,7 @@ impl Replica {
                     error: QueueError::Full,
                 });
                 if let Some(from) = from {
-                    fx.send(
-                        me,
-                        from.node,
-                        Msg::Enqueued {
-                            queue: self.queue,
-                            from,
-                            ok: false,
-                        },
-                    );
+                    fx.send(me, from.node, from.answer(self.queue, false));
                 }
                 return;
             }
@@ -206,15 +198,7 @@ impl Replica {
         }
         let index = self.next_index;
         self.next_index += 1;
-        let msg = QMsg {
-            message,
-            index,
-            persistent,
-            delivered: false,
-            deliveries: 0,
-            enqueued_at: fx.now(),
-            headers,
-        };
+        let msg = QMsg::new(message, index, persistent, headers, fx.now());
         self.messages.insert(index, msg);
         self.ready.insert(index);
         fx.note(Note::Enqueued {
@@ -241,15 +225,7 @@ impl Replica {
         self.confirms.retain(|c| {
             let done = !c.needs_fsync && c.mirrors.is_empty();
             if done {
-                fx.send(
-                    me,
-                    c.from.node,
-                    Msg::Enqueued {
-                        queue,
-                        from: c.from,
-                        ok: true,
-                    },
-                );
+                fx.send(me, c.from.node, c.from.answer(queue, true));
             }
             !done
         });
@@ -341,9 +317,7 @@ impl Replica {
             let Some(msg) = self.messages.get_mut(&index) else {
                 continue;
             };
-            let redelivered = msg.delivered;
-            msg.delivered = true;
-            msg.deliveries += 1;
+            let redelivered = msg.deliver();
             let message = msg.message;
             let c = &mut self.consumers[pick];
             let tag = QueueTag {
@@ -541,15 +515,7 @@ impl Replica {
             m.delivered = true;
         }
         for (_, from) in std::mem::take(&mut self.pending_from) {
-            fx.send(
-                me,
-                from.node,
-                Msg::Enqueued {
-                    queue: self.queue,
-                    from,
-                    ok: true,
-                },
-            );
+            fx.send(me, from.node, from.answer(self.queue, true));
         }
         self.mirrors = mirrors;
         self.members.clear();

@@ -317,32 +317,14 @@ impl QuorumMember {
                                     queue: self.queue,
                                     message,
                                 });
-                                fx.send(
-                                    self.me,
-                                    r.node,
-                                    Msg::Enqueued {
-                                        queue: self.queue,
-                                        from: r,
-                                        ok: true,
-                                    },
-                                );
+                                fx.send(self.me, r.node, r.answer(self.queue, true));
                             }
                             continue;
                         }
                         *next += 1;
                     }
-                    self.messages.insert(
-                        index,
-                        QMsg {
-                            message,
-                            index,
-                            persistent,
-                            delivered: false,
-                            deliveries: 0,
-                            enqueued_at: fx.now(),
-                            headers,
-                        },
-                    );
+                    let msg = QMsg::new(message, index, persistent, headers, fx.now());
+                    self.messages.insert(index, msg);
                     self.ready.insert(index);
                     if leader {
                         fx.note(Note::Enqueued {
@@ -353,15 +335,7 @@ impl QuorumMember {
                         });
                         if let Some(from) = from {
                             // R2: confirmed once a majority has it.
-                            fx.send(
-                                self.me,
-                                from.node,
-                                Msg::Enqueued {
-                                    queue: self.queue,
-                                    from,
-                                    ok: true,
-                                },
-                            );
+                            fx.send(self.me, from.node, from.answer(self.queue, true));
                         }
                     }
                 }
@@ -386,9 +360,7 @@ impl QuorumMember {
                     let Some(msg) = self.messages.get_mut(&m) else {
                         continue;
                     };
-                    let redelivered = msg.delivered;
-                    msg.delivered = true;
-                    msg.deliveries += 1;
+                    let redelivered = msg.deliver();
                     let message = msg.message;
                     if leader {
                         fx.note(Note::Delivered {

@@ -2,7 +2,7 @@
 //! scenario tests (r01_…) live in crates/scenario/tests.
 
 use mqlab_engine::{Fault, NodeId, World};
-use mqlab_ledger::{assess, StoreKind};
+use mqlab_ledger::{assess, StoreKind, Tally};
 use mqlab_rabbitmq::*;
 
 fn queue(name: &str, home: u32, durable: bool, mirroring: Option<MirrorPolicy>) -> QueueConfig {
@@ -83,48 +83,48 @@ fn publish(w: &mut World<Rabbit>, at: u64, count: u32) {
     );
 }
 
-#[test]
-fn messages_flow_from_publisher_through_a_remote_home_to_the_consumer() {
+/// Five orders published at 100 ms with confirms into the durable queue "orders", homed on
+/// node 1 of `nodes`; its consumer ("billing", manual or auto ack) is on the last node.
+fn five_orders(nodes: u32, auto_ack: bool) -> World<Rabbit> {
     let mut w = world(config(
-        2,
+        nodes,
         queue("orders", 1, true, None),
         PublishMode::Confirm { window: 100 },
-        false,
+        auto_ack,
     ));
     publish(&mut w, 100, 5);
-    run(&mut w, 5_000);
+    w
+}
+
+/// The consumer's node crashes at `at` and comes back at 1 s.
+fn kill_consumer(w: &mut World<Rabbit>, at: u64) {
+    let node = NodeId(CONSUMER_BASE);
+    w.schedule_fault(at, Fault::Crash { node });
+    w.schedule_fault(1_000, Fault::Restart { node });
+}
+
+/// Run to 5 s, then judge every message.
+fn tally_at_5s(w: &mut World<Rabbit>) -> Tally {
+    run(w, 5_000);
     let m = w.model();
-    let (_, tally) = assess(m.ledger().records(), &m.placements(|n| w.is_up(n)));
+    assess(m.ledger().records(), &m.placements(|n| w.is_up(n))).1
+}
+
+#[test]
+fn messages_flow_from_publisher_through_a_remote_home_to_the_consumer() {
+    let mut w = five_orders(2, false);
+    let tally = tally_at_5s(&mut w);
     assert_eq!(tally.acknowledged, 5);
     assert_eq!(tally.processed, 5);
-    assert_eq!(m.stores()[0].rows.len(), 5);
+    assert_eq!(w.model().stores()[0].rows.len(), 5);
 }
 
 #[test]
 fn a_manual_ack_consumer_killed_mid_batch_gets_its_messages_redelivered() {
-    let mut w = world(config(
-        1,
-        queue("orders", 1, true, None),
-        PublishMode::Confirm { window: 100 },
-        false,
-    ));
-    publish(&mut w, 100, 5);
+    let mut w = five_orders(1, false);
     // Processing ends at 206, 307, …; each ack goes 1 ms later: at 308 the kill comes first.
-    w.schedule_fault(
-        308,
-        Fault::Crash {
-            node: NodeId(CONSUMER_BASE),
-        },
-    );
-    w.schedule_fault(
-        1_000,
-        Fault::Restart {
-            node: NodeId(CONSUMER_BASE),
-        },
-    );
-    run(&mut w, 5_000);
-    let m = w.model();
-    let (_, tally) = assess(m.ledger().records(), &m.placements(|n| w.is_up(n)));
+    kill_consumer(&mut w, 308);
+    let tally = tally_at_5s(&mut w);
     assert_eq!(tally.processed, 5);
     assert!(tally.redelivered > 0);
     assert!(tally.store_duplicates > 0, "{tally:?}");
@@ -132,28 +132,9 @@ fn a_manual_ack_consumer_killed_mid_batch_gets_its_messages_redelivered() {
 
 #[test]
 fn an_auto_ack_consumer_killed_mid_batch_loses_what_it_held() {
-    let mut w = world(config(
-        1,
-        queue("orders", 1, true, None),
-        PublishMode::Confirm { window: 100 },
-        true,
-    ));
-    publish(&mut w, 100, 5);
-    w.schedule_fault(
-        350,
-        Fault::Crash {
-            node: NodeId(CONSUMER_BASE),
-        },
-    );
-    w.schedule_fault(
-        1_000,
-        Fault::Restart {
-            node: NodeId(CONSUMER_BASE),
-        },
-    );
-    run(&mut w, 5_000);
-    let m = w.model();
-    let (_, tally) = assess(m.ledger().records(), &m.placements(|n| w.is_up(n)));
+    let mut w = five_orders(1, true);
+    kill_consumer(&mut w, 350);
+    let tally = tally_at_5s(&mut w);
     assert!(tally.skipped > 0, "{tally:?}");
     assert_eq!(tally.store_duplicates, 0);
 }

@@ -16,9 +16,25 @@ fn error_of(v: serde_json::Value) -> mqlab_scenario::ScenarioError {
     }
 }
 
+/// A change that spoils a valid document, the field its error must name, and words its
+/// English text must hold.
+type Case = (fn(&mut serde_json::Value), &'static str, &'static str);
+
+/// Each case, applied to a fresh `valid()` document, is refused with an error that names its
+/// field, says the words in English and has a Chinese text.
+fn assert_each_refused(valid: impl Fn() -> serde_json::Value, cases: Vec<Case>) {
+    for (patch, field, words) in cases {
+        let mut v = valid();
+        patch(&mut v);
+        let e = error_of(v);
+        assert_eq!(e.field, field, "{e}");
+        assert!(e.en.contains(words), "{e}");
+        assert!(!e.zh.is_empty());
+    }
+}
+
 #[test]
 fn each_bad_field_is_named() {
-    type Case = (fn(&mut serde_json::Value), &'static str, &'static str);
     let cases: Vec<Case> = vec![
         (
             |v| v["kafka"]["brokers"] = json!(0),
@@ -93,19 +109,11 @@ fn each_bad_field_is_named() {
             "already",
         ),
     ];
-    for (patch, field, words) in cases {
-        let mut v = base();
-        patch(&mut v);
-        let e = error_of(v);
-        assert_eq!(e.field, field, "{e}");
-        assert!(e.en.contains(words), "{e}");
-        assert!(!e.zh.is_empty());
-    }
+    assert_each_refused(base, cases);
 }
 
 #[test]
 fn each_bad_consumer_or_store_field_is_named() {
-    type Case = (fn(&mut serde_json::Value), &'static str, &'static str);
     let cases: Vec<Case> = vec![
         (
             |v| v["consumers"][0]["store"] = json!("ledger"),
@@ -153,14 +161,7 @@ fn each_bad_consumer_or_store_field_is_named() {
             "not a broker or a consumer",
         ),
     ];
-    for (patch, field, words) in cases {
-        let mut v = with_consumers(2, "auto", "plain_insert");
-        patch(&mut v);
-        let e = error_of(v);
-        assert_eq!(e.field, field, "{e}");
-        assert!(e.en.contains(words), "{e}");
-        assert!(!e.zh.is_empty());
-    }
+    assert_each_refused(|| with_consumers(2, "auto", "plain_insert"), cases);
 }
 
 /// JSON that does not parse names its line and column; JSON of the wrong shape names the
@@ -292,7 +293,6 @@ fn seeking_past_the_end_stops_at_the_end() {
 
 #[test]
 fn each_bad_rabbitmq_field_is_named() {
-    type Case = (fn(&mut serde_json::Value), &'static str, &'static str);
     let cases: Vec<Case> = vec![
         (
             |v| v["rabbitmq"]["nodes"] = json!(0),
@@ -375,12 +375,5 @@ fn each_bad_rabbitmq_field_is_named() {
             "not mirrored",
         ),
     ];
-    for (patch, field, words) in cases {
-        let mut v = rabbit_base();
-        patch(&mut v);
-        let e = error_of(v);
-        assert_eq!(e.field, field, "{e}");
-        assert!(e.en.contains(words), "{e}");
-        assert!(!e.zh.is_empty());
-    }
+    assert_each_refused(rabbit_base, cases);
 }

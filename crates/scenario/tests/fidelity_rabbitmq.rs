@@ -206,13 +206,7 @@ fn r08_prefetch_caps_the_unacked_deliveries() {
     let mut peak = 0;
     for t in (1000..3000).step_by(20) {
         let f = at_time(&mut p, t);
-        let q = queue(&f, "orders");
-        let leader = q
-            .replicas
-            .iter()
-            .find(|r| r.role == ReplicaRole::Leader)
-            .unwrap();
-        peak = peak.max(leader.unacked.len());
+        peak = peak.max(orders_leader(&f).unacked.len());
     }
     assert_eq!(peak, 2);
 }
@@ -277,6 +271,15 @@ fn mirrored(policy: Value) -> Value {
     // Classic mirroring exists only in RabbitMQ 3.x.
     v["rabbitmq"]["version"] = json!("3.13");
     v
+}
+
+/// The replica of "orders" in the leader role.
+fn orders_leader(f: &mqlab_scenario::Frame) -> &mqlab_scenario::frame::QueueReplicaView {
+    queue(f, "orders")
+        .replicas
+        .iter()
+        .find(|r| r.role == ReplicaRole::Leader)
+        .expect("orders has a leader replica")
 }
 
 fn replica(
@@ -698,12 +701,7 @@ fn r20_every_message_of_a_promoted_mirror_comes_flagged_redelivered() {
     let mut v = no_consumer(mirrored(json!({ "ha_mode": "all" })));
     v["script"] = json!([publish(1000, 4), fault(2000, "crash", "rabbit-1")]);
     let (_, f) = play(v);
-    let leader = queue(&f, "orders")
-        .replicas
-        .iter()
-        .find(|r| r.role == ReplicaRole::Leader)
-        .cloned()
-        .unwrap();
+    let leader = orders_leader(&f);
     assert_eq!(leader.ready.len(), 4);
     assert!(leader.ready.iter().all(|m| m.redelivered));
 }
@@ -719,12 +717,7 @@ fn r01_after_kill_9_recovered_messages_are_flagged_redelivered_after_a_clean_sto
             fault(4000, "restart", "rabbit-1")
         ]);
         let (_, f) = play(v);
-        let q = queue(&f, "orders");
-        let leader = q
-            .replicas
-            .iter()
-            .find(|r| r.role == ReplicaRole::Leader)
-            .unwrap();
+        let leader = orders_leader(&f);
         assert_eq!(leader.ready.len(), 3, "{fault_kind}");
         assert!(
             leader.ready.iter().all(|m| m.redelivered == flagged),

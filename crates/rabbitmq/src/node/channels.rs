@@ -56,6 +56,19 @@ struct Subscription {
     held: Vec<QueuedDelivery>,
 }
 
+impl Subscription {
+    /// What attaches this subscription to the queue's leader: on `basic.consume`, and again
+    /// whenever the queue gets a new leader.
+    fn subscribe(&self, queue: u32, consumer: ConsumerRef) -> Msg {
+        Msg::Subscribe {
+            queue,
+            consumer,
+            auto_ack: self.auto_ack,
+            prefetch: self.prefetch,
+        }
+    }
+}
+
 /// A delivery from a queue: (queue tag, message, redelivered, id).
 type QueuedDelivery = (crate::protocol::QueueTag, MessageId, bool, u64);
 
@@ -133,11 +146,7 @@ impl RabbitNode {
                 let Some(ch) = self.channels.get_mut(&consumer.client) else {
                     return;
                 };
-                let Some(sub) = ch
-                    .subscriptions
-                    .get_mut(&queue)
-                    .filter(|s| s.life == consumer.life)
-                else {
+                let Some(sub) = ch.live_subscription(queue, consumer) else {
                     return;
                 };
                 if id > 0 {
@@ -186,9 +195,8 @@ impl RabbitNode {
                     return;
                 };
                 let Some(sub) = ch
-                    .subscriptions
-                    .get_mut(&queue)
-                    .filter(|s| s.life == consumer.life && s.fetching.is_some())
+                    .live_subscription(queue, consumer)
+                    .filter(|s| s.fetching.is_some())
                 else {
                     return;
                 };
@@ -271,32 +279,22 @@ impl RabbitNode {
                 let ch = self.channel(from);
                 match (error, view.and_then(|v| v.leader)) {
                     (None, Some(leader)) => {
-                        ch.subscriptions.insert(
-                            queue,
-                            Subscription {
-                                auto_ack,
-                                prefetch,
-                                life,
-                                last_id: 0,
-                                fetching: None,
-                                held: Vec::new(),
-                            },
-                        );
+                        let sub = Subscription {
+                            auto_ack,
+                            prefetch,
+                            life,
+                            last_id: 0,
+                            fetching: None,
+                            held: Vec::new(),
+                        };
+                        let consumer = ConsumerRef {
+                            node: me,
+                            client: from,
+                            life,
+                        };
                         fx.send(me, from, Msg::ConsumeOk { queue });
-                        fx.send(
-                            me,
-                            leader,
-                            Msg::Subscribe {
-                                queue,
-                                consumer: ConsumerRef {
-                                    node: me,
-                                    client: from,
-                                    life,
-                                },
-                                auto_ack,
-                                prefetch,
-                            },
-                        );
+                        fx.send(me, leader, sub.subscribe(queue, consumer));
+                        ch.subscriptions.insert(queue, sub);
                     }
                     (error, _) => fx.send(
                         me,
@@ -629,16 +627,7 @@ impl RabbitNode {
                         },
                     );
                 }
-                fx.send(
-                    me,
-                    leader,
-                    Msg::Subscribe {
-                        queue,
-                        consumer,
-                        auto_ack: sub.auto_ack,
-                        prefetch: sub.prefetch,
-                    },
-                );
+                fx.send(me, leader, sub.subscribe(queue, consumer));
             }
         }
     }
@@ -682,6 +671,19 @@ impl RabbitNode {
 }
 
 impl Channel {
+    /// The subscription to `queue` that `consumer` names, unless it has been cancelled and
+    /// replaced since (a new `basic.consume` is a new life): a queue's message for an older
+    /// life is stale.
+    fn live_subscription(
+        &mut self,
+        queue: u32,
+        consumer: ConsumerRef,
+    ) -> Option<&mut Subscription> {
+        self.subscriptions
+            .get_mut(&queue)
+            .filter(|s| s.life == consumer.life)
+    }
+
     /// A delivery from a queue goes to the client with the channel's next delivery tag.
     fn hand_over(
         &mut self,

@@ -47,15 +47,7 @@ impl RabbitNode {
                     // Not the leader (any more): refuse, the channel will hear who is.
                     None => {
                         if let Some(origin) = origin {
-                            fx.send(
-                                me,
-                                origin.node,
-                                Msg::Enqueued {
-                                    queue,
-                                    from: origin,
-                                    ok: false,
-                                },
-                            );
+                            fx.send(me, origin.node, origin.answer(queue, false));
                         }
                     }
                 }
