@@ -1,4 +1,5 @@
 // MQ Lab's service worker: after one visit the playground works with no network.
+// It also caches every lesson file listed in lesson-cards.json.
 // The page and everything it names (the hashed js, wasm, css and icon Trunk emits) are cached
 // when the worker installs; later the page is fetched network-first (so a new build is picked
 // up when online) and the hashed files cache-first (a hash never changes its content).
@@ -12,6 +13,9 @@ async function cacheSite() {
   // Every './name' the page refers to: the module, its wasm, the stylesheet, the icon.
   const names = new Set([...page.matchAll(/["'](\.\/[^"'#?]+)["']/g)].map((m) => m[1]));
   await cache.addAll([...names]);
+  // Every lesson the lesson map lists (the page fetches a lesson's file when it is opened).
+  const cards = await (await fetch('./lesson-cards.json', { cache: 'no-cache' })).json();
+  await cache.addAll(cards.map((card) => `./lessons/${card.id}.json`));
   return names;
 }
 
@@ -32,9 +36,11 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  // The search's worker (explorer-worker.js, _bg.wasm, _loader.js) has no hash in its name:
-  // like the page, the network's copy when there is one (remembered), else the cached one.
-  if (request.mode === 'navigate' || url.pathname.includes('explorer-worker')) {
+  // The search's worker (explorer-worker.js, _bg.wasm, _loader.js) and the lesson files have
+  // no hash in their names: like the page, the network's copy when there is one
+  // (remembered), else the cached one.
+  const unhashed = url.pathname.includes('explorer-worker') || url.pathname.includes('/lessons/');
+  if (request.mode === 'navigate' || unhashed) {
     const key = request.mode === 'navigate' ? './' : request;
     event.respondWith(
       fetch(request)

@@ -2,6 +2,7 @@
 //! keyboard shortcuts and the saved language live here, the only effects of the app.
 
 use crate::i18n::{Lang, T};
+use crate::lesson_files;
 use crate::pages::compare::CompareView;
 use crate::pages::lesson_map::LessonMap;
 use crate::pages::relay;
@@ -92,7 +93,9 @@ pub fn app() -> Html {
     // sandbox's stage (not while playing: it would change 20 times a second). A new address
     // typed in, or a link followed, opens what it names.
     {
-        let fragment = (!state.play.playing).then(|| state.fragment());
+        // Nor while a lesson's file is on its way: the address names what is being opened.
+        let settled = !state.play.playing && state.loading_lesson.is_none();
+        let fragment = settled.then(|| state.fragment());
         use_effect_with(fragment, |fragment| {
             if let Some(fragment) = fragment {
                 prefs::set_fragment(fragment);
@@ -104,6 +107,17 @@ pub fn app() -> Html {
                 dispatcher.dispatch(Action::Route(prefs::route_in_url()));
             });
             move || drop(listener)
+        });
+    }
+    // A lesson opened for the first time: fetch its file, then open the address again.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.loading_lesson.clone(), move |loading| {
+            if let Some(id) = loading.clone() {
+                lesson_files::fetch(id, move || {
+                    dispatcher.dispatch(Action::Route(prefs::route_in_url()))
+                });
+            }
         });
     }
     use_effect_with(state.ui.presenter, |on| prefs::save_presenter(*on));
@@ -166,6 +180,12 @@ pub fn app() -> Html {
                 <CompareView {lang} compare={compare.clone()} playing={state.play.playing} speed={state.play.speed}
                     reduced_motion={*reduced_motion} on_input={on_input.clone()} {on_divergence} />
             </>
+        }
+    } else if state.loading_lesson.is_some() {
+        html! {
+            <main class="main home-main">
+                <p class="lesson-loading" role="status" data-testid="lesson-loading">{ T::LessonLoading.get(lang) }</p>
+            </main>
         }
     } else if state.view == View::Home {
         html! {

@@ -326,6 +326,7 @@ texts! {
     FateVisibleUnacked => "? visible but never acked", "? 未确认却可读";
     FateConsumed => "✓ delivered and acked", "✓ 已投递并确认";
     FateAborted => "↺ transaction aborted", "↺ 事务已中止";
+    LessonLoading => "Loading the lesson…", "正在加载课程…";
     // Event log
     NoEvents => "Nothing has happened yet. Step forward to start.", "还没有发生任何事。前进一步开始。";
     SevInfo => "ℹ info", "ℹ 信息";

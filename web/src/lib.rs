@@ -11,6 +11,7 @@ pub mod share;
 pub mod stage;
 
 mod app;
+mod lesson_files;
 mod prefs;
 mod state;
 

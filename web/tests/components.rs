@@ -1341,7 +1341,7 @@ fn panel(lesson: LessonState, lang: Lang, on_input: Callback<LessonInput>) -> Le
         lesson,
         playing: false,
         on_input,
-        lessons: Rc::new(mqlab_scenario::lesson::lesson_docs()),
+        lessons: Rc::new(mqlab_scenario::lesson::cards()),
     }
 }
 
@@ -1352,7 +1352,7 @@ async fn the_lesson_map_groups_lessons_by_question_and_shows_progress() {
     progress.reach("ordering", 2);
     let root = mount::<LessonMap>(LessonMapProps {
         lang: Lang::En,
-        lessons: Rc::new(mqlab_scenario::lesson::lesson_docs()),
+        lessons: Rc::new(mqlab_scenario::lesson::cards()),
         progress: Rc::new(progress),
     })
     .await;

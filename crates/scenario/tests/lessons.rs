@@ -211,6 +211,30 @@ fn a_wrong_choice_is_judged_wrong() {
     }
 }
 
+/// The page ships only the lesson map's cards and fetches a lesson's file when it is opened:
+/// the cards must say what the lesson files say. After editing a lesson:
+/// `MQLAB_BLESS=1 cargo test -p mqlab-scenario --test lessons lesson_cards`.
+#[test]
+fn the_lesson_cards_file_matches_the_lesson_files() {
+    let want = mqlab_scenario::lesson::card::cards_file(&lesson_docs());
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lesson/lesson-cards.json");
+    let bless = std::env::var("MQLAB_BLESS").is_ok_and(|v| !v.is_empty() && v != "0");
+    if bless {
+        std::fs::write(&path, &want).expect("write the cards file");
+        return;
+    }
+    let have = std::fs::read_to_string(&path).expect("the cards file");
+    assert!(
+        have == want,
+        "{} is out of date with lessons/*.json: run \
+         MQLAB_BLESS=1 cargo test -p mqlab-scenario --test lessons lesson_cards",
+        path.display()
+    );
+    let cards = mqlab_scenario::lesson::cards();
+    assert_eq!(cards.len(), lesson_sources().len(), "every card reads");
+}
+
 #[test]
 fn the_lesson_map_lists_every_lesson() {
     let docs = lesson_docs();

@@ -5,14 +5,14 @@ use crate::i18n::{fill, question_text, Lang, T};
 use crate::progress::Progress;
 use crate::route::Route;
 use mqlab_scenario::lesson::doc::Question;
-use mqlab_scenario::lesson::LessonDoc;
+use mqlab_scenario::lesson::LessonCard;
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonMapProps {
     pub lang: Lang,
-    pub lessons: Rc<Vec<LessonDoc>>,
+    pub lessons: Rc<Vec<LessonCard>>,
     pub progress: Rc<Progress>,
 }
 
@@ -31,8 +31,8 @@ fn question_key(q: Question) -> &'static str {
 #[function_component(LessonMap)]
 pub fn lesson_map(props: &LessonMapProps) -> Html {
     let lang = props.lang;
-    let card = |lesson: &LessonDoc| {
-        let total = lesson.steps.len();
+    let card = |lesson: &LessonCard| {
+        let total = lesson.steps;
         let progress = props.progress.of(&lesson.id);
         let (resume, status) = if progress.finished {
             (0, T::LessonFinished.get(lang).to_string())
@@ -57,7 +57,7 @@ pub fn lesson_map(props: &LessonMapProps) -> Html {
         }
     };
     let groups = Question::ALL.iter().filter_map(|q| {
-        let mut lessons: Vec<&LessonDoc> =
+        let mut lessons: Vec<&LessonCard> =
             props.lessons.iter().filter(|l| l.question == *q).collect();
         if lessons.is_empty() {
             return None;

@@ -6,7 +6,7 @@ use crate::i18n::{fill, question_text, Lang, T};
 use crate::route::Route;
 use crate::state::{LessonInput, LessonState};
 use mqlab_scenario::lesson::run::{Outcome, Prediction, Verdict};
-use mqlab_scenario::lesson::{next_lesson, Goal, LessonDoc, NextLesson, StepDoc};
+use mqlab_scenario::lesson::{next_lesson, Goal, LessonCard, LessonDoc, NextLesson, StepDoc};
 use mqlab_scenario::Text;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,7 +19,7 @@ pub struct LessonPanelProps {
     pub on_input: Callback<LessonInput>,
     /// Every lesson, for the link to the next one at the end.
     #[prop_or_default]
-    pub lessons: Rc<Vec<LessonDoc>>,
+    pub lessons: Rc<Vec<LessonCard>>,
 }
 
 fn kind(step: &StepDoc) -> (&'static str, T) {
@@ -270,8 +270,8 @@ fn answer(props: &LessonPanelProps) -> Html {
 
 /// The link to the lesson after this one: the next of its question, else the first of the
 /// next question (saying so), else back to the lesson map.
-fn next_link(lang: Lang, lessons: &[LessonDoc], doc: &LessonDoc) -> Html {
-    let fill_lesson = |t: T, next: &LessonDoc| {
+fn next_link(lang: Lang, lessons: &[LessonCard], doc: &LessonDoc) -> Html {
+    let fill_lesson = |t: T, next: &LessonCard| {
         t.get(lang)
             .replace("{question}", question_text(next.question).get(lang))
             .replace("{title}", next.title.get(lang))

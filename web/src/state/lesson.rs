@@ -9,8 +9,7 @@ use mqlab_scenario::lesson::run::{
     Outcome, Prediction, Verdict,
 };
 use mqlab_scenario::lesson::{
-    check_goals, lesson_sources, validate_lesson, Condition, GoalOutcome, Lesson, LessonDoc,
-    StepDoc,
+    check_goals, validate_lesson, Condition, GoalOutcome, Lesson, LessonDoc, StepDoc,
 };
 use mqlab_scenario::settings::apply_setting_or_say;
 use mqlab_scenario::{Command, Player, Text};
@@ -99,16 +98,8 @@ impl LessonState {
     }
 }
 
-/// A shipped lesson, checked against its scenario.
-fn find_lesson(id: &str) -> Result<Lesson, Text> {
-    let unknown = || Text {
-        en: format!("There is no lesson \"{id}\"."),
-        zh: format!("没有名为 \"{id}\" 的课程。"),
-    };
-    let (_, source) = lesson_sources()
-        .iter()
-        .find(|(lesson, _)| *lesson == id)
-        .ok_or_else(unknown)?;
+/// A lesson's file (fetched when opened), checked against its scenario.
+fn read_lesson(id: &str, source: &str) -> Result<Lesson, Text> {
     let doc = LessonDoc::parse(source).map_err(|e| Text {
         en: format!(
             "The lesson \"{id}\" cannot be read: {}",
@@ -125,8 +116,8 @@ fn find_lesson(id: &str) -> Result<Lesson, Text> {
 impl AppState {
     /// Opens a lesson at a step (0-based; past the end means its last step), the world as a
     /// learner who did every earlier step finds it. On a bad lesson: the lesson map and why.
-    pub(super) fn open_lesson(&mut self, id: &str, step: usize) {
-        let lesson = match find_lesson(id) {
+    pub(super) fn open_lesson(&mut self, id: &str, source: &str, step: usize) {
+        let lesson = match read_lesson(id, source) {
             Ok(lesson) => Rc::new(lesson),
             Err(why) => {
                 self.view = View::Home;

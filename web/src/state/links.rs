@@ -233,6 +233,7 @@ fn damaged_links_open_the_nearest_state_and_say_why_in_both_languages() {
         ("compare", "compare kafka-acks1-leader-dies", &[], &[]),
         ("", "home", &[], &[]),
     ];
+    crate::lesson_files::keep_shipped();
     let mut state = AppState::new(Lang::En, parse(""), Progress::default(), false);
     for (fragment, expected, kinds, words) in cases {
         let short: String = fragment.chars().take(60).collect();

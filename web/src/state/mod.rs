@@ -18,12 +18,13 @@ pub use sandbox::{Applied, NodeCommand, SandboxState, SharedRabbit};
 pub use step_log::LogEntry;
 
 use crate::i18n::Lang;
+use crate::lesson_files;
 use crate::link_problem::{self, excerpt, LinkProblem};
 use crate::progress::Progress;
 use crate::route::{Parsed, Route};
 use crate::share;
 use mqlab_scenario::frame::{NodeKind, NodeView};
-use mqlab_scenario::lesson::{lesson_docs, lesson_sources, LessonDoc};
+use mqlab_scenario::lesson::{cards, LessonCard};
 use mqlab_scenario::{examples, ScenarioDoc, ScenarioError, Text};
 use std::rc::Rc;
 use yew::Reducible;
@@ -114,10 +115,13 @@ pub enum Action {
 pub struct AppState {
     pub view: View,
     pub lang: Lang,
-    /// Every shipped lesson, for the lesson map.
-    pub lessons: Rc<Vec<LessonDoc>>,
+    /// Every shipped lesson's card, for the lesson map.
+    pub lessons: Rc<Vec<LessonCard>>,
     /// The lesson being followed (`View::Lesson`).
     pub lesson: Option<LessonState>,
+    /// The lesson whose file is being fetched (`View::Lesson` with no `lesson` yet): when it
+    /// arrives, the address is opened again.
+    pub loading_lesson: Option<String>,
     /// The comparison on show (`View::Compare`).
     pub compare: Option<CompareState>,
     /// How far the learner got in each lesson; `app` keeps it in localStorage.
@@ -182,8 +186,9 @@ impl AppState {
         let mut state = AppState {
             view: View::Home,
             lang,
-            lessons: Rc::new(lesson_docs()),
+            lessons: Rc::new(cards()),
             lesson: None,
+            loading_lesson: None,
             compare: None,
             progress: Rc::new(progress),
             examples: Rc::new(list),
@@ -211,6 +216,7 @@ impl AppState {
         self.ui.menu = None;
         self.ui.notice = None;
         let mut problems = parsed.problems;
+        self.loading_lesson = None;
         match parsed.route {
             Route::Home => {
                 self.view = View::Home;
@@ -218,21 +224,37 @@ impl AppState {
             }
             Route::Compare { spec, at } => self.open_compare(spec, at, &mut problems),
             Route::Lesson { id, step, at } => {
-                let exists = lesson_sources().iter().any(|(lesson, _)| *lesson == id);
-                if !exists {
-                    problems.push(LinkProblem::UnknownLesson { id: excerpt(&id) });
-                    self.view = View::Home;
-                    self.lesson = None;
-                } else {
-                    self.open_lesson(&id, step);
-                    let count = self.lesson.as_ref().map(|l| l.doc().steps.len());
-                    if let Some(count) = count.filter(|c| step >= *c) {
-                        let asked = (step.saturating_add(1)).to_string();
-                        past_lesson_end(&mut problems, &id, asked, count);
+                let known = self.lessons.iter().any(|card| card.id == id);
+                match known.then(|| lesson_files::take(&id)) {
+                    None => {
+                        problems.push(LinkProblem::UnknownLesson { id: excerpt(&id) });
+                        self.view = View::Home;
+                        self.lesson = None;
                     }
-                    if at > 0 && self.view == View::Lesson {
-                        self.move_to(at.min(self.total()));
-                        past_end(&mut problems, at, self.total());
+                    Some(None) => {
+                        // Not fetched yet: the page says so and `app` fetches it, then opens
+                        // this address again (its problems are found again then).
+                        self.view = View::Lesson;
+                        self.lesson = None;
+                        self.loading_lesson = Some(id);
+                        return problems;
+                    }
+                    Some(Some(Err(why))) => {
+                        self.view = View::Home;
+                        self.lesson = None;
+                        self.ui.notice = Some(why);
+                    }
+                    Some(Some(Ok(source))) => {
+                        self.open_lesson(&id, &source, step);
+                        let count = self.lesson.as_ref().map(|l| l.doc().steps.len());
+                        if let Some(count) = count.filter(|c| step >= *c) {
+                            let asked = (step.saturating_add(1)).to_string();
+                            past_lesson_end(&mut problems, &id, asked, count);
+                        }
+                        if at > 0 && self.view == View::Lesson {
+                            self.move_to(at.min(self.total()));
+                            past_end(&mut problems, at, self.total());
+                        }
                     }
                 }
             }

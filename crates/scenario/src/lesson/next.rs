@@ -2,15 +2,16 @@
 //! first lesson of the next question that has any (in the home page's order of questions),
 //! else none — the end of the lesson map.
 
-use super::doc::{LessonDoc, Question};
+use super::card::LessonCard;
+use super::doc::Question;
 
 /// Where a lesson's "next lesson" link goes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum NextLesson<'a> {
     /// The next lesson of the same question.
-    SameQuestion(&'a LessonDoc),
+    SameQuestion(&'a LessonCard),
     /// The lesson was the last of its question: the first lesson of the next question.
-    NextQuestion(&'a LessonDoc),
+    NextQuestion(&'a LessonCard),
     /// The last lesson of the last question (or an unknown id): back to the lesson map.
     None,
 }
@@ -30,9 +31,9 @@ impl Question {
 
 /// The lessons in lesson-map order: by question (as [`Question::ALL`] lists them), then by
 /// `order`, then by id so that equal orders still give one sequence.
-pub fn in_map_order(lessons: &[LessonDoc]) -> Vec<&LessonDoc> {
+pub fn in_map_order(lessons: &[LessonCard]) -> Vec<&LessonCard> {
     let rank = |q: Question| Question::ALL.iter().position(|x| *x == q);
-    let mut sorted: Vec<&LessonDoc> = lessons.iter().collect();
+    let mut sorted: Vec<&LessonCard> = lessons.iter().collect();
     // The shared sort keeps the wasm small (see ARCHITECTURE.md, "Bundle size").
     mqlab_engine::compact::sort_by(&mut sorted, |a, b| {
         (rank(a.question), a.order, &a.id).cmp(&(rank(b.question), b.order, &b.id))
@@ -41,7 +42,7 @@ pub fn in_map_order(lessons: &[LessonDoc]) -> Vec<&LessonDoc> {
 }
 
 /// The lesson after the one with id `id`.
-pub fn next_lesson<'a>(lessons: &'a [LessonDoc], id: &str) -> NextLesson<'a> {
+pub fn next_lesson<'a>(lessons: &'a [LessonCard], id: &str) -> NextLesson<'a> {
     let sorted = in_map_order(lessons);
     let Some(at) = sorted.iter().position(|l| l.id == id) else {
         return NextLesson::None;
@@ -56,14 +57,15 @@ pub fn next_lesson<'a>(lessons: &'a [LessonDoc], id: &str) -> NextLesson<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lesson::lesson_docs;
+    use crate::lesson::card::cards;
 
-    fn lesson(id: &str, question: Question, order: u32) -> LessonDoc {
-        let mut doc = lesson_docs().into_iter().next().unwrap();
-        doc.id = id.to_string();
-        doc.question = question;
-        doc.order = order;
-        doc
+    fn lesson(id: &str, question: Question, order: u32) -> LessonCard {
+        LessonCard {
+            id: id.to_string(),
+            question,
+            order,
+            ..cards().remove(0)
+        }
     }
 
     #[test]
@@ -89,7 +91,7 @@ mod tests {
 
     #[test]
     fn the_shipped_lessons_form_one_chain_through_the_lesson_map() {
-        let lessons = lesson_docs();
+        let lessons = cards();
         // Order numbers need not start at 1 (message loss starts at 7), only rise.
         let first = in_map_order(&lessons)[0];
         assert_eq!(first.id, "rabbitmq-single-node");

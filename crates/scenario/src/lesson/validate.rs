@@ -16,6 +16,7 @@ pub struct Lesson {
     pub scenario: ScenarioDoc,
 }
 
+#[cfg(feature = "shipped-lessons")]
 const SOURCES: [(&str, &str); 18] = [
     ("backlog", include_str!("../../../../lessons/backlog.json")),
     (
@@ -88,10 +89,12 @@ const SOURCES: [(&str, &str); 18] = [
     ),
 ];
 
+#[cfg(feature = "shipped-lessons")]
 pub fn lesson_sources() -> &'static [(&'static str, &'static str)] {
     &SOURCES
 }
 
+#[cfg(feature = "shipped-lessons")]
 /// Every shipped lesson as its file spells it, unchecked against its scenario: enough for the
 /// lesson map, without playing every lesson's scenario at page load.
 pub fn lesson_docs() -> Vec<LessonDoc> {
@@ -101,6 +104,7 @@ pub fn lesson_docs() -> Vec<LessonDoc> {
         .collect()
 }
 
+#[cfg(feature = "shipped-lessons")]
 /// Every shipped lesson that parses and validates (the tests make sure all of them do).
 pub fn lessons() -> Vec<Lesson> {
     SOURCES
