@@ -16,7 +16,42 @@ const PAGES = [
   ['lesson', '#lesson/kafka-high-availability/3'],
   ['rabbitmq', '#rabbitmq-quorum-failover@120'],
   ['compare', '#compare@40'],
+  // Long client names (billing-app-tx, invoices-committed) beside their roles.
+  ['transactions', '#kafka-exactly-once@400'],
 ];
+
+/** Texts of a node card that run outside the card, and texts side by side (in any group of
+ * the stage) that run into each other. */
+async function cardTextProblems(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const drawn = (g) => [...g.querySelectorAll(':scope > text')]
+      .filter((t) => t.textContent.trim() !== '')
+      .map((t) => ({ t: t.textContent.trim(), r: t.getBoundingClientRect() }));
+    for (const card of document.querySelectorAll('svg.stage-svg g.node')) {
+      const rect = card.querySelector(':scope > rect.card');
+      if (!rect) continue;
+      const c = rect.getBoundingClientRect();
+      const name = card.getAttribute('data-testid');
+      for (const { t, r } of drawn(card)) {
+        if (r.left < c.left - 1 || r.right > c.right + 1) out.push(`${name}: "${t}" runs out of its card`);
+      }
+    }
+    for (const g of document.querySelectorAll('svg.stage-svg g')) {
+      const texts = drawn(g);
+      const name = g.closest('[data-testid]')?.getAttribute('data-testid');
+      for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+          const [a, b] = [texts[i].r, texts[j].r];
+          const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const sameLine = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 3;
+          if (sameLine && overlap > 1) out.push(`${name}: "${texts[i].t}" overlaps "${texts[j].t}"`);
+        }
+      }
+    }
+    return out;
+  });
+}
 
 /** Drawn sizes (CSS px) of every text of each stage on the page, smallest first. */
 async function stageTextSizes(page) {
@@ -66,6 +101,7 @@ for (const [view, size] of Object.entries(VIEWPORTS)) {
           expect(side.length).toBeGreaterThan(10);
           expect(side[0], `smallest stage text on ${name}`).toBeGreaterThanOrEqual(least);
         }
+        expect(await cardTextProblems(page)).toEqual([]);
         const o = await overflowing(page);
         expect(o.scroll, o.out.join('\n')).toBeLessThanOrEqual(o.width);
         expect(o.out).toEqual([]);

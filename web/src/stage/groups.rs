@@ -3,7 +3,9 @@
 //! Geometry comes from [`StageLayout`]; state is always told in words or shapes as well as
 //! colour.
 
-use super::layout::{self, fit, Rect, StageLayout, StoreLayout, Tenths, CHIP_H, GROUP_HEAD};
+use super::layout::{
+    self, fit, fit_width, text_width, Rect, StageLayout, StoreLayout, Tenths, CHIP_H, GROUP_HEAD,
+};
 use super::svg::{activation, f, node_name, status_attr, status_text};
 use crate::i18n::{self, Lang, T};
 use mqlab_scenario::frame::{
@@ -208,23 +210,27 @@ fn consumer_card(c: &ConsumerView, ctx: &SideCtx) -> Html {
         ctx.active.contains(&c.id).then_some("active"),
     );
     let commit = c.commit.get(lang);
+    // Each line within the card: the name beside the activity, the others alone.
+    let room = r.w - 16.0;
+    let state_w = text_width(&state, 11.0, false, true) + 8.0;
+    let name = fit_width(&c.name, room - state_w, 13.0, true);
     html! {
         <g {class} data-testid={format!("consumer-{}", c.id)} data-name={c.name.clone()}
             data-status={status_attr(status)} data-activity={activity_attr(c.activity)}
             data-assigned={c.assigned.join(" ")} data-in-hand={c.in_hand.len().to_string()}
             role="button" tabindex="0" aria-label={aria} onclick={click} onkeydown={key}>
             <rect class="card" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="7" />
-            <text class="node-name" x={f(r.x + 8.0)} y={f(r.y + 16.0)}>{ fit(&c.name, 15) }</text>
+            <text class="node-name" x={f(r.x + 8.0)} y={f(r.y + 16.0)}>{ name }</text>
             <text class="activity" x={f(r.x + r.w - 7.0)} y={f(r.y + 16.0)} text-anchor="end">{ state }</text>
             <text class={classes!("assigned", idle.then_some("idle-text"))} x={f(r.x + 8.0)} y={f(r.y + 31.0)}>
-                { fit(&partitions, 36) }
+                { fit_width(&partitions, room, 11.0, false) }
             </text>
             <text class="hand" x={f(r.x + 8.0)} y={f(r.y + 45.0)}>
                 { T::InHand.get(lang) }
                 if in_hand.is_empty() { { " —" } } else { { for in_hand.into_iter().take(12) } }
             </text>
             <text class="commit-mode" x={f(r.x + 8.0)} y={f(r.y + 58.0)}>
-                <title>{ commit }</title>{ fit(commit, 38) }
+                <title>{ commit }</title>{ fit_width(commit, room, 11.0, false) }
             </text>
         </g>
     }

@@ -168,16 +168,6 @@ fn membership(
         in_elr.then_some("elr"),
         (!in_isr && !in_elr).then_some("out")
     );
-    if p.elr.is_empty() && !p.isr.is_empty() {
-        return html! {
-            <>
-                <text class="isr" x={f(x + 8.0)} y={f(y)}>{ i18n::isr_list(&p.isr) }</text>
-                <text class={state_class} x={f(x + w - 8.0)} y={f(y)} text-anchor="end">
-                    { if in_isr { T::InIsr.get(lang) } else { T::OutOfIsr.get(lang) } }
-                </text>
-            </>
-        };
-    }
     let (tag, short, title) = if in_isr {
         (T::InIsr, T::InIsrShort, T::InIsrTitle)
     } else if in_elr {
@@ -185,8 +175,15 @@ fn membership(
     } else {
         (T::OutOfIsr, T::OutShort, T::OutOfIsrAndElrTitle)
     };
-    let full = i18n::isr_elr(lang, &p.isr, &p.elr, false);
-    let compact = i18n::isr_elr(lang, &p.isr, &p.elr, true);
+    let (full, compact) = if p.elr.is_empty() && !p.isr.is_empty() {
+        let list = i18n::isr_list(&p.isr);
+        (list.clone(), list)
+    } else {
+        (
+            i18n::isr_elr(lang, &p.isr, &p.elr, false),
+            i18n::isr_elr(lang, &p.isr, &p.elr, true),
+        )
+    };
     let bold = !in_isr;
     let (line, state) = layout::first_fitting(
         &[

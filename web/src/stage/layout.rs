@@ -547,6 +547,17 @@ pub fn fit(text: &str, max: usize) -> String {
     }
 }
 
+/// As much of `text` as is drawn within `room` px at `size` (bold or not), the last character
+/// an ellipsis when it was cut.
+pub fn fit_width(text: &str, room: f64, size: f64, bold: bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    (0..=chars.len())
+        .rev()
+        .map(|n| fit(text, n.max(1)))
+        .find(|cut| text_width(cut, size, false, bold) <= room)
+        .unwrap_or_else(|| "…".to_string())
+}
+
 /// A generous estimate of how wide `text` is drawn at `size` px: monospace or proportional
 /// (wide fonts such as DejaVu Sans assumed), bold or not. Wide characters (CJK, symbols)
 /// take a whole em.
@@ -981,6 +992,17 @@ mod tests {
         assert_eq!(fit("billing-app", 20), "billing-app");
         assert_eq!(fit("billing-application", 8), "billing…");
         assert_eq!(fit("订单表订单表", 4), "订单表…");
+    }
+
+    #[test]
+    fn fit_width_leaves_room_for_what_stands_beside_the_text() {
+        assert_eq!(fit_width("shop", 100.0, 14.0, true), "shop");
+        let cut = fit_width("invoices-committed", 80.0, 14.0, true);
+        assert!(
+            cut.ends_with('…') && text_width(&cut, 14.0, false, true) <= 80.0,
+            "{cut}"
+        );
+        assert_eq!(fit_width("invoices", 1.0, 14.0, true), "…");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod svg;
 use crate::i18n::{self, Lang, T};
 use groups::SideCtx;
 use kafka::PartitionStrip;
-use layout::{fit, StageLayout, Tenths, WIDTH};
+use layout::{StageLayout, Tenths, WIDTH};
 use mqlab_scenario::frame::{
     EnvelopeKind, EnvelopeView, Frame, LinkStatus, LinkView, NodeKind, NodeStatus, NodeView,
 };
@@ -356,7 +356,10 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
     // Under the name: the settings line, or a publisher's; then its state when down.
     let mut lines = match publisher {
         Some(p) => rabbit::publisher_lines(node, p, lang),
-        None => vec![("node-status", fit(&node.detail, 24))],
+        None => vec![(
+            "node-status",
+            layout::fit_width(&node.detail, r.w - 18.0, 11.0, false),
+        )],
     };
     if node.status != NodeStatus::Up {
         lines.push(("node-status", status_text(node, lang)));
@@ -369,6 +372,13 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
         format!("status-{}", status_attr(node.status)),
         ctx.active.then_some("active")
     );
+    // The name comes first on the card's first line: the role stands beside it only when
+    // both fit (it is also in the card's label and shown by where the card stands).
+    let room = r.w - 18.0;
+    let role_w = layout::text_width(role.get(lang), 11.0, false, false) + 8.0;
+    let name_w = layout::text_width(&node.name, 14.0, false, true);
+    let show_role = publisher.is_none() && name_w + role_w <= room;
+    let name = layout::fit_width(&node.name, room, 14.0, true);
     let texts = lines.iter().enumerate().map(|(i, (class, text))| {
         html! { <text class={*class} x={f(r.x + 10.0)} y={f(r.y + 34.0 + 14.0 * i as f64)}>{ text }</text> }
     });
@@ -376,8 +386,8 @@ fn client(node: &NodeView, ctx: &NodeCtx, on_node: &Callback<u32>) -> Html {
         <>
             <title>{ &node.detail }</title>
             <rect class="card" x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="8" />
-            <text class="node-name" x={f(r.x + 10.0)} y={f(r.y + 18.0)}>{ fit(&node.name, 14) }</text>
-            if publisher.is_none() {
+            <text class="node-name" x={f(r.x + 10.0)} y={f(r.y + 18.0)}>{ name }</text>
+            if show_role {
                 <text class="node-role" x={f(r.x + r.w - 8.0)} y={f(r.y + 18.0)} text-anchor="end">{ role.get(lang) }</text>
             }
             { for texts }
