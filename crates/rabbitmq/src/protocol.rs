@@ -443,6 +443,9 @@ pub enum Timer {
     /// confirm or a commit waits for the disk: sync now (rabbit_amqqueue_process's timeout
     /// of 0 when the backing queue `needs_timeout` is `timed`).
     IdleSync,
+    /// pause_minority: `rabbit:stop()`, spawned once the node saw no majority, has closed
+    /// the node's connections (R17; see `PAUSE_STOP_MS`).
+    Pause,
 }
 
 /// Facts recorded in the trace, in plain terms the scenario layer turns into text.

@@ -123,6 +123,7 @@ impl RabbitNode {
         self.durable.crashed = !graceful;
         // Timers of this life never fire.
         self.idle_sync_armed = false;
+        self.pausing = false;
         self.durable.led_at_shutdown = VecSet::from_iter(self.classic_led());
         for client in self.channels.keys().copied().collect::<Vec<_>>() {
             fx.send(self.id, client, Msg::ConnectionClosed);
@@ -162,15 +163,38 @@ impl RabbitNode {
     }
 
     /// R17, pause_minority: with no more than half the cluster in sight, stop serving
-    /// (clients are disconnected, queue replicas stop); with a majority again, rejoin as a
-    /// restarted node does.
+    /// (clients are disconnected, queue replicas stop) once `rabbit:stop()` has run; with a
+    /// majority again, rejoin as a restarted node does.
+    ///
+    /// rabbit_node_monitor's `handle_dead_rabbit` first lets the queues handle the dead
+    /// peers (`rabbit_amqqueue:on_node_down`: mirrors dropped, so confirms they held back go
+    /// out), then `await_cluster_recovery` spawns `rabbit:stop()`. The stop is not instant:
+    /// for `PAUSE_STOP_MS` the node still serves, which is how Jepsen saw confirmed writes
+    /// of the minority side lost (J2).
     fn check_minority(&mut self, config: &RabbitConfig, fx: Fx) {
         if config.partition_handling != crate::config::PartitionHandling::PauseMinority {
             return;
         }
+        let minority = self.in_minority(config);
+        if minority && !self.paused && !self.pausing {
+            self.pausing = true;
+            fx.set_timer(self.id, PAUSE_STOP_MS, Timer::Pause);
+        } else if !minority && self.paused {
+            self.paused = false;
+            fx.note(Note::NodeResumed { node: self.id });
+            self.rejoin(config, fx);
+        }
+    }
+
+    fn in_minority(&self, config: &RabbitConfig) -> bool {
         let seen = 1 + self.peers.len() - self.down_peers.len();
-        let minority = seen * 2 <= config.nodes as usize;
-        if minority && !self.paused {
+        seen * 2 <= config.nodes as usize
+    }
+
+    /// `rabbit:stop()` has run: still without a majority, the node pauses.
+    pub(super) fn pause(&mut self, config: &RabbitConfig, fx: Fx) {
+        self.pausing = false;
+        if self.in_minority(config) && !self.paused {
             self.paused = true;
             fx.note(Note::NodePaused { node: self.id });
             for client in self.channels.keys().copied().collect::<Vec<_>>() {
@@ -179,10 +203,6 @@ impl RabbitNode {
             self.channels.clear();
             self.durable.led_at_shutdown.clear();
             self.replicas.clear();
-        } else if !minority && self.paused {
-            self.paused = false;
-            fx.note(Note::NodeResumed { node: self.id });
-            self.rejoin(config, fx);
         }
     }
 
@@ -451,3 +471,9 @@ impl RabbitNode {
 
 /// How long a restarted node waits for its peers' news before recovering queues alone.
 const RECOVER_AFTER_MS: Millis = 50;
+
+/// How long a node without a majority goes on serving before `rabbit:stop()` has closed its
+/// connections (R17). An assumption, kept short: before the stop, 3.x's `majority()` pings
+/// the peers (a ping to an unreachable node waits up to `net_setuptime`, 7 s by default),
+/// and stopping the application takes time of its own.
+const PAUSE_STOP_MS: Millis = 1000;

@@ -61,6 +61,9 @@ pub struct RabbitNode {
     /// pause_minority: cut off from the majority, not serving (R17). Neither a stop nor a start
     /// resets it: a node paused when it went down stays paused until a tick finds a majority.
     pub paused: bool,
+    /// pause_minority: the node saw no majority and is stopping; it pauses when
+    /// [`Timer::Pause`] fires, if it still sees none.
+    pausing: bool,
     /// A [`Timer::IdleSync`] is due at the end of this instant.
     idle_sync_armed: bool,
 }
@@ -84,6 +87,7 @@ impl RabbitNode {
             quorum: VecMap::new(),
             channels: VecMap::new(),
             paused: false,
+            pausing: false,
             idle_sync_armed: false,
         }
     }
@@ -189,6 +193,7 @@ impl RabbitNode {
             Timer::IdleSync => self.on_idle_sync(config, fx),
             Timer::Recover => self.recover(config, fx),
             Timer::Tick => self.tick(config, shared, fx),
+            Timer::Pause => self.pause(config, fx),
             Timer::Election { queue } => self.on_election_timeout(config, queue, fx),
             Timer::RaftHeartbeat { queue } => self.on_raft_heartbeat(queue, fx),
             Timer::Expire { queue } => self.expire(queue, shared, fx),

@@ -26,6 +26,7 @@ impl RabbitNode {
                     m.on_raft(from, msg, shared.consumed, fx);
                 }
                 self.announce_quorum_leader(config, queue, fx);
+                self.learn_quorum_leader_from_member(queue, from, fx);
             }
             Msg::Enqueue {
                 queue,
@@ -144,6 +145,22 @@ impl RabbitNode {
         let me = self.id;
         if let Some(r) = self.replicas.get_mut(&queue).filter(|r| r.leader) {
             r.dispatch(me, shared.consumed, fx);
+        }
+    }
+
+    /// A node that knows no leader for a quorum queue (it rejoined after a pause or a
+    /// restart, and missed the announcement) learns it from its own member, which follows
+    /// the leader that appends to it: ra's `leader_id` is what a channel asks for.
+    fn learn_quorum_leader_from_member(&mut self, queue: u32, from: NodeId, fx: Fx) {
+        let known = self.durable.metadata.get(&queue).and_then(|v| v.leader);
+        let Some(m) = self.quorum.get(&queue) else {
+            return;
+        };
+        // Only from the leader itself (an append or heartbeat just came from it): a member
+        // may still name a leader that has since died.
+        if let (None, Some(leader)) = (known, m.leader.filter(|&l| l == from)) {
+            let term = m.term;
+            self.learn_leader(queue, Some(leader), term, false, fx);
         }
     }
 
