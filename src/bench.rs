@@ -6,8 +6,10 @@
 //!   (`Player::load`), of the same trace with the Kafka model alone in the engine (no
 //!   checkpoints, digest or descriptions), and of the bare engine with a ping-pong model;
 //! - seek time: `Command::Seek` to pseudo-random steps of a trace of ≥ 100 000 steps;
-//! - bundle size: dist/ gzipped (level 9), by kind of file, and split into what the first page
-//!   load fetches (index.html and what it names) and what is loaded later (the rest).
+//! - bundle size: dist/ gzipped (level 9), by kind of file, and split into what the home
+//!   page's first load fetches (index.html and what it names), what a first load of a link
+//!   to another page fetches (index.html and the playground's module it imports then) and
+//!   what is loaded later (the rest).
 
 use mqlab_engine::{Effects, Model, NodeId, World};
 use mqlab_kafka::Kafka;
@@ -497,82 +499,147 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 
 /// Whether `text` names the file `rel` (a path relative to dist/, `/`-separated) as a URL:
 /// `rel` after a quote, `/` or `(`, and not followed by more of a file name, so that
-/// `app.css` is not found in `myapp.css` or `app.css.map`.
+/// `app.css` is not found in `myapp.css` or `app.css.map`. A name only imported dynamically
+/// (`import("./x.js")`) is not counted: it loads when the page asks for it.
 fn names(text: &str, rel: &str) -> bool {
     let name_char = |c: char| c.is_ascii_alphanumeric() || "._-/".contains(c);
     text.match_indices(rel).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + rel.len()..].chars().next();
-        matches!(before, Some('"' | '\'' | '/' | '(' | '`')) && !after.is_some_and(name_char)
+        matches!(before, Some('"' | '\'' | '/' | '(' | '`'))
+            && !after.is_some_and(name_char)
+            && !dynamically_imported(&text[..at])
     })
 }
 
-/// The modules a JavaScript file imports statically (`import … from "x"`, `import "x"`,
-/// `export … from "x"`), resolved against the file's folder: they load with it. A dynamic
-/// `import("x")` loads later and is not counted.
-fn static_imports(js: &str, dir: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for keyword in ["from", "import"] {
-        for (at, _) in js.match_indices(keyword) {
-            let rest = js[at + keyword.len()..].trim_start();
-            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                continue;
-            };
-            let Some(end) = rest[1..].find(quote) else {
-                continue;
-            };
-            let spec = &rest[1..1 + end];
-            if !(spec.starts_with("./") || spec.starts_with("../")) {
-                continue;
-            }
-            let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-            for part in spec.split('/') {
-                match part {
-                    "." | "" => {}
-                    ".." => {
-                        parts.pop();
-                    }
-                    p => parts.push(p),
-                }
-            }
-            out.push(parts.join("/"));
-        }
-    }
-    out
+/// Whether a name that follows `before` is the argument of a dynamic `import(…)`.
+fn dynamically_imported(before: &str) -> bool {
+    let head = before.trim_end_matches(['.', '/']);
+    let head = head.trim_end_matches(['"', '\'', '`']).trim_end();
+    head.ends_with("import(")
 }
 
-/// Splits dist/'s files (paths relative to it) into the first page load and the rest:
-/// index.html, every file it names (Trunk writes `./name-hash.ext` for the module, the
-/// wasm, the icon, the service worker) and, transitively, the modules those import
-/// statically. Returns, per file, whether the first load fetches it.
-fn first_load(files: &[(String, Vec<u8>)]) -> Vec<bool> {
-    let mut first: Vec<bool> = files.iter().map(|(rel, _)| rel == "index.html").collect();
+/// `spec` (`./x.js`, `../y.js`; nothing else is a file of dist/) resolved against `dir`.
+fn resolve(dir: &str, spec: &str) -> Option<String> {
+    if !(spec.starts_with("./") || spec.starts_with("../")) {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in spec.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The quoted string right after each `keyword` in `js` (spaces between allowed).
+fn quoted_after<'a>(js: &'a str, keyword: &str) -> Vec<&'a str> {
+    js.match_indices(keyword)
+        .filter_map(|(at, _)| {
+            let rest = js[at + keyword.len()..].trim_start();
+            let quote = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+            let end = rest[1..].find(quote)?;
+            Some(&rest[1..1 + end])
+        })
+        .collect()
+}
+
+/// The files a JavaScript module loads with it, resolved against its folder: the modules it
+/// imports statically (`import … from "x"`, `import "x"`, `export … from "x"`) and the
+/// files it fetches by its own address (`new URL("x_bg.wasm", import.meta.url)`, how
+/// wasm-bindgen's module finds its wasm). A dynamic `import("x")` loads later.
+fn loaded_with(js: &str, dir: &str) -> Vec<String> {
+    let imports = quoted_after(js, "from")
+        .into_iter()
+        .chain(quoted_after(js, "import"))
+        .map(str::to_string);
+    let by_address = quoted_after(js, "new URL(").into_iter().map(|spec| {
+        if spec.starts_with('.') {
+            spec.to_string()
+        } else {
+            format!("./{spec}")
+        }
+    });
+    imports
+        .chain(by_address)
+        .filter_map(|spec| resolve(dir, &spec))
+        .collect()
+}
+
+/// The modules `text` imports dynamically (`import("./x.js")`), resolved against `dir`.
+fn dynamic_imports(text: &str, dir: &str) -> Vec<String> {
+    quoted_after(text, "import(")
+        .into_iter()
+        .filter_map(|spec| resolve(dir, spec))
+        .collect()
+}
+
+/// The files fetched with the ones `start` marks: those an .html file names, those a module
+/// loads with it, transitively; never the ones `elsewhere` marks. Returns, per file, whether
+/// it is fetched.
+fn reach(files: &[(String, Vec<u8>)], start: Vec<bool>, elsewhere: &[bool]) -> Vec<bool> {
+    let mut fetched = start;
     // Files whose references have not been followed yet.
-    let mut todo: Vec<usize> = (0..files.len()).filter(|&i| first[i]).collect();
+    let mut todo: Vec<usize> = (0..files.len()).filter(|&i| fetched[i]).collect();
     while let Some(i) = todo.pop() {
         let (rel, bytes) = &files[i];
         let text = String::from_utf8_lossy(bytes);
         let referenced: Vec<usize> = if rel.ends_with(".html") {
             (0..files.len())
-                .filter(|&j| names(&text, &files[j].0))
+                .filter(|&j| !elsewhere[j] && names(&text, &files[j].0))
                 .collect()
         } else if rel.ends_with(".js") || rel.ends_with(".mjs") {
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-            let imports = static_imports(&text, dir);
+            let loaded = loaded_with(&text, dir);
             (0..files.len())
-                .filter(|&j| imports.contains(&files[j].0))
+                .filter(|&j| loaded.contains(&files[j].0))
                 .collect()
         } else {
             Vec::new()
         };
         for j in referenced {
-            if !first[j] {
-                first[j] = true;
+            if !fetched[j] {
+                fetched[j] = true;
                 todo.push(j);
             }
         }
     }
-    first
+    fetched
+}
+
+/// What the home page's first load fetches: index.html, every file it names (Trunk writes
+/// `./name-hash.ext` for the home page's module and wasm, the icon, the service worker) and
+/// what those load with them — except the playground's files (`opened_later`): the page's
+/// loader names its wasm too, to fetch it beside the module when another page is opened.
+fn first_load(files: &[(String, Vec<u8>)]) -> Vec<bool> {
+    reach(
+        files,
+        files.iter().map(|(rel, _)| rel == "index.html").collect(),
+        &opened_later(files),
+    )
+}
+
+/// What the page loads when another page is opened (the playground's module, which
+/// index.html imports dynamically) and what that loads with it.
+fn opened_later(files: &[(String, Vec<u8>)]) -> Vec<bool> {
+    let dynamic: Vec<String> = files
+        .iter()
+        .filter(|(rel, _)| rel == "index.html")
+        .flat_map(|(_, bytes)| dynamic_imports(&String::from_utf8_lossy(bytes), ""))
+        .collect();
+    reach(
+        files,
+        files.iter().map(|(rel, _)| dynamic.contains(rel)).collect(),
+        &vec![false; files.len()],
+    )
 }
 
 fn bundle_size(dist: &Path) -> Result<(), String> {
@@ -632,14 +699,22 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
         kb(total.gz)
     );
     let first = first_load(&files);
-    for (label, wanted) in [
+    let opened = opened_later(&files);
+    let index = files.iter().map(|(rel, _)| rel == "index.html");
+    let link: Vec<bool> = opened.iter().zip(index).map(|(o, i)| *o || i).collect();
+    let rest: Vec<bool> = first.iter().zip(&link).map(|(f, l)| !f && !l).collect();
+    for (label, chosen) in [
         (
-            "first load (index.html and what it names; quality bar <= 300 KB)",
-            true,
+            "first load of the home page (index.html and what it names; quality bar <= 300 KB)",
+            &first,
         ),
-        ("loaded later (the rest)", false),
+        (
+            "first load of a link to any other page (index.html and the playground's module it imports then)",
+            &link,
+        ),
+        ("loaded later (the rest)", &rest),
     ] {
-        let chosen: Vec<usize> = (0..files.len()).filter(|&i| first[i] == wanted).collect();
+        let chosen: Vec<usize> = (0..files.len()).filter(|&i| chosen[i]).collect();
         let raw: u64 = chosen.iter().map(|&i| files[i].1.len() as u64).sum();
         let g: u64 = chosen.iter().map(|&i| gz[i]).sum();
         outln!(
@@ -672,15 +747,17 @@ mod tests {
         Player::load(rabbitmq_scenario(1_000)).expect("the RabbitMQ bench scenario loads");
     }
 
-    /// The first-load figure counts index.html, what it names and what those modules import
-    /// statically; a module only imported dynamically, and data nothing names, load later.
+    /// The home page's first load counts index.html, what it names and what those modules
+    /// load with them; a module only imported dynamically is what a link to another page
+    /// loads, with its own imports and the wasm it finds by its address; data nothing names
+    /// loads later.
     #[test]
     fn first_load_follows_the_page_and_its_static_imports() {
         let file = |rel: &str, text: &str| (rel.to_string(), text.as_bytes().to_vec());
         let files = vec![
             file(
                 "index.html",
-                r#"<script type="module">import init from './app-1.js'; init({ module_or_path: './app-1_bg.wasm' });</script><link rel="icon" href="./icon.svg"/>"#,
+                r#"<script>function open() { preload('./play_bg.wasm'); import('./play.js').then((m) => m.default()); }</script><script type="module">import init from './app-1.js'; init({ module_or_path: './app-1_bg.wasm' });</script><link rel="icon" href="./icon.svg"/>"#,
             ),
             file(
                 "app-1.js",
@@ -697,21 +774,33 @@ mod tests {
             file("lessons.json", "{}"),
             // Its name contains "icon.svg", which the page names: still not named itself.
             file("myicon.svg", "<svg/>"),
+            file(
+                "play.js",
+                r#"import { y } from './shared.js'; const url = new URL('play_bg.wasm', import.meta.url);"#,
+            ),
+            file("play_bg.wasm", "\0asm"),
         ];
         let first = first_load(&files);
-        let got: Vec<(&str, bool)> = files.iter().map(|(r, _)| r.as_str()).zip(first).collect();
+        let opened = opened_later(&files);
+        let got: Vec<(&str, bool, bool)> = files
+            .iter()
+            .zip(first.iter().zip(&opened))
+            .map(|((r, _), (f, o))| (r.as_str(), *f, *o))
+            .collect();
         assert_eq!(
             got,
             vec![
-                ("index.html", true),
-                ("app-1.js", true),
-                ("snippets/x/inline0.js", true),
-                ("shared.js", true),
-                ("app-1_bg.wasm", true),
-                ("icon.svg", true),
-                ("lessons.js", false),
-                ("lessons.json", false),
-                ("myicon.svg", false),
+                ("index.html", true, false),
+                ("app-1.js", true, false),
+                ("snippets/x/inline0.js", true, false),
+                ("shared.js", true, true),
+                ("app-1_bg.wasm", true, false),
+                ("icon.svg", true, false),
+                ("lessons.js", false, false),
+                ("lessons.json", false, false),
+                ("myicon.svg", false, false),
+                ("play.js", false, true),
+                ("play_bg.wasm", false, true),
             ]
         );
     }

@@ -1,9 +1,12 @@
 // MQ Lab's service worker: after one visit the playground works with no network.
-// It also caches every lesson file listed in lesson-cards.json.
-// The page and everything it names (the hashed js, wasm, css and icon Trunk emits) are cached
-// when the worker installs; later the page is fetched network-first (so a new build is picked
-// up when online) and the hashed files cache-first (a hash never changes its content).
-const CACHE = 'mqlab-v1';
+// The page and everything it names (the home page's hashed js and wasm, the icon, the
+// playground's module) are cached when the worker installs, with the playground's wasm
+// and every lesson file listed in lesson-cards.json; later the page and the unhashed files
+// are fetched network-first (so a new build is picked up when online) and the hashed files
+// cache-first (a hash never changes its content).
+const CACHE = 'mqlab-v2';
+// The playground's module loads its wasm by a name the page does not write.
+const PLAYGROUND_WASM = './mqlab-web_bg.wasm';
 
 async function cacheSite() {
   const cache = await caches.open(CACHE);
@@ -12,7 +15,7 @@ async function cacheSite() {
   await cache.put('./', response);
   // Every './name' the page refers to: the module, its wasm, the stylesheet, the icon.
   const names = new Set([...page.matchAll(/["'](\.\/[^"'#?]+)["']/g)].map((m) => m[1]));
-  await cache.addAll([...names]);
+  await cache.addAll([...names, PLAYGROUND_WASM]);
   // Every lesson the lesson map lists (the page fetches a lesson's file when it is opened).
   const cards = await (await fetch('./lesson-cards.json', { cache: 'no-cache' })).json();
   await cache.addAll(cards.map((card) => `./lessons/${card.id}.json`));
@@ -36,10 +39,10 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  // The search's worker (explorer-worker.js, _bg.wasm, _loader.js) and the lesson files have
-  // no hash in their names: like the page, the network's copy when there is one
-  // (remembered), else the cached one.
-  const unhashed = url.pathname.includes('explorer-worker') || url.pathname.includes('/lessons/');
+  // The playground's module (mqlab-web.js, _bg.wasm), the search's worker (explorer-worker.js,
+  // _bg.wasm, _loader.js) and the lesson files have no hash in their names: like the page,
+  // the network's copy when there is one (remembered), else the cached one.
+  const unhashed = ['mqlab-web', 'explorer-worker', '/lessons/'].some((part) => url.pathname.includes(part));
   if (request.mode === 'navigate' || unhashed) {
     const key = request.mode === 'navigate' ? './' : request;
     event.respondWith(

@@ -3,7 +3,7 @@
 //      map's cards are visible, and the sandbox (index.html#sandbox) until the stage is visible
 //      and the player's play and step-forward buttons are enabled;
 //   2. over throttled links (LINKS: "4G", "slow 3G"), THROTTLED_LOADS fresh loads of the
-//      sandbox each: first paint, first contentful paint, time to interactive, and the bytes
+//      home page and of the sandbox each: first paint, first contentful paint, time to interactive, and the bytes
 //      on the wire before and after it, per file;
 //   3. animation frame time while playing with ~200 envelopes in flight (a scenario carried
 //      in the address as `#doc=<encodeURIComponent(JSON)>`, see web/src/share.rs).
@@ -201,14 +201,23 @@ export const LINKS = [
 ];
 
 /**
- * One fresh load of the sandbox over a throttled link, in a new context (empty HTTP cache)
+ * The pages loaded over throttled links: the home page (its own small module) and a link
+ * into the sandbox (the playground's module, as a shared link loads).
+ */
+const THROTTLED_PAGES = [
+  { name: 'home page', hash: '' },
+  { name: 'sandbox', hash: '#sandbox' },
+];
+
+/**
+ * One fresh load of a page over a throttled link, in a new context (empty HTTP cache)
  * with service workers blocked (the worker's install would fetch every file again): first
  * paint and first contentful paint (the page's paint timings), time to interactive (as
  * above), and each response's bytes on the wire (CDP's encodedDataLength: compressed body
  * and headers), split at the moment the page became interactive. Times are ms from the
  * navigation's start; CDP's clock starts at the moment the page's own request is sent.
  */
-async function throttledLoad(browser, base, link) {
+async function throttledLoad(browser, base, link, hash) {
   const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
   const page = await context.newPage();
   await page.addInitScript(watchInteractive);
@@ -232,7 +241,7 @@ async function throttledLoad(browser, base, link) {
     const r = requests.get(e.requestId);
     if (r) Object.assign(r, { end: e.timestamp, bytes: 0, failed: e.errorText });
   });
-  const url = `${base}index.html#sandbox`;
+  const url = `${base}index.html${hash}`;
   await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
   await page.waitForFunction(() => window.__mqlabInteractive !== undefined, null, { timeout: 180_000 });
   // Whatever the page fetches once it is interactive: wait until nothing has been in flight
@@ -258,9 +267,9 @@ async function throttledLoad(browser, base, link) {
   return { ...inPage, files };
 }
 
-async function throttled(browser, base, link) {
+async function throttled(browser, base, link, page) {
   const loads = [];
-  for (let i = 0; i < THROTTLED_LOADS; i++) loads.push(await throttledLoad(browser, base, link));
+  for (let i = 0; i < THROTTLED_LOADS; i++) loads.push(await throttledLoad(browser, base, link, page.hash));
   const list = (xs) => `[${xs.map((x) => (x === undefined ? '-' : x.toFixed(0))).join(', ')}]`;
   const med = (xs) => (xs.some((x) => x === undefined) ? 'n/a' : ms(median(xs)));
   const fp = loads.map((l) => l.fp);
@@ -268,7 +277,7 @@ async function throttled(browser, base, link) {
   const tti = loads.map((l) => l.interactive);
   console.log(
     `${link.name} (latency ${link.latency} ms, down ${link.downloadThroughput} B/s, up ${link.uploadThroughput} B/s), ` +
-      `sandbox, ${loads.length} fresh load(s), service workers blocked:`,
+      `${page.name}, ${loads.length} fresh load(s), service workers blocked:`,
   );
   console.log(`  first paint             median ${med(fp)}  ${list(fp)}`);
   console.log(`  first contentful paint  median ${med(fcp)}  ${list(fcp)}`);
@@ -426,7 +435,9 @@ async function main() {
     console.log(`  of which the wasm file arrived at: median ${ms(median(wasm))}`);
 
     console.log('throttled links (Chromium network emulation), times from navigation start:');
-    for (const link of LINKS) await throttled(browser, base, link);
+    for (const link of LINKS) {
+      for (const page of THROTTLED_PAGES) await throttled(browser, base, link, page);
+    }
 
     const { busy, atBusy, sample, after, total, errors, busyMs, wallMs } = await frameTime(browser, base);
     const { deltas, counts, longTasks, stoppedAt } = sample;

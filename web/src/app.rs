@@ -1,15 +1,15 @@
 //! The page: header, stage, player bar and side panel, wired to the reducer. The play loop,
 //! keyboard shortcuts and the saved language live here, the only effects of the app.
 
-use crate::i18n::{Lang, T};
+use crate::i18n::T;
+use crate::keys::shortcut;
 use crate::lesson_files;
 use crate::pages::compare::CompareView;
 use crate::pages::lesson_map::LessonMap;
 use crate::pages::relay;
+use crate::pages::top_bar::{Page, TopBar};
 use crate::panels::help::Help;
-use crate::panels::player_bar::PlayerInput;
 use crate::prefs;
-use crate::stage::menu::NodeCommand;
 use crate::state::{Action, AppState, View, TICK_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
@@ -152,11 +152,7 @@ pub fn app() -> Html {
     };
     let on_lang = {
         let dispatcher = state.dispatcher();
-        let other = match lang {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        };
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetLang(other)))
+        Callback::from(move |lang| dispatcher.dispatch(Action::SetLang(lang)))
     };
     let options = state.examples.iter().map(|e| {
         html! { <option value={e.id.clone()} selected={e.id == state.sandbox.example_id}>{ e.title.get(lang) }</option> }
@@ -164,10 +160,10 @@ pub fn app() -> Html {
     let notice = state.ui.notice.as_ref().map(|notice| {
         html! { <p class="action-error" role="alert" data-testid="notice">{ notice.get(lang) }</p> }
     });
-    let nav_link = |href: &'static str, testid: &'static str, label: T, current: bool| {
-        html! {
-            <a {href} data-testid={testid} aria-current={current.then_some("page")}>{ label.get(lang) }</a>
-        }
+    let page = match state.view {
+        View::Home | View::Lesson => Page::Lessons,
+        View::Sandbox => Page::Sandbox,
+        View::Compare => Page::Compare,
     };
     let main = if let (View::Compare, Some(compare)) = (state.view, &state.compare) {
         let on_divergence = {
@@ -200,16 +196,7 @@ pub fn app() -> Html {
 
     html! {
         <div class={classes!("app", state.play.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"), state.ui.presenter.then_some("presenter"))}>
-            <header class="top">
-                <div class="brand">
-                    <h1>{ "MQ Lab" }</h1>
-                    <span class="tagline">{ T::Tagline.get(lang) }</span>
-                </div>
-                <nav class="pages" aria-label={T::MainNav.get(lang)}>
-                    { nav_link("#", "nav-lessons", T::Lessons, matches!(state.view, View::Home | View::Lesson)) }
-                    { nav_link("#sandbox", "nav-sandbox", T::Sandbox, state.view == View::Sandbox) }
-                    { nav_link("#compare", "nav-compare", T::Compare, state.view == View::Compare) }
-                </nav>
+            <TopBar {lang} page={page} {on_lang}>
                 if state.view == View::Sandbox {
                     <label class="picker">
                         <span>{ T::Scenario.get(lang) }</span>
@@ -218,65 +205,11 @@ pub fn app() -> Html {
                         </select>
                     </label>
                 }
-                <button type="button" class="lang" data-testid="lang-switch" lang={if lang == Lang::Zh { "en" } else { "zh" }}
-                    aria-label={T::SwitchLanguage.get(lang)} onclick={on_lang}>
-                    { T::OtherLanguage.get(lang) }
-                </button>
-            </header>
+            </TopBar>
             { main }
             if state.ui.help {
                 <Help {lang} on_close={on_close.clone()} />
             }
         </div>
     }
-}
-
-/// The action a key press asks for, unless the focus is somewhere that needs the key itself.
-fn shortcut(e: &KeyboardEvent) -> Option<Action> {
-    if e.ctrl_key() || e.meta_key() || e.alt_key() {
-        return None;
-    }
-    let key = e.key();
-    let target = e
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-    let tag = target
-        .as_ref()
-        .map(|t| t.tag_name().to_ascii_lowercase())
-        .unwrap_or_default();
-    if matches!(tag.as_str(), "input" | "select" | "textarea") {
-        return None;
-    }
-    let on_button = tag == "button"
-        || target
-            .as_ref()
-            .is_some_and(|t| t.get_attribute("role").is_some());
-    if on_button && (key == " " || key == "Enter") {
-        return None;
-    }
-    Some(match key.as_str() {
-        " " | "k" => Action::Player(PlayerInput::PlayPause),
-        "ArrowRight" | "l" => Action::Player(PlayerInput::Forward),
-        "ArrowLeft" | "j" => Action::Player(PlayerInput::Back),
-        "Home" => Action::Player(PlayerInput::Start),
-        "End" => Action::Player(PlayerInput::End),
-        "+" | "=" => Action::Faster,
-        "-" | "_" => Action::Slower,
-        "?" => Action::ToggleHelp,
-        "Escape" => Action::CloseOverlays,
-        "p" => Action::TogglePresenter,
-        "t" => Action::TogglePanel,
-        "n" => Action::Lesson(crate::state::LessonInput::Next),
-        "x" => Action::OnSelected(NodeCommand::Kill),
-        "s" => Action::OnSelected(NodeCommand::Stop),
-        "r" => Action::OnSelected(NodeCommand::Restart),
-        "i" => Action::OnSelected(NodeCommand::Isolate),
-        "c" => Action::OnSelected(NodeCommand::Reconnect),
-        "d" => Action::StartCut,
-        digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {
-            let d = usize::from(digit.as_bytes()[0] - b'0');
-            Action::SelectNodeAt(if d == 0 { 9 } else { d - 1 })
-        }
-        _ => return None,
-    })
 }

@@ -1,4 +1,5 @@
-//! Mounts MQ Lab into the page's body.
+//! The playground: mounts MQ Lab into the page's body, on any page. index.html starts it
+//! for an address naming a page other than home, or when the home page's module hands over.
 
 fn main() {
     // The loading line of index.html has done its job.

@@ -1528,3 +1528,46 @@ async fn the_end_of_a_lesson_links_to_the_next_lesson_of_its_question() {
     assert_eq!(attr(&root, "next-lesson", "href"), "#");
     assert_eq!(attr(&root, "next-lesson", "data-next"), "lesson-map");
 }
+
+/// The header every page shares (the home page's module draws it too): the page shown is
+/// marked, what the page adds sits before the language switch, and the switch asks for the
+/// other language, labelled in it.
+#[wasm_bindgen_test]
+async fn the_top_bar_marks_its_page_and_offers_the_other_language() {
+    use mqlab_web::pages::top_bar::{Page, TopBar, TopBarProps};
+    let asked = Rc::new(std::cell::Cell::new(None));
+    let on_lang = {
+        let asked = asked.clone();
+        Callback::from(move |lang| asked.set(Some(lang)))
+    };
+    let props = TopBarProps {
+        lang: Lang::Zh,
+        page: Page::Sandbox,
+        on_lang,
+        children: yew::html! { <span data-testid="added">{ "picker" }</span> },
+    };
+    let root = mount::<TopBar>(props).await;
+    assert_eq!(
+        find(&root, "nav-sandbox")
+            .get_attribute("aria-current")
+            .as_deref(),
+        Some("page")
+    );
+    for other in ["nav-lessons", "nav-compare"] {
+        assert_eq!(
+            find(&root, other).get_attribute("aria-current"),
+            None,
+            "{other}"
+        );
+    }
+    assert_eq!(text(&root, "nav-lessons"), "课程");
+    assert_eq!(text(&root, "lang-switch"), "English");
+    let header = at::<Element>(&root, "header");
+    let children: Vec<String> = (0..header.child_element_count())
+        .filter_map(|i| header.children().item(i))
+        .map(|c| c.tag_name().to_ascii_lowercase())
+        .collect();
+    assert_eq!(children, ["div", "nav", "span", "button"]);
+    click(&root, "lang-switch");
+    assert_eq!(asked.get(), Some(Lang::En));
+}

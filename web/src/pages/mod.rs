@@ -1,9 +1,11 @@
 //! The pages the address can open: the lesson map (home), the stage page of the sandbox
-//! and of a lesson, and the comparison. `app` picks one from the state's view.
+//! and of a lesson, and the comparison. `app` picks one from the state's view; every page
+//! has the same `top_bar`.
 
 pub mod compare;
 pub mod lesson_map;
 pub mod sandbox;
+pub mod top_bar;
 
 use crate::state::{Action, AppState};
 use yew::prelude::*;

@@ -1,0 +1,99 @@
+// The page starts one of two modules (web/index.html): the home page's own small one when the
+// address names no page, the playground's for any other page. Following a link from the home
+// page hands over to the playground, which keeps the language and answers the same keys.
+import { test, expect } from '@playwright/test';
+
+// The service worker fetches the playground to cache it: not what these journeys count.
+test.use({ serviceWorkers: 'block' });
+
+/** Opens `hash` with a clean slate in `lang`; records page errors and the module files fetched. */
+async function start(page, { lang = 'en', hash = '' } = {}) {
+  const errors = [];
+  const fetched = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('request', (r) => {
+    const name = new URL(r.url()).pathname.split('/').pop();
+    if (/^mqlab-(home|web)/.test(name)) fetched.push(name.startsWith('mqlab-home') ? 'home' : 'playground');
+  });
+  await page.addInitScript((l) => {
+    if (!sessionStorage.getItem('mqlab-e2e-init')) {
+      sessionStorage.setItem('mqlab-e2e-init', '1');
+      localStorage.setItem('mqlab.lang', JSON.stringify(l));
+    }
+  }, lang);
+  await page.goto(`index.html${hash}`);
+  return { errors, fetched };
+}
+
+test('the home page loads only its own module; a lesson card hands over to the playground', async ({ page }) => {
+  const { errors, fetched } = await start(page);
+  await expect(page.getByTestId('lesson-map')).toBeVisible();
+  await expect(page.locator('[data-testid^="lesson-card-"]').first()).toBeVisible();
+  await expect(page.getByTestId('nav-lessons')).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('#boot')).toHaveCount(0);
+  expect(new Set(fetched)).toEqual(new Set(['home']));
+
+  // The home page's keys: ? opens the shortcuts, Escape closes them.
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help')).toHaveCount(0);
+
+  await page.getByTestId('lesson-card-kafka-high-availability').click();
+  await expect(page.getByTestId('lesson-panel')).toBeVisible();
+  await expect(page.getByTestId('stage')).toBeVisible();
+  expect(fetched).toContain('playground');
+  // One page: the home page's module has gone with its drawing and its loading line.
+  await expect(page.locator('.app')).toHaveCount(1);
+  await expect(page.locator('#home-root')).toHaveCount(0);
+  await expect(page.locator('#boot')).toHaveCount(0);
+
+  // The playground draws the lesson map itself from now on.
+  await page.getByTestId('nav-lessons').click();
+  await expect(page.getByTestId('lesson-map')).toBeVisible();
+  await expect(page.locator('.app')).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
+test('a link into the playground loads nothing of the home page', async ({ page }) => {
+  const { errors, fetched } = await start(page, { hash: '#sandbox' });
+  await expect(page.getByTestId('stage')).toBeVisible();
+  await expect(page.getByTestId('player-forward')).toBeEnabled();
+  expect(new Set(fetched)).toEqual(new Set(['playground']));
+  expect(errors).toEqual([]);
+});
+
+test('the language chosen on the home page is the playground’s, and the header is the same', async ({ page }) => {
+  const { errors } = await start(page, { lang: 'en' });
+  await expect(page.getByTestId('lesson-map')).toBeVisible();
+  const homeHeader = await page.locator('header').innerHTML();
+  await page.getByTestId('lang-switch').click();
+  await expect(page.locator('header')).toContainText('一步一步');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await page.getByTestId('nav-sandbox').click();
+  await expect(page.getByTestId('stage')).toBeVisible();
+  await expect(page.getByTestId('tab-ledger')).toHaveText('账本');
+  // Back on the lesson map, the playground's header is the home page's, markup for markup.
+  await page.getByTestId('lang-switch').click();
+  await page.getByTestId('nav-lessons').click();
+  await expect(page.getByTestId('lesson-map')).toBeVisible();
+  expect(await page.locator('header').innerHTML()).toEqual(homeHeader);
+  expect(errors).toEqual([]);
+});
+
+for (const [lang, said] of [
+  ['en', 'The playground could not be loaded'],
+  ['zh', '演练场未能加载'],
+]) {
+  test(`a playground that cannot be fetched is said, in ${lang}`, async ({ page }) => {
+    await start(page, { lang, hash: '' });
+    await expect(page.getByTestId('lesson-map')).toBeVisible();
+    await page.route('**/mqlab-web_bg.wasm', (route) => route.abort());
+    await page.getByTestId('open-sandbox').click();
+    await expect(page.getByRole('alert')).toContainText(said);
+    await page.screenshot({ path: `screenshots/playground-unreachable-${lang}.png` });
+  });
+}
