@@ -1,12 +1,10 @@
 // MQ Lab's service worker: after one visit the playground works with no network.
 // The page and everything it names (the home page's hashed js and wasm, the icon, the
-// playground's module) are cached when the worker installs, with the playground's wasm
-// and every lesson file listed in lesson-cards.json; later the page and the unhashed files
+// playground's module and wasm, which its loader names) are cached when the worker
+// installs, with every lesson file listed in lesson-cards.json; later the page and the unhashed files
 // are fetched network-first (so a new build is picked up when online) and the hashed files
 // cache-first (a hash never changes its content).
 const CACHE = 'mqlab-v2';
-// The playground's module loads its wasm by a name the page does not write.
-const PLAYGROUND_WASM = './mqlab-web_bg.wasm';
 
 async function cacheSite() {
   const cache = await caches.open(CACHE);
@@ -15,7 +13,7 @@ async function cacheSite() {
   await cache.put('./', response);
   // Every './name' the page refers to: the module, its wasm, the stylesheet, the icon.
   const names = new Set([...page.matchAll(/["'](\.\/[^"'#?]+)["']/g)].map((m) => m[1]));
-  await cache.addAll([...names, PLAYGROUND_WASM]);
+  await cache.addAll([...names]);
   // Every lesson the lesson map lists (the page fetches a lesson's file when it is opened).
   const cards = await (await fetch('./lesson-cards.json', { cache: 'no-cache' })).json();
   await cache.addAll(cards.map((card) => `./lessons/${card.id}.json`));
