@@ -84,16 +84,24 @@ test('the language chosen on the home page is the playground’s, and the header
   expect(errors).toEqual([]);
 });
 
-for (const [lang, said] of [
-  ['en', 'The playground could not be loaded'],
-  ['zh', '演练场未能加载'],
+for (const [lang, said, again] of [
+  ['en', 'The playground could not be loaded', 'Reload'],
+  ['zh', '演练场未能加载', '重新加载'],
 ]) {
-  test(`a playground that cannot be fetched is said, in ${lang}`, async ({ page }) => {
+  test(`a playground that cannot be fetched is said, in ${lang}, with a way to try again`, async ({ page }) => {
     await start(page, { lang, hash: '' });
     await expect(page.getByTestId('lesson-map')).toBeVisible();
     await page.route('**/mqlab-web_bg.wasm', (route) => route.abort());
     await page.getByTestId('open-sandbox').click();
     await expect(page.getByRole('alert')).toContainText(said);
+    const reload = page.getByRole('button', { name: again });
+    await expect(reload).toBeVisible();
+    expect((await reload.boundingBox()).height).toBeGreaterThanOrEqual(44);
     await page.screenshot({ path: `screenshots/playground-unreachable-${lang}.png` });
+    // Once the connection is back, the button opens the page the link named.
+    await page.unroute('**/mqlab-web_bg.wasm');
+    await reload.click();
+    await expect(page.getByTestId('stage')).toBeVisible();
+    await expect(page.getByTestId('nav-sandbox')).toHaveAttribute('aria-current', 'page');
   });
 }
