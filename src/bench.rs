@@ -499,24 +499,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 
 /// Whether `text` names the file `rel` (a path relative to dist/, `/`-separated) as a URL:
 /// `rel` after a quote, `/` or `(`, and not followed by more of a file name, so that
-/// `app.css` is not found in `myapp.css` or `app.css.map`. A name only imported dynamically
-/// (`import("./x.js")`) is not counted: it loads when the page asks for it.
+/// `app.css` is not found in `myapp.css` or `app.css.map`.
 fn names(text: &str, rel: &str) -> bool {
     let name_char = |c: char| c.is_ascii_alphanumeric() || "._-/".contains(c);
     text.match_indices(rel).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + rel.len()..].chars().next();
-        matches!(before, Some('"' | '\'' | '/' | '(' | '`'))
-            && !after.is_some_and(name_char)
-            && !dynamically_imported(&text[..at])
+        matches!(before, Some('"' | '\'' | '/' | '(' | '`')) && !after.is_some_and(name_char)
     })
-}
-
-/// Whether a name that follows `before` is the argument of a dynamic `import(…)`.
-fn dynamically_imported(before: &str) -> bool {
-    let head = before.trim_end_matches(['.', '/']);
-    let head = head.trim_end_matches(['"', '\'', '`']).trim_end();
-    head.ends_with("import(")
 }
 
 /// `spec` (`./x.js`, `../y.js`; nothing else is a file of dist/) resolved against `dir`.
@@ -617,13 +607,14 @@ fn reach(files: &[(String, Vec<u8>)], start: Vec<bool>, elsewhere: &[bool]) -> V
 
 /// What the home page's first load fetches: index.html, every file it names (Trunk writes
 /// `./name-hash.ext` for the home page's module and wasm, the icon, the service worker) and
-/// what those load with them — except the playground's files (`opened_later`): the page's
-/// loader names its wasm too, to fetch it beside the module when another page is opened.
-fn first_load(files: &[(String, Vec<u8>)]) -> Vec<bool> {
+/// what those load with them — except the playground's files (`playground`, what
+/// `opened_later` found), which the page's loader names to fetch them when another page is
+/// opened.
+fn first_load(files: &[(String, Vec<u8>)], playground: &[bool]) -> Vec<bool> {
     reach(
         files,
         files.iter().map(|(rel, _)| rel == "index.html").collect(),
-        &opened_later(files),
+        playground,
     )
 }
 
@@ -698,8 +689,8 @@ fn bundle_size(dist: &Path) -> Result<(), String> {
         kb(total.raw),
         kb(total.gz)
     );
-    let first = first_load(&files);
     let opened = opened_later(&files);
+    let first = first_load(&files, &opened);
     let index = files.iter().map(|(rel, _)| rel == "index.html");
     let link: Vec<bool> = opened.iter().zip(index).map(|(o, i)| *o || i).collect();
     let rest: Vec<bool> = first.iter().zip(&link).map(|(f, l)| !f && !l).collect();
@@ -780,8 +771,8 @@ mod tests {
             ),
             file("play_bg.wasm", "\0asm"),
         ];
-        let first = first_load(&files);
         let opened = opened_later(&files);
+        let first = first_load(&files, &opened);
         let got: Vec<(&str, bool, bool)> = files
             .iter()
             .zip(first.iter().zip(&opened))

@@ -196,7 +196,7 @@ pub fn app() -> Html {
 
     html! {
         <div class={classes!("app", state.play.playing.then_some("playing"), (*reduced_motion).then_some("reduced-motion"), state.ui.presenter.then_some("presenter"))}>
-            <TopBar {lang} page={page} {on_lang}>
+            <TopBar {lang} {page} {on_lang}>
                 if state.view == View::Sandbox {
                     <label class="picker">
                         <span>{ T::Scenario.get(lang) }</span>

@@ -1,8 +1,11 @@
 // Shared steps of the journeys: open the site, read a number, fail on any page error.
 import { expect } from '@playwright/test';
 
-/** Opens the site in English with a clean slate, and records page errors. */
-export async function open(page, { lang = 'en', hash = '#sandbox' } = {}) {
+/**
+ * Sets the page up for a journey: a clean slate in `lang` (set once, so a reload keeps what
+ * the journey chose) and its errors recorded, returned. Then the journey goes to a page.
+ */
+export async function prepare(page, lang = 'en') {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
@@ -14,6 +17,12 @@ export async function open(page, { lang = 'en', hash = '#sandbox' } = {}) {
       localStorage.setItem('mqlab.lang', JSON.stringify(l));
     }
   }, lang);
+  return errors;
+}
+
+/** Opens the site in English with a clean slate on a stage page, and records page errors. */
+export async function open(page, { lang = 'en', hash = '#sandbox' } = {}) {
+  const errors = await prepare(page, lang);
   await page.goto(`index.html${hash}`);
   await expect(page.getByTestId('stage').first()).toBeVisible();
   return errors;

@@ -2,28 +2,19 @@
 // address names no page, the playground's for any other page. Following a link from the home
 // page hands over to the playground, which keeps the language and answers the same keys.
 import { test, expect } from '@playwright/test';
+import { prepare } from './helpers.mjs';
 
 // The service worker fetches the playground to cache it: not what these journeys count.
 test.use({ serviceWorkers: 'block' });
 
 /** Opens `hash` with a clean slate in `lang`; records page errors and the module files fetched. */
 async function start(page, { lang = 'en', hash = '' } = {}) {
-  const errors = [];
+  const errors = await prepare(page, lang);
   const fetched = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
   page.on('request', (r) => {
     const name = new URL(r.url()).pathname.split('/').pop();
     if (/^mqlab-(home|web)/.test(name)) fetched.push(name.startsWith('mqlab-home') ? 'home' : 'playground');
   });
-  await page.addInitScript((l) => {
-    if (!sessionStorage.getItem('mqlab-e2e-init')) {
-      sessionStorage.setItem('mqlab-e2e-init', '1');
-      localStorage.setItem('mqlab.lang', JSON.stringify(l));
-    }
-  }, lang);
   await page.goto(`index.html${hash}`);
   return { errors, fetched };
 }

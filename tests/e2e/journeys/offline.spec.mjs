@@ -2,7 +2,7 @@
 // has cached the page, every file it names and the playground's module, which a visit to the
 // home page alone never starts.
 import { test, expect } from '@playwright/test';
-import { open } from './helpers.mjs';
+import { open, prepare } from './helpers.mjs';
 
 test('after one visit, the lessons and the sandbox work offline', async ({ page, context }) => {
   const errors = await open(page, { hash: '#sandbox' });
@@ -26,14 +26,7 @@ test('after one visit, the lessons and the sandbox work offline', async ({ page,
 });
 
 test('after one visit to the home page alone, a lesson opens offline', async ({ page, context }) => {
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(() => {
-    if (!sessionStorage.getItem('mqlab-e2e-init')) {
-      sessionStorage.setItem('mqlab-e2e-init', '1');
-      localStorage.setItem('mqlab.lang', JSON.stringify('en'));
-    }
-  });
+  const errors = await prepare(page);
   await page.goto('index.html');
   await expect(page.getByTestId('lesson-map')).toBeVisible();
   // The worker has cached the playground's module and wasm, which this visit never started.
