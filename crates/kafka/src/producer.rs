@@ -122,6 +122,7 @@ impl Producer {
     /// Send whatever can be sent; fail what has waited too long; wake up when more can go.
     fn pump(&mut self, fx: Fx, ledger: &mut Ledger) {
         let now = fx.now();
+        self.expire_in_flight(fx, ledger);
         let mut wake: Option<Millis> = None;
         let tps: Vec<Tp> = self.queues.keys().copied().collect();
         for tp in tps {
@@ -223,8 +224,41 @@ impl Producer {
             }
         }
         self.queues.retain(|_, q| !q.is_empty());
-        if let Some(at) = wake {
+        // KIP-91: wake at the next delivery deadline too, so a batch that nothing else
+        // moves (in flight, or queued behind one) is reported when its time is up.
+        let deadline = self.next_deadline().filter(|&at| at > now);
+        if let Some(at) = [wake, deadline].into_iter().flatten().min() {
             self.schedule_pump(at, fx);
+        }
+    }
+
+    /// The earliest delivery deadline of a batch in flight or first in its partition's queue
+    /// (as `RecordAccumulator.expiredBatches` looks only at each queue's first batch).
+    fn next_deadline(&self) -> Option<Millis> {
+        let queued = self.queues.values().filter_map(VecDeque::front);
+        let in_flight = self.in_flight.values().map(|(b, _)| b);
+        queued
+            .chain(in_flight)
+            .map(|b| b.created_at + self.config.delivery_timeout_ms)
+            .min()
+    }
+
+    /// KIP-91: a batch in flight when `delivery.timeout.ms` has passed fails now (the Java
+    /// client's Sender.getExpiredInflightBatches); the answer to its request, if one comes,
+    /// is ignored. The broker may still have written it: failed is not "not stored".
+    fn expire_in_flight(&mut self, fx: Fx, ledger: &mut Ledger) {
+        let now = fx.now();
+        let expired: Vec<u64> = self
+            .in_flight
+            .iter()
+            .filter(|(_, (b, _))| now >= b.created_at + self.config.delivery_timeout_ms)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            if let Some((batch, _)) = self.in_flight.remove(&id) {
+                fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
+                self.fail(batch, KafkaError::DeliveryTimeout, fx, ledger);
+            }
         }
     }
 

@@ -830,3 +830,47 @@ fn k22_a_batch_behind_a_timed_out_one_is_held_and_then_written_in_order() {
         b.attempts
     );
 }
+
+/// The first simulated time (to the step) at which `label`'s fate is `fate`.
+fn first_time_with_fate(p: &mut Player, label: &str, fate: Fate) -> Option<u64> {
+    (0..=p.total_steps()).find_map(|step| {
+        p.apply(mqlab_scenario::Command::Seek(step)).unwrap();
+        let f = p.frame();
+        let now = f
+            .messages
+            .iter()
+            .any(|m| m.label == label && m.fate == fate);
+        now.then(|| p.step_time_ms(step))
+    })
+}
+
+/// A produce whose every attempt stalls in the leader's purgatory (both followers cut off),
+/// with the delivery deadline falling while a retry is in flight.
+fn stalled_in_flight(request_timeout_ms: u64, delivery_timeout_ms: u64) -> serde_json::Value {
+    let mut v = base();
+    v["duration_ms"] = json!(80000);
+    v["producers"][0]["request_timeout_ms"] = json!(request_timeout_ms);
+    v["producers"][0]["delivery_timeout_ms"] = json!(delivery_timeout_ms);
+    v["script"] = json!([
+        { "at_ms": 500, "do": "cut_link", "a": "broker-1", "b": "broker-2" },
+        { "at_ms": 500, "do": "cut_link", "a": "broker-1", "b": "broker-3" },
+        produce(1000, 1)
+    ]);
+    v
+}
+
+#[test]
+fn k14b_the_failure_is_reported_when_delivery_timeout_ms_has_passed_even_with_a_request_in_flight()
+{
+    // KIP-91: the Sender expires in-flight batches too (getExpiredInflightBatches) and wakes
+    // at the next batch's expiry, so the application hears at delivery.timeout.ms, not at
+    // the end of whatever request was outstanding.
+    let mut p = load(stalled_in_flight(20000, 30000));
+    let failed_at = first_time_with_fate(&mut p, "m-1", Fate::Failed).expect("m-1 fails");
+    assert_eq!(failed_at, 1000 + 30000, "failed at the delivery deadline");
+    let end = p.frame();
+    assert_eq!(
+        message(&end, "m-1").last_error.as_deref(),
+        Some("DeliveryTimeout")
+    );
+}

@@ -795,3 +795,36 @@ fn r26_an_enqueue_resent_to_the_new_leader_is_not_enqueued_twice() {
         assert_eq!(rows, 7, "killed at {kill_ms}: each order once");
     }
 }
+
+#[test]
+fn r24_classic_mirroring_is_gone_in_4_0_and_modelled_only_behind_version_3_13() {
+    // 4.x (the default): a classic queue has one replica, and a mirroring policy is an
+    // error that names the field and points at quorum queues, in both languages.
+    let f = load(rabbit_base()).frame();
+    assert_eq!(
+        queue(&f, "orders").replicas.len(),
+        1,
+        "a 4.x classic queue is not replicated"
+    );
+    let mut v = mirrored(json!({ "ha_mode": "all" }));
+    v["rabbitmq"]["version"] = json!("4");
+    let doc = mqlab_scenario::ScenarioDoc::from_value(&v).unwrap();
+    let err = mqlab_scenario::Player::load(doc).unwrap_err();
+    assert_eq!(err.field, "rabbitmq.policies");
+    assert!(
+        err.en.contains("removed in RabbitMQ 4.0") && err.en.contains("quorum"),
+        "{err}"
+    );
+    assert!(
+        err.zh.contains("4.0 中移除") && err.zh.contains("仲裁队列"),
+        "{}",
+        err.zh
+    );
+    // 3.13: the same policy mirrors the queue on every node.
+    let f = load(mirrored(json!({ "ha_mode": "all" }))).frame();
+    assert_eq!(
+        queue(&f, "orders").replicas.len(),
+        3,
+        "ha-mode all on three nodes"
+    );
+}
