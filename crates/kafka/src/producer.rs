@@ -247,18 +247,9 @@ impl Producer {
     /// client's Sender.getExpiredInflightBatches); the answer to its request, if one comes,
     /// is ignored. The broker may still have written it: failed is not "not stored".
     fn expire_in_flight(&mut self, fx: Fx, ledger: &mut Ledger) {
-        let now = fx.now();
-        let expired: Vec<u64> = self
-            .in_flight
-            .iter()
-            .filter(|(_, (b, _))| now >= b.created_at + self.config.delivery_timeout_ms)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in expired {
-            if let Some((batch, _)) = self.in_flight.remove(&id) {
-                fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
-                self.fail(batch, KafkaError::DeliveryTimeout, fx, ledger);
-            }
+        let (now, timeout) = (fx.now(), self.config.delivery_timeout_ms);
+        for batch in self.take_in_flight(|b, _| now >= b.created_at + timeout, fx) {
+            self.fail(batch, KafkaError::DeliveryTimeout, fx, ledger);
         }
     }
 
@@ -293,6 +284,25 @@ impl Producer {
         self.pump(fx, ledger);
     }
 
+    /// Takes the batches in flight that `which` picks (batch, broker), in batch order; their
+    /// request timeouts will not fire.
+    fn take_in_flight(&mut self, which: impl Fn(&Batch, NodeId) -> bool, fx: Fx) -> Vec<Batch> {
+        let ids: Vec<u64> = self
+            .in_flight
+            .iter()
+            .filter(|(_, (b, to))| which(b, *to))
+            .map(|(id, _)| *id)
+            .collect();
+        let mut taken = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some((batch, _)) = self.in_flight.remove(&id) {
+                fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
+                taken.push(batch);
+            }
+        }
+        taken
+    }
+
     /// Has requests in flight on this broker.
     pub fn waits_on(&self, broker: NodeId) -> bool {
         self.in_flight.values().any(|(_, to)| *to == broker)
@@ -301,17 +311,8 @@ impl Producer {
     /// The broker's connection closed: every request in flight on it failed with a
     /// retriable NetworkException (retried after a metadata refresh, as on a refusal).
     pub fn on_disconnect(&mut self, broker: NodeId, ledger: &mut Ledger, fx: Fx) {
-        let lost: Vec<u64> = self
-            .in_flight
-            .iter()
-            .filter(|(_, (_, to))| *to == broker)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in lost {
-            if let Some((batch, _)) = self.in_flight.remove(&id) {
-                fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
-                self.retry_or_fail(batch, KafkaError::NetworkException, fx, ledger);
-            }
+        for batch in self.take_in_flight(|_, to| to == broker, fx) {
+            self.retry_or_fail(batch, KafkaError::NetworkException, fx, ledger);
         }
         self.pump(fx, ledger);
     }

@@ -873,4 +873,10 @@ fn k14b_the_failure_is_reported_when_delivery_timeout_ms_has_passed_even_with_a_
         message(&end, "m-1").last_error.as_deref(),
         Some("DeliveryTimeout")
     );
+    // A batch is expired by its own deadline only: on a healthy cluster, one sent at t=0 is
+    // still in flight when the next is produced, and both are acknowledged.
+    let mut v = base();
+    v["script"] = json!([produce(0, 1), produce(100, 1)]);
+    let (_, f) = play(v);
+    assert_eq!(labels(&f, Fate::Visible), vec!["m-1", "m-2"]);
 }
