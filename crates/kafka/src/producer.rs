@@ -472,10 +472,7 @@ impl Producer {
         self.next_sequence.clear();
         let mut old: Vec<Batch> = self.queues.values_mut().flat_map(|q| q.drain(..)).collect();
         self.queues.clear();
-        for (_, (batch, _)) in std::mem::take(&mut self.in_flight) {
-            fx.cancel_timer(self.id, Timer::RequestTimeout { batch: batch.id });
-            old.push(batch);
-        }
+        old.extend(self.take_in_flight(|_, _| true, fx));
         for batch in old {
             self.fail(batch, KafkaError::ProducerFenced, fx, ledger);
         }
