@@ -86,6 +86,30 @@ async function overflowing(page) {
   });
 }
 
+/** Tab labels broken inside a word: a line of the label that ends or starts mid-word
+ * ("事件日" / "志"). Labels may wrap between words ("Find a" / "failure"). */
+async function wordsBrokenInTabs(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const tab of document.querySelectorAll('.tabs [role="tab"]')) {
+      const text = tab.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+      const words = text.textContent.split(' ');
+      let at = 0;
+      for (const word of words) {
+        const range = document.createRange();
+        range.setStart(text, at);
+        range.setEnd(text, at + word.length);
+        // One word, one line: its boxes all share a top.
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) out.push(`"${word}" in the tab "${text.textContent}" is split over lines`);
+        at += word.length + 1;
+      }
+    }
+    return out;
+  });
+}
+
 for (const [view, size] of Object.entries(VIEWPORTS)) {
   for (const lang of ['en', 'zh']) {
     for (const [name, hash] of PAGES) {
@@ -102,6 +126,7 @@ for (const [view, size] of Object.entries(VIEWPORTS)) {
           expect(side[0], `smallest stage text on ${name}`).toBeGreaterThanOrEqual(least);
         }
         expect(await cardTextProblems(page)).toEqual([]);
+        expect(await wordsBrokenInTabs(page)).toEqual([]);
         const o = await overflowing(page);
         expect(o.scroll, o.out.join('\n')).toBeLessThanOrEqual(o.width);
         expect(o.out).toEqual([]);
