@@ -38,6 +38,7 @@ texts! {
     Stopped => "■ stopped", "■ 已停止";
     Isolated => "⚡ isolated", "⚡ 已隔离";
     Fenced => "⊘ fenced", "⊘ 已被控制器隔离 (fenced)";
+    Paused => "⏸ paused: minority side", "⏸ 已暂停：处于少数派";
     Controller => "controller", "控制器";
     ControllerBadge => "♔ KRaft controller", "♔ KRaft 控制器";
     Producer => "producer", "生产者";

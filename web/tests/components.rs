@@ -1016,6 +1016,29 @@ fn has_class(root: &Element, testid: &str, class: &str) -> bool {
 }
 
 #[wasm_bindgen_test]
+async fn a_node_paused_by_pause_minority_says_so_instead_of_up_in_both_languages() {
+    let paused = |lang| {
+        let mut frame = fixtures::rabbit_frame();
+        frame.nodes[2].paused = true;
+        stage_of(frame, lang, Callback::noop())
+    };
+    let status = |root: &Element, testid: &str| {
+        let line = find(root, testid)
+            .query_selector(".node-status")
+            .unwrap()
+            .unwrap();
+        line.text_content().unwrap_or_default()
+    };
+    let root = mount::<Stage>(paused(Lang::En)).await;
+    assert!(has_class(&root, "broker-3", "paused"));
+    assert_eq!(status(&root, "broker-3"), "⏸ paused: minority side");
+    assert!(!has_class(&root, "broker-2", "paused"));
+    assert_eq!(status(&root, "broker-2"), "up");
+    let root = mount::<Stage>(paused(Lang::Zh)).await;
+    assert_eq!(status(&root, "broker-3"), "⏸ 已暂停：处于少数派");
+}
+
+#[wasm_bindgen_test]
 async fn rabbitmq_nodes_show_the_queue_replicas_they_host_in_words() {
     let root = mount::<Stage>(rabbit_stage(Lang::En)).await;
     // rabbit-2 leads orders: the delivered-not-acked message first (⇢, and ↻ as it was

@@ -175,6 +175,8 @@ pub struct NodeView {
     pub isolated: bool,
     /// Brokers only: fenced by the controller (no heartbeat within the session timeout).
     pub fenced: bool,
+    /// RabbitMQ nodes only: paused by pause_minority (R17): up, but serving nothing.
+    pub paused: bool,
     /// Producers: "acks=all" etc., one short line of settings.
     pub detail: String,
 }

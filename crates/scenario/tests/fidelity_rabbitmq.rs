@@ -828,3 +828,47 @@ fn r24_classic_mirroring_is_gone_in_4_0_and_modelled_only_behind_version_3_13() 
         "ha-mode all on three nodes"
     );
 }
+
+#[test]
+fn r17_a_paused_node_stops_its_quorum_members_and_they_rejoin_when_it_resumes() {
+    // Pausing is `rabbit:stop()`, which stops `ra` (rabbit.erl's ?APPS) with the rest: the
+    // quorum member on the cut-off node leads nothing while paused, and comes back as a
+    // follower from its log.
+    let mut v = no_consumer(rabbit_base());
+    v["rabbitmq"]["queues"][0]["type"] = json!("quorum");
+    v["rabbitmq"]["net_ticktime_ms"] = json!(4000);
+    v["rabbitmq"]["partition_handling"] = json!("pause_minority");
+    v["duration_ms"] = json!(40_000);
+    v["script"] = json!([
+        publish(1000, 2),
+        { "at_ms": 2000, "do": "partition", "left": ["rabbit-1"], "right": ["rabbit-2", "rabbit-3"] },
+        { "at_ms": 20_000, "do": "heal_all" },
+        publish(30_000, 2)
+    ]);
+    let (mut p, end) = play(v);
+    let paused = at_time(&mut p, 15_000);
+    assert!(
+        paused.nodes.iter().any(|n| n.id == 1 && n.paused),
+        "rabbit-1 is paused"
+    );
+    let on_1 = replica(&paused, 1).expect("rabbit-1 keeps its member's log");
+    assert_ne!(
+        on_1.role,
+        ReplicaRole::Leader,
+        "a stopped member leads nothing"
+    );
+    let leader = queue(&paused, "orders").leader;
+    assert!(
+        matches!(leader, Some(2 | 3)),
+        "the majority elected {leader:?}"
+    );
+    // Resumed: one leader, rabbit-1's member a follower again, nothing confirmed lost.
+    assert_eq!(leaders(&end).len(), 1);
+    assert_ne!(replica(&end, 1).map(|r| r.role), Some(ReplicaRole::Leader));
+    assert_eq!(labels(&end, Fate::Lost), Vec::<String>::new());
+    assert_eq!(
+        labels(&end, Fate::Visible).len(),
+        4,
+        "all four published are in the queue"
+    );
+}

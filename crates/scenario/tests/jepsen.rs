@@ -281,6 +281,11 @@ fn j3_jepsen_rabbitmq_2014_schedule_on_a_quorum_queue_loses_nothing_confirmed() 
         let publisher = f.publishers.iter().find(|x| x.name == client).unwrap();
         assert_eq!(publisher.connected_to, None, "{client}: its node paused");
     }
+    // Pausing is `rabbit:stop()`, which stops `ra` (rabbit.erl's ?APPS) and with it the
+    // members on rabbit-1 and rabbit-2; the lone member on rabbit-3 cannot be elected: no
+    // leader anywhere until the heal.
+    let q = queue(&f, "jepsen");
+    assert_eq!(q.leader, None, "the paused nodes' members are stopped");
 
     // Splits 2 and 3 cut one member off ({3,5}|… then {1,4}|…): what is published through
     // that side is never confirmed.

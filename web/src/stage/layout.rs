@@ -617,6 +617,7 @@ mod tests {
             status: NodeStatus::Up,
             isolated: false,
             fenced: false,
+            paused: false,
             detail: String::new(),
         }
     }

@@ -152,6 +152,7 @@ mod tests {
             status,
             isolated: false,
             fenced: false,
+            paused: false,
             detail: String::new(),
         }
     }

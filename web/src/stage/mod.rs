@@ -283,6 +283,7 @@ fn broker_card(node: &NodeView, ctx: &NodeCtx, props: &StageProps) -> Html {
         format!("status-{}", status_attr(node.status)),
         node.isolated.then_some("isolated"),
         node.fenced.then_some("fenced"),
+        node.paused.then_some("paused"),
         ctx.active.then_some("active"),
     );
     let down = node.status != NodeStatus::Up;

@@ -9,6 +9,8 @@ use yew::prelude::*;
 
 pub(crate) fn status_text(node: &NodeView, lang: Lang) -> String {
     let mut parts = vec![match node.status {
+        // pause_minority (R17): running, but serving nothing until it sees a majority.
+        NodeStatus::Up if node.paused => T::Paused.get(lang),
         NodeStatus::Up => T::Up.get(lang),
         NodeStatus::Crashed => T::Crashed.get(lang),
         NodeStatus::Stopped => T::Stopped.get(lang),

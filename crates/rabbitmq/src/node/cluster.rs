@@ -182,6 +182,11 @@ impl RabbitNode {
         } else if !minority && self.paused {
             self.paused = false;
             fx.note(Note::NodeResumed { node: self.id });
+            // `rabbit:start()` starts `ra` again: the members come back from their logs.
+            for m in self.quorum.values_mut() {
+                *m = m.recovered();
+                m.arm_election(fx);
+            }
             self.rejoin(config, fx);
         }
     }
@@ -203,6 +208,12 @@ impl RabbitNode {
             self.channels.clear();
             self.durable.led_at_shutdown.clear();
             self.replicas.clear();
+            // `rabbit:stop()` stops every application in rabbit.erl's ?APPS, `ra` among them:
+            // the quorum members here stop too (their logs stay on disk), and a leader among
+            // them leads no more.
+            for m in self.quorum.values_mut() {
+                *m = m.recovered();
+            }
         }
     }
 

@@ -141,6 +141,11 @@ impl RabbitNode {
             fx.send(self.id, from, Msg::ConnectionClosed);
             return;
         }
+        if self.paused && Self::for_a_queue(&msg) {
+            // Paused, it runs no queue: the classic replicas are gone and the quorum members
+            // stopped with `ra` (see `pause`).
+            return;
+        }
         if from.0 <= config.nodes && from != self.id {
             if matches!(msg, Msg::PeerGone { .. }) {
                 if let Msg::PeerGone { graceful } = msg {
@@ -163,13 +168,7 @@ impl RabbitNode {
             }
             Msg::MirrorAck { queue, index } => self.mirror_acked(from, queue, index, fx),
             Msg::SyncDone { queue } => self.sync_done(config, from, queue, shared, fx),
-            Msg::Raft { .. }
-            | Msg::Enqueue { .. }
-            | Msg::Subscribe { .. }
-            | Msg::Unsubscribe { .. }
-            | Msg::Settle { .. }
-            | Msg::FetchMissing { .. }
-            | Msg::RejectDelivery { .. } => self.on_queue_message(config, from, msg, shared, fx),
+            msg if Self::for_a_queue(&msg) => self.on_queue_message(config, from, msg, shared, fx),
             Msg::Enqueued { .. }
             | Msg::QueueDeliver { .. }
             | Msg::Missing { .. }
@@ -186,8 +185,27 @@ impl RabbitNode {
         }
     }
 
+    /// A message a queue's replica or member handles (not the node, not a channel).
+    fn for_a_queue(msg: &Msg) -> bool {
+        matches!(
+            msg,
+            Msg::Raft { .. }
+                | Msg::Enqueue { .. }
+                | Msg::Subscribe { .. }
+                | Msg::Unsubscribe { .. }
+                | Msg::Settle { .. }
+                | Msg::FetchMissing { .. }
+                | Msg::RejectDelivery { .. }
+        )
+    }
+
     /// Each timer to the concept it belongs to.
     fn handle_timer(&mut self, config: &RabbitConfig, timer: Timer, shared: &mut Shared, fx: Fx) {
+        let a_members_timer = matches!(timer, Timer::Election { .. } | Timer::RaftHeartbeat { .. });
+        if self.paused && a_members_timer {
+            // Stopped with `ra` (see `pause`): armed again when the node resumes.
+            return;
+        }
         match timer {
             Timer::Fsync => self.on_fsync_timer(config, fx),
             Timer::IdleSync => self.on_idle_sync(config, fx),

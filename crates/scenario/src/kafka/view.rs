@@ -86,6 +86,7 @@ pub fn frame(
                 status,
                 isolated: isolated(world, id),
                 fenced: meta.fenced.contains(&id),
+                paused: false,
                 detail,
             }
         })

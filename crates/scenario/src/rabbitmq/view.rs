@@ -264,6 +264,7 @@ pub fn frame(
                 status: view::node_status(world, id),
                 isolated: view::isolated(world, id),
                 fenced: false,
+                paused: rabbit.node(id).is_some_and(|n| n.paused),
                 detail,
             }
         })
