@@ -37,6 +37,16 @@ async function cardTextProblems(page) {
         if (r.left < c.left - 1 || r.right > c.right + 1) out.push(`${name}: "${t}" runs out of its card`);
       }
     }
+    // A queue's or a partition's row on a node: its texts stay inside the row's box.
+    for (const row of document.querySelectorAll('svg.stage-svg g.replica')) {
+      const slot = row.querySelector(':scope > rect.slot');
+      if (!slot) continue;
+      const c = slot.getBoundingClientRect();
+      const name = row.getAttribute('data-testid');
+      for (const { t, r } of drawn(row)) {
+        if (r.left < c.left - 1 || r.right > c.right + 1) out.push(`${name}: "${t}" runs out of its row`);
+      }
+    }
     for (const g of document.querySelectorAll('svg.stage-svg g')) {
       const texts = drawn(g);
       const name = g.closest('[data-testid]')?.getAttribute('data-testid');

@@ -4,7 +4,7 @@
 //! messages delivered per link. Geometry comes from [`StageLayout`]; state is told in words
 //! and shapes as well as colour.
 
-use super::layout::{fit, Rect, StageLayout};
+use super::layout::{self, fit, Rect, StageLayout};
 use super::svg::{cell, envelope_legend, f, node_name};
 use crate::i18n::{self, Lang, T};
 use mqlab_scenario::frame::{
@@ -147,12 +147,33 @@ fn queue_row(
                     { format!("+{more}") }
                 </text>
             }
-            <text class="qcounts" x={f(r.x + 8.0)} y={f(r.y + r.h - 6.0)}>
-                { i18n::queue_counts(lang, rep.ready.len(), rep.unacked.len(), rep.on_disk) }
-            </text>
+            { counts_line(rep, r, lang) }
         </g>
     }
 }
+
+/// The row's counts on its last line, inside the row: spaced out when there is room, tight
+/// when not, and drawn narrower (SVG `textLength`) when even that is too wide.
+fn counts_line(rep: &QueueReplicaView, r: Rect, lang: Lang) -> Html {
+    let (ready, unacked, disk) = (rep.ready.len(), rep.unacked.len(), rep.on_disk);
+    let room = r.w - 16.0;
+    let wide = |t: &str| layout::text_width(t, COUNTS_PX, false, false) > room;
+    let mut text = i18n::queue_counts(lang, ready, unacked, disk);
+    if wide(&text) {
+        text = i18n::queue_counts_tight(lang, ready, unacked, disk);
+    }
+    let squeeze = wide(&text).then(|| f(room));
+    let adjust = squeeze.as_ref().map(|_| "spacingAndGlyphs");
+    html! {
+        <text class="qcounts" x={f(r.x + 8.0)} y={f(r.y + r.h - 6.0)}
+            textLength={squeeze} lengthAdjust={adjust}>
+            { text }
+        </text>
+    }
+}
+
+/// The counts' font size (`.qrow .qcounts` in app.css).
+const COUNTS_PX: f64 = 11.0;
 
 /// A publisher's lines under its name: its mode (on two lines), the persistence of its
 /// messages, how many were confirmed and how many a second.
