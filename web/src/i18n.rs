@@ -722,11 +722,6 @@ pub fn queue_counts(lang: Lang, ready: usize, unacked: usize, on_disk: u32) -> S
     }
 }
 
-/// [`queue_counts`] without the spaces around the separators, for a narrow row.
-pub fn queue_counts_tight(lang: Lang, ready: usize, unacked: usize, on_disk: u32) -> String {
-    queue_counts(lang, ready, unacked, on_disk).replace(" · ", "·")
-}
-
 /// A message in a queue, for its cell's tooltip.
 pub fn queue_item_title(lang: Lang, m: &QueueItem, unacked: bool) -> String {
     let (state, again) = match lang {

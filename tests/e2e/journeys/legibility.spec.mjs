@@ -28,23 +28,16 @@ async function cardTextProblems(page) {
     const drawn = (g) => [...g.querySelectorAll(':scope > text')]
       .filter((t) => t.textContent.trim() !== '')
       .map((t) => ({ t: t.textContent.trim(), r: t.getBoundingClientRect() }));
-    for (const card of document.querySelectorAll('svg.stage-svg g.node')) {
-      const rect = card.querySelector(':scope > rect.card');
-      if (!rect) continue;
-      const c = rect.getBoundingClientRect();
-      const name = card.getAttribute('data-testid');
-      for (const { t, r } of drawn(card)) {
-        if (r.left < c.left - 1 || r.right > c.right + 1) out.push(`${name}: "${t}" runs out of its card`);
-      }
-    }
-    // A queue's or a partition's row on a node: its texts stay inside the row's box.
-    for (const row of document.querySelectorAll('svg.stage-svg g.replica')) {
-      const slot = row.querySelector(':scope > rect.slot');
-      if (!slot) continue;
-      const c = slot.getBoundingClientRect();
-      const name = row.getAttribute('data-testid');
-      for (const { t, r } of drawn(row)) {
-        if (r.left < c.left - 1 || r.right > c.right + 1) out.push(`${name}: "${t}" runs out of its row`);
+    // A node's card, and a queue's or a partition's row on a node: texts stay in the box.
+    for (const [group, box, what] of [['g.node', 'rect.card', 'card'], ['g.replica', 'rect.slot', 'row']]) {
+      for (const g of document.querySelectorAll(`svg.stage-svg ${group}`)) {
+        const rect = g.querySelector(`:scope > ${box}`);
+        if (!rect) continue;
+        const c = rect.getBoundingClientRect();
+        const name = g.getAttribute('data-testid');
+        for (const { t, r } of drawn(g)) {
+          if (r.left < c.left - 1 || r.right > c.right + 1) out.push(`${name}: "${t}" runs out of its ${what}`);
+        }
       }
     }
     for (const g of document.querySelectorAll('svg.stage-svg g')) {

@@ -155,12 +155,11 @@ fn queue_row(
 /// The row's counts on its last line, inside the row: spaced out when there is room, tight
 /// when not, and drawn narrower (SVG `textLength`) when even that is too wide.
 fn counts_line(rep: &QueueReplicaView, r: Rect, lang: Lang) -> Html {
-    let (ready, unacked, disk) = (rep.ready.len(), rep.unacked.len(), rep.on_disk);
     let room = r.w - 16.0;
     let wide = |t: &str| layout::text_width(t, COUNTS_PX, false, false) > room;
-    let mut text = i18n::queue_counts(lang, ready, unacked, disk);
+    let mut text = i18n::queue_counts(lang, rep.ready.len(), rep.unacked.len(), rep.on_disk);
     if wide(&text) {
-        text = i18n::queue_counts_tight(lang, ready, unacked, disk);
+        text = text.replace(" · ", "·");
     }
     let squeeze = wide(&text).then(|| f(room));
     let adjust = squeeze.as_ref().map(|_| "spacingAndGlyphs");

@@ -182,9 +182,9 @@ impl RabbitNode {
         } else if !minority && self.paused {
             self.paused = false;
             fx.note(Note::NodeResumed { node: self.id });
-            // `rabbit:start()` starts `ra` again: the members come back from their logs.
-            for m in self.quorum.values_mut() {
-                *m = m.recovered();
+            // `rabbit:start()` starts `ra` again: the members, rebuilt from their logs when the
+            // node paused (nothing reached them since), wait for a leader's word again.
+            for m in self.quorum.values() {
                 m.arm_election(fx);
             }
             self.rejoin(config, fx);
